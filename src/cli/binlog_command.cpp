@@ -1,0 +1,14 @@
+#include <CLI/CLI.hpp>
+
+#include "cli/cli_context.h"
+
+namespace sluice::cli {
+
+void register_binlog(CLI::App& app, CliContext& ctx) {
+  auto* cmd = app.add_subcommand("binlog", "(not yet implemented)");
+  cmd->callback([&ctx] {
+    ctx.exit_code = report_error(core::Error{core::ErrorCode::kUnsupported, "'binlog' is not implemented yet"});
+  });
+}
+
+}  // namespace sluice::cli

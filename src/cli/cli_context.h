@@ -1,0 +1,34 @@
+#pragma once
+/// Shared plumbing for the verbs: exit codes and the one-line error report.
+
+#include <string>
+
+#include "core/result.h"
+
+namespace CLI {
+class App;
+}
+
+namespace sluice::cli {
+
+/// Exit codes: 0 success, 1 runtime failure (server, I/O, data), 2 usage or configuration error.
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+
+/// State shared by the verbs of one invocation.
+struct CliContext {
+  int exit_code = kExitOk;
+  bool verbose = false;
+};
+
+/// Prints `sluice: error: <message>` on stderr (one line) and returns the exit code for it.
+int report_error(const core::Error& error);
+
+/// Each verb registers itself as a subcommand of `app`; its callback sets ctx.exit_code.
+void register_discover(CLI::App& app, CliContext& ctx);
+void register_check(CLI::App& app, CliContext& ctx);
+void register_sync(CLI::App& app, CliContext& ctx);
+void register_binlog(CLI::App& app, CliContext& ctx);
+
+}  // namespace sluice::cli
