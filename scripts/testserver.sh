@@ -27,6 +27,8 @@ wait_ready() {  # client-cmd... ; waits up to 60 s for the server, with or witho
     sleep 0.2
   done
 }
+# Data of a MySQL server lives inside the chroot; keyed by the test root so parallel runs don't collide.
+chroot_sub() { echo "/srv/sluice-test/$(printf '%s' "$root" | cksum | cut -d' ' -f1)/$1"; }
 server_id_for() { echo $(( ($(printf '%s' "$1" | cksum | cut -d' ' -f1) % 100000) + 100 )); }
 
 users_sql() {
@@ -77,7 +79,7 @@ start_mysql() {
   local name=$1; shift
   local croot sub dir port sid
   croot=$("$here/mysql-chroot.sh")
-  sub=/srv/sluice-test/$name
+  sub=$(chroot_sub "$name")
   dir=$croot$sub
   mkdir -p "$dir/files" "$dir/certs"
   cp "$certs"/ca.pem "$certs"/server-cert.pem "$certs"/server-key.pem "$dir/certs/"
@@ -163,7 +165,7 @@ case "$cmd" in
     stop_one "$name"
     # Fresh data each start: tests expect an empty binlog and known users.
     rm -rf "${root:?}/$name"
-    [ "$flavor" = mysql ] && rm -rf "$("$here/mysql-chroot.sh")/srv/sluice-test/$name"
+    if [ "$flavor" = mysql ]; then rm -rf "$("$here/mysql-chroot.sh")$(chroot_sub "$name")"; fi
     case "$flavor" in
       mariadb) start_mariadb "$name" "$@" ;;
       mysql) start_mysql "$name" "$@" ;;

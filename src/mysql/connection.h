@@ -1,0 +1,120 @@
+#pragma once
+/// A client-protocol connection to MySQL or MariaDB (MariaDB Connector/C underneath):
+/// TLS modes, timeouts, session setup (time_zone '+00:00', utf8mb4), queries and
+/// streaming result sets. One connection is used by one thread at a time.
+///
+/// Errors come back as core::Error with a message that names the problem and the fix
+/// (wrong host, closed port, wrong password, TLS refused, certificate not verified) and
+/// never contain the password.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+
+struct st_mysql;
+struct st_mysql_res;
+
+namespace sluice::mysql {
+
+enum class SslMode : uint8_t {
+  kDisabled = 0,        ///< never TLS
+  kPreferred = 1,       ///< TLS when the server offers it, no verification
+  kRequired = 2,        ///< TLS or fail, no certificate verification
+  kVerifyCa = 3,        ///< TLS, server certificate must chain to ssl_ca
+  kVerifyIdentity = 4,  ///< kVerifyCa + host name must match the certificate
+};
+
+struct ConnectOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 3306;
+  std::string user;
+  std::string password;  ///< never logged
+  std::string database;  ///< optional default database
+  SslMode ssl_mode = SslMode::kPreferred;
+  std::string ssl_ca;    ///< PEM file of the CA
+  std::string ssl_cert;  ///< client certificate (PEM), optional
+  std::string ssl_key;   ///< client key (PEM), optional
+  unsigned connect_timeout_s = 10;
+  unsigned read_timeout_s = 3600;  ///< long: big extracts wait on the server
+  unsigned write_timeout_s = 600;
+};
+
+enum class Flavor : uint8_t { kMySQL = 0, kMariaDB = 1 };
+
+/// What the server said about itself at connect time.
+struct ServerIdentity {
+  Flavor flavor = Flavor::kMySQL;
+  std::string version;    ///< e.g. "10.11.6-MariaDB-0+deb12u1", "9.7.4-2"
+  uint32_t major = 0, minor = 0, patch = 0;
+  bool tls = false;       ///< this connection is encrypted
+  std::string tls_version;
+};
+
+/// One row of a result: NULL is std::nullopt. Views are valid until the next fetch.
+using Row = std::vector<std::optional<std::string_view>>;
+/// A fully materialised small result (SHOW ..., information_schema): owns its strings.
+using OwnedRow = std::vector<std::optional<std::string>>;
+
+/// A result set streamed row by row from the server (mysql_use_result): bounded memory.
+class StreamingResult {
+ public:
+  StreamingResult(st_mysql* conn, st_mysql_res* res);
+  ~StreamingResult();
+  StreamingResult(StreamingResult&&) noexcept;
+  StreamingResult& operator=(StreamingResult&&) = delete;
+  StreamingResult(const StreamingResult&) = delete;
+
+  /// Column names of the result.
+  const std::vector<std::string>& columns() const { return columns_; }
+  /// Fetches the next row into `row`; false at the end. Views stay valid until the next call.
+  core::Result<bool> next(Row& row);
+
+ private:
+  st_mysql* conn_;
+  st_mysql_res* res_;
+  std::vector<std::string> columns_;
+};
+
+class Connection {
+ public:
+  /// Connects, sets up the session (time_zone '+00:00', utf8mb4, long net timeouts).
+  static core::Result<std::unique_ptr<Connection>> connect(const ConnectOptions& options);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  const ServerIdentity& server() const { return server_; }
+  const ConnectOptions& options() const { return options_; }
+
+  /// Runs a statement, discarding any result.
+  core::Status execute(std::string_view sql);
+  /// Runs a query and returns all rows (for small results only).
+  core::Result<std::vector<OwnedRow>> query(std::string_view sql);
+  /// Like query(), also returning column names.
+  core::Result<std::vector<OwnedRow>> query(std::string_view sql, std::vector<std::string>& columns);
+  /// Runs a query whose rows are streamed; the connection is busy until the result is destroyed.
+  core::Result<StreamingResult> query_stream(std::string_view sql);
+  /// A single value of a one-row query, nullopt when no row or NULL.
+  core::Result<std::optional<std::string>> query_value(std::string_view sql);
+
+  /// `name` quoted with backticks for use as an identifier (backticks doubled).
+  static std::string quote_identifier(std::string_view name);
+  /// `value` as a single-quoted SQL string literal, escaped for this connection's charset.
+  std::string quote_string(std::string_view value);
+
+  /// The underlying handle, for the replication stream in this module only.
+  st_mysql* handle() { return conn_; }
+
+ private:
+  Connection(st_mysql* conn, ConnectOptions options);
+  st_mysql* conn_;
+  ConnectOptions options_;
+  ServerIdentity server_;
+};
+
+}  // namespace sluice::mysql
