@@ -42,7 +42,14 @@ struct ConnectOptions {
   unsigned connect_timeout_s = 10;
   unsigned read_timeout_s = 3600;  ///< long: big extracts wait on the server
   unsigned write_timeout_s = 600;
+  /// Statements run after the built-in session setup, in order (config key session_sqls).
+  std::vector<std::string> session_sqls;
 };
+
+/// A one-line description of `options` for logs and `--verbose`; the password is never shown.
+std::string describe(const ConnectOptions& options);
+/// The config spelling of `mode`: "disabled", "preferred", "required", "verify_ca", "verify_identity".
+std::string_view ssl_mode_name(SslMode mode);
 
 enum class Flavor : uint8_t { kMySQL = 0, kMariaDB = 1 };
 
@@ -109,6 +116,10 @@ class Connection {
 
   /// The underlying handle, for the replication stream in this module only.
   st_mysql* handle() { return conn_; }
+
+  /// The server's error for the last failed call on this connection, as a core::Error whose
+  /// message starts with `context` (for code in this module that calls the C API directly).
+  core::Error last_error(std::string_view context);
 
  private:
   Connection(st_mysql* conn, ConnectOptions options);

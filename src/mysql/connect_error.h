@@ -1,0 +1,28 @@
+#pragma once
+/// Internal to the mysql module: turning Connector/C error numbers and texts into one-line
+/// core::Errors that name the problem and the fix. Never includes the password.
+
+#include <string>
+#include <string_view>
+
+#include "core/result.h"
+#include "mysql/connection.h"
+
+namespace sluice::mysql::detail {
+
+/// What the client library reported for a failed call.
+struct ClientError {
+  unsigned number = 0;     ///< mysql_errno()
+  std::string text;        ///< mysql_error()
+};
+
+/// The error for a failed mysql_real_connect() with `options`.
+core::Error connect_error(const ConnectOptions& options, const ClientError& err);
+
+/// The error for a failed statement; `context` says what was being done ("query ...").
+core::Error statement_error(std::string_view context, const ClientError& err);
+
+/// `host:port` as shown in messages.
+std::string endpoint(const ConnectOptions& options);
+
+}  // namespace sluice::mysql::detail
