@@ -57,7 +57,7 @@ Error tls_error(const ConnectOptions& o, const ClientError& err) {
     return Error{ErrorCode::kTls,
                  "the server at " + ep + " does not offer TLS, but ssl_mode is " +
                      std::string(ssl_mode_name(o.ssl_mode)) +
-                     ": enable TLS on the server (ssl_cert/ssl_key in its config) or set ssl_mode to preferred",
+                     ": enable TLS on the server or set ssl_mode to preferred",
                  false};
   }
   if (contains(t, "Validation of SSL server certificate failed") || contains(t, "hostname") ||
@@ -87,16 +87,20 @@ Error network_error(const ConnectOptions& o, const ClientError& err) {
     return Error{ErrorCode::kConnect,
                  "cannot resolve host '" + o.host + "' (DNS): check 'host' in the config", true};
   }
-  if (contains(t, "(111") || contains(t, "refused")) {
-    return Error{ErrorCode::kConnect,
-                 "connection refused by " + ep +
-                     ": no server listens there; check 'host' and 'port' and that the server is running",
-                 true};
-  }
-  if (contains(t, "(110") || contains(t, "imed out") || contains(t, "(115") || contains(t, "(11)")) {
+  // Connector/C 3.3 reports a refused non-blocking connect as "(115)" (EINPROGRESS), so the
+  // time the attempt took tells a refusal (immediate) from a silent host (the whole timeout).
+  bool timed_out = contains(t, "(110") || contains(t, "error: 110") || contains(t, "imed out") ||
+                   err.elapsed_s >= 0.9 * static_cast<double>(o.connect_timeout_s);
+  if (timed_out) {
     return Error{ErrorCode::kConnect,
                  "no answer from " + ep + " within connect_timeout (" + std::to_string(o.connect_timeout_s) +
                      " s): check that the host is reachable (firewall, security group) and is a MySQL server",
+                 true};
+  }
+  if (err.number == kCrConnHostError || err.number == kCrConnectionError) {
+    return Error{ErrorCode::kConnect,
+                 "connection refused by " + ep +
+                     ": no server listens there; check 'host' and 'port' and that the server is running",
                  true};
   }
   if (err.number == kCrServerLost || err.number == kCrServerGone) {

@@ -14,6 +14,7 @@ namespace sluice::mysql::detail {
 struct ClientError {
   unsigned number = 0;     ///< mysql_errno()
   std::string text;        ///< mysql_error()
+  double elapsed_s = 0;    ///< how long the failed attempt took (tells refused from timed out)
 };
 
 /// The error for a failed mysql_real_connect() with `options`.

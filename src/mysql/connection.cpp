@@ -3,6 +3,7 @@
 #include <mysql.h>
 
 #include <charconv>
+#include <chrono>
 #include <mutex>
 
 #include "mysql/connect_error.h"
@@ -61,6 +62,9 @@ bool apply_options(MYSQL* conn, const ConnectOptions& o) {
   ok &= mysql_optionsv(conn, MYSQL_OPT_READ_TIMEOUT, &read_timeout) == 0;
   ok &= mysql_optionsv(conn, MYSQL_OPT_WRITE_TIMEOUT, &write_timeout) == 0;
   ok &= mysql_optionsv(conn, MYSQL_SET_CHARSET_NAME, "utf8mb4") == 0;
+  // TCP always, also for "localhost" (which would otherwise mean the default Unix socket).
+  unsigned protocol = MYSQL_PROTOCOL_TCP;
+  ok &= mysql_optionsv(conn, MYSQL_OPT_PROTOCOL, &protocol) == 0;
   my_bool enforce = o.ssl_mode == SslMode::kDisabled ? 0 : 1;
   ok &= mysql_optionsv(conn, MYSQL_OPT_SSL_ENFORCE, &enforce) == 0;
   if (o.ssl_mode == SslMode::kDisabled) return ok;
@@ -91,9 +95,12 @@ core::Result<MYSQL*> open_handle(const ConnectOptions& o) {
     return core::fail(ErrorCode::kInternal, "the MariaDB client library refused a connection option");
   }
   const char* db = o.database.empty() ? nullptr : o.database.c_str();
+  auto start = std::chrono::steady_clock::now();
   if (mysql_real_connect(conn, o.host.c_str(), o.user.c_str(), o.password.c_str(), db, o.port, nullptr,
                          CLIENT_MULTI_RESULTS) == nullptr) {
-    core::Error e = detail::connect_error(o, client_error(conn));
+    detail::ClientError err = client_error(conn);
+    err.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    core::Error e = detail::connect_error(o, err);
     mysql_close(conn);
     return core::fail(std::move(e));
   }
