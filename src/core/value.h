@@ -50,10 +50,14 @@ struct EpochTime {
   uint32_t micro;
 };
 
+/// Value::flags: ENUM/SET text holds labels (else only the index/bitmask is known).
+inline constexpr uint8_t kValueFlagLabels = 1;
+
 struct Value {
   ValueKind kind = ValueKind::kNull;
   uint8_t fsp = 0;    ///< fractional second digits (temporal) or scale (decimal)
   uint16_t bits = 0;  ///< BIT width
+  uint8_t flags = 0;  ///< kValueFlag* bits (fits in padding; the struct does not grow)
   union {
     int64_t i;
     uint64_t u;

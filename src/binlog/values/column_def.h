@@ -58,6 +58,14 @@ enum class ColumnType : uint8_t {
 /// Charset/collation id 63 is `binary`: the column holds bytes, not text.
 inline constexpr uint16_t kBinaryCollation = 63;
 
+/// A type the binlog cannot name: MariaDB's INET6 and UUID arrive as kString with the binary
+/// charset (16 bytes); schema history or metadata sets this so they decode to their text.
+enum class ExtendedType : uint8_t {
+  kNone = 0,
+  kInet6 = 1,  ///< MariaDB INET6: 16 bytes, network order
+  kUuid = 2,   ///< MariaDB UUID: 16 bytes in MariaDB's storage order
+};
+
 struct ColumnDef {
   /// The real type. The TABLE_MAP parser resolves kString whose metadata says ENUM or SET
   /// into kEnum / kSet, so decoders never look at that packing.
@@ -75,6 +83,7 @@ struct ColumnDef {
   uint8_t geometry_type = 0;
   std::string name;  ///< empty when unknown ("@N" is used in output)
   std::vector<std::string> enum_values;  ///< ENUM labels or SET members, when known
+  ExtendedType extended_type = ExtendedType::kNone;  ///< set only for MariaDB INET6/UUID
 };
 
 /// Decodes one non-NULL cell of `col` from `p` (at most `avail` bytes), writing `out`.

@@ -1,0 +1,191 @@
+#include "core/json_writer.h"
+
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <type_traits>
+
+namespace sluice::core {
+namespace {
+
+// 0: copy as is; 1: needs escaping (control, quote, backslash); 2: non-ASCII lead byte.
+constexpr std::array<uint8_t, 256> make_class_table() {
+  std::array<uint8_t, 256> t{};
+  for (int c = 0; c < 0x20; ++c) t[static_cast<size_t>(c)] = 1;
+  t['"'] = 1;
+  t['\\'] = 1;
+  for (int c = 0x80; c < 0x100; ++c) t[static_cast<size_t>(c)] = 2;
+  return t;
+}
+constexpr std::array<uint8_t, 256> kClass = make_class_table();
+
+constexpr char kHex[] = "0123456789abcdef";
+constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
+
+void append_escape(std::string& out, unsigned char c) {
+  switch (c) {
+    case '"': out.append("\\\""); return;
+    case '\\': out.append("\\\\"); return;
+    case '\n': out.append("\\n"); return;
+    case '\r': out.append("\\r"); return;
+    case '\t': out.append("\\t"); return;
+    case '\b': out.append("\\b"); return;
+    case '\f': out.append("\\f"); return;
+    default: {
+      char buf[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
+      out.append(buf, 6);
+    }
+  }
+}
+
+}  // namespace
+
+/// Length of the valid UTF-8 sequence starting at s[i] (a non-ASCII lead byte), or 0.
+static size_t utf8_sequence_length(const unsigned char* s, size_t n, size_t i) {
+  unsigned char c = s[i];
+  size_t len;
+  unsigned char lo = 0x80, hi = 0xBF;  // bounds of the second byte
+  if (c >= 0xC2 && c <= 0xDF) {
+    len = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    len = 3;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;  // no surrogates
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    len = 4;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+  } else {
+    return 0;
+  }
+  if (n - i < len) return 0;
+  if (s[i + 1] < lo || s[i + 1] > hi) return 0;
+  for (size_t k = 2; k < len; ++k) {
+    if ((s[i + k] & 0xC0) != 0x80) return 0;
+  }
+  return len;
+}
+
+bool is_valid_utf8(std::string_view sv) {
+  const auto* s = reinterpret_cast<const unsigned char*>(sv.data());
+  size_t n = sv.size();
+  size_t i = 0;
+  while (i < n) {
+    if (s[i] < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len = utf8_sequence_length(s, n, i);
+    if (len == 0) return false;
+    i += len;
+  }
+  return true;
+}
+
+void json_append_escaped(std::string& out, std::string_view sv) {
+  const auto* s = reinterpret_cast<const unsigned char*>(sv.data());
+  size_t n = sv.size();
+  size_t run = 0;  // start of the pending run of bytes copied verbatim
+  size_t i = 0;
+  while (i < n) {
+    uint8_t cls = kClass[s[i]];
+    if (cls == 0) {
+      ++i;
+      continue;
+    }
+    if (cls == 2) {
+      size_t len = utf8_sequence_length(s, n, i);
+      if (len != 0) {
+        i += len;
+        continue;
+      }
+      out.append(sv.data() + run, i - run);
+      out.append(kReplacement);
+      run = ++i;
+      continue;
+    }
+    out.append(sv.data() + run, i - run);
+    append_escape(out, s[i]);
+    run = ++i;
+  }
+  out.append(sv.data() + run, n - run);
+}
+
+void json_append_string(std::string& out, std::string_view s) {
+  out.push_back('"');
+  json_append_escaped(out, s);
+  out.push_back('"');
+}
+
+namespace {
+
+// Integers and shortest round-trip floating point through std::to_chars.
+template <typename T>
+void append_number(std::string& out, T v) {
+  if constexpr (std::is_floating_point_v<T>) {
+    if (!std::isfinite(v)) {
+      out.append("null");
+      return;
+    }
+  }
+  char buf[32];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, static_cast<size_t>(r.ptr - buf));
+}
+
+}  // namespace
+
+void json_append_int(std::string& out, int64_t v) { append_number(out, v); }
+void json_append_uint(std::string& out, uint64_t v) { append_number(out, v); }
+void json_append_double(std::string& out, double v) { append_number(out, v); }
+void json_append_float(std::string& out, float v) { append_number(out, v); }
+
+void base64_append(std::string& out, std::string_view bytes) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  const auto* s = reinterpret_cast<const unsigned char*>(bytes.data());
+  size_t n = bytes.size();
+  size_t start = out.size();
+  out.resize(start + (n + 2) / 3 * 4);
+  char* d = out.data() + start;
+  size_t i = 0;
+  for (; i + 3 <= n; i += 3) {
+    uint32_t v = (uint32_t{s[i]} << 16) | (uint32_t{s[i + 1]} << 8) | s[i + 2];
+    *d++ = kAlphabet[(v >> 18) & 63];
+    *d++ = kAlphabet[(v >> 12) & 63];
+    *d++ = kAlphabet[(v >> 6) & 63];
+    *d++ = kAlphabet[v & 63];
+  }
+  if (n - i == 1) {
+    uint32_t v = uint32_t{s[i]} << 16;
+    *d++ = kAlphabet[(v >> 18) & 63];
+    *d++ = kAlphabet[(v >> 12) & 63];
+    *d++ = '=';
+    *d++ = '=';
+  } else if (n - i == 2) {
+    uint32_t v = (uint32_t{s[i]} << 16) | (uint32_t{s[i + 1]} << 8);
+    *d++ = kAlphabet[(v >> 18) & 63];
+    *d++ = kAlphabet[(v >> 12) & 63];
+    *d++ = kAlphabet[(v >> 6) & 63];
+    *d++ = '=';
+  }
+}
+
+void JsonWriter::value_prefix() {
+  if (after_key_) {
+    after_key_ = false;
+    return;
+  }
+  uint64_t bit = uint64_t{1} << depth_;
+  if (depth_ > 0 && !(first_ & bit)) out_.push_back(',');
+  first_ &= ~bit;
+}
+
+void JsonWriter::key(std::string_view k) {
+  value_prefix();
+  json_append_string(out_, k);
+  out_.push_back(':');
+  after_key_ = true;
+}
+
+}  // namespace sluice::core
