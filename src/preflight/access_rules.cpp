@@ -1,0 +1,212 @@
+// Rules about reaching the server and reading its data: version, TLS, privileges, engines.
+#include <algorithm>
+
+#include "preflight/grant_set.h"
+#include "preflight/rules.h"
+
+namespace sluice::preflight {
+namespace {
+
+using S = CheckStatus;
+
+std::string join(const std::vector<std::string>& items, std::string_view sep, size_t limit = 100) {
+  std::string out;
+  for (size_t i = 0; i < items.size() && i < limit; ++i) {
+    if (i > 0) out += sep;
+    out += items[i];
+  }
+  if (items.size() > limit) out += std::string(sep) + "... (" + std::to_string(items.size() - limit) + " more)";
+  return out;
+}
+
+// " (ALL PRIVILEGES)" / " (through roles `r`@`%`)": where the grants come from.
+std::string grant_origin(const GrantSet& grants) {
+  std::string s;
+  if (grants.all_global()) s += " (ALL PRIVILEGES)";
+  if (!grants.roles().empty()) s += " (roles granted: " + join(grants.roles(), ", ") + ")";
+  return s;
+}
+
+std::string quote_db(const std::string& db) {
+  std::string out = "`";
+  for (char ch : db) {
+    if (ch == '`') out += '`';
+    out += ch;
+  }
+  return out + "`";
+}
+
+std::string ssl_mode_text(mysql::SslMode m) {
+  switch (m) {
+    case mysql::SslMode::kDisabled:
+      return "disabled";
+    case mysql::SslMode::kPreferred:
+      return "preferred";
+    case mysql::SslMode::kRequired:
+      return "required";
+    case mysql::SslMode::kVerifyCa:
+      return "verify_ca";
+    case mysql::SslMode::kVerifyIdentity:
+      return "verify_identity";
+  }
+  return "unknown";
+}
+
+CheckResult grants_unreadable(const ServerFacts& facts, std::string name) {
+  return {S::kWarning, std::move(name), "cannot read the account's grants (SHOW GRANTS: " + facts.grants_error + ")",
+          "check the grants by hand with SHOW GRANTS as " + grantee(facts)};
+}
+
+}  // namespace
+
+CheckResult check_server(const ServerFacts& facts) {
+  CheckResult r{S::kOk, "server", describe_server(facts) + ", version " + facts.version + ", connected as " +
+                                      (facts.current_user.empty() ? "?" : facts.current_user), ""};
+  bool old = facts.is_mariadb() ? !facts.at_least(10, 3) : !facts.at_least(5, 7);
+  if (old) {
+    r.status = S::kWarning;
+    r.detail += "; this version is older than sluice supports (MySQL 5.7+, MariaDB 10.3+)";
+    r.fix = "upgrade the server, or expect untested behaviour";
+  }
+  return r;
+}
+
+CheckResult check_tls(const ServerFacts& facts, const PreflightRequest& request) {
+  std::string mode = "ssl_mode=" + ssl_mode_text(request.ssl_mode);
+  if (facts.tls) {
+    std::string detail = "connection encrypted (" + (facts.tls_version.empty() ? "TLS" : facts.tls_version) +
+                         "), " + mode;
+    if (request.ssl_mode == mysql::SslMode::kPreferred || request.ssl_mode == mysql::SslMode::kRequired) {
+      return {S::kInfo, "tls", detail + "; the server certificate is not verified",
+              "to verify it, set ssl_ca in config.json (ssl_mode verify_ca or verify_identity)"};
+    }
+    return {S::kOk, "tls", detail + ", server certificate verified", ""};
+  }
+  switch (request.ssl_mode) {
+    case mysql::SslMode::kDisabled:
+      return {S::kInfo, "tls", "connection not encrypted, as configured (" + mode + ")",
+              "set \"ssl\": \"true\" in config.json to encrypt it"};
+    case mysql::SslMode::kPreferred:
+      return {S::kWarning, "tls", "connection not encrypted: the server offers no TLS (" + mode + ")",
+              "enable TLS on the server (ssl_cert/ssl_key), or disable ssl in config.json to make it explicit"};
+    default:
+      return {S::kFailed, "tls", "connection not encrypted although " + mode + " requires TLS",
+              "enable TLS on the server (ssl_cert/ssl_key)"};
+  }
+}
+
+CheckResult check_select_privilege(const ServerFacts& facts, const PreflightRequest& request) {
+  const std::string name = "privilege_select";
+  if (!facts.grants_error.empty()) return grants_unreadable(facts, name);
+  GrantSet grants = GrantSet::parse(facts.grants);
+  std::vector<std::string> missing, partial;
+  for (const std::string& db : facts.databases) {
+    if (grants.has_on_database("SELECT", db)) continue;
+    (grants.has_on_some_tables("SELECT", db) ? partial : missing).push_back(db);
+  }
+  for (const std::string& db : facts.missing_databases) missing.push_back(db);
+  std::string user = grantee(facts);
+  if (!missing.empty()) {
+    std::string fix;
+    for (const std::string& db : missing) fix += "GRANT SELECT ON " + quote_db(db) + ".* TO " + user + "; ";
+    fix.pop_back();
+    std::string detail = "no SELECT on " + join(missing, ", ") + " (needed by every method to read rows)";
+    if (!facts.missing_databases.empty()) {
+      detail += "; not found or not visible: " + join(facts.missing_databases, ", ") + " (check filter_dbs)";
+    }
+    return {S::kFailed, name, detail, fix};
+  }
+  bool global = grants.has_global("SELECT");
+  if (facts.databases.empty() && !global && grants.databases_with("SELECT").empty()) {
+    return {S::kFailed, name, "no SELECT privilege on any database",
+            "GRANT SELECT ON *.* TO " + user + "; (or on each database to replicate)"};
+  }
+  std::string where = global ? "*.*" : join(grants.databases_with("SELECT"), ", ");
+  if (!partial.empty()) {
+    return {S::kWarning, name,
+            "SELECT only on some tables of " + join(partial, ", ") + "; tables without it are not replicated",
+            "GRANT SELECT ON `<db>`.* TO " + user + "; if every table should be read"};
+  }
+  std::string scope = request.filter_dbs.empty() ? "" : " covering " + join(facts.databases, ", ");
+  return {S::kOk, name, "SELECT on " + where + scope + grant_origin(grants), ""};
+}
+
+CheckResult check_replication_slave(const ServerFacts& facts) {
+  const std::string name = "privilege_replication_slave";
+  if (!facts.grants_error.empty()) return grants_unreadable(facts, name);
+  GrantSet grants = GrantSet::parse(facts.grants);
+  if (grants.has_global("REPLICATION SLAVE")) {
+    return {S::kOk, name, "REPLICATION SLAVE on *.*" + grant_origin(grants), ""};
+  }
+  return {S::kFailed, name,
+          "missing REPLICATION SLAVE: LOG_BASED reads the binlog as a replica (COM_BINLOG_DUMP)",
+          "GRANT REPLICATION SLAVE ON *.* TO " + grantee(facts) + ";"};
+}
+
+CheckResult check_replication_client(const ServerFacts& facts) {
+  const std::string name = "privilege_replication_client";
+  if (!facts.grants_error.empty()) return grants_unreadable(facts, name);
+  GrantSet grants = GrantSet::parse(facts.grants);
+  bool mariadb_names = facts.is_mariadb() && facts.at_least(10, 5, 2);
+  std::string priv = mariadb_names ? "BINLOG MONITOR" : "REPLICATION CLIENT";
+  if (grants.has_global("REPLICATION CLIENT")) {
+    return {S::kOk, name, priv + " on *.* (binlog position and file list)" + grant_origin(grants), ""};
+  }
+  std::string statement = facts.is_mariadb() ? "SHOW BINLOG STATUS / SHOW BINARY LOGS"
+                          : facts.at_least(8, 2) ? "SHOW BINARY LOG STATUS / SHOW BINARY LOGS"
+                                                 : "SHOW MASTER STATUS / SHOW BINARY LOGS";
+  return {S::kFailed, name, "missing " + priv + ": LOG_BASED reads the binlog position with " + statement,
+          "GRANT " + priv + " ON *.* TO " + grantee(facts) + ";"};
+}
+
+CheckResult check_snapshot_lock(const ServerFacts& facts) {
+  const std::string name = "privilege_snapshot_lock";
+  if (facts.is_mariadb()) {
+    return {S::kOk, name,
+            "not needed on MariaDB: a consistent snapshot reports its own binlog position "
+            "(binlog_snapshot_file/position)",
+            ""};
+  }
+  if (!facts.grants_error.empty()) return grants_unreadable(facts, name);
+  GrantSet grants = GrantSet::parse(facts.grants);
+  bool lock_tables = !facts.databases.empty() &&
+                     std::all_of(facts.databases.begin(), facts.databases.end(),
+                                 [&](const std::string& db) { return grants.has_on_database("LOCK TABLES", db); });
+  bool reload = grants.has_global("RELOAD");
+  std::string user = grantee(facts);
+  if (facts.on_rds()) {
+    if (lock_tables) return {S::kOk, name, "LOCK TABLES on the selected databases (snapshot handoff)", ""};
+    return {reload ? S::kWarning : S::kFailed, name,
+            "the snapshot-to-binlog handoff locks the selected tables briefly (LOCK TABLES ... READ); "
+            "RDS does not allow FLUSH TABLES WITH READ LOCK" +
+                std::string(reload ? " even with RELOAD" : ""),
+            "GRANT LOCK TABLES ON `<db>`.* TO " + user + "; for each selected database"};
+  }
+  if (reload) return {S::kOk, name, "RELOAD (FLUSH TABLES WITH READ LOCK for a moment at the snapshot)", ""};
+  if (lock_tables) return {S::kOk, name, "LOCK TABLES on the selected databases (snapshot handoff)", ""};
+  return {S::kFailed, name,
+          "neither RELOAD nor LOCK TABLES: the snapshot-to-binlog handoff cannot pin a consistent binlog position",
+          "GRANT RELOAD ON *.* TO " + user + "; (or GRANT LOCK TABLES ON `<db>`.* for each selected database)"};
+}
+
+CheckResult check_table_engines(const ServerFacts& facts) {
+  const std::string name = "table_engines";
+  if (!facts.tables_error.empty()) {
+    return {S::kInfo, name, "cannot list the tables' engines (" + facts.tables_error + ")", ""};
+  }
+  if (facts.non_innodb_tables.empty()) {
+    if (facts.databases.empty()) return {S::kOk, name, "no user databases found (nothing to read yet)", ""};
+    return {S::kOk, name, "every base table of " + join(facts.databases, ", ", 10) + " is InnoDB", ""};
+  }
+  std::vector<std::string> items;
+  for (const TableEngine& t : facts.non_innodb_tables) items.push_back(t.schema + "." + t.table + " (" + t.engine + ")");
+  const TableEngine& first = facts.non_innodb_tables.front();
+  return {S::kWarning, name,
+          "not InnoDB: " + join(items, ", ", 5) +
+              "; no consistent snapshot for these tables: rows written during the snapshot may be read "
+              "twice or missed by the handoff",
+          "ALTER TABLE " + quote_db(first.schema) + "." + quote_db(first.table) +
+              " ENGINE=InnoDB; (each table listed)"};
+}
+
+}  // namespace sluice::preflight
