@@ -1,14 +1,75 @@
+// `sluice binlog read FILE...`: binlog files to JSON lines (docs/json-lines.md).
 #include <CLI/CLI.hpp>
+#include <cstdio>
+#include <sstream>
 
+#include "binlog/binlog_files.h"
+#include "binlog/change_assembler.h"
+#include "binlog/change_printer.h"
 #include "cli/cli_context.h"
 
 namespace sluice::cli {
+namespace {
+
+struct ReadArgs {
+  std::vector<std::string> files;
+  bool verbose = false;
+  bool no_ddl = false;
+  std::string databases, tables;
+  uint64_t start = 0;
+  uint64_t stop = ~uint64_t{0};
+};
+
+std::vector<std::string> split_list(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream in(s);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    if (!item.empty()) out.push_back(item);
+  }
+  return out;
+}
+
+void debug_line(void*, std::string_view line) {
+  std::fprintf(stderr, "sluice: debug: %.*s\n", static_cast<int>(line.size()), line.data());
+}
+
+int run_read(const ReadArgs& a) {
+  binlog::PrinterOptions popts;
+  popts.types = a.verbose;
+  popts.statements = !a.no_ddl;
+  binlog::ChangePrinter printer(stdout, popts);
+  binlog::AssemblerOptions aopts;
+  aopts.databases = split_list(a.databases);
+  aopts.tables = split_list(a.tables);
+  binlog::ChangeAssembler assembler(printer, aopts);
+  binlog::DecoderOptions dopts;
+  if (a.verbose) dopts.debug = debug_line;
+  binlog::EventDecoder decoder(dopts);
+  binlog::FileReadOptions fopts{a.start, a.stop};
+  auto s = binlog::read_binlog_files(a.files, fopts, decoder, assembler);
+  if (s) s = assembler.finish();
+  auto f = printer.flush();
+  if (!s) return report_error(s.error());
+  if (!f) return report_error(f.error());
+  return kExitOk;
+}
+
+}  // namespace
 
 void register_binlog(CLI::App& app, CliContext& ctx) {
-  auto* cmd = app.add_subcommand("binlog", "(not yet implemented)");
-  cmd->callback([&ctx] {
-    ctx.exit_code = report_error(core::Error{core::ErrorCode::kUnsupported, "'binlog' is not implemented yet"});
-  });
+  auto* cmd = app.add_subcommand("binlog", "Binlog tools: decode binlog files to JSON lines");
+  cmd->require_subcommand(1);
+  auto args = std::make_shared<ReadArgs>();
+  auto* read = cmd->add_subcommand("read", "Print the row changes of binlog FILEs as JSON lines (docs/json-lines.md)");
+  read->add_option("FILE", args->files, "binlog files, in order")->required();
+  read->add_flag("--verbose", args->verbose, "add \"types\" to each line; debug lines for skipped events on stderr");
+  read->add_option("--databases", args->databases, "only these databases (comma-separated)");
+  read->add_option("--tables", args->tables, "only these tables, as db.table (comma-separated)");
+  read->add_option("--start-position", args->start, "skip events before this position of the first file");
+  read->add_option("--stop-position", args->stop, "stop at the first event at or past this position of the last file");
+  read->add_flag("--no-ddl", args->no_ddl, "do not print statements (op \"ddl\")");
+  read->callback([&ctx, args] { ctx.exit_code = run_read(*args); });
 }
 
 }  // namespace sluice::cli

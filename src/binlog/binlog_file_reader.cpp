@@ -1,0 +1,114 @@
+#include "binlog/binlog_file_reader.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "binlog/events/event_type.h"
+
+namespace sluice::binlog {
+namespace {
+
+constexpr size_t kChunk = size_t{1} << 20;
+constexpr uint8_t kMagic[4] = {0xfe, 0x62, 0x69, 0x6e};
+
+core::Error io_error(const std::string& path, const char* what) {
+  return core::Error{core::ErrorCode::kIo, path + ": " + what + ": " + std::strerror(errno)};
+}
+
+}  // namespace
+
+core::Result<std::unique_ptr<BinlogFileReader>> BinlogFileReader::open(const std::string& path,
+                                                                       size_t max_event_size) {
+  std::unique_ptr<BinlogFileReader> r(new BinlogFileReader());
+  r->path_ = path;
+  size_t slash = path.rfind('/');
+  r->name_ = slash == std::string::npos ? path : path.substr(slash + 1);
+  r->max_event_size_ = max_event_size;
+  r->fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (r->fd_ < 0) {
+    auto e = io_error(path, "cannot open binlog file");
+    if (errno == ENOENT) e.code = core::ErrorCode::kNotFound;
+    return core::fail(e);
+  }
+  r->cap_ = kChunk;
+  r->buf_ = std::make_unique<uint8_t[]>(r->cap_);
+  auto ok = r->fill(4);
+  if (!ok) return core::fail(ok.error());
+  if (!*ok || std::memcmp(r->buf_.get(), kMagic, 4) != 0) {
+    return core::fail(core::ErrorCode::kCorrupt, path + ": not a binlog file (no fe 62 69 6e magic at offset 0)");
+  }
+  r->begin_ = 4;
+  r->file_pos_ = 4;
+  return r;
+}
+
+BinlogFileReader::~BinlogFileReader() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+core::Result<bool> BinlogFileReader::fill(size_t need) {
+  if (end_ - begin_ >= need) return true;
+  if (need > cap_) {  // one event larger than the buffer: grow to fit it exactly
+    auto bigger = std::make_unique<uint8_t[]>(need);
+    std::memcpy(bigger.get(), buf_.get() + begin_, end_ - begin_);
+    buf_ = std::move(bigger);
+    cap_ = need;
+    end_ -= begin_;
+    begin_ = 0;
+  } else if (cap_ - begin_ < need) {
+    std::memmove(buf_.get(), buf_.get() + begin_, end_ - begin_);
+    end_ -= begin_;
+    begin_ = 0;
+  }
+  while (end_ - begin_ < need) {
+    ssize_t n = ::read(fd_, buf_.get() + end_, cap_ - end_);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return core::fail(io_error(path_, "read failed"));
+    }
+    if (n == 0) return false;
+    end_ += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+core::Result<std::span<const uint8_t>> BinlogFileReader::next(uint64_t& pos) {
+  pos = file_pos_;
+  auto have = fill(kEventHeaderSize);
+  if (!have) return core::fail(have.error());
+  if (!*have) {
+    if (end_ == begin_) return std::span<const uint8_t>();
+    return core::fail(core::ErrorCode::kCorrupt, name_ + ":" + std::to_string(pos) +
+                                                     ": truncated event header at the end of the file");
+  }
+  const uint8_t* h = buf_.get() + begin_;
+  uint32_t size = static_cast<uint32_t>(h[9]) | static_cast<uint32_t>(h[10]) << 8 |
+                  static_cast<uint32_t>(h[11]) << 16 | static_cast<uint32_t>(h[12]) << 24;
+  if (size < kEventHeaderSize || size > max_event_size_) {
+    return core::fail(core::ErrorCode::kCorrupt,
+                      name_ + ":" + std::to_string(pos) + ": impossible event length " + std::to_string(size));
+  }
+  have = fill(size);
+  if (!have) return core::fail(have.error());
+  if (!*have) {
+    return core::fail(core::ErrorCode::kCorrupt, name_ + ":" + std::to_string(pos) + ": truncated event (" +
+                                                     std::to_string(size) + " bytes announced, file ends first)");
+  }
+  std::span<const uint8_t> ev(buf_.get() + begin_, size);
+  begin_ += size;
+  file_pos_ += size;
+  return ev;
+}
+
+core::Status BinlogFileReader::seek(uint64_t pos) {
+  if (pos < 4) pos = 4;
+  if (::lseek(fd_, static_cast<off_t>(pos), SEEK_SET) < 0) return core::fail(io_error(path_, "seek failed"));
+  begin_ = end_ = 0;
+  file_pos_ = pos;
+  return core::ok();
+}
+
+}  // namespace sluice::binlog

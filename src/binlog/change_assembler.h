@@ -1,0 +1,86 @@
+#pragma once
+/// Groups decoded events into transactions and turns rows events into RowChanges.
+/// An EventHandler: feed it the EventDecoder's events; it calls a ChangeHandler.
+///
+/// A transaction starts at a GTID event (MySQL, MariaDB) or a BEGIN query and ends at XID
+/// or COMMIT; a query outside BEGIN..COMMIT (DDL) is a transaction of its own. When the
+/// end position is known up front (MySQL GTID events carry the transaction length) rows
+/// are decoded and delivered as they arrive; otherwise (MariaDB) the raw rows events are
+/// buffered, up to `max_buffered_bytes`, and decoded at commit so that each change
+/// carries end_pos. Beyond that limit changes are delivered with end_pos = 0.
+/// Memory: one arena for the buffered rows (reset per transaction), one for cell values
+/// (reset per row). Not thread-safe; one per decoder.
+
+#include <memory>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "binlog/event_decoder.h"
+#include "binlog/partial_json.h"
+#include "binlog/row_change.h"
+#include "core/arena.h"
+
+namespace sluice::binlog {
+
+struct AssemblerOptions {
+  /// Only these databases (empty: all).
+  std::vector<std::string> databases;
+  /// Only these "db.table" (empty: all).
+  std::vector<std::string> tables;
+  /// Applies PARTIAL_JSON diffs; null: such updates are an error.
+  JsonDiffApplier json_diff = nullptr;
+  size_t max_buffered_bytes = size_t{64} << 20;
+};
+
+class ChangeAssembler : public EventHandler {
+ public:
+  ChangeAssembler(ChangeHandler& out, AssemblerOptions options = {});
+
+  core::Status on_event(const Event& event) override;
+
+  /// Delivers what is buffered of an unfinished transaction (end of input), end_pos = 0.
+  core::Status finish();
+
+  /// True when `db`.`table` passes the database/table filters.
+  bool wanted(std::string_view db, std::string_view table) const;
+
+ private:
+  struct Pending {
+    TableLayoutPtr layout;
+    RowOp op;
+    bool partial;
+    uint64_t pos;
+    std::span<const uint8_t> present_before, present_after, rows;
+  };
+  core::Status on_gtid(const Event& ev, const Gtid& g);
+  core::Status on_query(const Event& ev, const Query& q);
+  core::Status on_rows(const Event& ev, const Rows& r);
+  core::Status begin(const Event& ev);
+  core::Status commit(const Event& ev);
+  core::Status flush_pending();
+  core::Status emit(const Pending& p);
+  std::string where(const Pending& p) const;
+  void reset();
+  std::span<const uint8_t> keep(std::span<const uint8_t> bytes);
+
+  ChangeHandler& out_;
+  AssemblerOptions options_;
+  std::unordered_set<std::string> dbs_, tables_;
+  TransactionInfo txn_;
+  std::string file_, gtid_;
+  bool open_ = false;       // inside a GTID/BEGIN group
+  bool began_ = false;      // a BEGIN query was seen (so queries are part of the group)
+  bool streaming_ = false;  // rows are delivered as they arrive
+  bool standalone_ = false; // MariaDB FL_STANDALONE: the next query ends the group
+  size_t buffered_ = 0;
+  std::vector<Pending> pending_;
+  core::Arena raw_arena_{1 << 20};
+  core::Arena cell_arena_{64 << 10};
+  std::vector<core::Value> before_, after_;
+  std::vector<JsonDiff> diffs_;
+  TableLayoutPtr last_layout_;  // held so its address cannot be reused while cached
+  bool last_wanted_ = false;
+};
+
+}  // namespace sluice::binlog

@@ -1,0 +1,131 @@
+#include "binlog/change_printer.h"
+
+#include <cerrno>
+#include <cstring>
+
+#include "core/json_writer.h"
+
+namespace sluice::binlog {
+namespace {
+
+constexpr size_t kFlushAt = size_t{1} << 20;
+
+const char* op_name(RowOp op) {
+  switch (op) {
+    case RowOp::kInsert: return "insert";
+    case RowOp::kUpdate: return "update";
+    case RowOp::kDelete: return "delete";
+  }
+  return "?";
+}
+
+void append_header(std::string& out, const TransactionInfo& txn, uint64_t pos) {
+  out.append("{\"file\":");
+  core::json_append_string(out, txn.file);
+  out.append(",\"pos\":");
+  core::json_append_uint(out, pos);
+  out.append(",\"end_pos\":");
+  if (txn.end_pos) core::json_append_uint(out, txn.end_pos);
+  else out.append("null");
+  out.append(",\"gtid\":");
+  if (txn.gtid.empty()) out.append("null");
+  else core::json_append_string(out, txn.gtid);
+  out.append(",\"ts\":");
+  append_commit_time(out, txn);
+}
+
+void append_image(std::string& out, const char* name, const TableLayout& t, std::span<const core::Value> row,
+                  const core::ValueFormat& fmt) {
+  out.append(",\"").append(name).append("\":{");
+  bool first = true;
+  for (size_t i = 0; i < t.columns.size(); ++i) {
+    if (row[i].is_absent()) continue;
+    if (!first) out.push_back(',');
+    first = false;
+    core::json_append_string(out, t.columns[i].key);
+    out.push_back(':');
+    core::append_value_json(out, row[i], fmt);
+  }
+  out.push_back('}');
+}
+
+}  // namespace
+
+void append_commit_time(std::string& out, const TransactionInfo& txn) {
+  if (!txn.has_commit_time) {
+    out.append("null");
+    return;
+  }
+  core::Temporal t = core::temporal_from_epoch(core::EpochTime{txn.commit_seconds, txn.commit_micros});
+  char buf[40];
+  size_t n = core::format_datetime(buf, t, txn.commit_time_has_micros ? 6 : 0, 'T');
+  out.push_back('"');
+  out.append(buf, n);
+  out.append("Z\"");
+}
+
+ChangePrinter::ChangePrinter(std::FILE* out, PrinterOptions options) : out_(out), options_(options) {
+  buf_.reserve(kFlushAt + (64 << 10));
+}
+
+ChangePrinter::~ChangePrinter() { (void)flush(); }
+
+void ChangePrinter::append_row(std::string& out, const RowChange& c, bool types) {
+  static const core::ValueFormat fmt{};
+  const TableLayout& t = *c.table;
+  append_header(out, *c.txn, c.pos);
+  out.append(",\"op\":\"").append(op_name(c.op)).append("\",\"db\":");
+  core::json_append_string(out, t.db);
+  out.append(",\"table\":");
+  core::json_append_string(out, t.table);
+  if (!c.before.empty()) append_image(out, "before", t, c.before, fmt);
+  if (!c.after.empty()) append_image(out, "after", t, c.after, fmt);
+  if (types) {
+    out.append(",\"types\":{");
+    for (size_t i = 0; i < t.columns.size(); ++i) {
+      if (i) out.push_back(',');
+      core::json_append_string(out, t.columns[i].key);
+      out.push_back(':');
+      core::json_append_string(out, t.columns[i].type_name);
+    }
+    out.push_back('}');
+  }
+  out.append("}\n");
+}
+
+core::Status ChangePrinter::on_row(const RowChange& c) {
+  append_row(buf_, c, options_.types);
+  return maybe_flush();
+}
+
+core::Status ChangePrinter::on_statement(const StatementChange& s) {
+  if (!options_.statements) return core::ok();
+  append_header(buf_, *s.txn, s.pos);
+  buf_.append(",\"op\":\"ddl\",\"db\":");
+  core::json_append_string(buf_, s.db);
+  buf_.append(",\"sql\":");
+  core::json_append_string(buf_, s.sql);
+  buf_.append("}\n");
+  return maybe_flush();
+}
+
+core::Status ChangePrinter::on_commit(const TransactionInfo&) { return maybe_flush(); }
+
+core::Status ChangePrinter::maybe_flush() {
+  if (buf_.size() < kFlushAt) return core::ok();
+  return flush();
+}
+
+core::Status ChangePrinter::flush() {
+  if (buf_.empty()) return core::ok();
+  const size_t size = buf_.size();
+  size_t n = std::fwrite(buf_.data(), 1, size, out_);
+  buf_.clear();
+  if (n != size) {
+    return core::fail(core::ErrorCode::kIo, std::string("writing output: ") + std::strerror(errno));
+  }
+  if (std::fflush(out_) != 0) return core::fail(core::ErrorCode::kIo, std::string("writing output: ") + std::strerror(errno));
+  return core::ok();
+}
+
+}  // namespace sluice::binlog

@@ -1,0 +1,47 @@
+#pragma once
+/// Prints row changes as JSON lines (docs/json-lines.md): one object per row change,
+/// and one per standalone statement (op "ddl"). Output is built in a reused buffer and
+/// written with large fwrite calls. Shared by `sluice binlog read` and `binlog stream`.
+/// Not thread-safe; the FILE is not owned.
+
+#include <cstdio>
+#include <string>
+
+#include "binlog/row_change.h"
+#include "core/value_format.h"
+
+namespace sluice::binlog {
+
+struct PrinterOptions {
+  bool types = false;       ///< add "types": {"col": "sql type"} (--verbose)
+  bool statements = true;   ///< print DDL / text statements as {"op":"ddl",...}
+};
+
+class ChangePrinter : public ChangeHandler {
+ public:
+  explicit ChangePrinter(std::FILE* out, PrinterOptions options = {});
+  ~ChangePrinter() override;
+  ChangePrinter(const ChangePrinter&) = delete;
+  ChangePrinter& operator=(const ChangePrinter&) = delete;
+
+  core::Status on_row(const RowChange& change) override;
+  core::Status on_statement(const StatementChange& s) override;
+  core::Status on_commit(const TransactionInfo& txn) override;
+
+  /// Writes what is buffered; errors name the output (e.g. a closed pipe).
+  core::Status flush();
+
+  /// Appends the JSON line of `change` (with '\n') to `out`; exposed for tests and sinks.
+  static void append_row(std::string& out, const RowChange& change, bool types);
+
+ private:
+  core::Status maybe_flush();
+  std::FILE* out_;
+  PrinterOptions options_;
+  std::string buf_;
+};
+
+/// Appends the commit time as "YYYY-MM-DDTHH:MM:SS[.ffffff]Z", or null when unknown.
+void append_commit_time(std::string& out, const TransactionInfo& txn);
+
+}  // namespace sluice::binlog

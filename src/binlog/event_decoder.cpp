@@ -1,0 +1,174 @@
+#include "binlog/event_decoder.h"
+
+#include <zlib.h>
+#include <zstd.h>
+
+#include <cstdio>
+
+#include "binlog/events/decoder_state.h"
+
+namespace sluice::binlog {
+namespace {
+
+uint32_t read_le32(const uint8_t* p) {
+  return static_cast<uint32_t>(p[0]) | static_cast<uint32_t>(p[1]) << 8 | static_cast<uint32_t>(p[2]) << 16 |
+         static_cast<uint32_t>(p[3]) << 24;
+}
+
+uint32_t crc_of(const uint8_t* p, size_t n) {
+  return static_cast<uint32_t>(crc32(0L, p, static_cast<uInt>(n)));
+}
+
+// CRC32 over the event minus its trailer. A FORMAT_DESCRIPTION whose "in use" flag is
+// set was checksummed before the flag was set, so it is also tried with the flag clear.
+bool checksum_ok(std::span<const uint8_t> bytes, const EventHeader& h, uint32_t& stored, uint32_t& computed) {
+  size_t n = bytes.size() - kChecksumSize;
+  stored = read_le32(bytes.data() + n);
+  computed = crc_of(bytes.data(), n);
+  if (computed == stored) return true;
+  if (h.type == EventType::kFormatDescription && (h.flags & kFlagBinlogInUse)) {
+    uint8_t head[kEventHeaderSize];
+    std::copy(bytes.data(), bytes.data() + kEventHeaderSize, head);
+    head[17] = static_cast<uint8_t>(head[17] & ~kFlagBinlogInUse);
+    uLong c = crc32(0L, head, kEventHeaderSize);
+    c = crc32(c, bytes.data() + kEventHeaderSize, static_cast<uInt>(n - kEventHeaderSize));
+    computed = static_cast<uint32_t>(c);
+    return computed == stored;
+  }
+  return false;
+}
+
+std::string hex32(uint32_t v) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "0x%08x", v);
+  return buf;
+}
+
+}  // namespace
+
+core::Result<EventHeader> parse_event_header(std::span<const uint8_t> bytes) {
+  ByteReader r(bytes.data(), bytes.size());
+  EventHeader h;
+  uint8_t type;
+  if (!r.u32(h.timestamp) || !r.u8(type) || !r.u32(h.server_id) || !r.u32(h.event_size) || !r.u32(h.log_pos) ||
+      !r.u16(h.flags)) {
+    return core::fail(corrupt("truncated event header (" + std::to_string(bytes.size()) + " bytes)"));
+  }
+  h.type = static_cast<EventType>(type);
+  if (h.event_size < kEventHeaderSize) {
+    return core::fail(corrupt("impossible event length " + std::to_string(h.event_size)));
+  }
+  return h;
+}
+
+EventDecoder::EventDecoder(DecoderOptions options) : state_(std::make_unique<DecoderState>()) {
+  state_->options = options;
+  for (size_t i = 0; i < 256; ++i) state_->post_header_len[i] = event_type_info(static_cast<uint8_t>(i)).post_header;
+}
+
+EventDecoder::~EventDecoder() {
+  if (state_->zstd) ZSTD_freeDCtx(state_->zstd);
+}
+
+void EventDecoder::set_file(std::string_view name) { state_->file.assign(name); }
+const std::string& EventDecoder::file() const { return state_->file; }
+void EventDecoder::set_checksum_alg(uint8_t alg) { state_->checksum_alg = alg; }
+const FormatDescription* EventDecoder::format() const { return state_->have_format ? &state_->format : nullptr; }
+void EventDecoder::clear_tables() { state_->tables.clear(); }
+
+core::Status EventDecoder::feed(std::span<const uint8_t> bytes, uint64_t pos, EventHandler& handler) {
+  auto h = parse_event_header(bytes);
+  if (!h) return core::fail(h.error().with_context("at " + state_->file + ":" + std::to_string(pos)));
+  if (pos == kPosFromHeader) pos = h->log_pos >= h->event_size ? h->log_pos - h->event_size : 0;
+  return feed_one(bytes, pos, pos + h->event_size, false, handler);
+}
+
+core::Status EventDecoder::feed_one(std::span<const uint8_t> bytes, uint64_t pos, uint64_t end_pos, bool in_payload,
+                                    EventHandler& handler) {
+  DecoderState& st = *state_;
+  auto where = [&](const char* name) { return std::string(name) + " at " + st.file + ":" + std::to_string(pos); };
+  auto hr = parse_event_header(bytes);
+  if (!hr) return core::fail(hr.error().with_context("at " + st.file + ":" + std::to_string(pos)));
+  const EventHeader& h = *hr;
+  const EventTypeInfo& info = event_type_info(static_cast<uint8_t>(h.type));
+  const char* name = info.name ? info.name : "UNKNOWN_EVENT";
+  if (h.event_size != bytes.size()) {
+    return core::fail(corrupt("event length " + std::to_string(h.event_size) + " but " +
+                              std::to_string(bytes.size()) + " bytes given").with_context(where(name)));
+  }
+  st.pos = pos;
+  Event ev;
+  ev.header = h;
+  ev.file = st.file;
+  ev.pos = pos;
+  ev.end_pos = end_pos;
+  ev.in_payload = in_payload;
+  std::span<const uint8_t> rest = bytes.subspan(kEventHeaderSize);
+  bool is_fde = h.type == EventType::kFormatDescription;
+  if (!is_fde && st.checksum_alg == 1 && !in_payload) {
+    if (rest.size() < kChecksumSize) return core::fail(corrupt("event shorter than its checksum").with_context(where(name)));
+    uint32_t stored, computed;
+    if (st.options.verify_checksums && !checksum_ok(bytes, h, stored, computed)) {
+      return core::fail(corrupt("CRC32 mismatch (stored " + hex32(stored) + ", computed " + hex32(computed) + ")")
+                            .with_context(where(name)));
+    }
+    rest = rest.first(rest.size() - kChecksumSize);
+  }
+  if (info.decode == nullptr) {
+    st.debug("skipping " + where(name) + " (type " + std::to_string(static_cast<int>(h.type)) + ", " +
+             std::to_string(h.event_size) + " bytes)");
+    ev.body = Skipped{};
+    return handler.on_event(ev);
+  }
+  size_t post_len = is_fde ? 0 : st.post_header_len[static_cast<uint8_t>(h.type)];
+  if (post_len > rest.size()) return core::fail(corrupt("event shorter than its post-header").with_context(where(name)));
+  ByteReader post(rest.data(), post_len);
+  ByteReader body(rest.data() + post_len, rest.size() - post_len);
+  if (auto s = info.decode(st, h, post, body, ev.body); !s) return core::fail(s.error().with_context("decoding " + where(name)));
+  if (is_fde && st.checksum_alg == 1 && st.options.verify_checksums) {
+    uint32_t stored, computed;
+    if (!checksum_ok(bytes, h, stored, computed)) {
+      return core::fail(corrupt("CRC32 mismatch (stored " + hex32(stored) + ", computed " + hex32(computed) + ")")
+                            .with_context(where(name)));
+    }
+  }
+  if (auto* rot = std::get_if<Rotate>(&ev.body)) {
+    std::string next(rot->next_file);
+    SLUICE_TRY(handler.on_event(ev));
+    st.file = std::move(next);
+    return core::ok();
+  }
+  SLUICE_TRY(handler.on_event(ev));
+  if (std::holds_alternative<TransactionPayload>(ev.body)) {
+    if (in_payload) return core::fail(corrupt("TRANSACTION_PAYLOAD_EVENT nested in another").with_context(where(name)));
+    return feed_payload(ev, handler);
+  }
+  return core::ok();
+}
+
+core::Status EventDecoder::feed_payload(const Event& outer, EventHandler& handler) {
+  DecoderState& st = *state_;
+  const auto& p = std::get<TransactionPayload>(outer.body);
+  std::span<const uint8_t> inner = p.payload;
+  if (p.compression == 0) {
+    auto out = zstd_inflate(st, p.payload, p.uncompressed_size);
+    if (!out) {
+      return core::fail(out.error().with_context("decoding TRANSACTION_PAYLOAD_EVENT at " + st.file + ":" +
+                                                 std::to_string(outer.pos)));
+    }
+    inner = *out;
+  }
+  size_t off = 0;
+  while (off < inner.size()) {
+    auto h = parse_event_header(inner.subspan(off));
+    if (!h || h->event_size > inner.size() - off) {
+      return core::fail(corrupt("inner event past the end of TRANSACTION_PAYLOAD_EVENT at " + st.file + ":" +
+                                std::to_string(outer.pos)));
+    }
+    SLUICE_TRY(feed_one(inner.subspan(off, h->event_size), outer.pos, outer.end_pos, true, handler));
+    off += h->event_size;
+  }
+  return core::ok();
+}
+
+}  // namespace sluice::binlog
