@@ -160,7 +160,8 @@ core::Status ReplicationStream::register_replica(const ReplicationOptions& o) {
     core::Error e = connection_->last_error("registering as a replica (COM_REGISTER_SLAVE)");
     if (e.code == ErrorCode::kPrivilege || contains(e.message, "ccess denied")) {
       e.code = ErrorCode::kPrivilege;
-      e.message += "; grant REPLICATION SLAVE to '" + connection_->options().user + "'";
+      e.message = "registering as a replica (COM_REGISTER_SLAVE): " + std::string(mysql_error(m)) +
+                  "; grant REPLICATION SLAVE to '" + connection_->options().user + "'";
     }
     return core::fail(e);
   }
