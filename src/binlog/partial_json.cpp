@@ -78,6 +78,10 @@ core::Result<size_t> decode_partial_after_image(const TableLayout& layout, const
     size_t len_size = c.def.meta >= 1 && c.def.meta <= 4 ? c.def.meta : 4;
     if (!r.uint_n(len_size, len) || !r.bytes(len, diff)) return core::fail(bad("truncated partial JSON cell"));
     SLUICE_TRY(parse_json_diffs(diff, len, scratch));
+    if (scratch.empty() && i < before.size() && !before[i].is_absent()) {
+      out[i] = before[i];  // marked partial but unchanged ("@3=@3" in mysqlbinlog)
+      continue;
+    }
     if (apply == nullptr) {
       return core::fail(core::ErrorCode::kUnsupported,
                         "column " + c.key + " holds a partial JSON update (binlog_row_value_options=PARTIAL_JSON) "

@@ -24,7 +24,10 @@ enum OptionalMeta : uint8_t {
   kColumnVisibility = 12,
 };
 
-bool is_numeric(ColumnType t) {
+// MariaDB derives YEAR from its integer field and GEOMETRY from its blob field, so its
+// signedness / charset lists count those columns too; MySQL's do not.
+bool is_numeric(ColumnType t, bool mariadb) {
+  if (t == ColumnType::kYear) return mariadb;
   switch (t) {
     case ColumnType::kTiny: case ColumnType::kShort: case ColumnType::kInt24: case ColumnType::kLong:
     case ColumnType::kLongLong: case ColumnType::kNewDecimal: case ColumnType::kFloat:
@@ -34,7 +37,8 @@ bool is_numeric(ColumnType t) {
   }
 }
 
-bool is_character(ColumnType t) {
+bool is_character(ColumnType t, bool mariadb) {
+  if (t == ColumnType::kGeometry) return mariadb;
   switch (t) {
     case ColumnType::kString: case ColumnType::kVarString: case ColumnType::kVarchar:
     case ColumnType::kTinyBlob: case ColumnType::kMediumBlob: case ColumnType::kLongBlob:
@@ -138,21 +142,22 @@ bool read_str_values(ByteReader v, std::vector<ColumnLayout>& cols, ColumnType t
   return true;
 }
 
-bool read_one_optional(uint8_t type, ByteReader v, TableLayout& t) {
+bool read_one_optional(uint8_t type, ByteReader v, TableLayout& t, bool mariadb) {
   auto& cols = t.columns;
+  auto is_character_col = [mariadb](ColumnType ct) { return is_character(ct, mariadb); };
   switch (type) {
     case kSignedness: {
       size_t k = 0;
       for (auto& c : cols) {
-        if (!is_numeric(c.def.type)) continue;
+        if (!is_numeric(c.def.type, mariadb)) continue;
         if ((k >> 3) >= v.remaining()) return false;
         c.def.is_unsigned = (v.data()[k >> 3] >> (7 - (k & 7))) & 1;
         ++k;
       }
       return true;
     }
-    case kDefaultCharset: return read_default_charset(v, cols, is_character);
-    case kColumnCharset: return read_column_charset(v, cols, is_character);
+    case kDefaultCharset: return read_default_charset(v, cols, is_character_col);
+    case kColumnCharset: return read_column_charset(v, cols, is_character_col);
     case kEnumAndSetDefaultCharset: return read_default_charset(v, cols, is_enum_set);
     case kEnumAndSetColumnCharset: return read_column_charset(v, cols, is_enum_set);
     case kColumnName:
@@ -194,7 +199,7 @@ bool read_one_optional(uint8_t type, ByteReader v, TableLayout& t) {
   }
 }
 
-core::Status read_columns(ByteReader& r, TableLayout& t) {
+core::Status read_columns(ByteReader& r, TableLayout& t, bool mariadb) {
   uint64_t n;
   const uint8_t* types;
   if (!r.packed(n) || n == 0 || n > 4096 || !r.bytes(n, types)) {
@@ -219,7 +224,7 @@ core::Status read_columns(ByteReader& r, TableLayout& t) {
     if (!r.u8(type) || !r.packed(len) || !r.sub(len, v)) {
       return core::fail(corrupt("truncated TABLE_MAP_EVENT optional metadata"));
     }
-    if (!read_one_optional(type, v, t)) {
+    if (!read_one_optional(type, v, t, mariadb)) {
       return core::fail(corrupt("bad TABLE_MAP_EVENT optional metadata field " + std::to_string(type)));
     }
   }
@@ -280,7 +285,7 @@ core::Status decode_table_map(DecoderState& st, const EventHeader&, ByteReader p
   }
   t->db.assign(db);
   t->table.assign(table);
-  SLUICE_TRY(read_columns(r, *t));
+  SLUICE_TRY(read_columns(r, *t, st.have_format && st.format.mariadb));
   SLUICE_TRY(compile_columns(st, *t));
   if (st.tables.size() >= 16384) st.tables.clear();  // bound the cache; maps repeat per transaction
   tm.layout = t;
