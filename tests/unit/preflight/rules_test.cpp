@@ -244,8 +244,10 @@ TEST(Rules, ServerIdWhenReplicasCannotBeListed) {
   ServerFacts f = mysql_facts();
   f.replicas_error = "Access denied; you need REPLICATION SLAVE";
   CheckResult c = check_server_id(f, request_with_id("9"));
-  EXPECT_EQ(c.status, CheckStatus::kWarning);
-  EXPECT_THAT(c.detail, HasSubstr("cannot be listed"));
+  EXPECT_EQ(c.status, CheckStatus::kInfo);
+  EXPECT_THAT(c.detail, HasSubstr("other replicas' ids not checked (SHOW REPLICAS: Access denied"));
+  EXPECT_EQ(c.fix, "make sure no other replica uses 9 (SHOW REPLICAS as an admin), or GRANT REPLICATION SLAVE ON "
+                   "*.* TO 'sluice'@'%'; to let sluice check");
 }
 
 TEST(Rules, NoReplicationPrivileges) {
