@@ -259,6 +259,31 @@ TEST_P(DiscoverTest, MatchesTheSingerTapOnItsOwnSchema) {
   }
 }
 
+TEST_P(DiscoverTest, ErrorsAreOneLineWithTheRightExitCode) {
+  ServerInfo s = shared_server(GetParam());
+  std::string dir = make_temp_dir("discover-err");
+  // Usage: no --config.
+  CommandResult usage = run_sluice({"discover"});
+  EXPECT_EQ(usage.exit_code, 2) << usage.err;
+  // Config: not JSON.
+  write_file(dir + "/bad.json", "{not json");
+  CommandResult bad = run_sluice({"discover", "--config", dir + "/bad.json"});
+  EXPECT_EQ(bad.exit_code, 2) << bad.err;
+  EXPECT_EQ(split_lines(bad.err).size(), 1u) << bad.err;
+  // Runtime: wrong password; the catalog file is not created.
+  std::string config = write_config(s, "", kReplUser, "wrong-password");
+  CommandResult auth = run_sluice({"discover", "--config", config, "--output", dir + "/catalog.json"});
+  EXPECT_EQ(auth.exit_code, 1) << auth.err;
+  ASSERT_EQ(split_lines(auth.err).size(), 1u) << auth.err;
+  EXPECT_TRUE(auth.err.starts_with("sluice: error: ")) << auth.err;
+  EXPECT_EQ(auth.err.find("wrong-password"), std::string::npos) << auth.err;
+  EXPECT_EQ(run_command({"test", "-e", dir + "/catalog.json"}).exit_code, 1);
+  // Runtime: the output directory does not exist.
+  CommandResult out = run_sluice({"discover", "--config", write_config(s), "--output", dir + "/no/such/dir/c.json"});
+  EXPECT_EQ(out.exit_code, 1) << out.err;
+  EXPECT_NE(out.err.find("no/such/dir"), std::string::npos) << out.err;
+}
+
 uint64_t questions(const ServerInfo& s) {
   std::string out = admin_sql(s, "SHOW GLOBAL STATUS LIKE 'Questions';");
   return std::stoull(out.substr(out.find('\t') + 1));
