@@ -65,6 +65,9 @@ void integer_schema(Json& s, const ColumnSchema& c) {
   }
 }
 
+void text_schema(Json& s, const ColumnSchema& c);
+
+// Exact and approximate numbers, temporal types; integers and the rest elsewhere.
 void other_schema(Json& s, const ColumnSchema& c) {
   switch (c.kind) {
     case ColumnKind::kDecimal:
@@ -85,6 +88,14 @@ void other_schema(Json& s, const ColumnSchema& c) {
       // "-838:59:59" is no RFC 3339 time: a plain string (the tap says date-time and shifts it).
       s["type"] = nullable("string");
       return;
+    default:
+      return text_schema(s, c);
+  }
+}
+
+// Character, byte, JSON, spatial, vector and MariaDB address types.
+void text_schema(Json& s, const ColumnSchema& c) {
+  switch (c.kind) {
     case ColumnKind::kChar:
     case ColumnKind::kVarchar:
     case ColumnKind::kText:
