@@ -91,7 +91,7 @@ constexpr std::array<CharsetInfo, static_cast<size_t>(Charset::kCount_)> kInfo =
     {"greek", "ISO-8859-7", 1},    {"hebrew", "ISO-8859-8", 1},     {"hp8", "HP-ROMAN8", 1},
     {"keybcs2", nullptr, 1},       {"koi8r", "KOI8-R", 1},          {"koi8u", "KOI8-U", 1},
     {"latin2", "ISO-8859-2", 1},   {"latin5", "ISO-8859-9", 1},     {"latin7", "ISO-8859-13", 1},
-    {"macce", "MAC-CENTRALEUROPE", 1}, {"macroman", "MACINTOSH", 1}, {"sjis", "CP932", 1},
+    {"macce", "MAC-CENTRALEUROPE", 1}, {"macroman", "MACINTOSH", 1}, {"sjis", "SJIS", 1},
     {"swe7", "ISO646-SE", 1},      {"tis620", "TIS-620", 1},        {"ujis", "EUC-JP", 1},
 }};
 
@@ -233,6 +233,29 @@ std::string_view iconv_to_utf8(Charset cs, std::string_view in, Arena& arena) {
   return finish(arena, begin, dst);
 }
 
+// glibc's SJIS reads 0x5C as U+00A5 and 0x7E as U+203E (JIS X 0201); MySQL's sjis reads
+// them as ASCII, and 0x815F as U+005C where glibc says U+FF3C. Those code points only come
+// from those bytes, so map them back. Rewrites the arena bytes in place (the text shrinks).
+std::string_view sjis_ascii_fixup(std::string_view text) {
+  char* base = const_cast<char*>(text.data());
+  size_t o = 0;
+  for (size_t i = 0; i < text.size();) {
+    if (text.compare(i, 2, "\xC2\xA5") == 0) {
+      base[o++] = '\\';
+      i += 2;
+    } else if (text.compare(i, 3, "\xE2\x80\xBE") == 0) {
+      base[o++] = '~';
+      i += 3;
+    } else if (text.compare(i, 3, "\xEF\xBC\xBC") == 0) {  // 0x815F
+      base[o++] = '\\';
+      i += 3;
+    } else {
+      base[o++] = text[i++];
+    }
+  }
+  return {base, o};
+}
+
 }  // namespace
 
 Charset charset_for_collation(uint32_t id) {
@@ -274,13 +297,13 @@ std::string_view to_utf8(Charset cs, std::string_view in, Arena& arena) {
   if (static_cast<size_t>(cs) >= kInfo.size() || kInfo[static_cast<size_t>(cs)].iconv_name == nullptr) {
     return ascii_to_utf8(in, arena);
   }
-  // Legacy charsets are ASCII supersets except the UCS/UTF-16/32 family and swe7. sjis goes
-  // through CP932 because glibc's SJIS turns 0x5C into a yen sign, MySQL's sjis does not.
+  // Legacy charsets are ASCII supersets except the UCS/UTF-16/32 family and swe7.
   if (cs != Charset::kUcs2 && cs != Charset::kUtf16 && cs != Charset::kUtf16le &&
       cs != Charset::kUtf32 && cs != Charset::kSwe7 && all_ascii(in)) {
     return in;
   }
-  return iconv_to_utf8(cs, in, arena);
+  std::string_view text = iconv_to_utf8(cs, in, arena);
+  return cs == Charset::kSjis ? sjis_ascii_fixup(text) : text;
 }
 
 }  // namespace sluice::core

@@ -6,7 +6,7 @@
 /// the integer side come first (leading partial group), those of the fraction side last
 /// (trailing partial group), in dig2bytes[n] = {0,1,1,2,2,3,3,4,4,4}[n] bytes. The first
 /// bit of the first byte is inverted (1 = non-negative); a negative value has all its
-/// bytes inverted as well. Example: DECIMAL(4,2) 12.50 -> 0x80 0x0C 0x32.
+/// bytes inverted as well. Example: DECIMAL(4,2) 12.50 -> 0x8C 0x32, -12.50 -> 0x73 0xCD.
 /// Never goes through a double; any precision 1..65.
 
 #include <cstddef>

@@ -1,0 +1,36 @@
+#pragma once
+/// Applies MySQL PARTIAL_JSON diffs (binlog_row_value_options=PARTIAL_JSON) to the before
+/// image of a JSON column, giving the full after document as JSON text.
+///
+/// Usage by the row decoder (binlog/partial_json.h): parse the diff list of a partial cell
+/// with parse_json_diffs(), then call apply_json_diffs(before, diffs, arena, out) — its
+/// signature is binlog::JsonDiffApplier, so `&values::apply_json_diffs` is the applier to
+/// pass to decode_partial_after_image(). `before` must be the decoded kJson Value of the
+/// same column in the before image (JSON text, as decode_json made it).
+///
+/// Semantics (MySQL enum_json_diff_operation): REPLACE puts the value at the path (the
+/// whole document for "$"); INSERT adds an object member or inserts into an array at the
+/// index (appending when the index is past the end); REMOVE deletes the member or element.
+/// Paths are MySQL JSON path text: "$", ".key", ".\"quoted key\"", "[n]", "[last]",
+/// "[last-n]". Object members are written in MySQL's binary order (shorter keys first,
+/// then bytewise), as MySQL itself would store the new document.
+/// Errors: kCorrupt for an unparsable path/value or before text, or a path that does not
+/// exist in the before document (the binlog and the before image disagree).
+/// Thread-safe; allocates while applying (partial updates are rare and small); the result
+/// text is copied into `arena`.
+
+#include <span>
+
+#include "binlog/partial_json.h"
+#include "core/arena.h"
+#include "core/result.h"
+#include "core/value.h"
+
+namespace sluice::binlog::values {
+
+/// Applies `diffs` in order to `before` (kJson text) and sets `out` to a kJson Value whose
+/// text lives in `arena`.
+core::Status apply_json_diffs(const core::Value& before, std::span<const JsonDiff> diffs,
+                              core::Arena& arena, core::Value& out);
+
+}  // namespace sluice::binlog::values
