@@ -38,15 +38,18 @@ struct TableLayout {
 
 using TableLayoutPtr = std::shared_ptr<const TableLayout>;
 
-/// Supplies what the binlog alone may not carry (column names, ENUM/SET labels) from a
-/// schema history. Called once per compiled TABLE_MAP, on the decoding thread. `position`
-/// is the TABLE_MAP's position ("file:pos"); may fill `columns[i].name` / `enum_values`
-/// when they are empty, and must not change types. Return false to leave them as they are.
+/// Supplies what the binlog alone may not carry (column names, ENUM/SET labels, MariaDB
+/// INET6/UUID) from a schema history, and checks the binlog against it. Called once per
+/// compiled TABLE_MAP, on the decoding thread, also when binlog_row_metadata=FULL supplied
+/// the names (then `columns[i].name` is already set, and only checked). `position` is the
+/// TABLE_MAP's position ("file:pos"). May fill `name` / `enum_values` / `extended_type`
+/// where they are empty; must not change types. An error (ErrorCode::kSchemaMismatch when
+/// the history disagrees with the binlog) stops decoding and is returned from feed().
 class SchemaResolver {
  public:
   virtual ~SchemaResolver() = default;
-  virtual bool resolve(std::string_view db, std::string_view table, std::string_view position,
-                       std::span<ColumnDef> columns) = 0;
+  virtual core::Status resolve(std::string_view db, std::string_view table, std::string_view position,
+                               std::span<ColumnDef> columns) = 0;
 };
 
 /// Decodes one row image: the columns marked in `present` (a bitmap over all columns,

@@ -232,17 +232,18 @@ core::Status read_columns(ByteReader& r, TableLayout& t, bool mariadb) {
 }
 
 core::Status compile_columns(DecoderState& st, TableLayout& t) {
-  if (st.options.resolver && !t.names_from_metadata) {
+  if (st.options.resolver) {
     std::vector<ColumnDef> defs;
     defs.reserve(t.columns.size());
     for (auto& c : t.columns) defs.push_back(c.def);
     std::string where = st.file + ":" + std::to_string(st.pos);
-    if (st.options.resolver->resolve(t.db, t.table, where, defs)) {
-      for (size_t i = 0; i < defs.size(); ++i) {
-        if (defs[i].type != t.columns[i].def.type) continue;  // resolver must not change types
-        t.columns[i].def.name = std::move(defs[i].name);
-        if (t.columns[i].def.enum_values.empty()) t.columns[i].def.enum_values = std::move(defs[i].enum_values);
-      }
+    SLUICE_TRY(st.options.resolver->resolve(t.db, t.table, where, defs));
+    for (size_t i = 0; i < defs.size(); ++i) {
+      ColumnDef& c = t.columns[i].def;
+      if (defs[i].type != c.type) continue;  // resolver must not change types
+      if (c.name.empty()) c.name = std::move(defs[i].name);
+      if (c.enum_values.empty()) c.enum_values = std::move(defs[i].enum_values);
+      if (c.extended_type == ExtendedType::kNone) c.extended_type = defs[i].extended_type;
     }
   }
   for (size_t i = 0; i < t.columns.size(); ++i) {
