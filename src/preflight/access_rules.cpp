@@ -106,6 +106,14 @@ CheckResult check_select_privilege(const ServerFacts& facts, const PreflightRequ
   }
   for (const std::string& db : facts.missing_databases) missing.push_back(db);
   std::string user = grantee(facts);
+  bool any_readable = missing.size() + partial.size() < facts.databases.size();
+  if (!missing.empty() && request.filter_dbs.empty() && any_readable) {
+    // No filter_dbs: the databases the account cannot read are simply not replicated.
+    return {S::kWarning, name,
+            "no SELECT on " + join(missing, ", ", 10) + "; their tables cannot be replicated (set filter_dbs to "
+                                                         "the databases you want)",
+            "GRANT SELECT ON " + quote_db(missing.front()) + ".* TO " + user + "; (each database to replicate)"};
+  }
   if (!missing.empty()) {
     std::string fix;
     for (const std::string& db : missing) fix += "GRANT SELECT ON " + quote_db(db) + ".* TO " + user + "; ";

@@ -293,6 +293,19 @@ TEST(Rules, SelectMissingOnAFilteredDatabase) {
   EXPECT_THAT(c.detail, HasSubstr("SELECT on shop"));
 }
 
+TEST(Rules, SelectWithoutFilterOnlyWarnsAboutUnreadableDatabases) {
+  ServerFacts f = mysql_facts();
+  f.grants = {"GRANT SELECT ON `shop`.* TO `u`@`%`", "GRANT SHOW DATABASES ON *.* TO `u`@`%`"};
+  f.current_user = "u@%";
+  f.databases = {"hr", "shop"};
+  CheckResult c = check_select_privilege(f, PreflightRequest{});
+  EXPECT_EQ(c.status, CheckStatus::kWarning);
+  EXPECT_THAT(c.detail, HasSubstr("no SELECT on hr"));
+  EXPECT_EQ(c.fix, "GRANT SELECT ON `hr`.* TO 'u'@'%'; (each database to replicate)");
+  f.databases = {"hr"};
+  EXPECT_EQ(check_select_privilege(f, PreflightRequest{}).status, CheckStatus::kFailed);
+}
+
 TEST(Rules, SnapshotLockOnRds) {
   ServerFacts f = rds_facts();
   f.grants.pop_back();  // RELOAD only
