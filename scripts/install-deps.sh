@@ -4,7 +4,7 @@
 set -euo pipefail
 pkgs=(
   # build
-  build-essential cmake ninja-build pkg-config git clang libclang-rt-14-dev
+  build-essential cmake ninja-build pkg-config git clang-16 libclang-rt-16-dev
   # libraries
   libmariadb-dev libzstd-dev zlib1g-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev libavro-dev libsqlite3-dev libpq-dev librdkafka-dev libssh-dev
