@@ -10,6 +10,9 @@ scripts/install-deps.sh
 cmake --preset "$preset" >/dev/null
 cmake --build --preset "$preset" -j "$(nproc)"
 
+# A short fuzz run of every decoder of outside bytes (clang-16 libFuzzer build; crashes fail the run).
+scripts/fuzz.sh "${SLUICE_FUZZ_SECONDS:-30}"
+
 export SLUICE_TEST_ROOT=${SLUICE_TEST_ROOT:-/tmp/sluice-test-$$}
 cleanup() { scripts/testserver.sh stop-all || true; rm -rf "$SLUICE_TEST_ROOT"; }
 trap cleanup EXIT
