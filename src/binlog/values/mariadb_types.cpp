@@ -1,11 +1,10 @@
 // MariaDB INET6 and UUID (plugin types; the binlog shows them as BINARY(16) in a kString
 // column, so ColumnDef::extended_type must say what they are).
 //   INET6: 16 bytes in network order; text as inet_ntop prints it (RFC 5952, "::ffff:1.2.3.4").
-//   UUID: text llllllll-mmmm-Vhhh-vsss-nnnnnnnnnnnn. MariaDB stores RFC 4122 UUIDs of versions
-//   1..5 (variant bit set) with the five groups in reverse order (nnnnnnnnnnnn vsss Vhhh mmmm
-//   llllllll, bytes inside each group unchanged); since 10.10.6/10.11.5 other versions are
-//   stored as is. The record form tells the two apart: when swapped, byte 6 is the variant
-//   byte (high bit set) and byte 8 holds version 1..5.
+//   UUID: 16 bytes in text order (llllllll-mmmm-Vhhh-vsss-nnnnnnnnnnnn). MariaDB *stores*
+//   UUIDv1..5 with the groups reversed for index order, but its row images carry the
+//   text-order bytes (captured from MariaDB 10.11: '123e4567-e89b-12d3-...' is logged as
+//   0e 12 3e 45 67 e8 9b 12 d3 a4 56 42 66 55 44, trailing zeros stripped like BINARY).
 
 #include <arpa/inet.h>
 
@@ -52,19 +51,7 @@ core::Result<size_t> decode_uuid(const ColumnDef&, const uint8_t* p, size_t avai
   if (!used) return used;
   uint8_t rec[kSize] = {};
   std::memcpy(rec, data, *used - 1);
-  uint8_t u[kSize];
-  unsigned version_in_8 = rec[8] >> 4;
-  bool swapped = (rec[6] & 0x80) != 0 && version_in_8 >= 1 && version_in_8 <= 5;
-  if (swapped) {
-    // record: n(0..5) vsss(6..7) Vhhh(8..9) mmmm(10..11) llllllll(12..15)
-    std::memcpy(u + 0, rec + 12, 4);
-    std::memcpy(u + 4, rec + 10, 2);
-    std::memcpy(u + 6, rec + 8, 2);
-    std::memcpy(u + 8, rec + 6, 2);
-    std::memcpy(u + 10, rec + 0, 6);
-  } else {
-    std::memcpy(u, rec, kSize);
-  }
+  const uint8_t* u = rec;
   static constexpr char kHex[] = "0123456789abcdef";
   char* text = arena.allocate(36);
   char* d = text;
