@@ -1,0 +1,124 @@
+#include "sinks/avro/avro_file_writer.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <cerrno>
+#include <cstring>
+#include <random>
+
+#include "sinks/avro/avro_binary.h"
+
+namespace sluice::sinks::avro {
+namespace {
+
+// Raw deflate (RFC 1951) of `in` into `out`, as the Avro deflate codec requires.
+bool deflate_raw(std::string_view in, std::string& out) {
+  z_stream z{};
+  if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) return false;
+  out.resize(deflateBound(&z, static_cast<uLong>(in.size())));
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  z.avail_in = static_cast<uInt>(in.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  int rc = deflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return rc == Z_STREAM_END;
+}
+
+}  // namespace
+
+AvroFileWriter::~AvroFileWriter() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+core::Status AvroFileWriter::io_error(const char* what) {
+  return core::fail(core::ErrorCode::kIo,
+                    std::string(what) + " " + path_ + ": " + std::strerror(errno), /*retryable=*/false);
+}
+
+core::Status AvroFileWriter::write_all(std::string_view bytes) {
+  while (!bytes.empty()) {
+    ssize_t n = ::write(fd_, bytes.data(), bytes.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return io_error("cannot write");
+    }
+    bytes.remove_prefix(static_cast<size_t>(n));
+    file_bytes_ += static_cast<uint64_t>(n);
+  }
+  return core::ok();
+}
+
+core::Status AvroFileWriter::open(const std::string& path, std::string_view schema_json, Codec codec,
+                                  size_t block_bytes) {
+  path_ = path;
+  codec_ = codec;
+  block_bytes_ = block_bytes;
+  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd_ < 0) return io_error("cannot create");
+  std::random_device rd;
+  for (size_t i = 0; i < sizeof sync_; i += 4) {
+    uint32_t r = rd();
+    std::memcpy(sync_ + i, &r, 4);
+  }
+  out_.assign("Obj\x01", 4);
+  put_long(out_, 2);
+  put_bytes(out_, "avro.schema");
+  put_bytes(out_, schema_json);
+  put_bytes(out_, "avro.codec");
+  put_bytes(out_, codec == Codec::kDeflate ? "deflate" : "null");
+  put_long(out_, 0);
+  out_.append(sync_, sizeof sync_);
+  file_bytes_ = 0;
+  return write_all(out_);
+}
+
+core::Status AvroFileWriter::append(std::string_view record) {
+  block_.append(record);
+  ++block_count_;
+  if (block_.size() >= block_bytes_) return flush();
+  return core::ok();
+}
+
+core::Status AvroFileWriter::flush() {
+  if (block_count_ == 0 || fd_ < 0) return core::ok();
+  std::string_view data = block_;
+  if (codec_ == Codec::kDeflate) {
+    if (!deflate_raw(block_, compressed_)) {
+      return core::fail(core::ErrorCode::kInternal, "deflate failed for a block of " + path_);
+    }
+    data = compressed_;
+  }
+  out_.clear();
+  put_long(out_, block_count_);
+  put_long(out_, static_cast<int64_t>(data.size()));
+  out_.append(data);
+  out_.append(sync_, sizeof sync_);
+  SLUICE_TRY(write_all(out_));
+  block_.clear();
+  block_count_ = 0;
+  // Keep the buffers of one block, give back what a huge row made them grow to.
+  if (block_.capacity() > 4 * block_bytes_ + (1u << 20)) std::string().swap(block_);
+  if (out_.capacity() > 4 * block_bytes_ + (1u << 20)) std::string().swap(out_);
+  if (compressed_.capacity() > 4 * block_bytes_ + (1u << 20)) std::string().swap(compressed_);
+  return core::ok();
+}
+
+core::Status AvroFileWriter::sync() {
+  SLUICE_TRY(flush());
+  if (fd_ >= 0 && ::fsync(fd_) != 0) return io_error("cannot fsync");
+  return core::ok();
+}
+
+core::Status AvroFileWriter::close() {
+  if (fd_ < 0) return core::ok();
+  auto st = sync();
+  ::close(fd_);
+  fd_ = -1;
+  return st;
+}
+
+}  // namespace sluice::sinks::avro
