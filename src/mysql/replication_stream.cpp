@@ -232,6 +232,8 @@ core::Error ReplicationStream::stream_error() {
   return e;
 }
 
+int ReplicationStream::socket_fd() { return static_cast<int>(mysql_get_socket(connection_->handle())); }
+
 core::Result<std::span<const uint8_t>> ReplicationStream::next_event() {
   if (ended_) return std::span<const uint8_t>();
   MYSQL* m = connection_->handle();

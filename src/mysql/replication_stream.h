@@ -78,6 +78,9 @@ class ReplicationStream {
   const ServerIdentity& server() const { return connection_->server(); }
   /// The start position as shown in messages ("mysql-bin.000003:4", "GTID 0-1-42").
   const std::string& start_description() const { return start_; }
+  /// The connection's socket descriptor, for poll() to tell whether a read would block (the
+  /// client library may still hold read-ahead bytes when the socket is empty); -1 when unknown.
+  int socket_fd();
 
  private:
   ReplicationStream(std::unique_ptr<Connection> connection, std::string start);
