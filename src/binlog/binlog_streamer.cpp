@@ -1,0 +1,327 @@
+#include "binlog/binlog_streamer.h"
+
+#include <poll.h>
+
+#include <chrono>
+#include <thread>
+#include <unordered_set>
+
+#include "binlog/change_assembler.h"
+#include "binlog/event_decoder.h"
+#include "binlog/resume_guard.h"
+#include "binlog/stream_server.h"
+#include "mysql/replication_stream.h"
+
+namespace sluice::binlog {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using core::ErrorCode;
+
+bool is_rows_event(uint8_t type) {
+  return (type >= 23 && type <= 25) || (type >= 30 && type <= 32) || type == 39 || (type >= 166 && type <= 171);
+}
+bool is_heartbeat(uint8_t type) { return type == 27 || type == 41; }
+
+uint32_t header_u32(std::span<const uint8_t> ev, size_t at) {
+  return static_cast<uint32_t>(ev[at]) | static_cast<uint32_t>(ev[at + 1]) << 8 |
+         static_cast<uint32_t>(ev[at + 2]) << 16 | static_cast<uint32_t>(ev[at + 3]) << 24;
+}
+
+// True when nothing can be read from `fd` right now (a read would wait for the server).
+bool socket_idle(int fd) {
+  if (fd < 0) return true;
+  pollfd p{fd, POLLIN, 0};
+  return ::poll(&p, 1, 0) == 0;
+}
+
+std::string join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+}  // namespace
+
+std::string describe_followed_tables(const std::vector<std::string>& databases, const std::vector<std::string>& tables) {
+  if (!tables.empty()) return "tables " + join(tables);
+  if (!databases.empty()) return "every table of the databases " + join(databases);
+  return "all tables";
+}
+
+int compare_binlog_files(std::string_view a, std::string_view b) {
+  size_t da = a.rfind('.'), db = b.rfind('.');
+  if (da != std::string_view::npos && db != std::string_view::npos && a.substr(0, da) == b.substr(0, db)) {
+    std::string_view na = a.substr(da + 1), nb = b.substr(db + 1);
+    while (na.size() > 1 && na.front() == '0') na.remove_prefix(1);
+    while (nb.size() > 1 && nb.front() == '0') nb.remove_prefix(1);
+    if (na.size() != nb.size()) return na.size() < nb.size() ? -1 : 1;
+    return na.compare(nb);
+  }
+  return a.compare(b);
+}
+
+/// Per-stream state that survives reconnects.
+struct BinlogStreamer::Impl : public EventHandler {
+  explicit Impl(ChangeHandler& out) : guard(out) {}
+
+  // EventHandler in front of the assembler: learns unwanted table ids from TABLE_MAPs.
+  core::Status on_event(const Event& ev) override {
+    if (filtering) {
+      if (const auto* tm = std::get_if<TableMap>(&ev.body)) {
+        if (tm->layout && !assembler->wanted(tm->layout->db, tm->layout->table)) {
+          unwanted.insert(tm->table_id);
+        } else {
+          unwanted.erase(tm->table_id);
+        }
+      }
+    }
+    return assembler->on_event(ev);
+  }
+
+  // A rows event of a table the filters exclude: skipped without decoding.
+  bool skip_raw(std::span<const uint8_t> ev) const {
+    if (!filtering || unwanted.empty() || ev.size() < 25 || !is_rows_event(ev[4])) return false;
+    uint64_t id = 0;
+    for (int i = 5; i >= 0; --i) id = (id << 8) | ev[19 + static_cast<size_t>(i)];
+    return unwanted.count(id) != 0;
+  }
+
+  ResumeGuard guard;
+  std::unique_ptr<ChangeAssembler> assembler;
+  bool filtering = false;
+  std::unordered_set<uint64_t> unwanted;
+  mysql::Flavor flavor = mysql::Flavor::kMySQL;
+  std::string server;  // host:port
+  // Resolved start (after kCurrent was turned into a position).
+  StreamStart start;
+  // --until-now target.
+  std::string stop_file;
+  uint64_t stop_pos = 0;
+  bool done = false;
+  // Flush / checkpoint bookkeeping.
+  uint64_t flushed_commits = 0, saved_commits = 0;
+  Clock::time_point last_flush = Clock::now(), last_save = Clock::now() - std::chrono::hours(1);
+};
+
+BinlogStreamer::BinlogStreamer(StreamerOptions options, ChangeHandler& out, std::function<core::Status()> flush)
+    : options_(std::move(options)), flush_(std::move(flush)), impl_(std::make_unique<Impl>(out)) {
+  impl_->filtering = !options_.databases.empty() || !options_.tables.empty();
+}
+
+BinlogStreamer::~BinlogStreamer() = default;
+
+void BinlogStreamer::log(const std::string& line) const {
+  if (options_.log) options_.log(line);
+}
+
+StreamCheckpoint BinlogStreamer::committed() const {
+  StreamCheckpoint cp;
+  cp.flavor = impl_->flavor == mysql::Flavor::kMariaDB ? "mariadb" : "mysql";
+  cp.server = impl_->server;
+  cp.file = impl_->guard.committed_file();
+  cp.position = impl_->guard.committed_pos();
+  cp.gtid = impl_->guard.committed_gtid();
+  const GtidTracker& g = impl_->guard.gtids();
+  if (g.kind() != GtidTracker::Kind::kNone && g.complete()) cp.gtid_set = g.text();
+  return cp;
+}
+
+uint64_t BinlogStreamer::transactions() const { return impl_->guard.commits(); }
+uint64_t BinlogStreamer::changes() const { return impl_->guard.changes(); }
+
+core::Status BinlogStreamer::resolve_start() {
+  Impl& m = *impl_;
+  auto info = query_stream_server(options_.connect, options_.start);
+  if (!info) return core::fail(info.error());
+  m.flavor = info->flavor;
+  m.server = info->server;
+  m.start = info->start;
+  m.stop_file = info->end_file;
+  m.stop_pos = info->end_pos;
+  auto kind = m.flavor == mysql::Flavor::kMariaDB ? GtidTracker::Kind::kMariaDb : GtidTracker::Kind::kMySql;
+  if (info->gtid_state) {
+    if (auto s = m.guard.gtids().reset(kind, *info->gtid_state); !s) (void)m.guard.gtids().reset(GtidTracker::Kind::kNone, "");
+  }
+  if (m.start.kind == StreamStart::Kind::kFilePos) m.guard.set_committed(m.start.file, m.start.position, "");
+  return core::ok();
+}
+
+core::Status BinlogStreamer::run() {
+  if (options_.server_id == 0) {
+    return core::fail(ErrorCode::kInvalidArgument,
+                      "server_id is not set: add \"server_id\" to the config (sluice check proposes a free one)");
+  }
+  if (auto s = resolve_start(); !s) return s;
+  unsigned delay = options_.backoff_initial_ms;
+  unsigned failures = 0;
+  bool ever_streamed = false;
+  while (true) {
+    bool streamed = false;
+    core::Status s = stream_once(streamed);
+    if (s && (impl_->done || should_stop())) return finish(s);
+    if (s) s = core::fail(ErrorCode::kConnect, "the server ended the binlog stream", true);
+    if (should_stop()) return finish(core::ok());
+    const core::Error& e = s.error();
+    if (e.code == ErrorCode::kBinlogPurged) return finish(core::fail(purged_error(e)));
+    ever_streamed = ever_streamed || streamed;
+    bool transient = e.retryable || e.code == ErrorCode::kConnect || e.code == ErrorCode::kTimeout ||
+                     e.code == ErrorCode::kServer || e.code == ErrorCode::kIo;
+    if (!ever_streamed || !transient || e.data_loss) return finish(s);
+    if (streamed) {
+      delay = options_.backoff_initial_ms;
+      failures = 0;
+    }
+    if (options_.max_reconnects != 0 && ++failures > options_.max_reconnects) return finish(s);
+    if (auto f = flush_(); !f) return finish(f);  // what was received is out before we wait
+    impl_->guard.on_disconnect();
+    const StreamCheckpoint cp = committed();
+    log("binlog stream: " + e.message + "; reconnecting in " + std::to_string(delay) + " ms (attempt " +
+        std::to_string(failures == 0 ? 1 : failures) + "), resuming after " +
+        (cp.file.empty() ? impl_->start.file + impl_->start.gtid : cp.file + ":" + std::to_string(cp.position)));
+    for (auto until = Clock::now() + std::chrono::milliseconds(delay); Clock::now() < until && !should_stop();) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    if (should_stop()) return finish(core::ok());
+    delay = std::min(options_.backoff_max_ms, delay * 2);
+    ++reconnects_;
+  }
+}
+
+namespace {
+
+void debug_to_log(void* user, std::string_view line) {
+  const auto* log = static_cast<const std::function<void(std::string_view)>*>(user);
+  if (*log) (*log)(std::string("debug: ").append(line));
+}
+
+}  // namespace
+
+mysql::ReplicationOptions BinlogStreamer::replication_options() const {
+  const Impl& m = *impl_;
+  mysql::ReplicationOptions ro;
+  ro.server_id = options_.server_id;
+  ro.non_blocking = options_.until_now;
+  ro.heartbeat_period_ms = options_.heartbeat_ms;
+  const GtidTracker& g = m.guard.gtids();
+  const bool first = m.guard.commits() == 0;
+  // A GTID start resumes by GTID state (exact even with gaps in the set); else by position.
+  if (m.start.kind == StreamStart::Kind::kGtid && (first || (g.kind() != GtidTracker::Kind::kNone && g.complete()))) {
+    std::string state = first ? m.start.gtid : g.text();
+    if (m.flavor == mysql::Flavor::kMariaDB) {
+      ro.mariadb_gtid_pos = state;
+    } else {
+      ro.mysql_gtid_set = state;
+    }
+  } else {
+    ro.file = m.guard.committed_file();
+    ro.position = m.guard.committed_pos();
+  }
+  return ro;
+}
+
+core::Status BinlogStreamer::flush_and_checkpoint(bool force) {
+  Impl& m = *impl_;
+  const auto now = Clock::now();
+  SLUICE_TRY(flush_());
+  m.last_flush = now;
+  if (options_.checkpoint_path.empty() || m.guard.commits() == m.saved_commits) return core::ok();
+  if (!force && now - m.last_save < std::chrono::milliseconds(options_.checkpoint_interval_ms)) return core::ok();
+  SLUICE_TRY(save_checkpoint(options_.checkpoint_path, committed()));
+  m.saved_commits = m.guard.commits();
+  m.last_save = now;
+  return core::ok();
+}
+
+bool BinlogStreamer::reached_end(std::span<const uint8_t> ev, bool was_in_stop_file, std::string_view file) const {
+  const Impl& m = *impl_;
+  uint32_t log_pos = header_u32(ev, 13);
+  if (was_in_stop_file) return log_pos != 0 && log_pos >= m.stop_pos;
+  return !file.empty() && compare_binlog_files(file, m.stop_file) > 0;
+}
+
+core::Status BinlogStreamer::stream_once(bool& streamed) {
+  Impl& m = *impl_;
+  mysql::ConnectOptions copts = options_.connect;
+  // Heartbeats arrive every heartbeat_ms when idle: a read waiting 3 of them means a dead link.
+  copts.read_timeout_s = std::max(10u, 3 * options_.heartbeat_ms / 1000 + 5);
+  // The server waits this long for us when our output blocks (a slow consumer).
+  copts.session_sqls.emplace_back("SET SESSION net_write_timeout = 600");
+  auto opened = mysql::ReplicationStream::open(copts, replication_options());
+  if (!opened) return core::fail(opened.error());
+  streamed = true;
+  mysql::ReplicationStream& stream = **opened;
+  DecoderOptions dopts;
+  if (options_.verbose && options_.log) {
+    dopts.debug = debug_to_log;
+    dopts.debug_user = const_cast<std::function<void(std::string_view)>*>(&options_.log);
+  }
+  EventDecoder decoder(dopts);
+  decoder.set_checksum_alg(stream.checksums() ? 1 : 0);
+  AssemblerOptions aopts;
+  aopts.databases = options_.databases;
+  aopts.tables = options_.tables;
+  aopts.max_buffered_bytes = options_.max_buffered_bytes;
+  m.assembler = std::make_unique<ChangeAssembler>(m.guard, aopts);
+  m.unwanted.clear();
+  const int fd = stream.socket_fd();
+  uint64_t commits_seen = m.guard.commits();
+  const auto flush_every = std::chrono::milliseconds(options_.flush_interval_ms);
+  while (!should_stop()) {
+    auto ev = stream.next_event();
+    if (!ev) return core::fail(ev.error());
+    if (ev->empty()) {
+      m.done = true;  // non-blocking dump: the server's end
+      return core::ok();
+    }
+    if (is_heartbeat((*ev)[4])) {
+      SLUICE_TRY(flush_and_checkpoint(true));
+      continue;
+    }
+    const bool in_stop_file = options_.until_now && decoder.file() == m.stop_file;
+    if (!m.skip_raw(*ev)) SLUICE_TRY(decoder.feed(*ev, EventDecoder::kPosFromHeader, m));
+    if (options_.until_now && reached_end(*ev, in_stop_file, decoder.file())) {
+      m.done = true;
+      return core::ok();
+    }
+    if (m.guard.commits() != commits_seen) {
+      commits_seen = m.guard.commits();
+      const bool idle = socket_idle(fd);
+      if (idle || Clock::now() - m.last_flush >= flush_every) SLUICE_TRY(flush_and_checkpoint(false));
+    }
+  }
+  return core::ok();
+}
+
+core::Status BinlogStreamer::finish(core::Status status) {
+  Impl& m = *impl_;
+  core::Status f = flush_();
+  if (f && !options_.checkpoint_path.empty() && m.guard.commits() != m.saved_commits) {
+    f = save_checkpoint(options_.checkpoint_path, committed());
+    m.saved_commits = m.guard.commits();
+  }
+  if (!status) return status;
+  return f;
+}
+
+core::Error BinlogStreamer::purged_error(const core::Error& e) {
+  Impl& m = *impl_;
+  StreamCheckpoint cp = committed();
+  std::string asked = !cp.file.empty() ? cp.file + ":" + std::to_string(cp.position)
+                      : m.start.kind == StreamStart::Kind::kGtid ? "GTID '" + m.start.gtid + "'"
+                                                                 : m.start.file + ":" + std::to_string(m.start.position);
+  if (cp.file.empty() && m.start.kind == StreamStart::Kind::kFilePos) {
+    asked = m.start.file + ":" + std::to_string(m.start.position);
+  }
+  std::string oldest = oldest_binlog(options_.connect);
+  return core::Error{ErrorCode::kBinlogPurged,
+                     "the binlog position " + asked + " is no longer on " + m.server + " (the oldest binlog it has is " +
+                         oldest + "): the changes since then are lost for " +
+                         describe_followed_tables(options_.databases, options_.tables) +
+                         "; re-snapshot them and stream from the snapshot's position, and keep binlogs longer "
+                         "(binlog_expire_logs_seconds; on RDS the 'binlog retention hours' setting) [" +
+                         e.message + "]",
+                     false, true};
+}
+
+}  // namespace sluice::binlog

@@ -1,0 +1,122 @@
+#pragma once
+/// The live binlog as row changes: what `sluice binlog stream` runs (docs/binlog-stream.md).
+///
+///   ReplicationStream (raw events) -> table-id prefilter -> EventDecoder -> ChangeAssembler
+///     -> ResumeGuard -> your ChangeHandler (e.g. ChangePrinter)
+///
+/// - Start: the server's current position, a file/position, a GTID set (MySQL) or GTID
+///   position (MariaDB; the text decides, the server's flavor is checked), or a checkpoint.
+/// - `until_now`: stops at the server's end position read at start (non-blocking dump).
+/// - Reconnects with exponential backoff when the connection drops after streaming began,
+///   resuming after the last complete transaction; changes of a transaction cut by the drop
+///   that were already delivered are skipped on replay (ResumeGuard), so none is repeated.
+/// - Flushes the output when the server has nothing more to send right now (the socket is
+///   empty after a commit), on heartbeats and at least every `flush_interval_ms`; the
+///   checkpoint (if any) is written after a flush, so it never names unflushed output.
+/// - Database/table filters skip rows events of unwanted table ids before they are decoded.
+///
+/// Single-threaded: run() blocks; `stop` (set from a signal handler or another thread) ends it
+/// at the next event, heartbeat or reconnect wait.
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "binlog/row_change.h"
+#include "binlog/stream_checkpoint.h"
+#include "core/result.h"
+#include "mysql/connection.h"
+#include "mysql/replication_stream.h"
+
+namespace sluice::binlog {
+
+/// Where a stream starts.
+struct StreamStart {
+  enum class Kind : uint8_t {
+    kCurrent = 0,  ///< the server's current end (SHOW BINARY LOG STATUS / SHOW MASTER STATUS)
+    kFilePos = 1,  ///< `file`:`position`
+    kGtid = 2,     ///< `gtid`: MySQL GTID set ("uuid:1-5,...") or MariaDB position ("0-1-42,...")
+  };
+  Kind kind = Kind::kCurrent;
+  std::string file;
+  uint64_t position = 4;
+  std::string gtid;
+  /// Known GTID state at a kFilePos start (from a checkpoint), "" = ask the server when it can tell.
+  std::string gtid_state;
+};
+
+struct StreamerOptions {
+  mysql::ConnectOptions connect;
+  uint32_t server_id = 0;  ///< required, unique among the source's replicas
+  StreamStart start;
+  bool until_now = false;
+  std::vector<std::string> databases;  ///< only these (empty: all)
+  std::vector<std::string> tables;     ///< only these "db.table" (empty: all)
+  std::string checkpoint_path;         ///< "" = no checkpoint file
+  unsigned checkpoint_interval_ms = 1000;  ///< at most one checkpoint write (fsync) per interval
+  unsigned flush_interval_ms = 1000;
+  uint32_t heartbeat_ms = 5000;   ///< the client read timeout is set well above it
+  unsigned backoff_initial_ms = 1000;
+  unsigned backoff_max_ms = 30000;
+  unsigned max_reconnects = 0;    ///< consecutive failed attempts before giving up; 0 = never give up
+  size_t max_buffered_bytes = size_t{8} << 20;  ///< per-transaction row buffer (MariaDB)
+  bool verbose = false;           ///< debug lines about skipped events through `log`
+  /// One line per message for stderr (reconnect attempts, debug lines). Null: silent.
+  std::function<void(std::string_view)> log;
+  /// Set to true to stop; checked between events. Not owned; may be null.
+  const std::atomic<bool>* stop = nullptr;
+};
+
+class BinlogStreamer {
+ public:
+  /// `out` receives the changes; `flush` makes what `out` received durable (e.g. writes stdout)
+  /// and is called before each checkpoint. Both must outlive the streamer.
+  BinlogStreamer(StreamerOptions options, ChangeHandler& out, std::function<core::Status()> flush);
+  ~BinlogStreamer();
+  BinlogStreamer(const BinlogStreamer&) = delete;
+  BinlogStreamer& operator=(const BinlogStreamer&) = delete;
+
+  /// Streams until the end (`until_now`), `stop`, or an error that reconnecting cannot fix.
+  /// kBinlogPurged errors say which position was asked for, the oldest binlog the server still
+  /// has and which tables must be re-snapshotted. The output is flushed (and the checkpoint
+  /// written) before it returns, also on error.
+  core::Status run();
+
+  /// The resume point after the last complete transaction delivered.
+  StreamCheckpoint committed() const;
+  uint64_t transactions() const;
+  uint64_t changes() const;
+  /// Successful reconnects so far.
+  uint64_t reconnects() const { return reconnects_; }
+
+ private:
+  struct Impl;
+  core::Status resolve_start();
+  core::Status stream_once(bool& streamed);
+  mysql::ReplicationOptions replication_options() const;
+  core::Status flush_and_checkpoint(bool force);
+  bool reached_end(std::span<const uint8_t> ev, bool was_in_stop_file, std::string_view file) const;
+  core::Status finish(core::Status status);
+  core::Error purged_error(const core::Error& e);
+  bool should_stop() const { return options_.stop != nullptr && options_.stop->load(std::memory_order_relaxed); }
+  void log(const std::string& line) const;
+
+  StreamerOptions options_;
+  std::function<core::Status()> flush_;
+  std::unique_ptr<Impl> impl_;
+  uint64_t reconnects_ = 0;
+};
+
+/// "all tables", "databases a, b" or "tables db.t, ..." for messages.
+std::string describe_followed_tables(const std::vector<std::string>& databases, const std::vector<std::string>& tables);
+
+/// Compares binlog file names by their numeric extension ("mysql-bin.000010" > "mysql-bin.000009");
+/// names with different bases compare as text. <0, 0, >0.
+int compare_binlog_files(std::string_view a, std::string_view b);
+
+}  // namespace sluice::binlog

@@ -1,0 +1,62 @@
+#include "binlog/resume_guard.h"
+
+#include <algorithm>
+
+namespace sluice::binlog {
+
+bool ResumeGuard::replayed(const TransactionInfo& txn) {
+  if (!open_ || open_begin_ != txn.begin_pos || open_file_ != txn.file) {
+    open_ = true;
+    open_file_.assign(txn.file);
+    open_begin_ = txn.begin_pos;
+    open_count_ = 0;
+  }
+  ++open_count_;
+  return skip_count_ >= open_count_ && skip_begin_ == open_begin_ && skip_file_ == open_file_;
+}
+
+core::Status ResumeGuard::on_row(const RowChange& change) {
+  if (replayed(*change.txn)) return core::ok();
+  ++changes_;
+  return out_.on_row(change);
+}
+
+core::Status ResumeGuard::on_statement(const StatementChange& s) {
+  if (replayed(*s.txn)) return core::ok();
+  ++changes_;
+  return out_.on_statement(s);
+}
+
+core::Status ResumeGuard::on_commit(const TransactionInfo& txn) {
+  SLUICE_TRY(out_.on_commit(txn));
+  open_ = false;
+  open_count_ = 0;
+  skip_count_ = 0;
+  skip_file_.clear();
+  file_.assign(txn.file);
+  pos_ = txn.end_pos;
+  gtid_.assign(txn.gtid);
+  gtids_.add(txn.gtid);
+  ++commits_;
+  return core::ok();
+}
+
+void ResumeGuard::on_disconnect() {
+  if (open_ && open_count_ > 0) {
+    // A second drop while replaying the same transaction keeps the larger count.
+    bool same = skip_count_ > 0 && skip_begin_ == open_begin_ && skip_file_ == open_file_;
+    skip_count_ = same ? std::max(skip_count_, open_count_) : open_count_;
+    skip_file_ = open_file_;
+    skip_begin_ = open_begin_;
+  }
+  open_ = false;
+  open_count_ = 0;
+}
+
+void ResumeGuard::set_committed(std::string file, uint64_t pos, std::string gtid) {
+  file_ = std::move(file);
+  pos_ = pos;
+  gtid_ = std::move(gtid);
+}
+
+}  // namespace sluice::binlog

@@ -1,0 +1,66 @@
+#pragma once
+/// A ChangeHandler between the ChangeAssembler and the output of a live stream that makes
+/// reconnects invisible: it remembers the last complete transaction (its end is where a new
+/// connection resumes) and, for a transaction cut by a dropped connection, how many of its
+/// changes were already delivered, so that the replay from the transaction's start skips
+/// exactly those. Nothing is buffered: memory is constant whatever the transaction size.
+///
+/// A transaction is identified by (file, begin position); a binlog never changes once written,
+/// so the replay delivers the same changes in the same order. Not thread-safe.
+
+#include <cstdint>
+#include <string>
+
+#include "binlog/gtid_tracker.h"
+#include "binlog/row_change.h"
+
+namespace sluice::binlog {
+
+class ResumeGuard : public ChangeHandler {
+ public:
+  /// `out` receives every change once; not owned, must outlive the guard.
+  explicit ResumeGuard(ChangeHandler& out) : out_(out) {}
+
+  core::Status on_row(const RowChange& change) override;
+  core::Status on_statement(const StatementChange& s) override;
+  core::Status on_commit(const TransactionInfo& txn) override;
+
+  /// The connection dropped: changes already delivered of the open transaction (if any) are
+  /// skipped when it is replayed.
+  void on_disconnect();
+
+  /// GTID state, fed each committed transaction's GTID.
+  GtidTracker& gtids() { return gtids_; }
+  const GtidTracker& gtids() const { return gtids_; }
+  /// End of the last complete transaction: file ("" before the first) and position.
+  const std::string& committed_file() const { return file_; }
+  uint64_t committed_pos() const { return pos_; }
+  const std::string& committed_gtid() const { return gtid_; }
+  /// Number of complete transactions delivered so far.
+  uint64_t commits() const { return commits_; }
+  /// Changes (rows and statements) delivered so far; skipped replays are not counted.
+  uint64_t changes() const { return changes_; }
+  /// Sets the resume point before the first transaction (a checkpoint or a resolved start).
+  void set_committed(std::string file, uint64_t pos, std::string gtid);
+
+ private:
+  /// True when this change was delivered before the reconnect (and is skipped now).
+  bool replayed(const TransactionInfo& txn);
+
+  ChangeHandler& out_;
+  GtidTracker gtids_;
+  std::string file_, gtid_;
+  uint64_t pos_ = 0;
+  uint64_t commits_ = 0, changes_ = 0;
+  // The open transaction: key and changes passed (delivered or skipped).
+  std::string open_file_;
+  uint64_t open_begin_ = 0;
+  uint64_t open_count_ = 0;
+  bool open_ = false;
+  // The transaction cut by the last disconnect.
+  std::string skip_file_;
+  uint64_t skip_begin_ = 0;
+  uint64_t skip_count_ = 0;
+};
+
+}  // namespace sluice::binlog

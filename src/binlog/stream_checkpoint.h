@@ -1,0 +1,39 @@
+#pragma once
+/// The checkpoint file of `sluice binlog stream --checkpoint FILE`: where the last complete
+/// transaction whose output was flushed ends. Written atomically (temporary file, fsync,
+/// rename, fsync of the directory), so a crash leaves the old or the new checkpoint, never a
+/// torn one. Format (JSON, one object; docs/binlog-stream.md):
+///
+///   {"version":1,"flavor":"mysql","server":"127.0.0.1:3306","file":"binlog.000003",
+///    "position":1234,"gtid":"uuid:17","gtid_set":"uuid:1-17","updated":"2024-05-01T12:00:00Z"}
+///
+/// `gtid` is the last transaction's GTID (may be empty); `gtid_set` the MySQL GTID set or
+/// MariaDB GTID position up to and including it when known (else empty).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "core/result.h"
+
+namespace sluice::binlog {
+
+/// A resume point: the end of a complete transaction.
+struct StreamCheckpoint {
+  std::string flavor;    ///< "mysql" or "mariadb"
+  std::string server;    ///< host:port it was read from (informative)
+  std::string file;      ///< binlog file of the transaction
+  uint64_t position = 0; ///< position after its last event
+  std::string gtid;      ///< its GTID, "" when none
+  std::string gtid_set;  ///< full GTID set / position when known
+};
+
+/// Reads the checkpoint at `path`: nullopt when the file does not exist; kConfig naming the
+/// path when it exists but is not a valid checkpoint.
+core::Result<std::optional<StreamCheckpoint>> load_checkpoint(const std::string& path);
+
+/// Writes `cp` to `path` atomically (path + ".tmp", fsync, rename, fsync of the directory).
+/// kIo naming the path and the OS reason on failure.
+core::Status save_checkpoint(const std::string& path, const StreamCheckpoint& cp);
+
+}  // namespace sluice::binlog

@@ -1,0 +1,33 @@
+#pragma once
+/// What a live stream asks the source before it starts (internal to BinlogStreamer): flavor,
+/// the current end of the binlog (SHOW BINARY LOG STATUS on MySQL 8.4+, SHOW MASTER STATUS on
+/// MariaDB and older MySQL), the start turned into a position, and the GTID state at the
+/// start when the server can tell (MySQL Executed_Gtid_Set, MariaDB BINLOG_GTID_POS()).
+/// Uses its own short-lived client connection.
+
+#include <optional>
+#include <string>
+
+#include "binlog/binlog_streamer.h"
+#include "core/result.h"
+#include "mysql/connection.h"
+
+namespace sluice::binlog {
+
+struct StreamServerInfo {
+  mysql::Flavor flavor = mysql::Flavor::kMySQL;
+  std::string server;  ///< "host:port"
+  StreamStart start;   ///< kCurrent resolved to kFilePos
+  std::string end_file;
+  uint64_t end_pos = 0;
+  std::optional<std::string> gtid_state;  ///< at the start, when known
+};
+
+/// Connects with `connect` and answers the questions above. A --gtid text of the wrong flavor
+/// is a kInvalidArgument naming both; a server without binary logging is kUnsupported.
+core::Result<StreamServerInfo> query_stream_server(const mysql::ConnectOptions& connect, const StreamStart& start);
+
+/// The first file SHOW BINARY LOGS lists, or a phrase saying why it is unknown.
+std::string oldest_binlog(const mysql::ConnectOptions& connect);
+
+}  // namespace sluice::binlog

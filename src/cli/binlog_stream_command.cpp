@@ -1,0 +1,161 @@
+// `sluice binlog stream --config FILE [--from FILE:POS | --gtid SET] [--until-now] ...`:
+// the live binlog as JSON lines (docs/binlog-stream.md, docs/json-lines.md).
+#include "cli/binlog_stream_command.h"
+
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <memory>
+#include <sstream>
+
+#include "binlog/binlog_streamer.h"
+#include "binlog/change_printer.h"
+#include "binlog/stream_checkpoint.h"
+#include "cli/cli_context.h"
+#include "config/source_config.h"
+
+namespace sluice::cli {
+namespace {
+
+struct StreamArgs {
+  std::string config_path;
+  std::string from, gtid, checkpoint;
+  std::string databases, tables;
+  bool until_now = false;
+  bool verbose = false;
+};
+
+std::atomic<bool> g_stop{false};
+
+extern "C" void on_stop_signal(int) { g_stop.store(true); }
+
+// SIGINT/SIGTERM end the stream cleanly (output flushed, checkpoint written). No SA_RESTART:
+// a blocking read returns early instead of waiting for the next heartbeat.
+void install_stop_handlers() {
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0;
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
+
+std::vector<std::string> split_list(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream in(s);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    while (!item.empty() && item.front() == ' ') item.erase(item.begin());
+    while (!item.empty() && item.back() == ' ') item.pop_back();
+    if (!item.empty()) out.push_back(item);
+  }
+  return out;
+}
+
+core::Status usage(std::string message) { return core::fail(core::ErrorCode::kInvalidArgument, std::move(message)); }
+
+core::Status parse_from(const std::string& text, binlog::StreamStart& start) {
+  size_t colon = text.rfind(':');
+  uint64_t pos = 0;
+  bool ok = colon != std::string::npos && colon > 0 && colon + 1 < text.size();
+  for (size_t i = colon + 1; ok && i < text.size(); ++i) {
+    ok = text[i] >= '0' && text[i] <= '9' && pos < (uint64_t{1} << 40);
+    pos = pos * 10 + static_cast<uint64_t>(text[i] - '0');
+  }
+  if (!ok || pos < 4) {
+    return usage("--from '" + text + "' is not FILE:POS (e.g. --from mysql-bin.000042:4; positions start at 4)");
+  }
+  start.kind = binlog::StreamStart::Kind::kFilePos;
+  start.file = text.substr(0, colon);
+  start.position = pos;
+  return core::ok();
+}
+
+// --from / --gtid / the checkpoint / the server's current position, in that order.
+core::Status choose_start(const StreamArgs& a, binlog::StreamStart& start) {
+  if (!a.from.empty() && !a.gtid.empty()) return usage("give --from FILE:POS or --gtid SET, not both");
+  if (!a.from.empty()) return parse_from(a.from, start);
+  if (!a.gtid.empty()) {
+    start.kind = binlog::StreamStart::Kind::kGtid;
+    start.gtid = a.gtid;
+    return core::ok();
+  }
+  if (a.checkpoint.empty()) return core::ok();
+  auto cp = binlog::load_checkpoint(a.checkpoint);
+  if (!cp) return core::fail(cp.error());
+  if (!*cp) return core::ok();
+  if (!(*cp)->file.empty()) {
+    start.kind = binlog::StreamStart::Kind::kFilePos;
+    start.file = (*cp)->file;
+    start.position = (*cp)->position;
+    start.gtid_state = (*cp)->gtid_set;
+  } else {
+    start.kind = binlog::StreamStart::Kind::kGtid;
+    start.gtid = (*cp)->gtid_set;
+  }
+  return core::ok();
+}
+
+void log_line(std::string_view line) {
+  std::fprintf(stderr, "sluice: %.*s\n", static_cast<int>(line.size()), line.data());
+}
+
+int run_stream(const StreamArgs& a, bool global_verbose) {
+  auto config = config::load_source_config(a.config_path);
+  if (!config) return report_error(config.error());
+  for (const std::string& w : config->warnings) std::fprintf(stderr, "sluice: warning: %s\n", w.c_str());
+  if (!config->server_id) {
+    return report_error(core::Error{
+        core::ErrorCode::kConfig,
+        a.config_path + " has no \"server_id\": sluice reads the binlog as a replica and needs a server_id that "
+                        "neither the server nor any other replica uses; run `sluice check --config " +
+            a.config_path + "`, which proposes a free one, and add \"server_id\": <that number> to the config"});
+  }
+  binlog::StreamerOptions o;
+  o.connect = config->connection;
+  o.server_id = *config->server_id;
+  o.until_now = a.until_now;
+  o.databases = split_list(a.databases);
+  if (o.databases.empty()) o.databases = config->filter_dbs;
+  o.tables = split_list(a.tables);
+  for (const auto& t : o.tables) {
+    if (t.find('.') == std::string::npos) return report_error(usage("--tables item '" + t + "' is not db.table").error());
+  }
+  o.checkpoint_path = a.checkpoint;
+  o.verbose = a.verbose || global_verbose;
+  o.log = log_line;
+  o.stop = &g_stop;
+  if (auto s = choose_start(a, o.start); !s) return report_error(s.error());
+  binlog::PrinterOptions popts;
+  popts.types = a.verbose;
+  binlog::ChangePrinter printer(stdout, popts);
+  binlog::BinlogStreamer streamer(std::move(o), printer, [&printer] { return printer.flush(); });
+  g_stop.store(false);
+  install_stop_handlers();
+  core::Status s = streamer.run();
+  if (!s) return report_error(s.error());
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_binlog_stream(CLI::App& binlog_cmd, CliContext& ctx) {
+  auto args = std::make_shared<StreamArgs>();
+  auto* cmd = binlog_cmd.add_subcommand(
+      "stream", "Read the live binlog as a replica and print its row changes as JSON lines (docs/binlog-stream.md)");
+  cmd->add_option("--config", args->config_path, "Singer-style config.json (host, port, user, password, server_id)")
+      ->required();
+  cmd->add_option("--from", args->from, "start at FILE:POS (e.g. mysql-bin.000042:4)");
+  cmd->add_option("--gtid", args->gtid,
+                  "start after this MySQL GTID set (uuid:1-5,...) or MariaDB GTID position (0-1-42,...)");
+  cmd->add_flag("--until-now", args->until_now, "stop at the server's binlog position at start (exit 0)");
+  cmd->add_option("--databases", args->databases, "only these databases (comma-separated; default: config filter_dbs)");
+  cmd->add_option("--tables", args->tables, "only these tables, as db.table (comma-separated)");
+  cmd->add_flag("--verbose", args->verbose, "add \"types\" to each line; debug lines on stderr");
+  cmd->add_option("--checkpoint", args->checkpoint,
+                  "file keeping the end of the last complete transaction printed; resumes from it when it exists");
+  cmd->callback([&ctx, args] { ctx.exit_code = run_stream(*args, ctx.verbose); });
+}
+
+}  // namespace sluice::cli
