@@ -6,6 +6,7 @@
 #include "binlog/binlog_files.h"
 #include "binlog/change_assembler.h"
 #include "binlog/change_printer.h"
+#include "cli/binlog_stream_command.h"
 #include "cli/cli_context.h"
 
 namespace sluice::cli {
@@ -70,6 +71,7 @@ void register_binlog(CLI::App& app, CliContext& ctx) {
   read->add_option("--stop-position", args->stop, "stop at the first event at or past this position of the last file");
   read->add_flag("--no-ddl", args->no_ddl, "do not print statements (op \"ddl\")");
   read->callback([&ctx, args] { ctx.exit_code = run_read(*args); });
+  add_binlog_stream(*cmd, ctx);
 }
 
 }  // namespace sluice::cli
