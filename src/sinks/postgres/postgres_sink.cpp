@@ -1,0 +1,347 @@
+#include "sinks/postgres/postgres_sink.h"
+
+#include <cstdio>
+#include <set>
+
+#include "core/json_writer.h"
+#include "core/value_format.h"
+
+namespace sluice::sinks {
+namespace {
+
+using pg::quote_ident;
+
+// PostgreSQL keeps the first 63 bytes of an identifier (NAMEDATALEN - 1), on a character boundary.
+std::string pg_truncated(std::string_view name) {
+  if (name.size() <= 63) return std::string(name);
+  size_t n = 63;
+  while (n > 0 && (static_cast<unsigned char>(name[n]) & 0xC0) == 0x80) --n;
+  return std::string(name.substr(0, n));
+}
+
+std::string load_table_name(std::string_view table, int64_t version) {
+  uint64_t h = 1469598103934665603ULL;  // FNV-1a: a short, stable tag for long table names
+  for (char c : table) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "_sluice_load_%016llx_%lld", static_cast<unsigned long long>(h),
+                static_cast<long long>(version));
+  return buf;
+}
+
+void append_epoch(std::string& out, core::EpochTime t) {
+  char buf[40];
+  size_t n = core::format_datetime(buf, core::temporal_from_epoch(t), 6);
+  out.append(buf, n);
+  out += "+00";
+}
+
+std::string join(const std::vector<std::string>& parts, std::string_view sep, std::string_view prefix = {}) {
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (i > 0) out += sep;
+    out += prefix;
+    out += parts[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+PostgresSink::~PostgresSink() {
+  if (in_txn_) (void)conn_.exec("ROLLBACK");
+}
+
+core::Result<std::unique_ptr<PostgresSink>> PostgresSink::open(PostgresSinkOptions options) {
+  auto conn = pg::PgConnection::connect(options.connect);
+  if (!conn) return core::fail(conn.error().with_context("postgres destination"));
+  std::unique_ptr<PostgresSink> sink(new PostgresSink(std::move(options), std::move(*conn)));
+  std::string table = quote_ident(sink->state_schema()) + "._sluice_state";
+  auto exists = sink->conn_.query("SELECT to_regclass($1)::text", {table});
+  if (!exists) return core::fail(exists.error().with_context("postgres destination"));
+  if (!exists->empty() && (*exists)[0]) {
+    auto state = sink->conn_.query("SELECT state FROM " + table + " WHERE id = $1", {sink->options_.state_id});
+    if (!state) return core::fail(state.error().with_context("postgres destination"));
+    if (!state->empty()) sink->committed_state_ = (*state)[0];
+  }
+  return sink;
+}
+
+std::string PostgresSink::state_schema() const { return options_.schema.empty() ? "sluice" : options_.schema; }
+
+core::Status PostgresSink::begin() {
+  if (broken_) {
+    return core::fail(core::ErrorCode::kInternal, "postgres destination: a previous error aborted the transaction");
+  }
+  if (in_txn_) return core::ok();
+  SLUICE_TRY(conn_.exec("BEGIN"));
+  in_txn_ = true;
+  return core::ok();
+}
+
+core::Status PostgresSink::fail_and_rollback(core::Error e) {
+  if (in_txn_) (void)conn_.exec("ROLLBACK");
+  in_txn_ = false;
+  broken_ = true;
+  for (auto& s : streams_) s->staging_ready = false;
+  return core::fail(e.with_context("postgres destination"));
+}
+
+core::Status PostgresSink::ensure_table(const Stream& s, const std::string& table,
+                                        const std::vector<std::string>& defs) {
+  std::string qualified = s.schema + "." + quote_ident(table);
+  std::string sql = "CREATE TABLE IF NOT EXISTS " + qualified + " (" + join(defs, ", ");
+  if (!s.key_columns.empty()) {
+    std::vector<std::string> keys;
+    for (size_t k : s.key_columns) keys.push_back(s.columns[k].quoted);
+    sql += ", PRIMARY KEY (" + join(keys, ", ") + ")";
+  }
+  sql += ")";
+  SLUICE_TRY(conn_.exec(sql));
+  auto have = conn_.query("SELECT column_name::text FROM information_schema.columns WHERE table_schema = $1 "
+                          "AND table_name = $2",
+                          {pg_truncated(options_.schema.empty() ? pg::schema_name_for(s.info.database)
+                                                                : options_.schema),
+                           pg_truncated(table)});
+  if (!have) return core::fail(have.error());
+  std::set<std::string> present;
+  for (const auto& c : *have) if (c) present.insert(*c);
+  for (size_t i = 0; i < s.info.columns.size(); ++i) {
+    if (present.contains(pg_truncated(s.info.columns[i].name))) continue;
+    // A column the source added (ALTER TABLE ... ADD COLUMN): existing rows get NULL.
+    SLUICE_TRY(conn_.exec("ALTER TABLE " + qualified + " ADD COLUMN " + defs[i]));
+  }
+  return core::ok();
+}
+
+core::Status PostgresSink::prepare(Stream& s, const StreamInfo& info) {
+  s.info = info;
+  std::string schema = options_.schema.empty() ? pg::schema_name_for(info.database) : options_.schema;
+  s.schema = quote_ident(schema);
+  s.table = s.schema + "." + quote_ident(info.table);
+  s.columns.clear();
+  s.key_columns.clear();
+  std::vector<std::string> defs;
+  for (const schema::ColumnSchema& c : info.columns) {
+    auto type = pg::pg_column_type(c);
+    if (!type) return core::fail(type.error().with_context(info.database + "." + info.table));
+    s.columns.push_back(Column{quote_ident(c.name), type->encoding});
+    defs.push_back(quote_ident(c.name) + " " + type->sql);
+  }
+  defs.push_back("\"_sdc_extracted_at\" timestamptz");
+  defs.push_back("\"_sdc_deleted_at\" timestamptz");
+  for (const std::string& key : info.key_properties) {
+    for (size_t i = 0; i < info.columns.size(); ++i) {
+      if (info.columns[i].name == key) s.key_columns.push_back(i);
+    }
+  }
+  SLUICE_TRY(begin());
+  SLUICE_TRY(conn_.exec("CREATE SCHEMA IF NOT EXISTS " + s.schema));
+  SLUICE_TRY(ensure_table(s, info.table, defs));
+  s.dest = s.table;
+  if (info.method == Method::kFullTable && info.version != 0) {
+    auto comment = conn_.query("SELECT obj_description(to_regclass($1), 'pg_class')", {s.table});
+    if (!comment) return core::fail(comment.error());
+    std::string active = "sluice version " + std::to_string(info.version);
+    if (comment->empty() || !(*comment)[0] || *(*comment)[0] != active) {
+      // A new version loads beside the table and replaces it at activate_version.
+      std::string load = load_table_name(info.table, info.version);
+      SLUICE_TRY(ensure_table(s, load, defs));
+      s.dest = s.schema + "." + quote_ident(load);
+    }
+  }
+  s.staging = quote_ident("_sluice_stage_" + std::to_string(s.index));
+  s.staging_ready = false;
+  return core::ok();
+}
+
+core::Result<StreamHandle> PostgresSink::open_stream(const StreamInfo& info) {
+  for (size_t i = 0; i < streams_.size(); ++i) {
+    if (streams_[i]->info.stream_id == info.stream_id) {
+      SLUICE_TRY(update_stream(static_cast<StreamHandle>(i), info));
+      return static_cast<StreamHandle>(i);
+    }
+  }
+  streams_.push_back(std::make_unique<Stream>());
+  streams_.back()->index = streams_.size() - 1;
+  auto st = prepare(*streams_.back(), info);
+  if (!st) {
+    streams_.pop_back();
+    return core::fail(fail_and_rollback(st.error()).error());
+  }
+  return static_cast<StreamHandle>(streams_.size() - 1);
+}
+
+core::Status PostgresSink::update_stream(StreamHandle stream, const StreamInfo& info) {
+  if (stream >= streams_.size()) return core::fail(core::ErrorCode::kInternal, "postgres: unknown stream handle");
+  Stream& s = *streams_[stream];
+  auto st = flush(s);
+  if (st) st = prepare(s, info);
+  if (!st) return fail_and_rollback(st.error());
+  return core::ok();
+}
+
+core::Status PostgresSink::activate_version(StreamHandle stream, int64_t version) {
+  if (stream >= streams_.size()) return core::fail(core::ErrorCode::kInternal, "postgres: unknown stream handle");
+  Stream& s = *streams_[stream];
+  if (s.dest == s.table || s.info.version != version) return core::ok();
+  auto swap = [&]() -> core::Status {
+    SLUICE_TRY(flush(s));
+    SLUICE_TRY(begin());
+    // The finished load replaces the table in this transaction, committed with the bookmark.
+    SLUICE_TRY(conn_.exec("DROP TABLE IF EXISTS " + s.table));
+    SLUICE_TRY(conn_.exec("ALTER TABLE " + s.dest + " RENAME TO " + quote_ident(s.info.table)));
+    SLUICE_TRY(conn_.exec("COMMENT ON TABLE " + s.table + " IS 'sluice version " + std::to_string(version) + "'"));
+    s.dest = s.table;
+    return core::ok();
+  };
+  auto st = swap();
+  if (!st) return fail_and_rollback(st.error());
+  return core::ok();
+}
+
+std::string PostgresSink::key_description(const Stream& s, const Row& row) const {
+  std::string out;
+  core::ValueFormat fmt;
+  for (size_t k : s.key_columns) {
+    if (k >= row.values.size()) continue;
+    if (!out.empty()) out += ", ";
+    out += s.info.columns[k].name + "=";
+    core::append_value_json(out, row.values[k], fmt);
+  }
+  return out.empty() ? "(no key)" : out;
+}
+
+core::Status PostgresSink::write_row(StreamHandle stream, const Row& row) {
+  if (stream >= streams_.size()) return core::fail(core::ErrorCode::kInternal, "postgres: unknown stream handle");
+  Stream& s = *streams_[stream];
+  if (row.values.size() != s.columns.size()) {
+    return core::fail(core::ErrorCode::kInternal, "postgres: row has the wrong number of values");
+  }
+  size_t mark = s.copy.size();
+  for (size_t i = 0; i < s.columns.size(); ++i) {
+    const core::Value& v = row.values[i];
+    core::Status st = core::ok();
+    if (v.is_absent()) {
+      st = core::fail(core::ErrorCode::kUnsupported,
+                      "not in the binlog row image; the PostgreSQL destination needs binlog_row_image=FULL");
+    } else {
+      st = pg::append_copy_value(s.copy, s.columns[i].encoding, v);
+    }
+    if (!st) {
+      s.copy.resize(mark);
+      return core::fail(st.error().with_context("postgres destination: table " + s.info.database + "." +
+                                                s.info.table + ", key " + key_description(s, row) +
+                                                ", column `" + s.info.columns[i].name + "`"));
+    }
+    s.copy.push_back('\t');
+  }
+  append_epoch(s.copy, row.extracted);
+  s.copy.push_back('\t');
+  if (row.op == RowOp::kDelete) {
+    append_epoch(s.copy, row.commit_time);
+  } else {
+    s.copy += "\\N";
+  }
+  s.copy.push_back('\t');
+  core::json_append_int(s.copy, ++seq_);
+  s.copy.push_back('\n');
+  ++s.buffered_rows;
+  if (s.copy.size() >= options_.batch_bytes) {
+    auto st = flush(s);
+    if (!st) return fail_and_rollback(st.error());
+  }
+  return core::ok();
+}
+
+core::Status PostgresSink::flush(Stream& s) {
+  if (s.buffered_rows == 0) return core::ok();
+  SLUICE_TRY(begin());
+  std::vector<std::string> cols;
+  for (const Column& c : s.columns) cols.push_back(c.quoted);
+  cols.push_back("\"_sdc_extracted_at\"");
+  cols.push_back("\"_sdc_deleted_at\"");
+  if (!s.staging_ready) {
+    // Same column types as the destination, no constraints, plus the arrival order.
+    SLUICE_TRY(conn_.exec("DROP TABLE IF EXISTS pg_temp." + s.staging));
+    SLUICE_TRY(conn_.exec("CREATE TEMP TABLE " + s.staging + " AS SELECT " + join(cols, ", ") +
+                          ", 0::bigint AS _sluice_seq FROM " + s.dest + " WITH NO DATA"));
+    s.staging_ready = true;
+  }
+  cols.push_back("_sluice_seq");
+  SLUICE_TRY(conn_.copy_in("COPY " + s.staging + " (" + join(cols, ", ") + ") FROM STDIN", s.copy));
+  SLUICE_TRY(merge(s));
+  SLUICE_TRY(conn_.exec("TRUNCATE " + s.staging));
+  s.copy.clear();
+  s.buffered_rows = 0;
+  if (s.copy.capacity() > 2 * options_.batch_bytes) std::string().swap(s.copy);
+  return core::ok();
+}
+
+core::Status PostgresSink::merge(Stream& s) {
+  std::vector<std::string> cols;
+  for (const Column& c : s.columns) cols.push_back(c.quoted);
+  cols.push_back("\"_sdc_extracted_at\"");
+  cols.push_back("\"_sdc_deleted_at\"");
+  std::string col_list = join(cols, ", ");
+  if (s.key_columns.empty()) {
+    return conn_.exec("INSERT INTO " + s.dest + " (" + col_list + ") SELECT " + col_list + " FROM " + s.staging +
+                      " ORDER BY _sluice_seq");
+  }
+  std::vector<std::string> keys;
+  for (size_t k : s.key_columns) keys.push_back(s.columns[k].quoted);
+  std::string key_list = join(keys, ", ");
+  // The last change of each key in this batch wins.
+  std::string latest = "(SELECT DISTINCT ON (" + key_list + ") " + col_list + " FROM " + s.staging + " ORDER BY " +
+                       key_list + ", _sluice_seq DESC) AS s";
+  std::string where;
+  if (options_.hard_delete) {
+    std::vector<std::string> match;
+    for (const std::string& k : keys) match.push_back("d." + k + " = s." + k);
+    SLUICE_TRY(conn_.exec("DELETE FROM " + s.dest + " AS d USING " + latest + " WHERE " + join(match, " AND ") +
+                          " AND s.\"_sdc_deleted_at\" IS NOT NULL"));
+    where = " WHERE s.\"_sdc_deleted_at\" IS NULL";
+  }
+  std::vector<std::string> sets;
+  for (size_t i = 0; i < cols.size(); ++i) sets.push_back(cols[i] + " = EXCLUDED." + cols[i]);
+  return conn_.exec("INSERT INTO " + s.dest + " (" + col_list + ") SELECT " + col_list + " FROM " + latest + where +
+                    " ON CONFLICT (" + key_list + ") DO UPDATE SET " + join(sets, ", "));
+}
+
+core::Status PostgresSink::ensure_state_table(const std::string& schema) {
+  SLUICE_TRY(conn_.exec("CREATE SCHEMA IF NOT EXISTS " + quote_ident(schema)));
+  return conn_.exec("CREATE TABLE IF NOT EXISTS " + quote_ident(schema) +
+                    "._sluice_state (id text PRIMARY KEY, state text NOT NULL, "
+                    "updated_at timestamptz NOT NULL DEFAULT now())");
+}
+
+core::Status PostgresSink::checkpoint(std::string_view state_json) {
+  auto run = [&]() -> core::Status {
+    for (auto& s : streams_) SLUICE_TRY(flush(*s));
+    SLUICE_TRY(begin());
+    SLUICE_TRY(ensure_state_table(state_schema()));
+    auto up = conn_.query("INSERT INTO " + quote_ident(state_schema()) +
+                              "._sluice_state (id, state, updated_at) VALUES ($1, $2, now()) "
+                              "ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, updated_at = now()",
+                          {options_.state_id, std::string(state_json)});
+    if (!up) return core::fail(up.error());
+    SLUICE_TRY(conn_.exec("COMMIT"));
+    in_txn_ = false;
+    return core::ok();
+  };
+  auto st = run();
+  if (!st) return fail_and_rollback(st.error());
+  committed_state_ = std::string(state_json);
+  return core::ok();
+}
+
+core::Status PostgresSink::finish() {
+  // Rows after the last checkpoint are not committed: without their bookmark they would be
+  // delivered twice. A resumed job sends them again.
+  if (in_txn_) {
+    in_txn_ = false;
+    return conn_.exec("ROLLBACK");
+  }
+  return core::ok();
+}
+
+}  // namespace sluice::sinks

@@ -1,0 +1,107 @@
+#pragma once
+/// The PostgreSQL warehouse destination (docs/postgres.md).
+///
+/// - Tables live in one schema named after the integration (`integration_name` "Stitch MySQL
+///   RDS" -> `stitch_mysql_rds`, or `schema`); without either, in a schema named after each
+///   stream's source database. Columns keep their MySQL names (quoted), typed by
+///   postgres_types.h, plus `_sdc_extracted_at` and `_sdc_deleted_at` (timestamptz); the key
+///   properties are the PRIMARY KEY. Columns the source adds are added (ALTER TABLE ADD COLUMN).
+/// - Rows are buffered in COPY text format and copied into a temporary staging table, then
+///   merged: INSERT ... ON CONFLICT (key) DO UPDATE with the last change per key winning;
+///   tables without a key are appended to. Deletes are soft (`_sdc_deleted_at` set) unless
+///   `hard_delete` is true.
+/// - Everything between two checkpoints is one transaction; checkpoint(state) writes the
+///   state into `<schema>._sluice_state` and commits: rows and bookmark together, exactly once.
+/// - Full Table loads of a new version go into a load table and replace the table in one
+///   transaction at activate_version (the table comment records the active version).
+///
+/// One thread (the job's).
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "sinks/postgres/pg_connection.h"
+#include "sinks/postgres/postgres_types.h"
+#include "sinks/sink.h"
+
+namespace sluice::sinks {
+
+struct PostgresSinkOptions {
+  pg::PgConnectOptions connect;
+  std::string schema;             ///< empty: one schema per source database
+  bool hard_delete = false;
+  size_t batch_bytes = size_t{8} << 20;  ///< COPY buffer per stream before it is sent
+  std::string state_id = "default";      ///< the `_sluice_state` row of this job
+};
+
+/// Reads the destination options: {"host", "port", "user", "password", "dbname" | "database",
+/// "sslmode", "conninfo", "integration_name", "schema", "hard_delete", "batch_bytes",
+/// "state_id", "connect_timeout"}.
+core::Result<PostgresSinkOptions> parse_postgres_options(const nlohmann::json& options);
+
+/// The factory the destination registry calls.
+core::Result<std::unique_ptr<Sink>> make_postgres_sink(const nlohmann::json& options);
+
+class PostgresSink final : public Sink {
+ public:
+  /// Connects and reads the committed state (a bad destination fails here, clearly).
+  static core::Result<std::unique_ptr<PostgresSink>> open(PostgresSinkOptions options);
+  ~PostgresSink() override;
+
+  core::Result<StreamHandle> open_stream(const StreamInfo& info) override;
+  core::Status update_stream(StreamHandle stream, const StreamInfo& info) override;
+  core::Status activate_version(StreamHandle stream, int64_t version) override;
+  core::Status write_row(StreamHandle stream, const Row& row) override;
+  core::Status checkpoint(std::string_view state_json) override;
+  core::Status finish() override;
+
+  /// The state committed with the rows by the last checkpoint (of any run), if any: a job
+  /// that resumes from it applies every change exactly once.
+  const std::optional<std::string>& committed_state() const { return committed_state_; }
+
+ private:
+  struct Column {
+    std::string quoted;
+    pg::PgEncoding encoding;
+  };
+  struct Stream {
+    StreamInfo info;
+    size_t index = 0;         ///< the handle; names the staging table
+    std::string schema;       ///< quoted
+    std::string table;        ///< quoted, schema-qualified target
+    std::string dest;         ///< where rows go: the target or a Full Table load table
+    std::string staging;      ///< temp table name (quoted)
+    std::vector<Column> columns;
+    std::vector<size_t> key_columns;
+    bool staging_ready = false;
+    std::string copy;         ///< buffered COPY rows
+    size_t buffered_rows = 0;
+  };
+
+  PostgresSink(PostgresSinkOptions options, pg::PgConnection conn)
+      : options_(std::move(options)), conn_(std::move(conn)) {}
+  core::Status begin();
+  core::Status fail_and_rollback(core::Error e);
+  core::Status prepare(Stream& s, const StreamInfo& info);
+  core::Status ensure_table(const Stream& s, const std::string& table, const std::vector<std::string>& defs);
+  core::Status flush(Stream& s);
+  core::Status merge(Stream& s);
+  core::Status ensure_state_table(const std::string& schema);
+  std::string state_schema() const;
+  std::string key_description(const Stream& s, const Row& row) const;
+
+  PostgresSinkOptions options_;
+  pg::PgConnection conn_;
+  std::vector<std::unique_ptr<Stream>> streams_;
+  bool in_txn_ = false;
+  bool broken_ = false;
+  int64_t seq_ = 0;
+  std::optional<std::string> committed_state_;
+};
+
+}  // namespace sluice::sinks
