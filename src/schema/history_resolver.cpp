@@ -1,0 +1,147 @@
+#include "schema/history_resolver.h"
+
+#include "schema/ddl_lexer.h"
+
+namespace sluice::schema {
+namespace {
+
+using binlog::ColumnType;
+
+// The TABLE_MAP types a column of `kind` may be written as (old and new temporal formats;
+// ENUM/SET as their own code or as STRING; MariaDB JSON as a BLOB; blob sizes share a code).
+bool type_fits(ColumnKind kind, ColumnType t) {
+  switch (kind) {
+    case ColumnKind::kTinyInt: return t == ColumnType::kTiny;
+    case ColumnKind::kSmallInt: return t == ColumnType::kShort;
+    case ColumnKind::kMediumInt: return t == ColumnType::kInt24;
+    case ColumnKind::kInt: return t == ColumnType::kLong;
+    case ColumnKind::kBigInt: return t == ColumnType::kLongLong;
+    case ColumnKind::kDecimal: return t == ColumnType::kNewDecimal;
+    case ColumnKind::kFloat: return t == ColumnType::kFloat;
+    case ColumnKind::kDouble: return t == ColumnType::kDouble;
+    case ColumnKind::kBit: return t == ColumnType::kBit;
+    case ColumnKind::kYear: return t == ColumnType::kYear;
+    case ColumnKind::kDate: return t == ColumnType::kDate || t == ColumnType::kNewDate;
+    case ColumnKind::kTime: return t == ColumnType::kTime || t == ColumnType::kTime2;
+    case ColumnKind::kDateTime: return t == ColumnType::kDateTime || t == ColumnType::kDateTime2;
+    case ColumnKind::kTimestamp: return t == ColumnType::kTimestamp || t == ColumnType::kTimestamp2;
+    case ColumnKind::kChar:
+    case ColumnKind::kBinary:
+    case ColumnKind::kInet4:
+    case ColumnKind::kInet6:
+    case ColumnKind::kUuid: return t == ColumnType::kString;
+    case ColumnKind::kVarchar:
+    case ColumnKind::kVarbinary: return t == ColumnType::kVarchar || t == ColumnType::kVarString;
+    case ColumnKind::kText:
+    case ColumnKind::kBlob:
+      return t == ColumnType::kBlob || t == ColumnType::kTinyBlob || t == ColumnType::kMediumBlob ||
+             t == ColumnType::kLongBlob;
+    case ColumnKind::kEnum: return t == ColumnType::kEnum || t == ColumnType::kString;
+    case ColumnKind::kSet: return t == ColumnType::kSet || t == ColumnType::kString;
+    case ColumnKind::kJson: return t == ColumnType::kJson || t == ColumnType::kBlob;
+    case ColumnKind::kGeometry: return t == ColumnType::kGeometry;
+    case ColumnKind::kVector: return t == ColumnType::kVector || t == ColumnType::kVarchar;
+    case ColumnKind::kUnknown: return false;
+  }
+  return false;
+}
+
+bool fractional(ColumnType t) {
+  return t == ColumnType::kTime2 || t == ColumnType::kDateTime2 || t == ColumnType::kTimestamp2;
+}
+
+std::string mismatch(std::string_view db, std::string_view table, std::string_view position, const std::string& what) {
+  return "schema of " + std::string(db) + "." + std::string(table) + " at " + std::string(position) +
+         " disagrees with the binlog: " + what +
+         "; re-snapshot the table or run with binlog_row_metadata=FULL";
+}
+
+core::Status no_schema(std::string_view db, std::string_view table, std::string_view position, const std::string& why) {
+  return core::fail(core::ErrorCode::kSchemaMismatch,
+                    "no known schema of " + std::string(db) + "." + std::string(table) + " at " +
+                        std::string(position) + ": " + why +
+                        "; re-snapshot the table or run with binlog_row_metadata=FULL");
+}
+
+std::string binlog_type(const binlog::ColumnDef& c) { return binlog::sql_type_name(c); }
+
+}  // namespace
+
+std::string column_disagreement(const ColumnSchema& column, const binlog::ColumnDef& b) {
+  std::string history_type = column.column_type.empty() ? std::string(kind_name(column.kind)) : column.column_type;
+  if (!type_fits(column.kind, b.type)) {
+    return "the history says " + history_type + ", the binlog has " + binlog_type(b);
+  }
+  if (column.kind == ColumnKind::kDecimal) {
+    uint32_t precision = b.meta >> 8, scale = b.meta & 0xff;
+    if (precision != column.precision || scale != column.scale) {
+      return "the history says " + history_type + ", the binlog has decimal(" + std::to_string(precision) + "," +
+             std::to_string(scale) + ")";
+    }
+  }
+  if (fractional(b.type) && b.meta != column.fsp) {
+    return "the history says " + history_type + ", the binlog has " + std::to_string(b.meta) + " fractional digits";
+  }
+  if (column.kind == ColumnKind::kBit) {
+    uint32_t bits = (b.meta >> 8) * 8 + (b.meta & 0xff);
+    if (bits != column.precision) {
+      return "the history says " + history_type + ", the binlog has bit(" + std::to_string(bits) + ")";
+    }
+  }
+  if ((column.kind == ColumnKind::kEnum || column.kind == ColumnKind::kSet) && !column.enum_values.empty() &&
+      !b.enum_values.empty() && b.enum_values != column.enum_values) {
+    return "the history's labels of " + history_type + " differ from the binlog's";
+  }
+  return {};
+}
+
+core::Status HistoryResolver::resolve(std::string_view db, std::string_view table, std::string_view position,
+                                      std::span<binlog::ColumnDef> columns) {
+  if (!history_.tracks(db, table)) return core::ok();
+  bool named = !columns.empty();
+  for (const auto& c : columns) named = named && !c.name.empty();
+  auto at = BinlogPosition::parse(position);
+  if (!at) return core::fail(at.error());
+  const SchemaVersion* v = history_.version_at(db, table, *at);
+  if (v == nullptr || v->state == SchemaVersion::State::kDropped) {
+    if (named) return core::ok();  // FULL row metadata: the binlog describes the table itself
+    if (v) return no_schema(db, table, position, "the history has it dropped at " + v->position.str());
+    return no_schema(db, table, position,
+                     "the schema history (from " + history_.seeded_at().str() + ") does not hold this table");
+  }
+  if (v->state == SchemaVersion::State::kUnknown) {
+    if (named) return core::ok();
+    return no_schema(db, table, position,
+                     "the statement at " + v->position.str() + " could not be followed (" + v->reason +
+                         "): " + v->statement);
+  }
+  const auto& cols = v->table.columns;
+  std::string since = " (history version from " + v->position.str() + ")";
+  if (cols.size() != columns.size()) {
+    return core::fail(core::ErrorCode::kSchemaMismatch,
+                      mismatch(db, table, position,
+                               "the binlog has " + std::to_string(columns.size()) + " columns, the history " +
+                                   std::to_string(cols.size()) + since));
+  }
+  for (size_t i = 0; i < cols.size(); ++i) {
+    binlog::ColumnDef& b = columns[i];
+    std::string label = "column " + std::to_string(i + 1) + " `" + cols[i].name + "`";
+    if (!b.name.empty() && !iequals(b.name, cols[i].name)) {
+      return core::fail(core::ErrorCode::kSchemaMismatch,
+                        mismatch(db, table, position, label + " is named `" + b.name + "` in the row metadata" + since));
+    }
+    std::string why = column_disagreement(cols[i], b);
+    if (!why.empty()) {
+      return core::fail(core::ErrorCode::kSchemaMismatch, mismatch(db, table, position, label + ": " + why + since));
+    }
+    if (b.name.empty()) b.name = cols[i].name;
+    if (b.enum_values.empty()) b.enum_values = cols[i].enum_values;
+    if (b.type == ColumnType::kString && b.extended_type == binlog::ExtendedType::kNone) {
+      if (cols[i].kind == ColumnKind::kInet6) b.extended_type = binlog::ExtendedType::kInet6;
+      if (cols[i].kind == ColumnKind::kUuid) b.extended_type = binlog::ExtendedType::kUuid;
+    }
+  }
+  return core::ok();
+}
+
+}  // namespace sluice::schema
