@@ -166,6 +166,17 @@ TEST_P(SharedServerCheck, PrivilegesThroughARole) {
   EXPECT_THAT(select, HasSubstr("pf_role_reader"));
 }
 
+TEST_P(SharedServerCheck, VerifiedTls) {
+  ServerInfo s = shared_server(GetParam());
+  std::string tls = "\"ssl\": \"true\", \"ssl_ca\": \"" + s.certs + "/ca.pem\", \"check_hostname\": \"false\"";
+  CommandResult r = check(write_config(s, tls, "sluice_tls", "sluicepw"), {"--method", "full_table"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  std::string line = check_line(r.out, "tls");
+  EXPECT_EQ(status_of(line), "ok") << r.out;
+  EXPECT_THAT(line, HasSubstr("connection encrypted (TLSv1."));
+  EXPECT_THAT(line, HasSubstr("ssl_mode=verify_ca, server certificate verified"));
+}
+
 TEST_P(SharedServerCheck, JsonReport) {
   ServerInfo s = shared_server(GetParam());
   CommandResult r = check(write_config(s, "\"server_id\": 4000000004"), {"--json"});
@@ -211,46 +222,38 @@ TEST(VariantCheck, StatementFormatFailsWithItsFix) {
   EXPECT_EQ(full.exit_code, 0) << full.out;
 }
 
-TEST(VariantCheck, MariaDbOneDayRetentionFails) {
-  ScopedServer server("mariadb", "check-retention", {"--expire-logs-days=1"});
+// Runs check on a fresh variant server and expects check `name` with `status` and every text.
+void expect_variant(const std::string& flavor, const std::string& server_name, const std::string& option,
+                    const std::string& name, const std::string& status, const std::vector<std::string>& texts) {
+  ScopedServer server(flavor, server_name, {option});
   CommandResult r = check(write_config(server.info(), "\"server_id\": 4000000006"));
-  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-  std::string line = check_line(r.out, "binlog_retention");
-  EXPECT_EQ(status_of(line), "failed") << r.out;
-  EXPECT_THAT(line, HasSubstr("binlogs are kept 1 day"));
-  EXPECT_THAT(line, HasSubstr("too short"));
-  EXPECT_THAT(line, HasSubstr("-> fix: run SET GLOBAL binlog_expire_logs_seconds=604800;"));
+  EXPECT_EQ(r.exit_code, status == "failed" ? 1 : 0) << r.out << r.err;
+  std::string line = check_line(r.out, name);
+  EXPECT_EQ(status_of(line), status) << r.out;
+  for (const std::string& text : texts) EXPECT_THAT(line, HasSubstr(text));
+}
+
+TEST(VariantCheck, MariaDbOneDayRetentionFails) {
+  expect_variant("mariadb", "check-retention", "--expire-logs-days=1", "binlog_retention", "failed",
+                 {"binlogs are kept 1 day", "too short",
+                  "-> fix: run SET GLOBAL binlog_expire_logs_seconds=604800;"});
 }
 
 TEST(VariantCheck, MySqlOneHourRetentionFails) {
-  ScopedServer server("mysql", "check-retention-my", {"--binlog-expire-logs-seconds=3600"});
-  CommandResult r = check(write_config(server.info(), "\"server_id\": 4000000007"));
-  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-  std::string line = check_line(r.out, "binlog_retention");
-  EXPECT_EQ(status_of(line), "failed") << r.out;
-  EXPECT_THAT(line, HasSubstr("binlogs are kept 1 hour (binlog_expire_logs_seconds=3600)"));
-  EXPECT_THAT(line, HasSubstr("-> fix: run SET PERSIST binlog_expire_logs_seconds=604800;"));
+  expect_variant("mysql", "check-retention-my", "--binlog-expire-logs-seconds=3600", "binlog_retention", "failed",
+                 {"binlogs are kept 1 hour (binlog_expire_logs_seconds=3600)",
+                  "-> fix: run SET PERSIST binlog_expire_logs_seconds=604800;"});
 }
 
 TEST(VariantCheck, MinimalRowImageWarnsButPasses) {
-  ScopedServer server("mariadb", "check-minimal", {"--binlog-row-image=MINIMAL"});
-  CommandResult r = check(write_config(server.info(), "\"server_id\": 4000000008"));
-  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  std::string line = check_line(r.out, "binlog_row_image");
-  EXPECT_EQ(status_of(line), "warning") << r.out;
-  EXPECT_THAT(line, HasSubstr("binlog_row_image is MINIMAL"));
-  EXPECT_THAT(line, HasSubstr("absent (not NULL)"));
-  EXPECT_THAT(line, HasSubstr("-> fix: run SET GLOBAL binlog_row_image=FULL;"));
+  expect_variant("mariadb", "check-minimal", "--binlog-row-image=MINIMAL", "binlog_row_image", "warning",
+                 {"binlog_row_image is MINIMAL", "absent (not NULL)", "-> fix: run SET GLOBAL binlog_row_image=FULL;"});
 }
 
 TEST(VariantCheck, BinlogOffFails) {
-  ScopedServer server("mariadb", "check-nobinlog", {"--skip-log-bin"});
-  CommandResult r = check(write_config(server.info(), "\"server_id\": 4000000009"));
-  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-  std::string line = check_line(r.out, "log_bin");
-  EXPECT_EQ(status_of(line), "failed") << r.out;
-  EXPECT_THAT(line, HasSubstr("binary logging is OFF"));
-  EXPECT_THAT(line, HasSubstr("-> fix: add log_bin=mysql-bin and server_id=<unique number> under [mysqld] in my.cnf"));
+  expect_variant("mariadb", "check-nobinlog", "--skip-log-bin", "log_bin", "failed",
+                 {"binary logging is OFF",
+                  "-> fix: add log_bin=mysql-bin and server_id=<unique number> under [mysqld] in my.cnf"});
 }
 
 // A MariaDB replica of the shared MariaDB with log_slave_updates=OFF: on the replica, check
