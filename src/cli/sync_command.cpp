@@ -1,14 +1,103 @@
+// `sluice sync`: one replication job, Singer messages on stdout (a drop-in for tap-mysql).
 #include <CLI/CLI.hpp>
+#include <cstdio>
+#include <memory>
+#include <string>
 
 #include "cli/cli_context.h"
+#include "config/catalog.h"
+#include "config/json_file.h"
+#include "config/source_config.h"
+#include "config/state.h"
+#include "job/sync_job.h"
+#include "mysql/connection.h"
+#include "schema/discovery.h"
+#include "schema/singer_catalog.h"
+#include "sinks/singer/singer_sink.h"
 
 namespace sluice::cli {
+namespace {
+
+struct SyncArgs {
+  std::string config_path;
+  std::string catalog_path;
+  std::string properties_path;
+  std::string state_path;
+  bool discover = false;
+  bool quiet = false;
+  size_t chunk_rows = 0;
+};
+
+int run_discover_mode(const config::SourceConfig& config) {
+  auto conn = mysql::Connection::connect(config.connection);
+  if (!conn) return report_error(conn.error());
+  schema::DiscoveryOptions options;
+  options.databases = config.filter_dbs;
+  auto tables = schema::discover(**conn, options);
+  if (!tables) return report_error(tables.error());
+  std::string text = schema::render_catalog(schema::singer_catalog(*tables));
+  if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout) != 0) {
+    return report_error(core::Error{core::ErrorCode::kIo, "cannot write the catalog to stdout"});
+  }
+  return kExitOk;
+}
+
+int run_sync_command(const SyncArgs& args) {
+  auto config = config::load_source_config(args.config_path);
+  if (!config) return report_error(config.error());
+  for (const std::string& w : config->warnings) std::fprintf(stderr, "sluice: warning: %s\n", w.c_str());
+  if (args.discover) return run_discover_mode(*config);
+
+  std::string catalog_path = args.catalog_path.empty() ? args.properties_path : args.catalog_path;
+  if (catalog_path.empty()) {
+    return report_error(core::Error{core::ErrorCode::kInvalidArgument,
+                                    "sync needs --catalog FILE (or --properties FILE); write one with 'sluice discover'"});
+  }
+  job::SyncOptions options;
+  auto doc = config::read_json_file(args.config_path);
+  if (!doc) return report_error(doc.error());
+  auto opts = job::read_sync_options(*doc, args.config_path, options);
+  if (!opts) return report_error(opts.error());
+  if (args.chunk_rows > 0) options.chunk_rows = args.chunk_rows;
+  options.progress = !args.quiet;
+
+  auto catalog = config::load_catalog(catalog_path);
+  if (!catalog) return report_error(catalog.error());
+  config::State state;
+  if (!args.state_path.empty()) {
+    auto loaded = config::load_state(args.state_path);
+    if (!loaded) return report_error(loaded.error());
+    state = std::move(*loaded);
+  }
+  sinks::SingerSinkOptions sink_options;
+  sink_options.zero_dates = config->zero_dates == config::ZeroDates::kString ? core::ValueFormat::ZeroDates::kString
+                                                                            : core::ValueFormat::ZeroDates::kNull;
+  sinks::SingerSink sink(stdout, sink_options);
+  auto st = job::run_sync(*config, *catalog, std::move(state), options, sink);
+  if (!st) {
+    (void)sink.finish();  // records already formatted reach stdout; the last STATE covers them
+    return report_error(st.error());
+  }
+  return kExitOk;
+}
+
+}  // namespace
 
 void register_sync(CLI::App& app, CliContext& ctx) {
-  auto* cmd = app.add_subcommand("sync", "(not yet implemented)");
-  cmd->callback([&ctx] {
-    ctx.exit_code = report_error(core::Error{core::ErrorCode::kUnsupported, "'sync' is not implemented yet"});
-  });
+  auto args = std::make_shared<SyncArgs>();
+  auto* cmd = app.add_subcommand(
+      "sync",
+      "Runs one replication job: the catalog's selected tables with their methods (FULL_TABLE, INCREMENTAL, "
+      "LOG_BASED), Singer SCHEMA/RECORD/STATE/ACTIVATE_VERSION messages on stdout (a drop-in for tap-mysql)");
+  cmd->add_option("--config", args->config_path, "Singer-style config.json of the source")->required();
+  cmd->add_option("--catalog", args->catalog_path, "Singer catalog with the selected streams (sluice discover)");
+  cmd->add_option("--properties", args->properties_path, "the older name of --catalog");
+  cmd->add_option("--state", args->state_path,
+                  "Singer state of the previous job (its last STATE value; a captured stdout also works)");
+  cmd->add_flag("--discover", args->discover, "print the catalog instead of syncing (tap-mysql --discover)");
+  cmd->add_option("--chunk-rows", args->chunk_rows, "rows per snapshot chunk (default 50000, config chunk_rows)");
+  cmd->add_flag("--quiet", args->quiet, "no progress lines or job summary on stderr");
+  cmd->callback([&ctx, args] { ctx.exit_code = run_sync_command(*args); });
 }
 
 }  // namespace sluice::cli

@@ -1,0 +1,79 @@
+#include "extract/binlog_position.h"
+
+namespace sluice::extract {
+namespace {
+
+core::Result<uint64_t> parse_pos(const std::optional<std::string>& s) {
+  if (!s || s->empty()) return core::fail(core::ErrorCode::kServer, "the server reported no binlog position");
+  uint64_t v = 0;
+  for (char c : *s) {
+    if (c < '0' || c > '9') return core::fail(core::ErrorCode::kServer, "unexpected binlog position '" + *s + "'");
+    v = v * 10 + static_cast<uint64_t>(c - '0');
+  }
+  return v;
+}
+
+}  // namespace
+
+core::Result<BinlogPosition> current_binlog_position(mysql::Connection& conn) {
+  const auto& srv = conn.server();
+  bool mysql9 = srv.flavor == mysql::Flavor::kMySQL && (srv.major > 8 || (srv.major == 8 && srv.minor >= 4));
+  std::vector<std::string> cols;
+  auto rows = conn.query(mysql9 ? "SHOW BINARY LOG STATUS" : "SHOW MASTER STATUS", cols);
+  if (!rows) {
+    return core::fail(rows.error().with_context(
+        "reading the binlog position (needs REPLICATION CLIENT, or BINLOG MONITOR on MariaDB)"));
+  }
+  if (rows->empty() || (*rows)[0].size() < 2 || !(*rows)[0][0]) {
+    return core::fail(core::ErrorCode::kUnsupported,
+                      "binary logging is off on the server: LOG_BASED needs log_bin=ON and binlog_format=ROW");
+  }
+  BinlogPosition p;
+  p.file = *(*rows)[0][0];
+  auto pos = parse_pos((*rows)[0][1]);
+  if (!pos) return core::fail(pos.error());
+  p.position = *pos;
+  for (size_t i = 0; i < cols.size() && i < (*rows)[0].size(); ++i) {
+    if (cols[i] == "Executed_Gtid_Set" && (*rows)[0][i]) p.gtid = *(*rows)[0][i];
+  }
+  // MySQL prints long GTID sets over several lines.
+  std::erase(p.gtid, '\n');
+  if (srv.flavor == mysql::Flavor::kMariaDB) {
+    auto g = conn.query_value("SELECT @@GLOBAL.gtid_binlog_pos");
+    if (g && *g) p.gtid = **g;
+  }
+  return p;
+}
+
+core::Result<BinlogPosition> begin_consistent_snapshot(mysql::Connection& conn) {
+  bool mariadb = conn.server().flavor == mysql::Flavor::kMariaDB;
+  BinlogPosition low;
+  if (!mariadb) {
+    auto p = current_binlog_position(conn);
+    if (!p) return core::fail(p.error());
+    low = *p;
+  }
+  SLUICE_TRY(conn.execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ"));
+  SLUICE_TRY(conn.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT"));
+  if (!mariadb) return low;
+  auto rows = conn.query("SHOW STATUS LIKE 'binlog_snapshot_%'");
+  if (!rows) return core::fail(rows.error().with_context("reading binlog_snapshot_file/position"));
+  BinlogPosition p;
+  for (const auto& r : *rows) {
+    if (r.size() < 2 || !r[0] || !r[1]) continue;
+    if (*r[0] == "Binlog_snapshot_file") p.file = *r[1];
+    if (*r[0] == "Binlog_snapshot_position") {
+      auto pos = parse_pos(r[1]);
+      if (!pos) return core::fail(pos.error());
+      p.position = *pos;
+    }
+    if (*r[0] == "Binlog_snapshot_gtid_pos") p.gtid = *r[1];
+  }
+  if (p.file.empty()) {
+    return core::fail(core::ErrorCode::kUnsupported,
+                      "binary logging is off on the server: LOG_BASED needs log_bin=ON and binlog_format=ROW");
+  }
+  return p;
+}
+
+}  // namespace sluice::extract

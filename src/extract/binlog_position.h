@@ -1,0 +1,38 @@
+#pragma once
+/// Binlog positions for the snapshot-to-binlog handoff (docs/replication-methods.md):
+///
+/// - MariaDB: START TRANSACTION WITH CONSISTENT SNAPSHOT, then SHOW STATUS LIKE
+///   'binlog_snapshot_%' gives the exact binlog file/position of that snapshot (the server
+///   blocks commits for the instant the snapshot is taken). The GTID position is read with it
+///   (@@gtid_binlog_pos, informative: the file/position is what the catch-up uses).
+/// - MySQL: the binary log status (SHOW BINARY LOG STATUS on 9.x, SHOW MASTER STATUS before)
+///   is read *before* the consistent snapshot starts: a low watermark. The catch-up replays the
+///   binlog from there; changes between the watermark and the snapshot are delivered again as
+///   idempotent upserts/deletes (at-least-once, keyed destinations end equal to the source).
+///
+/// Grants: SELECT and REPLICATION CLIENT (MariaDB: BINLOG MONITOR); no RELOAD, no FLUSH TABLES
+/// WITH READ LOCK, no BACKUP_ADMIN.
+
+#include <cstdint>
+#include <string>
+
+#include "core/result.h"
+#include "mysql/connection.h"
+
+namespace sluice::extract {
+
+struct BinlogPosition {
+  std::string file;
+  uint64_t position = 0;
+  std::string gtid;  ///< MySQL Executed_Gtid_Set / MariaDB gtid_binlog_pos; empty when none
+};
+
+/// The server's current binlog end (the binary log status). kUnsupported when binary logging
+/// is off.
+core::Result<BinlogPosition> current_binlog_position(mysql::Connection& conn);
+
+/// Starts a consistent-snapshot transaction on `conn` (REPEATABLE READ) and returns the binlog
+/// position from which the binlog catch-up loses nothing (see above). The caller COMMITs.
+core::Result<BinlogPosition> begin_consistent_snapshot(mysql::Connection& conn);
+
+}  // namespace sluice::extract

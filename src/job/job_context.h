@@ -1,0 +1,60 @@
+#pragma once
+/// Internal to the job module: what the per-method steps of one job share (connection, sink,
+/// state, progress, checkpoint pacing). One thread.
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/source_config.h"
+#include "config/state.h"
+#include "job/progress.h"
+#include "job/selection.h"
+#include "job/sync_job.h"
+#include "mysql/connection.h"
+#include "sinks/sink.h"
+
+namespace sluice::job {
+
+struct JobContext {
+  const config::SourceConfig& config;
+  const SyncOptions& options;
+  sinks::Sink& sink;
+  config::State state;
+  std::unique_ptr<mysql::Connection> conn;
+  Progress progress;
+  std::chrono::steady_clock::time_point last_state = std::chrono::steady_clock::now();
+
+  JobContext(const config::SourceConfig& c, const SyncOptions& o, sinks::Sink& s, config::State st)
+      : config(c), options(o), sink(s), state(std::move(st)), progress(o.log, o.progress, o.state_interval_s) {}
+
+  /// Hands the current state to the sink (after the rows it covers).
+  core::Status checkpoint() {
+    last_state = std::chrono::steady_clock::now();
+    return sink.checkpoint(state.dump());
+  }
+  /// True when the last checkpoint is older than options.state_interval_s.
+  bool state_due() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - last_state).count() >=
+           options.state_interval_s;
+  }
+  void warn(const std::string& line) const { std::fprintf(options.log, "sluice: warning: %s\n", line.c_str()); }
+  void info(const std::string& line) const { std::fprintf(options.log, "sluice: %s\n", line.c_str()); }
+};
+
+/// Wall-clock now (UTC) and in milliseconds (Singer table versions).
+core::EpochTime now_utc();
+int64_t now_ms();
+
+/// The snapshot-based steps (table_sync.cpp).
+core::Status sync_full_table(JobContext& ctx, const SelectedStream& s);
+core::Status sync_incremental(JobContext& ctx, const SelectedStream& s);
+/// The initial snapshot of a log-based stream and its binlog position (log_file/log_pos/gtid).
+core::Status sync_log_initial(JobContext& ctx, const SelectedStream& s);
+/// True when the log-based stream's bookmark holds a finished snapshot and a binlog position.
+bool log_position_ready(const config::State& state, const std::string& stream_id);
+/// One binlog pass for every ready log-based stream (binlog_sync.cpp).
+core::Status sync_binlog(JobContext& ctx, const std::vector<const SelectedStream*>& streams);
+
+}  // namespace sluice::job

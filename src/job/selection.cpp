@@ -1,0 +1,158 @@
+#include "job/selection.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "schema/type_mapping.h"
+
+namespace sluice::job {
+namespace {
+
+const schema::TableSchema* find_table(const std::vector<schema::TableSchema>& live, const config::CatalogStream& s) {
+  for (const schema::TableSchema& t : live) {
+    if (t.name == s.table_name && (s.database.empty() || t.database == s.database)) return &t;
+  }
+  return nullptr;
+}
+
+bool contains(const std::vector<std::string>& v, const std::string& x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+void select_columns(const config::CatalogStream& cs, SelectedStream& out, std::vector<std::string>& warnings) {
+  const schema::TableSchema& t = out.table;
+  const std::string& id = cs.tap_stream_id;
+  for (size_t i = 0; i < t.columns.size(); ++i) {
+    const schema::ColumnSchema& c = t.columns[i];
+    const config::CatalogColumn* cc = cs.find_column(c.name);
+    bool key = contains(out.key_properties, c.name) || (out.replication_key && *out.replication_key == c.name);
+    if (!cc && !key) {
+      warnings.push_back("column '" + c.name + "' of " + id +
+                         " is not in the catalog (added after discovery?): not synced; run 'sluice discover' and select it");
+      continue;
+    }
+    if (!key && !config::column_selected(*cc)) {
+      if (cc->selected.value_or(true) && cc->inclusion == "unsupported" && c.kind != schema::ColumnKind::kUnknown) {
+        warnings.push_back("column '" + c.name + "' of " + id + " is marked unsupported in the catalog but sluice reads " +
+                           c.column_type + ": select it (or run 'sluice discover') to sync it");
+      }
+      continue;
+    }
+    if (c.kind == schema::ColumnKind::kUnknown) {
+      warnings.push_back("column '" + c.name + "' of " + id + " has a type sluice cannot read (" + c.column_type +
+                         "): not synced");
+      continue;
+    }
+    if (cc && cc->inclusion == "unsupported") {
+      warnings.push_back("note: column '" + c.name + "' of " + id + " is marked unsupported in the catalog; sluice reads " +
+                         c.column_type + " and syncs it");
+    }
+    out.columns.push_back(i);
+  }
+  for (const config::CatalogColumn& cc : cs.columns) {
+    if (t.find_column(cc.name) == nullptr && config::column_selected(cc)) {
+      warnings.push_back("column '" + cc.name + "' of " + id +
+                         " is selected in the catalog but no longer exists in the table: not synced");
+    }
+  }
+}
+
+core::Status check_method(const config::CatalogStream& cs, SelectedStream& s, std::vector<std::string>& warnings) {
+  const std::string& id = cs.tap_stream_id;
+  if (s.method == sinks::Method::kLogBased && s.table.is_view) {
+    return core::fail(core::ErrorCode::kConfig, "catalog: " + id +
+                                                    " is a view, which has no binlog: use FULL_TABLE or INCREMENTAL");
+  }
+  if (s.method == sinks::Method::kIncremental) {
+    if (!cs.replication_key || cs.replication_key->empty()) {
+      return core::fail(core::ErrorCode::kConfig, "catalog: " + id +
+                                                      " uses INCREMENTAL but names no 'replication-key': add one");
+    }
+    const schema::ColumnSchema* c = s.table.find_column(*cs.replication_key);
+    if (!c) {
+      return core::fail(core::ErrorCode::kConfig, "catalog: replication-key '" + *cs.replication_key + "' of " + id +
+                                                      " is not a column of the table");
+    }
+    if (!schema::can_be_replication_key(*c)) {
+      return core::fail(core::ErrorCode::kConfig, "catalog: replication-key '" + c->name + "' of " + id + " is " +
+                                                      c->column_type + ", which cannot order a replication key");
+    }
+    s.replication_key = cs.replication_key;
+    if (c->nullable) {
+      warnings.push_back("replication key '" + c->name + "' of " + id +
+                         " allows NULL: rows whose key is NULL are sent by the first job only (see docs/replication-methods.md)");
+    }
+  }
+  if (s.method != sinks::Method::kFullTable && s.key_properties.empty() && !s.table.is_view) {
+    warnings.push_back(id + " has no primary key: " + std::string(sinks::method_name(s.method)) +
+                       " cannot tell rows apart downstream (duplicates on re-sync; deletes not matched)");
+  }
+  return core::ok();
+}
+
+}  // namespace
+
+std::optional<sinks::Method> parse_method(std::string_view text) {
+  std::string up(text);
+  for (char& c : up) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (up == "FULL_TABLE") return sinks::Method::kFullTable;
+  if (up == "INCREMENTAL" || up == "KEY_BASED") return sinks::Method::kIncremental;
+  if (up == "LOG_BASED") return sinks::Method::kLogBased;
+  return std::nullopt;
+}
+
+core::Result<Selection> select_streams(const config::Catalog& catalog, const std::vector<schema::TableSchema>& live,
+                                       const SelectionDefaults& defaults) {
+  Selection sel;
+  for (const config::CatalogStream& cs : catalog.streams) {
+    if (!cs.selected) continue;
+    const schema::TableSchema* t = find_table(live, cs);
+    if (!t) {
+      sel.warnings.push_back(cs.tap_stream_id + " is selected but no such table or view exists now: skipped");
+      continue;
+    }
+    SelectedStream s;
+    s.table = *t;
+    s.stream_id = cs.tap_stream_id;
+    s.stream = cs.stream;
+    s.key_properties = t->is_view ? cs.key_properties : t->primary_key;
+    if (cs.replication_method) {
+      auto m = parse_method(*cs.replication_method);
+      if (!m) {
+        return core::fail(core::ErrorCode::kConfig, "catalog: " + cs.tap_stream_id + " has replication-method '" +
+                                                        *cs.replication_method +
+                                                        "': use FULL_TABLE, INCREMENTAL or LOG_BASED");
+      }
+      s.method = *m;
+    } else {
+      s.method = t->is_view && defaults.method == sinks::Method::kLogBased ? sinks::Method::kFullTable : defaults.method;
+    }
+    SLUICE_TRY(check_method(cs, s, sel.warnings));
+    for (const std::string& k : s.key_properties) {
+      if (!t->find_column(k)) {
+        return core::fail(core::ErrorCode::kConfig,
+                          "catalog: key property '" + k + "' of " + cs.tap_stream_id + " is not a column");
+      }
+    }
+    select_columns(cs, s, sel.warnings);
+    sel.streams.push_back(std::move(s));
+  }
+  return sel;
+}
+
+sinks::StreamInfo stream_info(const SelectedStream& s) {
+  sinks::StreamInfo info;
+  info.stream_id = s.stream_id;
+  info.stream = s.stream;
+  info.database = s.table.database;
+  info.table = s.table.name;
+  info.is_view = s.table.is_view;
+  for (size_t i : s.columns) info.columns.push_back(s.table.columns[i]);
+  info.key_properties = s.key_properties;
+  info.replication_key = s.replication_key;
+  info.method = s.method;
+  info.deleted_at_column = s.method == sinks::Method::kLogBased;
+  return info;
+}
+
+}  // namespace sluice::job

@@ -1,0 +1,52 @@
+#pragma once
+/// Which streams a job syncs and how: the Singer catalog's metadata matched against the live
+/// tables from discovery. A stream is synced when selected; its columns by Singer's rule
+/// (config::column_selected), key columns always. Columns that vanished from the table, new
+/// columns missing from the catalog and columns of a type sluice cannot read are reported as
+/// warnings, never dropped silently. The method is the stream's `replication-method`, else the
+/// job's default (docs/replication-methods.md). Pure: no I/O.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/catalog.h"
+#include "core/result.h"
+#include "schema/table_schema.h"
+#include "sinks/sink.h"
+
+namespace sluice::job {
+
+/// One stream to sync.
+struct SelectedStream {
+  schema::TableSchema table;        ///< the live table (discovery at job start)
+  std::string stream_id;            ///< tap_stream_id
+  std::string stream;               ///< stream name
+  std::vector<size_t> columns;      ///< synced columns: indexes into table.columns, table order
+  std::vector<std::string> key_properties;
+  sinks::Method method = sinks::Method::kFullTable;
+  std::optional<std::string> replication_key;
+};
+
+struct Selection {
+  std::vector<SelectedStream> streams;  ///< in catalog order
+  std::vector<std::string> warnings;    ///< one line each, for stderr
+};
+
+/// The method used where a stream names none.
+struct SelectionDefaults {
+  sinks::Method method = sinks::Method::kFullTable;  ///< for tables
+};
+
+/// Parses "FULL_TABLE", "INCREMENTAL", "LOG_BASED" (any case; "KEY_BASED" = INCREMENTAL).
+std::optional<sinks::Method> parse_method(std::string_view text);
+
+/// Matches `catalog` against `live`. Errors (kConfig) for what cannot run: an unknown method,
+/// INCREMENTAL without a usable replication-key, LOG_BASED on a view.
+core::Result<Selection> select_streams(const config::Catalog& catalog, const std::vector<schema::TableSchema>& live,
+                                       const SelectionDefaults& defaults);
+
+/// The sinks::StreamInfo of a selected stream (version 0; the job sets it).
+sinks::StreamInfo stream_info(const SelectedStream& s);
+
+}  // namespace sluice::job

@@ -1,0 +1,182 @@
+#include "sinks/singer/singer_sink.h"
+
+#include <cerrno>
+#include <cstring>
+
+#include <nlohmann/json.hpp>
+
+#include "core/json_writer.h"
+#include "schema/json_schema.h"
+
+namespace sluice::sinks {
+namespace {
+
+using nlohmann::ordered_json;
+
+std::string dump(const ordered_json& j) { return j.dump(-1, ' ', false, ordered_json::error_handler_t::replace); }
+
+bool renders_boolean(const schema::ColumnSchema& c) {
+  return (c.kind == schema::ColumnKind::kTinyInt && c.is_boolean);
+}
+
+}  // namespace
+
+SingerSink::SingerSink(std::FILE* out, SingerSinkOptions options) : out_(out), options_(options) {
+  fmt_.mode = core::ValueFormat::Mode::kSingerRecord;
+  fmt_.zero_dates = options.zero_dates;
+  buf_.reserve(options_.flush_bytes + (64 << 10));
+}
+
+std::string SingerSink::schema_message(const StreamInfo& info) {
+  ordered_json props = ordered_json::object();
+  for (const schema::ColumnSchema& c : info.columns) {
+    bool is_key = false;
+    for (const std::string& k : info.key_properties) is_key = is_key || k == c.name;
+    props[c.name] = schema::column_json_schema(c, is_key);
+  }
+  if (info.deleted_at_column) {
+    props["_sdc_deleted_at"] = ordered_json{{"format", "date-time"}, {"type", ordered_json::array({"null", "string"})}};
+  }
+  ordered_json msg = ordered_json::object();
+  msg["type"] = "SCHEMA";
+  msg["stream"] = info.stream;
+  msg["schema"] = ordered_json{{"properties", props}, {"type", "object"}};
+  msg["key_properties"] = info.key_properties;
+  if (info.replication_key) msg["bookmark_properties"] = ordered_json::array({*info.replication_key});
+  return dump(msg);
+}
+
+void SingerSink::prepare(Stream& s) {
+  s.keys.clear();
+  s.boolean.clear();
+  for (const schema::ColumnSchema& c : s.info.columns) {
+    std::string k;
+    core::json_append_string(k, c.name);
+    k.push_back(':');
+    s.keys.push_back(std::move(k));
+    s.boolean.push_back(renders_boolean(c) ? 1 : 0);
+  }
+  s.prefix = "{\"type\":\"RECORD\",\"stream\":";
+  core::json_append_string(s.prefix, s.info.stream);
+  s.prefix += ",\"record\":{";
+}
+
+core::Result<StreamHandle> SingerSink::open_stream(const StreamInfo& info) {
+  StreamHandle h = 0;
+  for (; h < streams_.size(); ++h) {
+    if (streams_[h].info.stream_id == info.stream_id) break;
+  }
+  if (h == streams_.size()) streams_.push_back(Stream{});
+  streams_[h].info = info;
+  prepare(streams_[h]);
+  buf_ += schema_message(info);
+  buf_.push_back('\n');
+  SLUICE_TRY(maybe_flush());
+  return h;
+}
+
+core::Status SingerSink::update_stream(StreamHandle stream, const StreamInfo& info) {
+  if (stream >= streams_.size()) return core::fail(core::ErrorCode::kInternal, "update_stream: unknown stream");
+  streams_[stream].info = info;
+  prepare(streams_[stream]);
+  buf_ += schema_message(info);
+  buf_.push_back('\n');
+  return maybe_flush();
+}
+
+core::Status SingerSink::activate_version(StreamHandle stream, int64_t version) {
+  if (stream >= streams_.size()) return core::fail(core::ErrorCode::kInternal, "activate_version: unknown stream");
+  buf_ += "{\"type\":\"ACTIVATE_VERSION\",\"stream\":";
+  core::json_append_string(buf_, streams_[stream].info.stream);
+  buf_ += ",\"version\":";
+  core::json_append_int(buf_, version);
+  buf_ += "}\n";
+  return maybe_flush();
+}
+
+void SingerSink::append_time(core::EpochTime t) {
+  if (t.seconds != cached_time_.seconds || t.micro != cached_time_.micro) {
+    cached_time_ = t;
+    char tmp[40];
+    size_t n = core::format_datetime(tmp, core::temporal_from_epoch(t), 6, 'T');
+    tmp[n++] = 'Z';
+    cached_time_text_.assign(tmp, n);
+  }
+  buf_.push_back('"');
+  buf_ += cached_time_text_;
+  buf_.push_back('"');
+}
+
+core::Status SingerSink::write_row(StreamHandle stream, const Row& row) {
+  if (stream >= streams_.size()) return core::fail(core::ErrorCode::kInternal, "write_row: unknown stream");
+  Stream& s = streams_[stream];
+  size_t n = std::min(row.values.size(), s.keys.size());
+  buf_ += s.prefix;
+  bool first = true;
+  for (size_t i = 0; i < n; ++i) {
+    const core::Value& v = row.values[i];
+    if (v.is_absent()) continue;
+    if (!first) buf_.push_back(',');
+    first = false;
+    buf_ += s.keys[i];
+    fmt_.as_boolean = s.boolean[i] != 0;
+    core::append_value_json(buf_, v, fmt_);
+  }
+  if (s.info.deleted_at_column) {
+    buf_ += first ? "\"_sdc_deleted_at\":" : ",\"_sdc_deleted_at\":";
+    if (row.op == RowOp::kDelete) {
+      char tmp[40];
+      size_t len = core::format_datetime(tmp, core::temporal_from_epoch(row.commit_time), 6, 'T');
+      tmp[len++] = 'Z';
+      buf_.push_back('"');
+      buf_.append(tmp, len);
+      buf_.push_back('"');
+    } else {
+      buf_ += "null";
+    }
+  }
+  buf_ += '}';
+  if (s.info.version != 0) {
+    buf_ += ",\"version\":";
+    core::json_append_int(buf_, s.info.version);
+  }
+  buf_ += ",\"time_extracted\":";
+  append_time(row.extracted);
+  buf_ += "}\n";
+  return maybe_flush();
+}
+
+core::Status SingerSink::checkpoint(std::string_view state_json) {
+  buf_ += "{\"type\":\"STATE\",\"value\":";
+  buf_ += state_json;
+  buf_ += "}\n";
+  SLUICE_TRY(flush());
+  if (std::fflush(out_) != 0) {
+    return core::fail(core::ErrorCode::kIo, std::string("writing Singer messages to stdout: ") + std::strerror(errno));
+  }
+  return core::ok();
+}
+
+core::Status SingerSink::maybe_flush() {
+  if (buf_.size() >= options_.flush_bytes) return flush();
+  return core::ok();
+}
+
+core::Status SingerSink::flush() {
+  if (buf_.empty()) return core::ok();
+  if (std::fwrite(buf_.data(), 1, buf_.size(), out_) != buf_.size()) {
+    return core::fail(core::ErrorCode::kIo, std::string("writing Singer messages to stdout: ") + std::strerror(errno));
+  }
+  buf_.clear();
+  return core::ok();
+}
+
+core::Status SingerSink::finish() {
+  SLUICE_TRY(flush());
+  if (std::fflush(out_) != 0) {
+    return core::fail(core::ErrorCode::kIo, std::string("writing Singer messages to stdout: ") + std::strerror(errno));
+  }
+  return core::ok();
+}
+
+}  // namespace sluice::sinks

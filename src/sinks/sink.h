@@ -1,0 +1,106 @@
+#pragma once
+/// The sink seam: where a replication job delivers what it extracted. One small interface that
+/// the Singer stdout sink (singer/) implements, and that file and database destinations
+/// (JSON lines, Avro, SQLite, PostgreSQL) implement the same way.
+///
+/// A sink sees only core::Value cells and the schema model (schema::ColumnSchema), never
+/// MySQL wire bytes, extract or binlog types. Calls come from one thread (the job's), in this
+/// order per stream: open_stream, then any of write_row / activate_version / update_stream,
+/// and checkpoint() between rows of any streams; finish() once at the end.
+///
+/// Delivery contract: checkpoint(state) is called after the rows it covers were passed to
+/// write_row. A sink returns from checkpoint() only once those rows are durable (flushed to
+/// stdout, fsynced, committed) and the state is recorded with them (a database sink commits
+/// rows and state in one transaction: exactly-once; Singer prints the STATE message after
+/// the records: at-least-once). A failed checkpoint stops the job; the state is not advanced.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <span>
+
+#include "core/result.h"
+#include "core/value.h"
+#include "schema/table_schema.h"
+
+namespace sluice::sinks {
+
+/// How a stream is replicated (the Singer metadata's `replication-method`).
+enum class Method : uint8_t { kFullTable = 0, kIncremental = 1, kLogBased = 2 };
+
+/// The Singer spelling: "FULL_TABLE", "INCREMENTAL", "LOG_BASED".
+std::string_view method_name(Method method);
+
+/// Everything a sink learns about a stream before its rows. Plain data, owned by the sink
+/// after open_stream() copies what it needs.
+struct StreamInfo {
+  std::string stream_id;   ///< tap_stream_id, "db-table"
+  std::string stream;      ///< the Singer stream name (the table name)
+  std::string database;
+  std::string table;
+  bool is_view = false;
+  /// The synced columns, in output order; row values come in this order.
+  std::vector<schema::ColumnSchema> columns;
+  std::vector<std::string> key_properties;  ///< primary key (or view-key-properties)
+  std::optional<std::string> replication_key;  ///< Key-based Incremental only
+  Method method = Method::kFullTable;
+  /// Singer table version (ACTIVATE_VERSION / RECORD "version"); 0 = none.
+  int64_t version = 0;
+  /// Log-based streams carry `_sdc_deleted_at` (null, or the commit time of a delete).
+  bool deleted_at_column = false;
+};
+
+/// Where a row comes from.
+enum class RowOp : uint8_t {
+  kSnapshot = 0,  ///< read by SELECT (Full Table, Key-based, the log-based initial snapshot)
+  kInsert = 1,    ///< binlog insert
+  kUpdate = 2,    ///< binlog update: values are the after image
+  kDelete = 3,    ///< binlog delete: values are the before image
+};
+
+/// One row for a stream. Views are valid only during the write_row call.
+struct Row {
+  RowOp op = RowOp::kSnapshot;
+  /// One value per StreamInfo::columns entry, same order. A kAbsent value (binlog MINIMAL
+  /// image) means "not known": sinks omit it.
+  std::span<const core::Value> values;
+  /// When the row was extracted (SELECT start, or when the binlog read started), UTC.
+  core::EpochTime extracted{0, 0};
+  /// The binlog commit time (deletes: `_sdc_deleted_at`); zero for snapshot rows.
+  core::EpochTime commit_time{0, 0};
+};
+
+/// A stream handle returned by open_stream (an index; valid until finish()).
+using StreamHandle = uint32_t;
+
+class Sink {
+ public:
+  virtual ~Sink() = default;
+
+  /// Starts delivering a stream (Singer: the SCHEMA message). May be called again for the
+  /// same stream_id in one job (a later phase of the stream): returns the same handle.
+  virtual core::Result<StreamHandle> open_stream(const StreamInfo& info) = 0;
+
+  /// The stream's columns changed (ALTER TABLE seen in the binlog): later rows use `info`'s
+  /// columns (Singer: a new SCHEMA message).
+  virtual core::Status update_stream(StreamHandle stream, const StreamInfo& info) = 0;
+
+  /// Singer ACTIVATE_VERSION: rows of versions older than `version` are obsolete (a Full
+  /// Table load is complete). Database sinks swap the new load in here.
+  virtual core::Status activate_version(StreamHandle stream, int64_t version) = 0;
+
+  /// Delivers one row.
+  virtual core::Status write_row(StreamHandle stream, const Row& row) = 0;
+
+  /// Makes every row written so far durable, then records `state_json` (the job's full
+  /// Singer state object, compact JSON) with them. See the delivery contract above.
+  virtual core::Status checkpoint(std::string_view state_json) = 0;
+
+  /// Flushes and closes; no call follows.
+  virtual core::Status finish() = 0;
+};
+
+}  // namespace sluice::sinks
