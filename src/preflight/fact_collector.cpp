@@ -20,6 +20,11 @@ std::string short_error(const core::Error& e) {
     size_t end = m.find("`: ");
     if (end != std::string::npos) m = m.substr(end + 3);
   }
+  // The generic advice after the server's error code is replaced by the check's own fix.
+  if (size_t code = m.find("(error "); code != std::string::npos) {
+    size_t close = m.find(')', code);
+    if (close != std::string::npos) m.resize(close + 1);
+  }
   for (char& c : m) {
     if (c == '\n' || c == '\r') c = ' ';
   }
