@@ -167,34 +167,18 @@ CheckResult check_replication_client(const ServerFacts& facts) {
           "GRANT " + priv + " ON *.* TO " + grantee(facts) + ";"};
 }
 
-CheckResult check_snapshot_lock(const ServerFacts& facts) {
-  const std::string name = "privilege_snapshot_lock";
+CheckResult check_snapshot_handoff(const ServerFacts& facts) {
+  // The handoff is src/extract/binlog_position.h: it takes no lock, so it needs neither RELOAD
+  // (FLUSH TABLES WITH READ LOCK, refused on RDS) nor LOCK TABLES nor BACKUP_ADMIN.
   if (facts.is_mariadb()) {
-    return {S::kOk, name,
-            "not needed on MariaDB: a consistent snapshot reports its own binlog position "
-            "(binlog_snapshot_file/position)",
+    return {S::kOk, "snapshot_handoff",
+            "no lock needed: a consistent snapshot reports its own binlog position (binlog_snapshot_file/position)",
             ""};
   }
-  if (!facts.grants_error.empty()) return grants_unreadable(facts, name);
-  GrantSet grants = GrantSet::parse(facts.grants);
-  bool lock_tables = !facts.databases.empty() &&
-                     std::all_of(facts.databases.begin(), facts.databases.end(),
-                                 [&](const std::string& db) { return grants.has_on_database("LOCK TABLES", db); });
-  bool reload = grants.has_global("RELOAD");
-  std::string user = grantee(facts);
-  if (facts.on_rds()) {
-    if (lock_tables) return {S::kOk, name, "LOCK TABLES on the selected databases (snapshot handoff)", ""};
-    return {reload ? S::kWarning : S::kFailed, name,
-            "the snapshot-to-binlog handoff locks the selected tables briefly (LOCK TABLES ... READ); "
-            "RDS does not allow FLUSH TABLES WITH READ LOCK" +
-                std::string(reload ? " even with RELOAD" : ""),
-            "GRANT LOCK TABLES ON `<db>`.* TO " + user + "; for each selected database"};
-  }
-  if (reload) return {S::kOk, name, "RELOAD (FLUSH TABLES WITH READ LOCK for a moment at the snapshot)", ""};
-  if (lock_tables) return {S::kOk, name, "LOCK TABLES on the selected databases (snapshot handoff)", ""};
-  return {S::kFailed, name,
-          "neither RELOAD nor LOCK TABLES: the snapshot-to-binlog handoff cannot pin a consistent binlog position",
-          "GRANT RELOAD ON *.* TO " + user + "; (or GRANT LOCK TABLES ON `<db>`.* for each selected database)"};
+  return {S::kOk, "snapshot_handoff",
+          "no lock needed (no RELOAD / LOCK TABLES): the binlog position is read just before the snapshot and "
+          "the overlap is replayed as idempotent upserts",
+          ""};
 }
 
 CheckResult check_table_engines(const ServerFacts& facts) {

@@ -108,7 +108,7 @@ PreflightReport evaluate(const ServerFacts& facts, const PreflightRequest& reque
   if (!request.methods.has(Method::kLogBased)) return report;
   c.push_back(check_replication_slave(facts));
   c.push_back(check_replication_client(facts));
-  c.push_back(check_snapshot_lock(facts));
+  c.push_back(check_snapshot_handoff(facts));
   c.push_back(check_log_bin(facts));
   c.push_back(check_binlog_format(facts));
   c.push_back(check_binlog_row_image(facts));

@@ -25,7 +25,7 @@ CheckResult check_tls(const ServerFacts& facts, const PreflightRequest& request)
 CheckResult check_select_privilege(const ServerFacts& facts, const PreflightRequest& request);
 CheckResult check_replication_slave(const ServerFacts& facts);
 CheckResult check_replication_client(const ServerFacts& facts);
-CheckResult check_snapshot_lock(const ServerFacts& facts);
+CheckResult check_snapshot_handoff(const ServerFacts& facts);
 CheckResult check_table_engines(const ServerFacts& facts);
 
 // Binary log settings (binlog_rules.cpp); all only matter to LOG_BASED.

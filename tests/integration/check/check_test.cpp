@@ -58,7 +58,7 @@ TEST_P(SharedServerCheck, HealthyServerPasses) {
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_EQ(r.err, "");
   for (const char* name : {"server", "privilege_select", "privilege_replication_slave",
-                           "privilege_replication_client", "privilege_snapshot_lock", "log_bin", "binlog_format",
+                           "privilege_replication_client", "snapshot_handoff", "log_bin", "binlog_format",
                            "binlog_row_image", "binlog_retention"}) {
     EXPECT_EQ(status_of(check_line(r.out, name)), "ok") << name << " in\n" << r.out;
   }

@@ -60,7 +60,6 @@ ServerFacts rds_facts() {
   f.variables["basedir"] = "/rdsdbbin/mysql-8.0.35.R2/";
   f.rds_configuration_read = true;
   f.rds_binlog_retention_hours = 168;
-  f.grants.push_back("GRANT LOCK TABLES ON `shop`.* TO `sluice`@`%`");
   return f;
 }
 
@@ -265,8 +264,9 @@ TEST(Rules, NoReplicationPrivileges) {
   m.grants = f.grants;
   m.current_user = "sluice_norepl@%";
   EXPECT_EQ(check_replication_client(m).fix, "GRANT BINLOG MONITOR ON *.* TO 'sluice_norepl'@'%';");
-  EXPECT_EQ(check_snapshot_lock(f).status, CheckStatus::kFailed);
-  EXPECT_EQ(check_snapshot_lock(m).status, CheckStatus::kOk);  // MariaDB needs no lock
+  // The handoff takes no lock: no RELOAD or LOCK TABLES needed on either flavor.
+  EXPECT_EQ(check_snapshot_handoff(f).status, CheckStatus::kOk);
+  EXPECT_EQ(check_snapshot_handoff(m).status, CheckStatus::kOk);
 }
 
 TEST(Rules, SelectMissingOnAFilteredDatabase) {
@@ -304,18 +304,6 @@ TEST(Rules, SelectWithoutFilterOnlyWarnsAboutUnreadableDatabases) {
   EXPECT_EQ(c.fix, "GRANT SELECT ON `hr`.* TO 'u'@'%'; (each database to replicate)");
   f.databases = {"hr"};
   EXPECT_EQ(check_select_privilege(f, PreflightRequest{}).status, CheckStatus::kFailed);
-}
-
-TEST(Rules, SnapshotLockOnRds) {
-  ServerFacts f = rds_facts();
-  f.grants.pop_back();  // RELOAD only
-  EXPECT_EQ(check_snapshot_lock(f).status, CheckStatus::kWarning);
-  f.grants.push_back("GRANT LOCK TABLES ON `shop`.* TO `sluice`@`%`");
-  EXPECT_EQ(check_snapshot_lock(f).status, CheckStatus::kOk);
-  f.grants = {"GRANT SELECT ON *.* TO `sluice`@`%`"};
-  CheckResult c = check_snapshot_lock(f);
-  EXPECT_EQ(c.status, CheckStatus::kFailed);
-  EXPECT_THAT(c.fix, HasSubstr("GRANT LOCK TABLES"));
 }
 
 TEST(Rules, UnreadableGrantsWarnInsteadOfGuessing) {

@@ -1,0 +1,196 @@
+#include "config/destination.h"
+
+#include <array>
+
+#include "config/json_file.h"
+
+namespace sluice::config {
+namespace {
+
+using nlohmann::json;
+
+struct TypeName {
+  DestinationType type;
+  std::string_view name;
+};
+constexpr std::array<TypeName, 5> kTypes{{{DestinationType::kSinger, "singer"},
+                                          {DestinationType::kJsonl, "jsonl"},
+                                          {DestinationType::kSqlite, "sqlite"},
+                                          {DestinationType::kAvro, "avro"},
+                                          {DestinationType::kPostgres, "postgres"}}};
+
+std::optional<DestinationType> type_from_name(std::string_view name) {
+  for (const TypeName& t : kTypes) {
+    if (t.name == name) return t.type;
+  }
+  return std::nullopt;
+}
+
+std::string type_list() {
+  std::string out;
+  for (const TypeName& t : kTypes) {
+    if (!out.empty()) out += ", ";
+    out += '"';
+    out += t.name;
+    out += '"';
+  }
+  return out;
+}
+
+std::string shown(const json& v) { return v.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+/// Keys sluice's own sinks read; avro and postgres validate their keys in their factories.
+bool known_key(DestinationType type, const std::string& key) {
+  if (key == "type" || key == "report" || key == "report_dir") return true;
+  switch (type) {
+    case DestinationType::kSinger: return false;
+    case DestinationType::kJsonl: return key == "path" || key == "max_file_bytes";
+    case DestinationType::kSqlite: return key == "path" || key == "deletes";
+    case DestinationType::kAvro:
+    case DestinationType::kPostgres: return true;
+  }
+  return false;
+}
+
+bool needs_path(DestinationType type) {
+  return type == DestinationType::kJsonl || type == DestinationType::kSqlite || type == DestinationType::kAvro;
+}
+
+/// Reads the typed keys; appends one line per problem to `errors`.
+void read_keys(const json& section, const std::string& where, DestinationConfig& out, std::string& errors) {
+  auto problem = [&](const std::string& key, const std::string& what, const json& got) {
+    errors += where + ": '" + key + "' must be " + what + ", got " + shown(got) + "\n";
+  };
+  if (auto it = section.find("path"); it != section.end()) {
+    if (!it->is_string() || it->get<std::string>().empty()) {
+      problem("path", "a non-empty string (a file or directory)", *it);
+    } else {
+      out.path = it->get<std::string>();
+    }
+  } else if (needs_path(out.type)) {
+    errors += where + ": '" + std::string(destination_type_name(out.type)) +
+              "' needs 'path' (the " + (out.type == DestinationType::kSqlite ? "database file" : "output directory") +
+              ")\n";
+  }
+  if (auto it = section.find("deletes"); it != section.end()) {
+    if (it->is_string() && it->get<std::string>() == "soft") {
+      out.deletes = DeleteMode::kSoft;
+    } else if (it->is_string() && it->get<std::string>() == "hard") {
+      out.deletes = DeleteMode::kHard;
+    } else {
+      problem("deletes", "\"soft\" or \"hard\"", *it);
+    }
+  }
+  if (auto it = section.find("max_file_bytes"); it != section.end()) {
+    if (it->is_number_unsigned()) {
+      out.max_file_bytes = it->get<uint64_t>();
+    } else {
+      problem("max_file_bytes", "a whole number of bytes (0 = never rotate)", *it);
+    }
+  }
+  if (auto it = section.find("report"); it != section.end()) {
+    if (it->is_boolean()) {
+      out.report = it->get<bool>();
+    } else {
+      problem("report", "true or false", *it);
+    }
+  }
+  if (auto it = section.find("report_dir"); it != section.end()) {
+    if (it->is_string() && !it->get<std::string>().empty()) {
+      out.report_dir = it->get<std::string>();
+    } else {
+      problem("report_dir", "a non-empty directory path", *it);
+    }
+  }
+}
+
+}  // namespace
+
+std::string_view destination_type_name(DestinationType type) {
+  for (const TypeName& t : kTypes) {
+    if (t.type == type) return t.name;
+  }
+  return "singer";
+}
+
+core::Result<DestinationConfig> parse_destination(const json& section, std::string_view origin) {
+  std::string where(origin);
+  if (!section.is_object()) {
+    return core::fail(core::ErrorCode::kConfig,
+                      where + ": the destination must be a JSON object like {\"type\": \"sqlite\", \"path\": \"sluice.db\"}, got " +
+                          shown(section));
+  }
+  auto type_it = section.find("type");
+  if (type_it == section.end()) {
+    return core::fail(core::ErrorCode::kConfig, where + ": 'type' is missing; use one of " + type_list());
+  }
+  std::optional<DestinationType> type;
+  if (type_it->is_string()) type = type_from_name(type_it->get<std::string>());
+  if (!type) {
+    return core::fail(core::ErrorCode::kConfig,
+                      where + ": 'type' must be one of " + type_list() + ", got " + shown(*type_it));
+  }
+  DestinationConfig out;
+  out.type = *type;
+  out.origin = where;
+  out.options = section;
+  std::string errors;
+  read_keys(section, where, out, errors);
+  if (!errors.empty()) {
+    errors.pop_back();
+    return core::fail(core::ErrorCode::kConfig, errors);
+  }
+  for (const auto& [key, value] : section.items()) {
+    if (!known_key(out.type, key)) {
+      out.warnings.push_back(where + ": unknown key '" + key + "' for a " +
+                             std::string(destination_type_name(out.type)) + " destination is ignored");
+    }
+  }
+  return out;
+}
+
+core::Result<std::optional<DestinationConfig>> destination_from_config(const json& config_doc,
+                                                                       std::string_view origin) {
+  if (!config_doc.is_object()) return std::optional<DestinationConfig>{};
+  auto it = config_doc.find("destination");
+  if (it == config_doc.end() || it->is_null()) return std::optional<DestinationConfig>{};
+  auto parsed = parse_destination(*it, std::string(origin) + ": destination");
+  if (!parsed) return core::fail(parsed.error());
+  return std::optional<DestinationConfig>(std::move(*parsed));
+}
+
+core::Result<DestinationConfig> parse_destination_arg(std::string_view arg) {
+  size_t start = arg.find_first_not_of(" \t\r\n");
+  if (start == std::string_view::npos) {
+    return core::fail(core::ErrorCode::kInvalidArgument,
+                      "--destination is empty; give JSON, a JSON file, or TYPE:PATH such as sqlite:sluice.db");
+  }
+  if (arg[start] == '{') {
+    auto doc = parse_json_text(arg, "--destination");
+    if (!doc) return core::fail(doc.error());
+    return parse_destination(*doc, "--destination");
+  }
+  size_t colon = arg.find(':');
+  if (colon != std::string_view::npos) {
+    if (auto type = type_from_name(arg.substr(0, colon))) {
+      json section = json::object();
+      section["type"] = std::string(destination_type_name(*type));
+      if (colon + 1 < arg.size()) section["path"] = std::string(arg.substr(colon + 1));
+      return parse_destination(section, "--destination");
+    }
+  }
+  if (auto type = type_from_name(arg)) {
+    json section = json::object();
+    section["type"] = std::string(destination_type_name(*type));
+    return parse_destination(section, "--destination");
+  }
+  auto doc = read_json_file(std::string(arg));
+  if (!doc) {
+    return core::fail(doc.error().code,
+                      doc.error().message + " (--destination takes JSON, a JSON file, or TYPE:PATH with TYPE one of " +
+                          type_list() + ")");
+  }
+  return parse_destination(*doc, std::string(arg));
+}
+
+}  // namespace sluice::config

@@ -1,0 +1,129 @@
+#include "sinks/sink_factory.h"
+
+#include "sinks/avro/avro_sink.h"
+#include "sinks/jsonl/jsonl_sink.h"
+#include "sinks/postgres/postgres_sink.h"
+#include "sinks/singer/singer_sink.h"
+#include "sinks/sqlite/sqlite_sink.h"
+
+namespace sluice::sinks {
+namespace {
+
+using config::DestinationType;
+
+const char* type_text(DestinationType t) {
+  switch (t) {
+    case DestinationType::kSinger: return "singer";
+    case DestinationType::kJsonl: return "jsonl";
+    case DestinationType::kSqlite: return "sqlite";
+    case DestinationType::kAvro: return "avro";
+    case DestinationType::kPostgres: return "postgres";
+  }
+  return "singer";
+}
+
+/// The section without the keys this factory handles itself, for sinks that reject unknown keys.
+nlohmann::json sink_options(const config::DestinationConfig& d) {
+  nlohmann::json o = d.options.is_object() ? d.options : nlohmann::json::object();
+  o.erase("report");
+  o.erase("report_dir");
+  if (d.type == DestinationType::kPostgres && o.contains("deletes")) {
+    o["hard_delete"] = d.deletes == config::DeleteMode::kHard;
+  }
+  o.erase("deletes");
+  return o;
+}
+
+struct Opened {
+  std::unique_ptr<Sink> sink;
+  std::optional<std::string> saved_state;
+};
+
+core::Result<Opened> open_inner(const config::DestinationConfig& d, const SinkEnvironment& env) {
+  Opened out;
+  switch (d.type) {
+    case DestinationType::kSinger: {
+      SingerSinkOptions o;
+      o.zero_dates = env.zero_dates;
+      out.sink = std::make_unique<SingerSink>(env.singer_out, o);
+      return out;
+    }
+    case DestinationType::kSqlite: {
+      auto state = load_sqlite_state(d.path);
+      if (!state) return core::fail(state.error());
+      SqliteSinkOptions o;
+      o.path = d.path;
+      o.hard_deletes = d.deletes == config::DeleteMode::kHard;
+      auto sink = SqliteSink::open(o);
+      if (!sink) return core::fail(sink.error());
+      out.saved_state = std::move(*state);
+      out.sink = std::move(*sink);
+      return out;
+    }
+    case DestinationType::kJsonl: {
+      JsonlSinkOptions o;
+      o.dir = d.path;
+      o.max_file_bytes = d.max_file_bytes;
+      auto sink = JsonlSink::open(o);
+      if (!sink) return core::fail(sink.error());
+      auto state = load_jsonl_state(d.path);
+      if (!state) return core::fail(state.error());
+      out.saved_state = std::move(*state);
+      out.sink = std::move(*sink);
+      return out;
+    }
+    case DestinationType::kAvro: {
+      auto sink = make_avro_sink(sink_options(d));
+      if (!sink) return core::fail(sink.error());
+      if (auto* avro = dynamic_cast<AvroSink*>(sink->get())) out.saved_state = avro->committed_state();
+      out.sink = std::move(*sink);
+      return out;
+    }
+    case DestinationType::kPostgres: {
+      auto sink = make_postgres_sink(sink_options(d));
+      if (!sink) return core::fail(sink.error());
+      if (auto* pg = dynamic_cast<PostgresSink*>(sink->get())) out.saved_state = pg->committed_state();
+      out.sink = std::move(*sink);
+      return out;
+    }
+  }
+  return core::fail(core::ErrorCode::kInvalidArgument, "unknown destination type");
+}
+
+}  // namespace
+
+std::string default_report_dir(const config::DestinationConfig& d) {
+  if (!d.report_dir.empty()) return d.report_dir;
+  switch (d.type) {
+    case DestinationType::kSqlite: return d.path + ".reports";
+    case DestinationType::kJsonl:
+    case DestinationType::kAvro: return d.path + "/_reports";
+    default: return "sluice-reports";
+  }
+}
+
+core::Result<MadeSink> make_sink(const config::DestinationConfig& d, const SinkEnvironment& env) {
+  auto inner = open_inner(d, env);
+  if (!inner) return core::fail(inner.error());
+  MadeSink made;
+  made.saved_state = std::move(inner->saved_state);
+  // Singer output gets a report only when asked for a directory: its own summary is enough.
+  bool report = d.report && (d.type != DestinationType::kSinger || !d.report_dir.empty());
+  if (!report) {
+    made.sink = std::move(inner->sink);
+    return made;
+  }
+  ReportOptions ro;
+  ro.report_dir = default_report_dir(d);
+  ro.log = env.log;
+  ro.destination = nlohmann::json::object();
+  ro.destination["type"] = type_text(d.type);
+  if (!d.path.empty()) ro.destination["path"] = d.path;
+  auto wrapped = std::make_unique<ReportSink>(std::move(inner->sink), std::move(ro));
+  if (made.saved_state) wrapped->set_initial_state(*made.saved_state);
+  made.report = wrapped.get();
+  made.sink = std::move(wrapped);
+  return made;
+}
+
+}  // namespace sluice::sinks

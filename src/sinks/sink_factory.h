@@ -1,0 +1,49 @@
+#pragma once
+/// Makes the Sink of a destination config (config/destination.h): `{"type": "singer" |
+/// "jsonl" | "sqlite" | "avro" | "postgres", ...options}`. File and database destinations are
+/// wrapped in the loading-report decorator (report/report_sink.h) unless `"report": false`.
+/// Options per type: docs/destinations.md. One thread.
+
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "config/destination.h"
+#include "core/result.h"
+#include "core/value_format.h"
+#include "sinks/report/report_sink.h"
+#include "sinks/sink.h"
+
+namespace sluice::sinks {
+
+/// What the sinks take from the job rather than from the destination section.
+struct SinkEnvironment {
+  std::FILE* singer_out = stdout;  ///< the Singer sink's output
+  std::FILE* log = stderr;         ///< the report's summary line
+  core::ValueFormat::ZeroDates zero_dates = core::ValueFormat::ZeroDates::kNull;  ///< Singer only
+};
+
+/// A ready destination.
+struct MadeSink {
+  /// Hand this to the job (job::run_sync); finish() it at the end, also after a failure.
+  std::unique_ptr<Sink> sink;
+  /// The report decorator inside `sink` (nullptr when reports are off): set_initial_state() and
+  /// record_error() on it, report_path() after finish().
+  ReportSink* report = nullptr;
+  /// The state the destination committed together with its data (SQLite, JSONL, Avro,
+  /// PostgreSQL), nullopt when it has none. A job started without --state resumes from it:
+  /// exactly-once for keyed tables.
+  std::optional<std::string> saved_state;
+};
+
+/// Opens the destination. Errors name the destination and what to fix (missing directory,
+/// read-only file, unreachable server, a sink that is not built).
+core::Result<MadeSink> make_sink(const config::DestinationConfig& destination, const SinkEnvironment& env);
+
+/// Where a destination's reports go by default: `<path>.reports/` beside a SQLite file,
+/// `<dir>/_reports/` inside a JSONL or Avro directory, `sluice-reports/` otherwise; the
+/// `report_dir` option overrides it.
+std::string default_report_dir(const config::DestinationConfig& destination);
+
+}  // namespace sluice::sinks

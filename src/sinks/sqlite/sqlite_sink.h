@@ -1,0 +1,83 @@
+#pragma once
+/// The SQLite sink: the embedded default destination, one database file, no server.
+///
+/// Each stream becomes a table (named after the source table; `database__table` when that
+/// name is taken by another stream; the mapping is kept in `_sluice_streams`). Columns come
+/// from StreamInfo (types: sqlite_values.h, docs/destinations.md), plus `_sdc_extracted_at`,
+/// `_sdc_deleted_at` and `_sdc_table_version`. Keyed streams upsert by primary key
+/// (INSERT ... ON CONFLICT DO UPDATE); streams without a key append. Deletes are soft
+/// (`_sdc_deleted_at` set) or hard (row removed). activate_version(v) removes rows whose
+/// `_sdc_table_version` is older than v.
+///
+/// Exactly-once: everything between two checkpoints is one SQLite transaction; checkpoint()
+/// writes the state into `_sluice_state` and commits (WAL, synchronous=FULL), so the rows and
+/// the bookmark are durable together or not at all. finish() rolls back rows that no checkpoint
+/// covered. After any error the transaction is rolled back and every later call fails.
+/// One thread.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sinks/report/load_counts.h"
+#include "sinks/sink.h"
+#include "sinks/sqlite/sqlite_db.h"
+
+namespace sluice::sinks {
+
+struct SqliteSinkOptions {
+  std::string path;           ///< the database file (created when missing; its directory must exist)
+  bool hard_deletes = false;  ///< delete rows instead of setting `_sdc_deleted_at`
+  int cache_mib = 16;         ///< SQLite page cache
+};
+
+class SqliteSink final : public Sink, public LoadCountSource {
+ public:
+  /// Opens or creates the database, switches it to WAL and creates the bookkeeping tables.
+  /// Errors name the file and the fix (missing directory, read-only file, not a database).
+  static core::Result<std::unique_ptr<SqliteSink>> open(const SqliteSinkOptions& options);
+  ~SqliteSink() override;
+
+  core::Result<StreamHandle> open_stream(const StreamInfo& info) override;
+  core::Status update_stream(StreamHandle stream, const StreamInfo& info) override;
+  core::Status activate_version(StreamHandle stream, int64_t version) override;
+  core::Status write_row(StreamHandle stream, const Row& row) override;
+  core::Status checkpoint(std::string_view state_json) override;
+  core::Status finish() override;
+
+  LoadCounts load_counts(StreamHandle stream) const override;
+
+  /// The state committed by the last successful checkpoint (nullopt when none yet).
+  core::Result<std::optional<std::string>> load_state();
+  /// The SQLite table a stream was given (after open_stream).
+  std::string table_name(StreamHandle stream) const;
+
+ private:
+  struct Stream;
+  explicit SqliteSink(SqliteSinkOptions options);
+  core::Status setup();
+  core::Status begin();
+  core::Status fail_with(core::Error error);
+  core::Result<std::string> assign_table(const StreamInfo& info);
+  core::Status create_or_alter(Stream& s);
+  core::Status prepare_statements(Stream& s);
+  core::Result<sqlite3_stmt*> upsert_for(Stream& s, const Row& row);
+  core::Status write_delete(Stream& s, const Row& row);
+
+  SqliteSinkOptions options_;
+  sqlite::Db db_;
+  std::vector<std::unique_ptr<Stream>> streams_;
+  std::optional<core::Error> failed_;
+  bool in_tx_ = false;
+  bool finished_ = false;
+  sqlite::Stmt save_state_;
+};
+
+/// Reads the state committed in the SQLite database at `path` (read-only; nullopt when the file
+/// or the state does not exist yet). For resuming a job from its destination (exactly-once).
+core::Result<std::optional<std::string>> load_sqlite_state(const std::string& path);
+
+}  // namespace sluice::sinks
