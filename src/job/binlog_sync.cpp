@@ -1,11 +1,179 @@
-// The binlog pass of log-based streams.
+// The binlog pass of log-based streams: one catch-up for all of them, up to the server's
+// position at the start of the pass; deletes carry _sdc_deleted_at; DDL gives a new SCHEMA.
+#include <algorithm>
+#include <random>
+
+#include "extract/binlog_catchup.h"
 #include "job/job_context.h"
+#include "schema/type_mapping.h"
 
 namespace sluice::job {
+namespace {
 
-core::Status sync_binlog(JobContext& ctx, const std::vector<const SelectedStream*>& streams) {
-  for (const SelectedStream* s : streams) ctx.warn(s->stream_id + ": binlog catch-up is not implemented yet");
+using nlohmann::ordered_json;
+
+class CatchupWriter : public extract::CatchupConsumer {
+ public:
+  CatchupWriter(JobContext& ctx, const std::vector<const SelectedStream*>& selected,
+                std::vector<extract::CatchupStream>& streams)
+      : ctx_(ctx), selected_(selected), streams_(streams) {
+    row_.extracted = now_utc();
+  }
+
+  core::Status open_all() {
+    for (size_t i = 0; i < selected_.size(); ++i) {
+      const SelectedStream& s = *selected_[i];
+      sinks::StreamInfo info = stream_info(s);
+      info.columns.clear();
+      for (const std::string& name : streams_[i].columns) info.columns.push_back(*streams_[i].table.find_column(name));
+      info.version = ctx_.state.bookmark(s.stream_id).value("version", int64_t{0});
+      infos_.push_back(info);
+      auto h = ctx_.sink.open_stream(info);
+      if (!h) return core::fail(h.error());
+      handles_.push_back(*h);
+    }
+    return core::ok();
+  }
+
+  core::Status on_change(size_t i, extract::ChangeOp op, std::span<const core::Value> values,
+                         core::EpochTime commit_time) override {
+    row_.op = op == extract::ChangeOp::kInsert   ? sinks::RowOp::kInsert
+              : op == extract::ChangeOp::kUpdate ? sinks::RowOp::kUpdate
+                                                 : sinks::RowOp::kDelete;
+    row_.values = values;
+    row_.commit_time = commit_time;
+    ++rows_;
+    ctx_.progress.add();
+    return ctx_.sink.write_row(handles_[i], row_);
+  }
+
+  core::Status on_table_changed(size_t i, const schema::TableSchema& table) override {
+    std::vector<std::string> kept;
+    std::vector<schema::ColumnSchema> cols;
+    for (const std::string& name : streams_[i].columns) {
+      if (const schema::ColumnSchema* c = table.find_column(name)) {
+        kept.push_back(name);
+        cols.push_back(*c);
+      } else {
+        ctx_.info(selected_[i]->stream_id + ": column '" + name + "' was dropped");
+      }
+    }
+    for (const schema::ColumnSchema& c : table.columns) {
+      if (streams_[i].table.find_column(c.name) == nullptr) {
+        ctx_.warn("column '" + c.name + "' was added to " + selected_[i]->stream_id +
+                  ": not in the catalog, not synced; run 'sluice discover' and select it");
+      }
+    }
+    streams_[i].columns = kept;
+    streams_[i].table = table;
+    infos_[i].columns = cols;
+    return ctx_.sink.update_stream(handles_[i], infos_[i]);
+  }
+
+  bool checkpoint_due() override { return ctx_.state_due(); }
+
+  core::Status on_checkpoint(const schema::BinlogPosition& pos) override {
+    for (size_t i = 0; i < selected_.size(); ++i) {
+      if (schema::compare_positions(pos, streams_[i].from) < 0) continue;
+      ordered_json& b = ctx_.state.bookmark(selected_[i]->stream_id);
+      b["log_file"] = pos.file;
+      b["log_pos"] = pos.pos;
+      // The GTID set names the end position only: earlier checkpoints keep the older set.
+      if (!end_gtid_.empty() && schema::compare_positions(pos, end_) >= 0) b["gtid"] = end_gtid_;
+      b["sluice_columns"] = saved_columns(streams_[i].table);
+    }
+    return ctx_.checkpoint();
+  }
+
+  void set_end(const extract::BinlogPosition& end) {
+    end_ = schema::BinlogPosition{end.file, end.position};
+    end_gtid_ = end.gtid;
+  }
+  uint64_t rows() const { return rows_; }
+
+  static ordered_json saved_columns(const schema::TableSchema& t) {
+    ordered_json a = ordered_json::array();
+    for (const schema::ColumnSchema& c : t.columns) a.push_back(ordered_json::array({c.name, c.column_type, c.charset}));
+    return a;
+  }
+
+ private:
+  JobContext& ctx_;
+  const std::vector<const SelectedStream*>& selected_;
+  std::vector<extract::CatchupStream>& streams_;
+  std::vector<sinks::StreamInfo> infos_;
+  std::vector<sinks::StreamHandle> handles_;
+  sinks::Row row_;
+  uint64_t rows_ = 0;
+  schema::BinlogPosition end_;
+  std::string end_gtid_;
+};
+
+// The table as of the bookmark: the columns saved there by the previous job, else discovery.
+schema::TableSchema seed_table(const SelectedStream& s, const ordered_json& b) {
+  auto it = b.find("sluice_columns");
+  if (it == b.end() || !it->is_array()) return s.table;
+  schema::TableSchema t = s.table;
+  t.columns.clear();
+  uint32_t ordinal = 0;
+  for (const auto& c : *it) {
+    if (!c.is_array() || c.size() < 2 || !c[0].is_string() || !c[1].is_string()) return s.table;
+    schema::ColumnSchema col = schema::column_from_type(c[0].get<std::string>(), "", c[1].get<std::string>());
+    if (c.size() > 2 && c[2].is_string()) col.charset = c[2].get<std::string>();
+    col.ordinal = ++ordinal;
+    if (const schema::ColumnSchema* live = s.table.find_column(col.name); live && live->column_type == col.column_type) {
+      col = *live;  // same type: discovery knows more (nullability, JSON on MariaDB, SRID)
+      col.ordinal = ordinal;
+    }
+    t.columns.push_back(std::move(col));
+  }
+  return t;
+}
+
+uint32_t reader_server_id(JobContext& ctx) {
+  if (ctx.config.server_id) return *ctx.config.server_id;
+  std::random_device rd;
+  uint32_t id = 0x80000000u | (static_cast<uint32_t>(rd()) & 0x7FFFFFFFu);
+  ctx.warn("no server_id in the config: reading the binlog as replica " + std::to_string(id) +
+           "; set 'server_id' to a fixed value unique among the server's replicas");
+  return id;
+}
+
+}  // namespace
+
+core::Status sync_binlog(JobContext& ctx, const std::vector<const SelectedStream*>& selected) {
+  auto end = extract::current_binlog_position(*ctx.conn);
+  if (!end) return core::fail(end.error());
+  std::vector<extract::CatchupStream> streams;
+  for (const SelectedStream* s : selected) {
+    const ordered_json& b = ctx.state.bookmark(s->stream_id);
+    extract::CatchupStream cs;
+    cs.table = seed_table(*s, b);
+    // The catalog's selected columns as of the bookmark (a column dropped since still has
+    // binlog events written before the DROP).
+    for (const schema::ColumnSchema& c : cs.table.columns) {
+      bool sel = std::find(s->vanished.begin(), s->vanished.end(), c.name) != s->vanished.end();
+      for (size_t i : s->columns) sel = sel || s->table.columns[i].name == c.name;
+      if (sel) cs.columns.push_back(c.name);
+    }
+    cs.from = schema::BinlogPosition{b.value("log_file", std::string()), b.value("log_pos", uint64_t{4})};
+    streams.push_back(std::move(cs));
+  }
+  ctx.progress.begin("binlog", "LOG_BASED", std::nullopt);
+  CatchupWriter writer(ctx, selected, streams);
+  SLUICE_TRY(writer.open_all());
+  extract::CatchupOptions opts;
+  opts.connect = ctx.config.connection;
+  opts.server_id = reader_server_id(ctx);
+  opts.end = *end;
+  // The final checkpoint (inside run_catchup) carries the GTID set of the end position.
+  writer.set_end(*end);
+  SLUICE_TRY(extract::run_catchup(opts, streams, writer));
+  ctx.progress.end();
   return core::ok();
 }
+
+/// Columns of the snapshot, saved so the next job decodes the binlog with them.
+nlohmann::ordered_json snapshot_columns(const schema::TableSchema& t) { return CatchupWriter::saved_columns(t); }
 
 }  // namespace sluice::job

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "config/source_config.h"
 #include "config/state.h"
 #include "job/progress.h"
@@ -54,6 +56,8 @@ core::Status sync_incremental(JobContext& ctx, const SelectedStream& s);
 core::Status sync_log_initial(JobContext& ctx, const SelectedStream& s);
 /// True when the log-based stream's bookmark holds a finished snapshot and a binlog position.
 bool log_position_ready(const config::State& state, const std::string& stream_id);
+/// The snapshot's columns as saved in a log-based bookmark ("sluice_columns").
+nlohmann::ordered_json snapshot_columns(const schema::TableSchema& t);
 /// One binlog pass for every ready log-based stream (binlog_sync.cpp).
 core::Status sync_binlog(JobContext& ctx, const std::vector<const SelectedStream*>& streams);
 

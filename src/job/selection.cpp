@@ -51,6 +51,7 @@ void select_columns(const config::CatalogStream& cs, SelectedStream& out, std::v
   }
   for (const config::CatalogColumn& cc : cs.columns) {
     if (t.find_column(cc.name) == nullptr && config::column_selected(cc)) {
+      out.vanished.push_back(cc.name);
       warnings.push_back("column '" + cc.name + "' of " + id +
                          " is selected in the catalog but no longer exists in the table: not synced");
     }

@@ -26,6 +26,9 @@ struct SelectedStream {
   std::vector<std::string> key_properties;
   sinks::Method method = sinks::Method::kFullTable;
   std::optional<std::string> replication_key;
+  /// Columns selected in the catalog that the live table no longer has (a log-based stream
+  /// still delivers them from binlog events written before they were dropped).
+  std::vector<std::string> vanished;
 };
 
 struct Selection {

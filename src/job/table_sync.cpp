@@ -199,7 +199,8 @@ bool log_position_ready(const config::State& state, const std::string& stream_id
 
 core::Status sync_log_initial(JobContext& ctx, const SelectedStream& s) {
   begin_stream_state(ctx, s);
-  ctx.state.keep_only(s.stream_id, {"last_pk_fetched", "max_pk_values", "version", "log_file", "log_pos", "gtid"});
+  ctx.state.keep_only(s.stream_id, {"last_pk_fetched", "max_pk_values", "version", "log_file", "log_pos", "gtid",
+                                      "sluice_columns"});
   SLUICE_TRY(ctx.checkpoint());
   ordered_json& b = ctx.state.bookmark(s.stream_id);
   int64_t version = stream_version(b);
@@ -212,6 +213,7 @@ core::Status sync_log_initial(JobContext& ctx, const SelectedStream& s) {
     b["log_file"] = pos->file;
     b["log_pos"] = pos->position;
     if (!pos->gtid.empty()) b["gtid"] = pos->gtid;
+    b["sluice_columns"] = snapshot_columns(s.table);
   }
   auto h = open(ctx, s, version);
   if (!h) return core::fail(h.error());

@@ -54,7 +54,7 @@ void SingerSink::prepare(Stream& s) {
     core::json_append_string(k, c.name);
     k.push_back(':');
     s.keys.push_back(std::move(k));
-    s.boolean.push_back(renders_boolean(c) ? 1 : 0);
+    s.boolean.push_back(renders_boolean(c) ? 1 : (c.kind == schema::ColumnKind::kJson ? 2 : 0));
   }
   s.prefix = "{\"type\":\"RECORD\",\"stream\":";
   core::json_append_string(s.prefix, s.info.stream);
@@ -119,7 +119,11 @@ core::Status SingerSink::write_row(StreamHandle stream, const Row& row) {
     if (!first) buf_.push_back(',');
     first = false;
     buf_ += s.keys[i];
-    fmt_.as_boolean = s.boolean[i] != 0;
+    if (s.boolean[i] == 2 && v.kind == core::ValueKind::kString) {
+      buf_ += v.text;  // MariaDB JSON (LONGTEXT with a json_valid() CHECK) from the binlog
+      continue;
+    }
+    fmt_.as_boolean = s.boolean[i] == 1;
     core::append_value_json(buf_, v, fmt_);
   }
   if (s.info.deleted_at_column) {

@@ -39,7 +39,7 @@ class SingerSink final : public Sink {
   struct Stream {
     StreamInfo info;
     std::vector<std::string> keys;  ///< per column: `"name":` already escaped
-    std::vector<uint8_t> boolean;   ///< per column: render as boolean
+    std::vector<uint8_t> boolean;   ///< per column: 1 render as boolean, 2 JSON text kept inline
     std::string prefix;             ///< `{"type":"RECORD","stream":"x","record":{`
   };
   void prepare(Stream& s);

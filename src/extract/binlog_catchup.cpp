@@ -1,0 +1,180 @@
+#include "extract/binlog_catchup.h"
+
+#include "binlog/change_assembler.h"
+#include "binlog/event_decoder.h"
+#include "mysql/replication_stream.h"
+#include "schema/history_resolver.h"
+
+namespace sluice::extract {
+namespace {
+
+class CatchupHandler : public binlog::ChangeHandler {
+ public:
+  CatchupHandler(std::vector<CatchupStream>& streams, schema::SchemaHistory& history, CatchupConsumer& out,
+                 const BinlogPosition& end)
+      : streams_(streams), history_(history), out_(out), end_{end.file, end.position} {
+    maps_.resize(streams.size());
+    versions_.resize(streams.size());
+    for (size_t i = 0; i < streams.size(); ++i) {
+      versions_[i] = history.versions(streams[i].table.database, streams[i].table.name).size();
+    }
+  }
+
+  bool done() const { return done_; }
+  const schema::BinlogPosition& position() const { return pos_; }
+
+  core::Status on_row(const binlog::RowChange& c) override {
+    if (c.table == nullptr || c.txn == nullptr) return core::ok();
+    size_t i = find(c.table->db, c.table->table);
+    if (i == kNone) return core::ok();
+    schema::BinlogPosition at{std::string(c.txn->file), c.txn->begin_pos};
+    if (schema::compare_positions(at, streams_[i].from) < 0) return core::ok();
+    Map& m = maps_[i];
+    if (m.layout != c.table) build_map(m, *c.table, streams_[i]);
+    auto image = c.op == binlog::RowOp::kDelete ? c.before : c.after;
+    values_.assign(streams_[i].columns.size(), core::Value::absent());
+    for (size_t k = 0; k < m.out.size() && k < image.size(); ++k) {
+      if (m.out[k] == kNone) continue;
+      core::Value v = image[k];
+      // Without binlog_row_metadata the binlog does not say UNSIGNED: the history does.
+      if (m.unsigned_bits[k] != 0 && v.kind == core::ValueKind::kInt) {
+        uint64_t mask = m.unsigned_bits[k] == 64 ? ~uint64_t{0} : (uint64_t{1} << m.unsigned_bits[k]) - 1;
+        v = core::Value::from_uint(static_cast<uint64_t>(v.i) & mask);
+      }
+      values_[m.out[k]] = v;
+    }
+    ChangeOp op = c.op == binlog::RowOp::kInsert   ? ChangeOp::kInsert
+                  : c.op == binlog::RowOp::kUpdate ? ChangeOp::kUpdate
+                                                   : ChangeOp::kDelete;
+    core::EpochTime t{c.txn->commit_seconds, c.txn->has_commit_time ? c.txn->commit_micros : 0};
+    return out_.on_change(i, op, values_, t);
+  }
+
+  core::Status on_statement(const binlog::StatementChange& s) override {
+    SLUICE_TRY(history_.apply(s));
+    for (size_t i = 0; i < streams_.size(); ++i) {
+      const auto& vs = history_.versions(streams_[i].table.database, streams_[i].table.name);
+      if (vs.size() == versions_[i]) continue;
+      versions_[i] = vs.size();
+      const schema::SchemaVersion& v = vs.back();
+      if (v.state == schema::SchemaVersion::State::kUnknown) {
+        return core::fail(core::ErrorCode::kSchemaMismatch,
+                          "cannot follow '" + v.statement + "' on " + streams_[i].table.stream_id() + " at " +
+                              v.position.str() + " (" + v.reason +
+                              "): re-sync the table (remove its bookmark) to continue");
+      }
+      maps_[i].layout = nullptr;
+      SLUICE_TRY(out_.on_table_changed(i, v.table));
+    }
+    return core::ok();
+  }
+
+  core::Status on_commit(const binlog::TransactionInfo& t) override {
+    if (t.end_pos == 0) return core::ok();
+    pos_ = schema::BinlogPosition{std::string(t.file), t.end_pos};
+    history_.advance(pos_);
+    if (schema::compare_positions(pos_, end_) >= 0) done_ = true;
+    if (out_.checkpoint_due()) return out_.on_checkpoint(pos_);
+    return core::ok();
+  }
+
+ private:
+  static constexpr size_t kNone = ~size_t{0};
+  struct Map {
+    const binlog::TableLayout* layout = nullptr;
+    std::vector<size_t> out;  // layout column -> output index
+    std::vector<uint8_t> unsigned_bits;  // layout column -> width of an UNSIGNED integer, else 0
+  };
+
+  static uint8_t unsigned_width(const schema::ColumnSchema* c) {
+    if (c == nullptr || !c->is_unsigned) return 0;
+    switch (c->kind) {
+      case schema::ColumnKind::kTinyInt: return 8;
+      case schema::ColumnKind::kSmallInt: return 16;
+      case schema::ColumnKind::kMediumInt: return 24;
+      case schema::ColumnKind::kInt: return 32;
+      case schema::ColumnKind::kBigInt: return 64;
+      default: return 0;
+    }
+  }
+
+  size_t find(std::string_view db, std::string_view table) const {
+    for (size_t i = 0; i < streams_.size(); ++i) {
+      if (streams_[i].table.database == db && streams_[i].table.name == table) return i;
+    }
+    return kNone;
+  }
+
+  static void build_map(Map& m, const binlog::TableLayout& layout, const CatchupStream& s) {
+    m.layout = &layout;
+    m.out.assign(layout.columns.size(), kNone);
+    m.unsigned_bits.assign(layout.columns.size(), 0);
+    for (size_t k = 0; k < layout.columns.size(); ++k) {
+      m.unsigned_bits[k] = unsigned_width(s.table.find_column(layout.columns[k].def.name));
+      for (size_t j = 0; j < s.columns.size(); ++j) {
+        if (layout.columns[k].def.name == s.columns[j]) m.out[k] = j;
+      }
+    }
+  }
+
+  std::vector<CatchupStream>& streams_;
+  schema::SchemaHistory& history_;
+  CatchupConsumer& out_;
+  schema::BinlogPosition end_;
+  schema::BinlogPosition pos_;
+  std::vector<Map> maps_;
+  std::vector<size_t> versions_;
+  std::vector<core::Value> values_;
+  bool done_ = false;
+};
+
+}  // namespace
+
+core::Status run_catchup(const CatchupOptions& options, std::vector<CatchupStream>& streams, CatchupConsumer& out) {
+  if (streams.empty()) return core::ok();
+  schema::BinlogPosition start = streams[0].from;
+  schema::HistoryOptions hopts;
+  std::vector<schema::TableSchema> seed;
+  for (const CatchupStream& s : streams) {
+    if (schema::compare_positions(s.from, start) < 0) start = s.from;
+    hopts.tables.push_back(s.table.database + "." + s.table.name);
+    seed.push_back(s.table);
+  }
+  schema::BinlogPosition end{options.end.file, options.end.position};
+  if (schema::compare_positions(start, end) >= 0) return out.on_checkpoint(start);
+
+  schema::SchemaHistory history(hopts);
+  history.seed(std::move(seed), start);
+  schema::HistoryResolver resolver(history);
+  CatchupHandler handler(streams, history, out, options.end);
+  binlog::AssemblerOptions aopts;
+  aopts.tables = hopts.tables;
+  binlog::ChangeAssembler assembler(handler, aopts);
+  binlog::DecoderOptions dopts;
+  dopts.resolver = &resolver;
+  binlog::EventDecoder decoder(dopts);
+
+  mysql::ReplicationOptions ropts;
+  ropts.server_id = options.server_id;
+  ropts.file = start.file;
+  ropts.position = start.pos;
+  ropts.non_blocking = true;
+  auto stream = mysql::ReplicationStream::open(options.connect, ropts);
+  if (!stream) return core::fail(stream.error().with_context("reading the binlog from " + start.str()));
+  decoder.set_checksum_alg((*stream)->checksums() ? 1 : 0);
+  decoder.set_file(start.file);
+  while (!handler.done()) {
+    auto ev = (*stream)->next_event();
+    if (!ev) return core::fail(ev.error().with_context("reading the binlog"));
+    if (ev->empty()) break;
+    auto fed = decoder.feed(*ev, binlog::EventDecoder::kPosFromHeader, assembler);
+    if (!fed) return core::fail(fed.error().with_context("decoding the binlog at " + decoder.file()));
+  }
+  // Done or at the server's end (which is past the end read at job start): all before `end`
+  // was delivered.
+  schema::BinlogPosition last = handler.position();
+  if (last.empty() || schema::compare_positions(last, end) < 0) last = end;
+  return out.on_checkpoint(last);
+}
+
+}  // namespace sluice::extract

@@ -1,0 +1,57 @@
+#pragma once
+/// Log-based catch-up: reads the binlog as a replica (non-blocking dump) from the oldest
+/// bookmark of the log-based streams up to the server's position at job start, decodes each
+/// row event with the table's schema *as of that event* (a schema::SchemaHistory seeded with
+/// the columns saved in the bookmarks, or discovery, at the start position and advanced by the
+/// binlog's DDL; schema::HistoryResolver stops with kSchemaMismatch rather than shifting
+/// columns when a TABLE_MAP disagrees), and hands each change of a tracked stream to a
+/// consumer with the stream's selected columns, matched by name. One thread.
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "core/value.h"
+#include "extract/binlog_position.h"
+#include "mysql/connection.h"
+#include "schema/schema_history.h"
+#include "schema/table_schema.h"
+
+namespace sluice::extract {
+
+/// A log-based stream to catch up.
+struct CatchupStream {
+  schema::TableSchema table;          ///< the table as of `from` (seed of the history)
+  std::vector<std::string> columns;   ///< selected column names, in output order
+  schema::BinlogPosition from;        ///< deliver changes of transactions at or after this
+};
+
+enum class ChangeOp : uint8_t { kInsert = 1, kUpdate = 2, kDelete = 3 };
+
+class CatchupConsumer {
+ public:
+  virtual ~CatchupConsumer() = default;
+  /// One change: `values` has one entry per CatchupStream::columns (kAbsent when the image
+  /// lacks the column); updates give the after image, deletes the before image.
+  virtual core::Status on_change(size_t stream, ChangeOp op, std::span<const core::Value> values,
+                                 core::EpochTime commit_time) = 0;
+  /// A DDL changed the stream's table: `table` is its new schema (columns may have gone or come).
+  virtual core::Status on_table_changed(size_t stream, const schema::TableSchema& table) = 0;
+  virtual bool checkpoint_due() = 0;
+  /// Every change before `pos` was delivered (called at commits when due, and at the end).
+  virtual core::Status on_checkpoint(const schema::BinlogPosition& pos) = 0;
+};
+
+struct CatchupOptions {
+  mysql::ConnectOptions connect;
+  uint32_t server_id = 0;
+  BinlogPosition end;  ///< stop once this position is reached (the server's end at job start)
+};
+
+/// Runs the catch-up for `streams` (their `columns` may be narrowed by on_table_changed's
+/// caller through `streams`, which must stay alive). Returns after the end position.
+core::Status run_catchup(const CatchupOptions& options, std::vector<CatchupStream>& streams, CatchupConsumer& out);
+
+}  // namespace sluice::extract
