@@ -18,6 +18,7 @@
 
 #include "binlog/event_decoder.h"
 #include "binlog/partial_json.h"
+#include "binlog/values/json_diff.h"
 #include "binlog/row_change.h"
 #include "core/arena.h"
 
@@ -28,8 +29,8 @@ struct AssemblerOptions {
   std::vector<std::string> databases;
   /// Only these "db.table" (empty: all).
   std::vector<std::string> tables;
-  /// Applies PARTIAL_JSON diffs; null: such updates are an error.
-  JsonDiffApplier json_diff = nullptr;
+  /// Applies PARTIAL_JSON diffs (default: values::apply_json_diffs); null: such updates are an error.
+  JsonDiffApplier json_diff = &values::apply_json_diffs;
   size_t max_buffered_bytes = size_t{64} << 20;
 };
 

@@ -140,5 +140,27 @@ TEST(Fixtures, PartialJsonDiffsReachTheApplier) {
   EXPECT_NE(with.out.find("\"other\":[1,2]"), std::string::npos) << with.out;
 }
 
+// With the real applier (the default of AssemblerOptions), each partial update yields the
+// full new document, as SELECT shows it after each statement of make.sql.
+TEST(Fixtures, PartialJsonAppliedGivesFullDocuments) {
+  fs::path dir = fs::path(test::source_dir()) / "tests/data/mysql_partial_json";
+  Decoded d = decode({binlog_in(dir)}, AssemblerOptions{}.json_diff);
+  ASSERT_TRUE(d.status) << d.status.error().message;
+  std::vector<std::string> docs;
+  for (const auto& line : test::split_lines(d.out)) {
+    if (line.find("\"op\":\"update\"") == std::string::npos) continue;
+    size_t after = line.find("\"after\":");
+    ASSERT_NE(after, std::string::npos) << line;
+    size_t doc = line.find("\"doc\":", after);
+    ASSERT_NE(doc, std::string::npos) << line;
+    size_t end = line.find(",\"other\"", doc);
+    docs.push_back(line.substr(doc + 6, end - doc - 6));
+  }
+  ASSERT_EQ(docs.size(), 3u) << d.out;
+  EXPECT_EQ(docs[0], R"({"a":2,"b":[1,2],"s":"text"})");
+  EXPECT_EQ(docs[1], R"({"a":2,"b":[1,2],"s":"other"})");
+  EXPECT_EQ(docs[2], R"({"a":2,"b":[2],"s":"other"})");
+}
+
 }  // namespace
 }  // namespace sluice::binlog
