@@ -52,10 +52,10 @@ bool read_column_spec(Cursor& c, AlterSpec& s) {
 }
 
 void add_keyish(Cursor& c, DdlStatement& out) {
-  if (c.accept("constraint") && !c.is("primary") && !c.is("unique") && !c.is("foreign") && !c.is("check")) {
-    c.ident();  // the constraint's name
-  }
   AlterSpec s;
+  if (c.accept("constraint") && !c.is("primary") && !c.is("unique") && !c.is("foreign") && !c.is("check")) {
+    s.name = c.ident().value_or("");  // the constraint's name names a UNIQUE index too
+  }
   if (c.accept_all({"primary", "key"})) {
     s.op = Op::kAddPrimaryKey;
     skip_key_name(c, nullptr);
