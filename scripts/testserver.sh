@@ -3,6 +3,8 @@
 #
 #   testserver.sh start mariadb|mysql NAME [-- extra server options]   prints `export VAR=...` lines
 #   testserver.sh stop NAME | stop-all
+#   testserver.sh restart NAME [kill|term]   kills the server (SIGKILL by default, like a crash) by its pid
+#                                            file and starts it again on the same port with the same data
 #
 # Every server: binlog ROW/FULL, a unique server_id, GTIDs, TLS (certificates from make-certs.sh),
 # users  root/rootpw (admin, also over TCP), sluice/sluicepw (SELECT, RELOAD, SHOW DATABASES,
@@ -58,14 +60,15 @@ start_mariadb() {
     mariadb-install-db --no-defaults --datadir="$dir/data" --auth-root-authentication-method=normal \
       --skip-test-db --user=root >"$dir/install.log" 2>&1 || die "mariadb-install-db failed, see $dir/install.log"
   fi
-  setsid mariadbd --no-defaults --datadir="$dir/data" --socket="$dir/sock" --port="$port" \
-    --bind-address=127.0.0.1 --user=root --log-bin=mysql-bin --binlog-format=ROW --binlog-row-image=FULL \
-    --server-id="$sid" --log-error="$dir/err.log" --pid-file="$dir/pid" \
-    --innodb-buffer-pool-size=64M --innodb-log-file-size=64M --innodb-flush-log-at-trx-commit=2 --sync-binlog=0 \
-    --max-allowed-packet=1G --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci \
-    --ssl-ca="$certs/ca.pem" --ssl-cert="$certs/server-cert.pem" --ssl-key="$certs/server-key.pem" \
-    --expire-logs-days=7 --log-slave-updates=ON \
-    "$@" </dev/null >/dev/null 2>&1 &
+  local cmd=(mariadbd --no-defaults --datadir="$dir/data" --socket="$dir/sock" --port="$port"
+    --bind-address=127.0.0.1 --user=root --log-bin=mysql-bin --binlog-format=ROW --binlog-row-image=FULL
+    --server-id="$sid" --log-error="$dir/err.log" --pid-file="$dir/pid"
+    --innodb-buffer-pool-size=64M --innodb-log-file-size=64M --innodb-flush-log-at-trx-commit=2 --sync-binlog=0
+    --max-allowed-packet=1G --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci
+    --ssl-ca="$certs/ca.pem" --ssl-cert="$certs/server-cert.pem" --ssl-key="$certs/server-key.pem"
+    --expire-logs-days=7 --log-slave-updates=ON "$@")
+  save_restart "$name" "${cmd[@]}"
+  setsid "${cmd[@]}" </dev/null >/dev/null 2>&1 &
   if ! wait_ready mariadb --no-defaults -uroot -S "$dir/sock"; then
     die "mariadb $name did not start within 60 s; see $dir/err.log: $(tail -3 "$dir/err.log" 2>/dev/null | tr '\n' ' ')"
   fi
@@ -119,6 +122,7 @@ CNF
   fi
   local args=()
   for a in "$@"; do args+=("$a"); done
+  save_restart "$name" chroot "$croot" /usr/sbin/mysqld --defaults-file="$sub/my.cnf" "${args[@]}"
   setsid chroot "$croot" /usr/sbin/mysqld --defaults-file="$sub/my.cnf" "${args[@]}" </dev/null >/dev/null 2>&1 &
   local client=(chroot "$croot" /usr/bin/mysql --no-defaults -uroot -S "$sub/sock")
   if ! wait_ready "${client[@]}"; then
@@ -142,6 +146,32 @@ emit() {
   echo "$4" >"$root/$1.datadir"
 }
 
+# Remembers how NAME was launched, for `restart`.
+save_restart() {
+  local name=$1; shift
+  printf '%q ' "$@" >"$root/$name.launch"
+}
+
+restart_one() {
+  local name=$1 sig=${2:-kill} dir pid port deadline
+  [ -f "$root/$name.datadir" ] && [ -f "$root/$name.launch" ] || die "server $name is not running (start it first)"
+  dir=$(cat "$root/$name.datadir")
+  port=$(sed -n 's/^export SLUICE_.*_PORT=//p' "$root/$name.env")
+  if [ -f "$dir/pid" ]; then
+    pid=$(cat "$dir/pid")
+    if [ "$sig" = term ]; then kill "$pid" 2>/dev/null || true; else kill -9 "$pid" 2>/dev/null || true; fi
+    for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pid" 2>/dev/null && die "server $name (pid $pid) did not stop"
+  fi
+  rm -f "$dir/pid"
+  setsid bash -c "exec $(cat "$root/$name.launch")" </dev/null >/dev/null 2>&1 &
+  deadline=$((SECONDS + 60))
+  until mariadb --no-defaults -h127.0.0.1 -P"$port" -uroot -prootpw -e 'select 1' >/dev/null 2>&1; do
+    [ $SECONDS -lt $deadline ] || die "server $name did not come back within 60 s; see $dir/err.log"
+    sleep 0.2
+  done
+}
+
 stop_one() {
   local name=$1 dir pid
   [ -f "$root/$name.datadir" ] || return 0
@@ -152,7 +182,7 @@ stop_one() {
     for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
     kill -9 "$pid" 2>/dev/null || true
   fi
-  rm -f "$root/$name.datadir" "$root/$name.env"
+  rm -f "$root/$name.datadir" "$root/$name.env" "$root/$name.launch"
 }
 
 cmd=${1:-}; shift || true
@@ -172,7 +202,8 @@ case "$cmd" in
       *) die "unknown flavor '$flavor' (mariadb or mysql)" ;;
     esac ;;
   stop) stop_one "${1:?name}" ;;
+  restart) restart_one "${1:?name}" "${2:-kill}" ;;
   stop-all)
     for f in "$root"/*.datadir; do [ -e "$f" ] && stop_one "$(basename "$f" .datadir)"; done; true ;;
-  *) die "usage: testserver.sh start mariadb|mysql NAME [-- options] | stop NAME | stop-all" ;;
+  *) die "usage: testserver.sh start mariadb|mysql NAME [-- options] | stop NAME | stop-all | restart NAME [kill|term]" ;;
 esac
