@@ -4,6 +4,7 @@
 #include "binlog/event_decoder.h"
 #include "mysql/replication_stream.h"
 #include "schema/history_resolver.h"
+#include "schema/type_mapping.h"
 
 namespace sluice::extract {
 namespace {
@@ -33,6 +34,7 @@ class CatchupHandler : public binlog::ChangeHandler {
     if (m.layout != c.table) build_map(m, *c.table, streams_[i]);
     auto image = c.op == binlog::RowOp::kDelete ? c.before : c.after;
     values_.assign(streams_[i].columns.size(), core::Value::absent());
+    if (pads_.size() < values_.size()) pads_.resize(values_.size());
     for (size_t k = 0; k < m.out.size() && k < image.size(); ++k) {
       if (m.out[k] == kNone) continue;
       core::Value v = image[k];
@@ -41,6 +43,7 @@ class CatchupHandler : public binlog::ChangeHandler {
         uint64_t mask = m.unsigned_bits[k] == 64 ? ~uint64_t{0} : (uint64_t{1} << m.unsigned_bits[k]) - 1;
         v = core::Value::from_uint(static_cast<uint64_t>(v.i) & mask);
       }
+      if (m.binary[k] != 0 && v.kind == core::ValueKind::kString) v = as_bytes(v, m.binary[k], m.out[k]);
       values_[m.out[k]] = v;
     }
     ChangeOp op = c.op == binlog::RowOp::kInsert   ? ChangeOp::kInsert
@@ -84,7 +87,31 @@ class CatchupHandler : public binlog::ChangeHandler {
     const binlog::TableLayout* layout = nullptr;
     std::vector<size_t> out;  // layout column -> output index
     std::vector<uint8_t> unsigned_bits;  // layout column -> width of an UNSIGNED integer, else 0
+    std::vector<uint64_t> binary;  // layout column -> 1 byte string, n: BINARY(n) padded; 0 text
   };
+
+  // Without binlog_row_metadata a byte string arrives as text (no charset) and BINARY(n)
+  // without its trailing zero bytes: restore the bytes as SELECT shows them.
+  core::Value as_bytes(const core::Value& v, uint64_t pad_to, size_t slot) {
+    if (pad_to <= 1 || v.text.size() >= pad_to) return core::Value::with_text(core::ValueKind::kBytes, v.text);
+    std::string& buf = pads_[slot];
+    buf.assign(v.text);
+    buf.resize(pad_to, '\0');
+    return core::Value::with_text(core::ValueKind::kBytes, buf);
+  }
+
+  static uint64_t binary_width(const schema::ColumnSchema* c) {
+    if (c == nullptr) return 0;
+    if (c->kind == schema::ColumnKind::kBinary) {
+      if (c->octet_length) return *c->octet_length;
+      auto args = schema::parse_type_arguments(c->column_type);  // "binary(4)"
+      return args.empty() ? 1 : args[0];
+    }
+    bool bytes = c->kind == schema::ColumnKind::kVarbinary || c->kind == schema::ColumnKind::kBlob ||
+                 ((c->kind == schema::ColumnKind::kChar || c->kind == schema::ColumnKind::kVarchar ||
+                   c->kind == schema::ColumnKind::kText) && c->charset == "binary");
+    return bytes ? 1 : 0;
+  }
 
   static uint8_t unsigned_width(const schema::ColumnSchema* c) {
     if (c == nullptr || !c->is_unsigned) return 0;
@@ -109,8 +136,11 @@ class CatchupHandler : public binlog::ChangeHandler {
     m.layout = &layout;
     m.out.assign(layout.columns.size(), kNone);
     m.unsigned_bits.assign(layout.columns.size(), 0);
+    m.binary.assign(layout.columns.size(), 0);
     for (size_t k = 0; k < layout.columns.size(); ++k) {
-      m.unsigned_bits[k] = unsigned_width(s.table.find_column(layout.columns[k].def.name));
+      const schema::ColumnSchema* c = s.table.find_column(layout.columns[k].def.name);
+      m.unsigned_bits[k] = unsigned_width(c);
+      m.binary[k] = binary_width(c);
       for (size_t j = 0; j < s.columns.size(); ++j) {
         if (layout.columns[k].def.name == s.columns[j]) m.out[k] = j;
       }
@@ -125,6 +155,7 @@ class CatchupHandler : public binlog::ChangeHandler {
   std::vector<Map> maps_;
   std::vector<size_t> versions_;
   std::vector<core::Value> values_;
+  std::vector<std::string> pads_;  // per output column: BINARY(n) padding buffer
   bool done_ = false;
 };
 

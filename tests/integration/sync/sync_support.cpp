@@ -1,0 +1,108 @@
+#include "integration/sync/sync_support.h"
+
+#include <gtest/gtest.h>
+
+namespace sluice::test::sync {
+
+std::string make_catalog(const std::string& config, const std::string& db,
+                         const std::map<std::string, std::string>& methods,
+                         const std::map<std::string, std::string>& replication_keys) {
+  CommandResult r = run_sluice({"discover", "--config", config});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  auto catalog = nlohmann::json::parse(r.out);
+  for (auto& s : catalog["streams"]) {
+    std::string table = s["table_name"];
+    for (auto& m : s["metadata"]) {
+      if (!m["breadcrumb"].empty()) continue;
+      if (m["metadata"].value("database-name", "") != db) continue;
+      auto it = methods.find(table);
+      if (it == methods.end()) continue;
+      m["metadata"]["selected"] = true;
+      m["metadata"]["replication-method"] = it->second;
+      auto k = replication_keys.find(table);
+      if (k != replication_keys.end()) m["metadata"]["replication-key"] = k->second;
+    }
+  }
+  std::string path = make_temp_dir("catalog") + "/catalog.json";
+  write_file(path, catalog.dump(1));
+  return path;
+}
+
+std::vector<nlohmann::json> SyncRun::records(const std::string& stream) const {
+  std::vector<nlohmann::json> out;
+  for (const auto& m : messages) {
+    if (m.value("type", "") == "RECORD" && m.value("stream", "") == stream) out.push_back(m["record"]);
+  }
+  return out;
+}
+
+std::vector<std::string> SyncRun::record_lines(const std::string& stream) const {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < messages.size(); ++i) {
+    if (messages[i].value("type", "") == "RECORD" && messages[i].value("stream", "") == stream) out.push_back(lines[i]);
+  }
+  return out;
+}
+
+nlohmann::json SyncRun::last_state() const {
+  nlohmann::json last;
+  for (const auto& m : messages) {
+    if (m.value("type", "") == "STATE") last = m["value"];
+  }
+  return last;
+}
+
+SyncRun run_sync(const std::string& config, const std::string& catalog, const std::string& state,
+             const std::vector<std::string>& extra) {
+  std::vector<std::string> args = {"sync", "--config", config, "--catalog", catalog, "--quiet"};
+  if (!state.empty()) {
+    args.push_back("--state");
+    args.push_back(state);
+  }
+  args.insert(args.end(), extra.begin(), extra.end());
+  CommandResult r = run_sluice(args);
+  SyncRun run;
+  run.exit_code = r.exit_code;
+  run.err = r.err;
+  run.out_path = make_temp_dir("run") + "/out.jsonl";
+  write_file(run.out_path, r.out);
+  for (const std::string& line : split_lines(r.out)) {
+    run.lines.push_back(line);
+    run.messages.push_back(nlohmann::json::parse(line));
+  }
+  return run;
+}
+
+std::string validate(const std::string& path, bool& ok) {
+  CommandResult r = run_command(
+      {"/usr/bin/python3", source_dir() + "/tests/integration/sync/singer_validate.py", path});
+  ok = r.exit_code == 0;
+  return r.out + r.err;
+}
+
+std::string raw_value(const std::string& line, const std::string& key) {
+  std::string pat = "\"" + key + "\":";
+  size_t p = line.find(pat);
+  if (p == std::string::npos) return "(absent)";
+  p += pat.size();
+  size_t depth = 0;
+  bool in_str = false;
+  size_t i = p;
+  for (; i < line.size(); ++i) {
+    char c = line[i];
+    if (in_str) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_str = false;
+      continue;
+    }
+    if (c == '"') in_str = true;
+    else if (c == '{' || c == '[') ++depth;
+    else if (c == '}' || c == ']') {
+      if (depth == 0) break;
+      --depth;
+    } else if (c == ',' && depth == 0) break;
+  }
+  return line.substr(p, i - p);
+}
+
+}  // namespace sluice::test::sync
