@@ -95,7 +95,10 @@ ordered_json type_json(const FieldPlan& f, const ColumnSchema& c) {
       return "string";
     case FieldEncoding::kBytes: return "bytes";
     case FieldEncoding::kDate: return logical("int", "date");
-    case FieldEncoding::kTimeMicros: return logical("long", "time-micros");
+    case FieldEncoding::kTimeMicros:
+      // MySQL TIME is a signed duration up to 838 h; time-micros is a time of day (readers such
+      // as python3-avro fail on 25:00:00), so a plain long of microseconds, marked.
+      return ordered_json{{"type", "long"}, {"sqlType", "time"}, {"unit", "microseconds"}};
     case FieldEncoding::kLocalTimestamp: return logical("long", "local-timestamp-micros");
     case FieldEncoding::kTimestamp: return logical("long", "timestamp-micros");
     case FieldEncoding::kFloatArray: return ordered_json{{"type", "array"}, {"items", "float"}};

@@ -25,7 +25,7 @@ enum class FieldEncoding : uint8_t {
   kString = 6,          ///< character data, ENUM, SET, GEOMETRY (WKT), INET, UUID, JSON text
   kBytes = 7,           ///< BINARY, VARBINARY, BLOB
   kDate = 8,            ///< int + date: days since 1970-01-01
-  kTimeMicros = 9,      ///< long + time-micros: signed microseconds, beyond 24 h kept
+  kTimeMicros = 9,      ///< long (sqlType time): signed microseconds, beyond 24 h kept
   kLocalTimestamp = 10, ///< long + local-timestamp-micros: DATETIME
   kTimestamp = 11,      ///< long + timestamp-micros: TIMESTAMP (UTC)
   kFloatArray = 12,     ///< array of float: VECTOR
