@@ -419,27 +419,11 @@ std::string SqliteSink::table_name(StreamHandle stream) const {
   return stream < streams_.size() ? streams_[stream]->table : std::string();
 }
 
-core::Result<std::optional<std::string>> SqliteSink::load_state() {
-  auto st = db_.prepare("SELECT state FROM _sluice_state WHERE id = 1", "reading the state");
-  if (!st) return core::fail(st.error());
-  int rc = sqlite3_step(st->get());
-  if (rc == SQLITE_ROW) {
-    const unsigned char* text = sqlite3_column_text(st->get(), 0);
-    return std::optional<std::string>(text != nullptr ? reinterpret_cast<const char*>(text) : "");
-  }
-  if (rc != SQLITE_DONE) return core::fail(db_.error(rc, "reading the state"));
-  return std::optional<std::string>{};
-}
+namespace {
 
-core::Result<std::optional<std::string>> load_sqlite_state(const std::string& path) {
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) return std::optional<std::string>{};
-  sqlite::Db db;
-  SLUICE_TRY(db.open(path, false, true));
-  auto st = db.prepare(
-      "SELECT state FROM _sluice_state WHERE id = 1 AND EXISTS "
-      "(SELECT 1 FROM sqlite_master WHERE name = '_sluice_state')",
-      "reading the state");
+/// The state row of `_sluice_state`, nullopt when the table or the row does not exist.
+core::Result<std::optional<std::string>> read_state(sqlite::Db& db) {
+  auto st = db.prepare("SELECT state FROM _sluice_state WHERE id = 1", "reading the state");
   if (!st) {
     // A database without sluice's tables has no state yet.
     if (st.error().message.find("no such table") != std::string::npos) return std::optional<std::string>{};
@@ -452,6 +436,18 @@ core::Result<std::optional<std::string>> load_sqlite_state(const std::string& pa
   }
   if (rc != SQLITE_DONE) return core::fail(db.error(rc, "reading the state"));
   return std::optional<std::string>{};
+}
+
+}  // namespace
+
+core::Result<std::optional<std::string>> SqliteSink::load_state() { return read_state(db_); }
+
+core::Result<std::optional<std::string>> load_sqlite_state(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return std::optional<std::string>{};
+  sqlite::Db db;
+  SLUICE_TRY(db.open(path, false, true));
+  return read_state(db);
 }
 
 }  // namespace sluice::sinks
