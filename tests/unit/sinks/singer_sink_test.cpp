@@ -1,0 +1,64 @@
+#include <gtest/gtest.h>
+
+#include <cstdio>
+
+#include "schema/type_mapping.h"
+#include "sinks/singer/singer_sink.h"
+#include "support/test_util.h"
+
+namespace sluice::sinks {
+namespace {
+
+TEST(SingerSink, WritesTheTapsMessagesInOrder) {
+  std::string path = test::make_temp_dir("singer") + "/out.jsonl";
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  ASSERT_NE(f, nullptr);
+  SingerSink sink(f);
+  StreamInfo info;
+  info.stream_id = "db-t";
+  info.stream = "t";
+  info.columns = {schema::column_from_type("id", "", "int"), schema::column_from_type("ok", "", "tinyint(1)"),
+                  schema::column_from_type("d", "", "decimal(10,2)")};
+  info.key_properties = {"id"};
+  info.method = Method::kLogBased;
+  info.deleted_at_column = true;
+  info.version = 17;
+  auto h = sink.open_stream(info);
+  ASSERT_TRUE(h);
+  ASSERT_TRUE(sink.activate_version(*h, 17));
+  std::vector<core::Value> values = {core::Value::from_int(1), core::Value::from_int(0),
+                                     core::Value::with_text(core::ValueKind::kDecimal, "1.50")};
+  Row row;
+  row.values = values;
+  row.extracted = core::EpochTime{0, 5};
+  ASSERT_TRUE(sink.write_row(*h, row));
+  row.op = RowOp::kDelete;
+  row.commit_time = core::EpochTime{86400, 0};
+  values[2] = core::Value::absent();
+  ASSERT_TRUE(sink.write_row(*h, row));
+  ASSERT_TRUE(sink.checkpoint(R"({"bookmarks":{}})"));
+  ASSERT_TRUE(sink.finish());
+  std::fclose(f);
+  auto lines = test::split_lines(test::read_file(path));
+  ASSERT_EQ(lines.size(), 5u);
+  EXPECT_NE(lines[0].find(R"("type":"SCHEMA","stream":"t")"), std::string::npos);
+  EXPECT_NE(lines[0].find(R"("_sdc_deleted_at":{"format":"date-time")"), std::string::npos);
+  EXPECT_NE(lines[0].find(R"("key_properties":["id"])"), std::string::npos);
+  EXPECT_EQ(lines[1], R"({"type":"ACTIVATE_VERSION","stream":"t","version":17})");
+  EXPECT_EQ(lines[2], R"({"type":"RECORD","stream":"t","record":{"id":1,"ok":false,"d":1.50,"_sdc_deleted_at":null},)"
+                      R"("version":17,"time_extracted":"1970-01-01T00:00:00.000005Z"})");
+  EXPECT_EQ(lines[3], R"({"type":"RECORD","stream":"t","record":{"id":1,"ok":false,)"
+                      R"("_sdc_deleted_at":"1970-01-02T00:00:00.000000Z"},"version":17,)"
+                      R"("time_extracted":"1970-01-01T00:00:00.000005Z"})");
+  EXPECT_EQ(lines[4], R"({"type":"STATE","value":{"bookmarks":{}}})");
+}
+
+TEST(SingerSink, UnknownStreamIsAnError) {
+  SingerSink sink(stdout);
+  Row row;
+  EXPECT_FALSE(sink.write_row(3, row));
+  EXPECT_FALSE(sink.activate_version(3, 1));
+}
+
+}  // namespace
+}  // namespace sluice::sinks
