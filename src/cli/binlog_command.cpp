@@ -1,6 +1,8 @@
 // `sluice binlog read FILE...`: binlog files to JSON lines (docs/json-lines.md).
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
+#include <optional>
 #include <sstream>
 
 #include "binlog/binlog_files.h"
@@ -8,6 +10,9 @@
 #include "binlog/change_printer.h"
 #include "cli/binlog_stream_command.h"
 #include "cli/cli_context.h"
+#include "schema/history_resolver.h"
+#include "schema/history_setup.h"
+#include "schema/history_tracker.h"
 
 namespace sluice::cli {
 namespace {
@@ -19,6 +24,7 @@ struct ReadArgs {
   std::string databases, tables;
   uint64_t start = 0;
   uint64_t stop = ~uint64_t{0};
+  std::string schema_from, schema_history;  // docs/schema-changes.md
 };
 
 std::vector<std::string> split_list(const std::string& s) {
@@ -35,6 +41,17 @@ void debug_line(void*, std::string_view line) {
   std::fprintf(stderr, "sluice: debug: %.*s\n", static_cast<int>(line.size()), line.data());
 }
 
+// The schema history for --schema-from / --schema-history, valid from the first file's start.
+core::Result<schema::SchemaHistory> open_read_history(const ReadArgs& a) {
+  schema::HistorySetup setup;
+  setup.config_path = a.schema_from;
+  setup.history_path = a.schema_history;
+  setup.databases = split_list(a.databases);
+  if (a.verbose) setup.debug = [](std::string_view line) { debug_line(nullptr, line); };
+  std::string first = a.files.front().substr(a.files.front().rfind('/') + 1);
+  return schema::open_history(setup, schema::BinlogPosition{first, std::max<uint64_t>(a.start, 4)});
+}
+
 int run_read(const ReadArgs& a) {
   binlog::PrinterOptions popts;
   popts.types = a.verbose;
@@ -43,8 +60,19 @@ int run_read(const ReadArgs& a) {
   binlog::AssemblerOptions aopts;
   aopts.databases = split_list(a.databases);
   aopts.tables = split_list(a.tables);
-  binlog::ChangeAssembler assembler(printer, aopts);
   binlog::DecoderOptions dopts;
+  std::optional<schema::SchemaHistory> history;
+  std::optional<schema::HistoryResolver> resolver;
+  std::optional<schema::HistoryTracker> tracker;
+  if (!a.schema_from.empty() || !a.schema_history.empty()) {
+    auto h = open_read_history(a);
+    if (!h) return report_error(h.error());
+    history.emplace(std::move(*h));
+    resolver.emplace(*history);
+    tracker.emplace(*history, printer);
+    dopts.resolver = &*resolver;
+  }
+  binlog::ChangeAssembler assembler(tracker ? static_cast<binlog::ChangeHandler&>(*tracker) : printer, aopts);
   if (a.verbose) dopts.debug = debug_line;
   binlog::EventDecoder decoder(dopts);
   binlog::FileReadOptions fopts{a.start, a.stop};
@@ -53,6 +81,10 @@ int run_read(const ReadArgs& a) {
   auto f = printer.flush();
   if (!s) return report_error(s.error());
   if (!f) return report_error(f.error());
+  if (history && !a.schema_history.empty()) {
+    auto saved = history->save(a.schema_history);
+    if (!saved) return report_error(saved.error());
+  }
   return kExitOk;
 }
 
@@ -70,6 +102,11 @@ void register_binlog(CLI::App& app, CliContext& ctx) {
   read->add_option("--start-position", args->start, "skip events before this position of the first file");
   read->add_option("--stop-position", args->stop, "stop at the first event at or past this position of the last file");
   read->add_flag("--no-ddl", args->no_ddl, "do not print statements (op \"ddl\")");
+  read->add_option("--schema-from", args->schema_from,
+                   "CONFIG: seed the schema history by discovery on this server (its schema must be the one at the "
+                   "start position); names columns when binlog_row_metadata is MINIMAL");
+  read->add_option("--schema-history", args->schema_history,
+                   "FILE: load the schema history from FILE (or seed it with --schema-from), save it back after");
   read->callback([&ctx, args] { ctx.exit_code = run_read(*args); });
   add_binlog_stream(*cmd, ctx);
 }

@@ -1,0 +1,56 @@
+#include "schema/history_setup.h"
+
+#include <sys/stat.h>
+
+#include "config/source_config.h"
+#include "mysql/connection.h"
+#include "schema/discovery.h"
+
+namespace sluice::schema {
+namespace {
+
+bool file_exists(const std::string& path) {
+  struct stat st {};
+  return !path.empty() && ::stat(path.c_str(), &st) == 0;
+}
+
+core::Result<SchemaHistory> seed_from_server(const HistorySetup& setup, const BinlogPosition& start) {
+  auto config = config::load_source_config(setup.config_path);
+  if (!config) return core::fail(config.error());
+  auto conn = mysql::Connection::connect(config->connection);
+  if (!conn) return core::fail(conn.error());
+  HistoryOptions options;
+  options.databases = setup.databases.empty() ? config->filter_dbs : setup.databases;
+  options.debug = setup.debug;
+  DiscoveryOptions discovery;
+  discovery.databases = options.databases;
+  auto tables = discover(**conn, discovery);
+  if (!tables) return core::fail(tables.error().with_context("seeding the schema history"));
+  SchemaHistory history(std::move(options));
+  history.seed(std::move(*tables), start);
+  return history;
+}
+
+}  // namespace
+
+core::Result<SchemaHistory> open_history(const HistorySetup& setup, const BinlogPosition& start) {
+  if (file_exists(setup.history_path)) {
+    HistoryOptions options;
+    options.debug = setup.debug;
+    auto loaded = SchemaHistory::load(setup.history_path, std::move(options));
+    if (!loaded) return loaded;
+    if (compare_positions(loaded->seeded_at(), start) > 0) {
+      return core::fail(core::ErrorCode::kSchemaMismatch,
+                        "the schema history " + setup.history_path + " starts at " + loaded->seeded_at().str() +
+                            ", after " + start.str() + "; seed a new one at or before the start position");
+    }
+    return loaded;
+  }
+  if (setup.config_path.empty()) {
+    return core::fail(core::ErrorCode::kInvalidArgument,
+                      "no schema history at '" + setup.history_path + "'; give --schema-from CONFIG to seed one");
+  }
+  return seed_from_server(setup, start);
+}
+
+}  // namespace sluice::schema
