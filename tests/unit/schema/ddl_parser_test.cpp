@@ -13,6 +13,12 @@ DdlStatement parse(std::string_view sql, std::string_view db = "d") {
   return r ? *r : DdlStatement{};
 }
 
+std::vector<AlterSpec::Op> ops_of(const DdlStatement& st) {
+  std::vector<AlterSpec::Op> out;
+  for (const auto& s : st.specs) out.push_back(s.op);
+  return out;
+}
+
 std::vector<std::string> names(const TableSchema& t) {
   std::vector<std::string> out;
   for (const auto& c : t.columns) out.push_back(c.name);
@@ -165,9 +171,7 @@ TEST(DdlParser, AlterColumnSpecs) {
       " ALTER c DROP DEFAULT, ALGORITHM=INPLACE, LOCK=NONE");
   ASSERT_EQ(st.kind, DdlKind::kAlterTable) << st.reason;
   using Op = AlterSpec::Op;
-  std::vector<Op> ops;
-  for (const auto& s : st.specs) ops.push_back(s.op);
-  EXPECT_EQ(ops, (std::vector<Op>{Op::kAddColumn, Op::kAddColumn, Op::kAddColumn, Op::kAddColumn, Op::kAddColumn,
+  EXPECT_EQ(ops_of(st), (std::vector<Op>{Op::kAddColumn, Op::kAddColumn, Op::kAddColumn, Op::kAddColumn, Op::kAddColumn,
                                   Op::kDropColumn, Op::kDropColumn, Op::kChangeColumn, Op::kChangeColumn,
                                   Op::kRenameColumn}));
   EXPECT_EQ(st.specs[0].placement, Placement::kAfter);
@@ -196,9 +200,7 @@ TEST(DdlParser, AlterKeysRenameCharsetAndSkippedClauses) {
       " ORDER BY a, FORCE");
   ASSERT_EQ(st.kind, DdlKind::kAlterTable) << st.reason;
   using Op = AlterSpec::Op;
-  std::vector<Op> ops;
-  for (const auto& s : st.specs) ops.push_back(s.op);
-  EXPECT_EQ(ops, (std::vector<Op>{Op::kAddPrimaryKey, Op::kDropPrimaryKey, Op::kAddUniqueKey, Op::kAddUniqueKey,
+  EXPECT_EQ(ops_of(st), (std::vector<Op>{Op::kAddPrimaryKey, Op::kDropPrimaryKey, Op::kAddUniqueKey, Op::kAddUniqueKey,
                                   Op::kDropIndex, Op::kConvertCharset, Op::kRenameTable}));
   EXPECT_EQ(st.specs[0].key_columns, (std::vector<std::string>{"a", "b"}));
   EXPECT_EQ(st.specs[2].name, "u");
