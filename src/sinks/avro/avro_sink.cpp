@@ -65,7 +65,7 @@ core::Status fsync_path(const std::string& path, int flags) {
 core::Result<uint64_t> read_uint(const nlohmann::json& o, const char* key, uint64_t dflt) {
   auto it = o.find(key);
   if (it == o.end()) return dflt;
-  if (!it->is_number_unsigned() || it->get<uint64_t>() == 0) {
+  if (!it->is_number_integer() || it->get<int64_t>() <= 0) {
     return core::fail(core::ErrorCode::kConfig, std::string("avro destination: '") + key +
                                                     "' must be a positive integer");
   }

@@ -53,13 +53,13 @@ core::Result<PostgresSinkOptions> parse_postgres_options(const nlohmann::json& o
     out.hard_delete = it->get<bool>();
   }
   if (auto it = options.find("batch_bytes"); it != options.end()) {
-    if (!it->is_number_unsigned() || it->get<uint64_t>() == 0) {
+    if (!it->is_number_integer() || it->get<int64_t>() <= 0) {
       return core::fail(config_error("'batch_bytes' must be a positive integer").error());
     }
     out.batch_bytes = static_cast<size_t>(it->get<uint64_t>());
   }
   if (auto it = options.find("connect_timeout"); it != options.end()) {
-    if (!it->is_number_unsigned() || it->get<uint64_t>() > 3600) {
+    if (!it->is_number_integer() || it->get<int64_t>() < 0 || it->get<int64_t>() > 3600) {
       return core::fail(config_error("'connect_timeout' must be seconds between 0 and 3600").error());
     }
     c.connect_timeout_s = static_cast<int>(it->get<uint64_t>());
