@@ -49,8 +49,10 @@ core::Result<PgConnection> PgConnection::connect(const PgConnectOptions& o) {
     add("sslmode", o.sslmode);
   }
   add("connect_timeout", timeout);
-  add("client_encoding", "UTF8");
-  add("application_name", "sluice");
+  const std::string encoding = "UTF8";
+  const std::string application = "sluice";
+  add("client_encoding", encoding);
+  add("application_name", application);
   keys.push_back(nullptr);
   values.push_back(nullptr);
   PGconn* conn = PQconnectdbParams(keys.data(), values.data(), o.conninfo.empty() ? 0 : 1);

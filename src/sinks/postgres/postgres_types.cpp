@@ -236,6 +236,8 @@ std::string schema_name_for(std::string_view integration_name) {
     else if ((b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || b == '_') out.push_back(c);
     else out.push_back('_');
   }
+  // PostgreSQL reserves the pg_ prefix for its own schemas.
+  if (out.starts_with("pg_")) out.insert(out.begin(), '_');
   return out;
 }
 

@@ -48,7 +48,7 @@ core::Status append_copy_text(std::string& out, std::string_view s);
 std::string quote_ident(std::string_view name);
 
 /// A PostgreSQL schema name from an integration name: lower case, characters outside
-/// [a-z0-9_] become `_`, a leading digit gets `_` in front ("Stitch MySQL RDS" ->
+/// [a-z0-9_] become `_`, a leading digit or `pg_` gets `_` in front ("Stitch MySQL RDS" ->
 /// "stitch_mysql_rds").
 std::string schema_name_for(std::string_view integration_name);
 

@@ -65,6 +65,7 @@ TEST(PostgresTypes, CopyTextValues) {
 TEST(PostgresTypes, SchemaNamesAndQuoting) {
   EXPECT_EQ(schema_name_for("Stitch MySQL RDS"), "stitch_mysql_rds");
   EXPECT_EQ(schema_name_for("9 lives"), "_9_lives");
+  EXPECT_EQ(schema_name_for("PG Prod"), "_pg_prod");
   EXPECT_EQ(schema_name_for("Café-Prod"), "caf__prod");
   EXPECT_EQ(quote_ident("a\"b"), "\"a\"\"b\"");
 }
