@@ -19,36 +19,42 @@ namespace {
 
 using nlohmann::json;
 
-struct PgServer {
-  std::string port;
-  std::string root;  ///< non-empty when this process started the server
-};
-
-PgServer& pg_server() {
-  static PgServer server = [] {
-    PgServer s;
+// The server every test here uses: the one scripts/test.sh started (SLUICE_PG_PORT), else one
+// started for this process by scripts/pgserver.sh and stopped after the last test.
+class PgEnvironment : public ::testing::Environment {
+ public:
+  void SetUp() override {
     if (const char* p = std::getenv("SLUICE_PG_PORT")) {
-      s.port = p;
-      return s;
+      port_ = p;
+      return;
     }
-    s.root = test::make_temp_dir("pgserver");
-    auto r = test::run_command({"env", "SLUICE_TEST_ROOT=" + s.root, test::source_dir() + "/scripts/pgserver.sh",
-                                "start", "pg"});
-    if (r.exit_code != 0) throw std::runtime_error("pgserver.sh start failed: " + r.err);
+    root_ = test::make_temp_dir("pgserver");
+    auto r = run("start");
+    ASSERT_EQ(r.exit_code, 0) << "scripts/pgserver.sh start failed: " << r.err;
     for (const auto& line : test::split_lines(r.out)) {
       std::string key = "export SLUICE_PG_PORT=";
-      if (line.starts_with(key)) s.port = line.substr(key.size());
+      if (line.starts_with(key)) port_ = line.substr(key.size());
     }
-    std::atexit([] {
-      test::run_command({"env", "SLUICE_TEST_ROOT=" + pg_server().root,
-                         test::source_dir() + "/scripts/pgserver.sh", "stop", "pg"});
-    });
-    return s;
-  }();
-  return server;
-}
+    ASSERT_FALSE(port_.empty()) << r.out;
+  }
+  void TearDown() override {
+    if (!root_.empty()) run("stop");
+  }
+  static const std::string& port() { return port_; }
 
-std::string uri() { return "postgresql://postgres:pgpw@127.0.0.1:" + pg_server().port + "/sluice"; }
+ private:
+  test::CommandResult run(const std::string& verb) {
+    return test::run_command(
+        {"env", "SLUICE_TEST_ROOT=" + root_, test::source_dir() + "/scripts/pgserver.sh", verb, "pg"});
+  }
+  static inline std::string port_;
+  std::string root_;
+};
+
+[[maybe_unused]] ::testing::Environment* const kPgEnvironment =
+    ::testing::AddGlobalTestEnvironment(new PgEnvironment);
+
+std::string uri() { return "postgresql://postgres:pgpw@127.0.0.1:" + PgEnvironment::port() + "/sluice"; }
 
 /// Runs SQL through psql (unaligned, tuples only, '|' between fields).
 std::string psql(const std::string& sql) {
@@ -58,7 +64,7 @@ std::string psql(const std::string& sql) {
 }
 
 json options(const std::string& schema, json extra = json::object()) {
-  json o = {{"type", "postgres"}, {"host", "127.0.0.1"}, {"port", pg_server().port}, {"user", "postgres"},
+  json o = {{"type", "postgres"}, {"host", "127.0.0.1"}, {"port", PgEnvironment::port()}, {"user", "postgres"},
             {"password", "pgpw"}, {"dbname", "sluice"}, {"schema", schema}};
   o.update(extra);
   return o;
