@@ -14,9 +14,10 @@ cmake --build --preset "$preset" -j "$(nproc)"
 scripts/fuzz.sh "${SLUICE_FUZZ_SECONDS:-30}"
 
 export SLUICE_TEST_ROOT=${SLUICE_TEST_ROOT:-/tmp/sluice-test-$$}
-cleanup() { scripts/testserver.sh stop-all || true; rm -rf "$SLUICE_TEST_ROOT"; }
+cleanup() { scripts/testserver.sh stop-all || true; scripts/pgserver.sh stop-all || true; rm -rf "$SLUICE_TEST_ROOT"; }
 trap cleanup EXIT
 echo "test.sh: starting MariaDB and MySQL test servers" >&2
 eval "$(scripts/testserver.sh start mariadb mariadb)"
 eval "$(scripts/testserver.sh start mysql mysql)"
+eval "$(scripts/pgserver.sh start)"
 ctest --preset "$preset" -j 2 --timeout 900 "$@"
