@@ -172,12 +172,13 @@ core::Status BinlogStreamer::run() {
       delay = options_.backoff_initial_ms;
       failures = 0;
     }
-    if (options_.max_reconnects != 0 && ++failures > options_.max_reconnects) return finish(s);
+    ++failures;
+    if (options_.max_reconnects != 0 && failures > options_.max_reconnects) return finish(s);
     if (auto f = flush_(); !f) return finish(f);  // what was received is out before we wait
     impl_->guard.on_disconnect();
     const StreamCheckpoint cp = committed();
     log("binlog stream: " + e.message + "; reconnecting in " + std::to_string(delay) + " ms (attempt " +
-        std::to_string(failures == 0 ? 1 : failures) + "), resuming after " +
+        std::to_string(failures) + "), resuming after " +
         (cp.file.empty() ? impl_->start.file + impl_->start.gtid : cp.file + ":" + std::to_string(cp.position)));
     for (auto until = Clock::now() + std::chrono::milliseconds(delay); Clock::now() < until && !should_stop();) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));

@@ -27,6 +27,7 @@
 #include <string_view>
 #include <vector>
 
+#include "binlog/change_assembler.h"
 #include "binlog/row_change.h"
 #include "binlog/stream_checkpoint.h"
 #include "core/result.h"
@@ -64,7 +65,8 @@ struct StreamerOptions {
   unsigned backoff_initial_ms = 1000;
   unsigned backoff_max_ms = 30000;
   unsigned max_reconnects = 0;    ///< consecutive failed attempts before giving up; 0 = never give up
-  size_t max_buffered_bytes = size_t{8} << 20;  ///< per-transaction row buffer (MariaDB)
+  /// Per-transaction row buffer (MariaDB); the same default as `binlog read`, so lines are equal.
+  size_t max_buffered_bytes = AssemblerOptions{}.max_buffered_bytes;
   bool verbose = false;           ///< debug lines about skipped events through `log`
   /// One line per message for stderr (reconnect attempts, debug lines). Null: silent.
   std::function<void(std::string_view)> log;
