@@ -125,10 +125,10 @@ core::Status ChangeAssembler::on_query(const Event& ev, const Query& q) {
   txn_.file = file_;
   txn_.gtid = gtid_;
   txn_.end_pos = ev.end_pos;
-  if (wanted(q.db, "") || (dbs_.empty() && !tables_.empty())) {
-    StatementChange s{&txn_, ev.pos, q.db, q.sql, &q.status};
-    SLUICE_TRY(out_.on_statement(s));
-  }
+  // Statements are never filtered: the session's default database does not say which tables
+  // a DDL touches (ALTER TABLE shop.t from another database), and schema history needs them all.
+  StatementChange s{&txn_, ev.pos, q.db, q.sql, &q.status};
+  SLUICE_TRY(out_.on_statement(s));
   SLUICE_TRY(out_.on_commit(txn_));
   reset();
   return core::ok();
