@@ -17,6 +17,7 @@ constexpr uint16_t kDumpNonBlock = 0x01;      // BINLOG_DUMP_NON_BLOCK
 constexpr uint16_t kDumpThroughGtid = 0x04;   // BINLOG_THROUGH_GTID (COM_BINLOG_DUMP_GTID)
 constexpr uint16_t kDumpSendAnnotateRows = 0x02;  // MariaDB BINLOG_SEND_ANNOTATE_ROWS_EVENT
 constexpr unsigned kErMasterFatalReadingBinlog = 1236;
+constexpr unsigned kErSlaveSameId = 4052;  // MariaDB: another replica connected with this server_id
 // MySQL's COM_BINLOG_DUMP_GTID (0x1e); Connector/C's enum names that number COM_UNSUPPORTED.
 constexpr auto kComBinlogDumpGtid = static_cast<enum_server_command>(0x1e);
 
@@ -226,6 +227,12 @@ core::Error ReplicationStream::stream_error() {
     return core::Error{ErrorCode::kNotFound,
                        where + ": the server refused the start position (" + text +
                            "): check the file, position or GTID set",
+                       false};
+  }
+  if (number == kErSlaveSameId) {
+    return core::Error{ErrorCode::kInvalidArgument,
+                       where + ": another replica connected with the same server_id (" + text +
+                           "): give each reader a unique \"server_id\"",
                        false};
   }
   core::Error e = detail::statement_error(where, detail::ClientError{number, text});
