@@ -237,6 +237,37 @@ TEST_P(BinlogStreamTest, RefusesTheServersOwnIdAndAMissingId) {
   EXPECT_NE(none.err.find("sluice check"), std::string::npos) << none.err;
 }
 
+TEST_P(BinlogStreamTest, RefusesAnIdAnotherReplicaUses) {
+  ServerInfo s = server();
+  std::string cfg = config_for(s, 4107);
+  StreamProcess first({"binlog", "stream", "--config", cfg});
+  const std::string hosts_sql = s.is_mysql() ? "SHOW REPLICAS" : "SHOW SLAVE HOSTS";
+  auto registered = [&] {
+    for (const auto& l : split_lines(admin_sql(s, hosts_sql))) {
+      if (l.rfind("4107\t", 0) == 0) return true;
+    }
+    return false;
+  };
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (!registered() && std::chrono::steady_clock::now() < deadline) {
+    first.read_until([](const auto&) { return false; }, 1);  // waits on the child's output, not a sleep
+  }
+  ASSERT_TRUE(registered()) << first.err();
+  CommandResult second = run_sluice({"binlog", "stream", "--config", cfg, "--until-now"});
+  if (s.is_mysql()) {
+    // SHOW REPLICAS is open to REPLICATION SLAVE users: the second reader is refused up front.
+    EXPECT_EQ(second.exit_code, 2);
+    EXPECT_NE(second.err.find("is already used by a replica"), std::string::npos) << second.err;
+    EXPECT_EQ(first.stop(), 0) << first.err();
+  } else {
+    // MariaDB lists replicas only to REPLICATION MASTER ADMIN; it then disconnects the older
+    // reader with the same id, which must stop with the server's refusal, not reconnect.
+    first.read_until([](const auto&) { return false; }, 30);  // returns when the first reader's stdout closes
+    EXPECT_EQ(first.stop(), 2) << first.err();
+    EXPECT_NE(first.err().find("same server_id"), std::string::npos) << first.err();
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Servers, BinlogStreamTest, ::testing::Values("mariadb", "mysql"),
                          [](const auto& p) { return std::string(p.param); });
 
