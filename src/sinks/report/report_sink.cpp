@@ -273,6 +273,8 @@ void ReportSink::write_report() {
 }
 
 core::Status ReportSink::finish() {
+  // The job finishes the sink on success and its caller may finish it again after a failure.
+  if (finished_called_) return core::ok();
   auto st = inner_->finish();
   if (!st) errors_.push_back(st.error().message);
   finished_ = std::chrono::steady_clock::now();
