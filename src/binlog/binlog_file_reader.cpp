@@ -34,7 +34,7 @@ core::Result<std::unique_ptr<BinlogFileReader>> BinlogFileReader::open(const std
     return core::fail(e);
   }
   r->cap_ = kChunk;
-  r->buf_ = std::make_unique<uint8_t[]>(r->cap_);
+  r->buf_ = std::make_unique_for_overwrite<uint8_t[]>(r->cap_);
   auto ok = r->fill(4);
   if (!ok) return core::fail(ok.error());
   if (!*ok || std::memcmp(r->buf_.get(), kMagic, 4) != 0) {
@@ -51,8 +51,16 @@ BinlogFileReader::~BinlogFileReader() {
 
 core::Result<bool> BinlogFileReader::fill(size_t need) {
   if (end_ - begin_ >= need) return true;
-  if (need > cap_) {  // one event larger than the buffer: grow to fit it exactly
-    auto bigger = std::make_unique<uint8_t[]>(need);
+  if (cap_ > kChunk && need <= kChunk && end_ - begin_ <= kChunk) {
+    // The one large event that grew the buffer is consumed: go back to one chunk.
+    auto smaller = std::make_unique_for_overwrite<uint8_t[]>(kChunk);
+    std::memcpy(smaller.get(), buf_.get() + begin_, end_ - begin_);
+    buf_ = std::move(smaller);
+    cap_ = kChunk;
+    end_ -= begin_;
+    begin_ = 0;
+  } else if (need > cap_) {  // one event larger than the buffer: grow to fit it exactly
+    auto bigger = std::make_unique_for_overwrite<uint8_t[]>(need);
     std::memcpy(bigger.get(), buf_.get() + begin_, end_ - begin_);
     buf_ = std::move(bigger);
     cap_ = need;

@@ -1,7 +1,8 @@
 #pragma once
 /// Reads a binlog file event by event: checks the v4 magic (fe 62 69 6e), then hands out
-/// each event's bytes. Streams through a reused buffer (1 MiB, grown only for a larger
-/// single event), so memory is bounded by the largest event, never the file size.
+/// each event's bytes. Streams through a reused buffer (1 MiB, grown only while a larger
+/// single event is read, then shrunk back), so memory is one chunk plus at most one
+/// event, never the file size.
 
 #include <cstdint>
 #include <memory>

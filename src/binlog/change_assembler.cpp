@@ -75,7 +75,7 @@ void ChangeAssembler::reset() {
   open_ = began_ = streaming_ = standalone_ = false;
   buffered_ = 0;
   pending_.clear();
-  raw_arena_.reset();
+  raw_.clear();
   gtid_.clear();
   txn_ = TransactionInfo{};
 }
@@ -134,11 +134,10 @@ core::Status ChangeAssembler::on_query(const Event& ev, const Query& q) {
   return core::ok();
 }
 
-std::span<const uint8_t> ChangeAssembler::keep(std::span<const uint8_t> bytes) {
-  if (bytes.empty()) return {};
-  char* p = raw_arena_.allocate(bytes.size());
-  std::memcpy(p, bytes.data(), bytes.size());
-  return {reinterpret_cast<const uint8_t*>(p), bytes.size()};
+size_t ChangeAssembler::keep(std::span<const uint8_t> bytes) {
+  size_t off = raw_.size();
+  raw_.insert(raw_.end(), bytes.begin(), bytes.end());
+  return off;
 }
 
 core::Status ChangeAssembler::on_rows(const Event& ev, const Rows& r) {
@@ -153,25 +152,29 @@ core::Status ChangeAssembler::on_rows(const Event& ev, const Rows& r) {
   }
   txn_.file = file_;
   txn_.gtid = gtid_;
-  Pending p{r.layout, r.op, r.partial, ev.pos, r.present_before, r.present_after, r.rows};
-  if (streaming_) return emit(p);
+  Pending p{r.layout, r.op, r.partial, ev.pos, 0, 0, 0, r.present_before.size(), r.rows.size()};
+  if (streaming_) return emit(p, RowsBytes{r.present_before, r.present_after, r.rows});
   if (buffered_ + r.rows.size() > options_.max_buffered_bytes) {
     SLUICE_TRY(flush_pending());
-    streaming_ = true;
-    return emit(p);
+    streaming_ = true;  // end_pos unknown from here on: bounded memory beats end_pos
+    return emit(p, RowsBytes{r.present_before, r.present_after, r.rows});
   }
-  p.present_before = keep(r.present_before);
-  p.present_after = keep(r.present_after);
-  p.rows = keep(r.rows);
+  p.before_off = keep(r.present_before);
+  p.after_off = keep(r.present_after);
+  p.rows_off = keep(r.rows);
   buffered_ += r.rows.size() + r.present_before.size() * 2;
   pending_.push_back(std::move(p));
   return core::ok();
 }
 
 core::Status ChangeAssembler::flush_pending() {
-  for (const Pending& p : pending_) SLUICE_TRY(emit(p));
+  const uint8_t* base = raw_.data();
+  for (const Pending& p : pending_) {
+    RowsBytes b{{base + p.before_off, p.bitmap_len}, {base + p.after_off, p.bitmap_len}, {base + p.rows_off, p.rows_len}};
+    SLUICE_TRY(emit(p, b));
+  }
   pending_.clear();
-  raw_arena_.reset();
+  raw_.clear();
   buffered_ = 0;
   return core::ok();
 }
@@ -203,7 +206,7 @@ std::string ChangeAssembler::where(const Pending& p) const {
   return "decoding a row of " + p.layout->db + "." + p.layout->table + " at " + file_ + ":" + std::to_string(p.pos);
 }
 
-core::Status ChangeAssembler::emit(const Pending& p) {
+core::Status ChangeAssembler::emit(const Pending& p, const RowsBytes& b) {
   const TableLayout& t = *p.layout;
   const size_t n = t.columns.size();
   if (before_.size() < n) {
@@ -211,8 +214,8 @@ core::Status ChangeAssembler::emit(const Pending& p) {
     after_.resize(n);
   }
   std::span<core::Value> before(before_.data(), n), after(after_.data(), n);
-  const uint8_t* cur = p.rows.data();
-  size_t left = p.rows.size();
+  const uint8_t* cur = b.rows.data();
+  size_t left = b.rows.size();
   RowChange c;
   c.txn = &txn_;
   c.pos = p.pos;
@@ -224,16 +227,16 @@ core::Status ChangeAssembler::emit(const Pending& p) {
     c.before = {};
     c.after = {};
     if (p.op != RowOp::kInsert) {
-      auto used = decode_row_image(t, p.present_before.data(), cur, left, cell_arena_, before);
+      auto used = decode_row_image(t, b.present_before.data(), cur, left, cell_arena_, before);
       if (!used) return core::fail(used.error().with_context(where(p)));
       cur += *used;
       left -= *used;
       c.before = before;
     }
     if (p.op != RowOp::kDelete) {
-      auto used = p.partial ? decode_partial_after_image(t, p.present_after.data(), cur, left, cell_arena_, before,
+      auto used = p.partial ? decode_partial_after_image(t, b.present_after.data(), cur, left, cell_arena_, before,
                                                          options_.json_diff, diffs_, after)
-                            : decode_row_image(t, p.present_after.data(), cur, left, cell_arena_, after);
+                            : decode_row_image(t, b.present_after.data(), cur, left, cell_arena_, after);
       if (!used) return core::fail(used.error().with_context(where(p)));
       cur += *used;
       left -= *used;

@@ -7,9 +7,10 @@
 /// end position is known up front (MySQL GTID events carry the transaction length) rows
 /// are decoded and delivered as they arrive; otherwise (MariaDB) the raw rows events are
 /// buffered, up to `max_buffered_bytes`, and decoded at commit so that each change
-/// carries end_pos. Beyond that limit changes are delivered with end_pos = 0.
-/// Memory: one arena for the buffered rows (reset per transaction), one for cell values
-/// (reset per row). Not thread-safe; one per decoder.
+/// carries end_pos. Beyond that limit what is buffered is delivered and the rest of the
+/// transaction streams through, all with end_pos = 0 (printed as null).
+/// Memory: one reused byte buffer for the buffered rows (its capacity stays at most the
+/// limit plus one event), one arena for cell values (reset per row). Not thread-safe.
 
 #include <memory>
 #include <string>
@@ -31,7 +32,8 @@ struct AssemblerOptions {
   std::vector<std::string> tables;
   /// Applies PARTIAL_JSON diffs (default: values::apply_json_diffs); null: such updates are an error.
   JsonDiffApplier json_diff = &values::apply_json_diffs;
-  size_t max_buffered_bytes = size_t{64} << 20;
+  /// Raw rows bytes buffered per transaction before changes stream without end_pos.
+  size_t max_buffered_bytes = size_t{8} << 20;
 };
 
 class ChangeAssembler : public EventHandler {
@@ -47,12 +49,15 @@ class ChangeAssembler : public EventHandler {
   bool wanted(std::string_view db, std::string_view table) const;
 
  private:
-  struct Pending {
+  struct RowsBytes {
+    std::span<const uint8_t> present_before, present_after, rows;
+  };
+  struct Pending {  // a buffered rows event; its bytes are at offsets of raw_
     TableLayoutPtr layout;
     RowOp op;
     bool partial;
     uint64_t pos;
-    std::span<const uint8_t> present_before, present_after, rows;
+    size_t before_off, after_off, rows_off, bitmap_len, rows_len;
   };
   core::Status on_gtid(const Event& ev, const Gtid& g);
   core::Status on_query(const Event& ev, const Query& q);
@@ -60,10 +65,10 @@ class ChangeAssembler : public EventHandler {
   core::Status begin(const Event& ev);
   core::Status commit(const Event& ev);
   core::Status flush_pending();
-  core::Status emit(const Pending& p);
+  core::Status emit(const Pending& p, const RowsBytes& b);
   std::string where(const Pending& p) const;
   void reset();
-  std::span<const uint8_t> keep(std::span<const uint8_t> bytes);
+  size_t keep(std::span<const uint8_t> bytes);
 
   ChangeHandler& out_;
   AssemblerOptions options_;
@@ -76,7 +81,7 @@ class ChangeAssembler : public EventHandler {
   bool standalone_ = false; // MariaDB FL_STANDALONE: the next query ends the group
   size_t buffered_ = 0;
   std::vector<Pending> pending_;
-  core::Arena raw_arena_{1 << 20};
+  std::vector<uint8_t> raw_;
   core::Arena cell_arena_{64 << 10};
   std::vector<core::Value> before_, after_;
   std::vector<JsonDiff> diffs_;

@@ -93,8 +93,88 @@ void ChangePrinter::append_row(std::string& out, const RowChange& c, bool types)
   out.append("}\n");
 }
 
+const std::string& ChangePrinter::txn_tail(const TransactionInfo& txn) {
+  TxnCache& c = txn_cache_;
+  if (c.valid && c.end_pos == txn.end_pos && c.has_time == txn.has_commit_time && c.seconds == txn.commit_seconds &&
+      c.micros == txn.commit_micros && c.has_micros == txn.commit_time_has_micros && c.gtid == txn.gtid &&
+      c.file == txn.file) {
+    return c.tail;
+  }
+  c.valid = true;
+  c.file.assign(txn.file);
+  c.gtid.assign(txn.gtid);
+  c.end_pos = txn.end_pos;
+  c.has_time = txn.has_commit_time;
+  c.seconds = txn.commit_seconds;
+  c.micros = txn.commit_micros;
+  c.has_micros = txn.commit_time_has_micros;
+  c.head.assign("{\"file\":");
+  core::json_append_string(c.head, txn.file);
+  c.head.append(",\"pos\":");
+  c.tail.assign(",\"end_pos\":");
+  if (txn.end_pos) core::json_append_uint(c.tail, txn.end_pos);
+  else c.tail.append("null");
+  c.tail.append(",\"gtid\":");
+  if (txn.gtid.empty()) c.tail.append("null");
+  else core::json_append_string(c.tail, txn.gtid);
+  c.tail.append(",\"ts\":");
+  append_commit_time(c.tail, txn);
+  return c.tail;
+}
+
+const ChangePrinter::TableCache& ChangePrinter::table_cache(const TableLayout& t) {
+  TableCache& c = table_cache_;
+  bool same = c.layout == &t && c.names.size() == t.columns.size();
+  for (size_t i = 0; same && i < t.columns.size(); ++i) same = c.names[i] == t.columns[i].key;
+  if (same) return c;  // (db and table names belong to the layout; a reused address shows in keys)
+  c.layout = &t;
+  c.names.clear();
+  c.keys.clear();
+  for (const auto& col : t.columns) {
+    c.names.push_back(col.key);
+    std::string k;
+    core::json_append_string(k, col.key);
+    k.push_back(':');
+    c.keys.push_back(std::move(k));
+  }
+  for (RowOp op : {RowOp::kInsert, RowOp::kUpdate, RowOp::kDelete}) {
+    std::string& o = c.ops[static_cast<size_t>(op)];
+    o.assign(",\"op\":\"").append(op_name(op)).append("\",\"db\":");
+    core::json_append_string(o, t.db);
+    o.append(",\"table\":");
+    core::json_append_string(o, t.table);
+  }
+  return c;
+}
+
+void ChangePrinter::append_cached_image(const char* name, const TableCache& tc, std::span<const core::Value> row) {
+  static const core::ValueFormat fmt{};
+  buf_.append(",\"").append(name).append("\":{");
+  bool first = true;
+  for (size_t i = 0; i < row.size(); ++i) {
+    if (row[i].is_absent()) continue;
+    if (!first) buf_.push_back(',');
+    first = false;
+    buf_.append(tc.keys[i]);
+    core::append_value_json(buf_, row[i], fmt);
+  }
+  buf_.push_back('}');
+}
+
 core::Status ChangePrinter::on_row(const RowChange& c) {
-  append_row(buf_, c, options_.types);
+  if (options_.types) {
+    append_row(buf_, c, true);
+    return maybe_flush();
+  }
+  const TableCache& tc = table_cache(*c.table);
+  const std::string& tail = txn_tail(*c.txn);
+  buf_.append(txn_cache_.head);
+  core::json_append_uint(buf_, c.pos);
+  buf_.append(tail);
+  buf_.append(tc.ops[static_cast<size_t>(c.op)]);
+  if (!c.before.empty()) append_cached_image("before", tc, c.before.first(tc.keys.size()));
+  if (!c.after.empty()) append_cached_image("after", tc, c.after.first(tc.keys.size()));
+  buf_.append("}\n");
   return maybe_flush();
 }
 

@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "binlog/row_change.h"
 #include "core/value_format.h"
@@ -35,10 +36,31 @@ class ChangePrinter : public ChangeHandler {
   static void append_row(std::string& out, const RowChange& change, bool types);
 
  private:
+  /// The parts of a line that repeat from row to row, escaped once: the transaction's
+  /// fields after "pos", and per table the `,"op":..."table":"t"` prefixes and `"key":`s.
+  struct TxnCache {
+    std::string file, gtid, head, tail;  // head: {"file":..,"pos":  tail: ,"end_pos":..,"gtid":..,"ts":..
+    uint64_t end_pos = 0;
+    int64_t seconds = 0;
+    uint32_t micros = 0;
+    bool has_time = false, has_micros = false, valid = false;
+  };
+  struct TableCache {
+    const TableLayout* layout = nullptr;
+    std::vector<std::string> names;  // the raw keys, to notice a reused address
+    std::vector<std::string> keys;   // "key": escaped
+    std::string ops[4];              // ,"op":"..","db":..,"table":.. per RowOp
+  };
+  const std::string& txn_tail(const TransactionInfo& txn);
+  const TableCache& table_cache(const TableLayout& t);
+  void append_cached_image(const char* name, const TableCache& tc, std::span<const core::Value> row);
+
   core::Status maybe_flush();
   std::FILE* out_;
   PrinterOptions options_;
   std::string buf_;
+  TxnCache txn_cache_;
+  TableCache table_cache_;
 };
 
 /// Appends the commit time as "YYYY-MM-DDTHH:MM:SS[.ffffff]Z", or null when unknown.

@@ -1,10 +1,10 @@
 #include "binlog/event_decoder.h"
 
-#include <zlib.h>
 #include <zstd.h>
 
 #include <cstdio>
 
+#include "binlog/crc32.h"
 #include "binlog/events/decoder_state.h"
 
 namespace sluice::binlog {
@@ -15,9 +15,7 @@ uint32_t read_le32(const uint8_t* p) {
          static_cast<uint32_t>(p[3]) << 24;
 }
 
-uint32_t crc_of(const uint8_t* p, size_t n) {
-  return static_cast<uint32_t>(crc32(0L, p, static_cast<uInt>(n)));
-}
+uint32_t crc_of(const uint8_t* p, size_t n) { return crc32_ieee(0, p, n); }
 
 // CRC32 over the event minus its trailer. A FORMAT_DESCRIPTION whose "in use" flag is
 // set was checksummed before the flag was set, so it is also tried with the flag clear.
@@ -30,9 +28,8 @@ bool checksum_ok(std::span<const uint8_t> bytes, const EventHeader& h, uint32_t&
     uint8_t head[kEventHeaderSize];
     std::copy(bytes.data(), bytes.data() + kEventHeaderSize, head);
     head[17] = static_cast<uint8_t>(head[17] & ~kFlagBinlogInUse);
-    uLong c = crc32(0L, head, kEventHeaderSize);
-    c = crc32(c, bytes.data() + kEventHeaderSize, static_cast<uInt>(n - kEventHeaderSize));
-    computed = static_cast<uint32_t>(c);
+    computed = crc32_ieee(crc32_ieee(0, head, kEventHeaderSize), bytes.data() + kEventHeaderSize,
+                          n - kEventHeaderSize);
     return computed == stored;
   }
   return false;
@@ -120,7 +117,10 @@ core::Status EventDecoder::feed_one(std::span<const uint8_t> bytes, uint64_t pos
     ev.body = Skipped{};
     return handler.on_event(ev);
   }
-  size_t post_len = is_fde ? 0 : st.post_header_len[static_cast<uint8_t>(h.type)];
+  // TRANSACTION_PAYLOAD and GTID_TAGGED are self-describing (MySQL's FDE announces 40 bytes of
+  // post-header for the payload but writes its fields as one list): read them whole.
+  bool whole = is_fde || h.type == EventType::kTransactionPayload || h.type == EventType::kGtidTagged;
+  size_t post_len = whole ? 0 : st.post_header_len[static_cast<uint8_t>(h.type)];
   if (post_len > rest.size()) return core::fail(corrupt("event shorter than its post-header").with_context(where(name)));
   ByteReader post(rest.data(), post_len);
   ByteReader body(rest.data() + post_len, rest.size() - post_len);
@@ -149,15 +149,18 @@ core::Status EventDecoder::feed_one(std::span<const uint8_t> bytes, uint64_t pos
 core::Status EventDecoder::feed_payload(const Event& outer, EventHandler& handler) {
   DecoderState& st = *state_;
   const auto& p = std::get<TransactionPayload>(outer.body);
-  std::span<const uint8_t> inner = p.payload;
+  auto context = [&] { return "decoding TRANSACTION_PAYLOAD_EVENT at " + st.file + ":" + std::to_string(outer.pos); };
   if (p.compression == 0) {
-    auto out = zstd_inflate(st, p.payload, p.uncompressed_size);
-    if (!out) {
-      return core::fail(out.error().with_context("decoding TRANSACTION_PAYLOAD_EVENT at " + st.file + ":" +
-                                                 std::to_string(outer.pos)));
-    }
-    inner = *out;
+    bool inner_failed = false;  // errors of inner events carry their own context
+    auto s = zstd_for_each_event(st, p.payload, p.uncompressed_size, [&](std::span<const uint8_t> inner) {
+      auto r = feed_one(inner, outer.pos, outer.end_pos, true, handler);
+      inner_failed = !r;
+      return r;
+    });
+    if (!s && !inner_failed) return core::fail(s.error().with_context(context()));
+    return s;
   }
+  std::span<const uint8_t> inner = p.payload;
   size_t off = 0;
   while (off < inner.size()) {
     auto h = parse_event_header(inner.subspan(off));

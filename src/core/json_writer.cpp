@@ -1,9 +1,14 @@
 #include "core/json_writer.h"
 
 #include <array>
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <type_traits>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace sluice::core {
 namespace {
@@ -66,11 +71,62 @@ static size_t utf8_sequence_length(const unsigned char* s, size_t n, size_t i) {
   return len;
 }
 
+namespace {
+
+#if defined(__SSE2__)
+inline __m128i load16(const unsigned char* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); }
+
+// Bytes that need attention in a JSON string (control, quote, backslash, non-ASCII) as 0xff:
+// a signed compare with 0x20 catches both the controls and the bytes >= 0x80.
+inline __m128i special16(__m128i v) {
+  return _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
+                      _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
+}
+
+// True when the 64 bytes at `p` are all ASCII.
+inline bool ascii64(const unsigned char* p) {
+  __m128i v = _mm_or_si128(_mm_or_si128(load16(p), load16(p + 16)), _mm_or_si128(load16(p + 32), load16(p + 48)));
+  return _mm_movemask_epi8(v) == 0;
+}
+
+// True when none of the 64 bytes at `p` needs attention.
+inline bool plain64(const unsigned char* p) {
+  __m128i v = _mm_or_si128(_mm_or_si128(special16(load16(p)), special16(load16(p + 16))),
+                           _mm_or_si128(special16(load16(p + 32)), special16(load16(p + 48))));
+  return _mm_movemask_epi8(v) == 0;
+}
+
+// Bit i set: byte i of the 16 at `p` is non-ASCII.
+inline unsigned non_ascii_mask16(const unsigned char* p) {
+  return static_cast<unsigned>(_mm_movemask_epi8(load16(p)));
+}
+// Bit i set: byte i of the 16 at `p` needs attention.
+inline unsigned special_mask16(const unsigned char* p) {
+  return static_cast<unsigned>(_mm_movemask_epi8(special16(load16(p))));
+}
+#endif
+
+}  // namespace
+
 bool is_valid_utf8(std::string_view sv) {
   const auto* s = reinterpret_cast<const unsigned char*>(sv.data());
   size_t n = sv.size();
   size_t i = 0;
   while (i < n) {
+#if defined(__SSE2__)
+    if (n - i >= 64 && ascii64(s + i)) {
+      i += 64;
+      continue;
+    }
+    if (n - i >= 16) {  // skip ASCII 16 bytes at a time, up to the first non-ASCII byte
+      unsigned m = non_ascii_mask16(s + i);
+      if (m == 0) {
+        i += 16;
+        continue;
+      }
+      i += static_cast<size_t>(std::countr_zero(m));
+    }
+#endif
     if (s[i] < 0x80) {
       ++i;
       continue;
@@ -88,6 +144,20 @@ void json_append_escaped(std::string& out, std::string_view sv) {
   size_t run = 0;  // start of the pending run of bytes copied verbatim
   size_t i = 0;
   while (i < n) {
+#if defined(__SSE2__)
+    if (n - i >= 64 && plain64(s + i)) {
+      i += 64;
+      continue;
+    }
+    if (n - i >= 16) {  // plain bytes 16 at a time, up to the first one needing attention
+      unsigned m = special_mask16(s + i);
+      if (m == 0) {
+        i += 16;
+        continue;
+      }
+      i += static_cast<size_t>(std::countr_zero(m));
+    }
+#endif
     uint8_t cls = kClass[s[i]];
     if (cls == 0) {
       ++i;

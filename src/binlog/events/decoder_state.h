@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -25,7 +26,7 @@ struct DecoderState {
   std::array<uint8_t, 256> post_header_len{};
   std::unordered_map<uint64_t, TableLayoutPtr> tables;
   std::vector<uint8_t> inflate_buf;  ///< MariaDB compressed QUERY/ROWS
-  std::vector<uint8_t> payload_buf;  ///< TRANSACTION_PAYLOAD, inflated
+  std::vector<uint8_t> payload_buf;  ///< TRANSACTION_PAYLOAD, the inflated unread tail
   ZSTD_DCtx_s* zstd = nullptr;
   uint64_t pos = 0;  ///< position of the event being decoded (for resolver / messages)
 
@@ -76,8 +77,11 @@ core::Status decode_transaction_payload(DecoderState&, const EventHeader&, ByteR
 /// stream) into st.inflate_buf; returns a view of the result.
 core::Result<std::span<const uint8_t>> maria_inflate(DecoderState& st, ByteReader in);
 
-/// Inflates a zstd TRANSACTION_PAYLOAD into st.payload_buf (bounded by max_event_size).
-core::Result<std::span<const uint8_t>> zstd_inflate(DecoderState& st, std::span<const uint8_t> in,
-                                                    uint64_t size_hint);
+/// Inflates a zstd TRANSACTION_PAYLOAD piecewise through st.payload_buf and calls `each`
+/// with every complete inner event (its bytes valid during the call). Memory: one inner
+/// event plus a chunk, never the claimed size; a total other than `claimed` (when not 0)
+/// is an error.
+core::Status zstd_for_each_event(DecoderState& st, std::span<const uint8_t> in, uint64_t claimed,
+                                 const std::function<core::Status(std::span<const uint8_t>)>& each);
 
 }  // namespace sluice::binlog

@@ -1,6 +1,8 @@
 // MySQL GTID / ANONYMOUS_GTID / PREVIOUS_GTIDS, MariaDB GTID / GTID_LIST.
 // https://dev.mysql.com/doc/dev/mysql-server/latest/classbinary__log_1_1Gtid__event.html
 // https://mariadb.com/kb/en/gtid_event/ , https://mariadb.com/kb/en/gtid_list_event/
+#include <bit>
+
 #include "binlog/events/decoder_state.h"
 
 namespace sluice::binlog {
@@ -57,13 +59,92 @@ core::Status decode_gtid(DecoderState&, const EventHeader& h, ByteReader post, B
   return core::ok();
 }
 
-// GTID_TAGGED_LOG_EVENT (MySQL 8.3+) uses MySQL's own serialization format. Not decoded
-// yet: the transaction is still delivered, with an unknown GTID.
-core::Status decode_gtid_tagged(DecoderState& st, const EventHeader&, ByteReader, ByteReader, EventBody& out) {
-  st.debug("GTID_TAGGED_LOG_EVENT at " + st.file + ":" + std::to_string(st.pos) +
-           ": tagged GTIDs are not decoded yet; the transaction's gtid is reported as null");
+// GTID_TAGGED_LOG_EVENT (MySQL 8.3+) is written in MySQL's serialization format
+// (libs/mysql/serialization/readme.md): a version byte, then a message: its size, the last
+// non-ignorable field id, and (field id, value) pairs, every number a "varlen" integer
+// (1-9 bytes, little-endian; the count of trailing one bits of the first byte + 1 is the
+// length). Signed numbers are zig-zag encoded. Fields of Gtid_event, by id: 0 flags,
+// 1 uuid (16 varlen bytes), 2 gno (signed), 3 tag (length + bytes), 4 last_committed,
+// 5 sequence_number (signed), 6 immediate commit us, 7 original commit us (absent: equal),
+// 8 transaction length, 9/10 server versions, 11 commit group ticket.
+namespace {
+
+bool varlen_u(ByteReader& r, uint64_t& v) {
+  if (r.empty()) return false;
+  const unsigned first = *r.data();
+  const unsigned ones = static_cast<unsigned>(std::countr_one(first));
+  if (ones >= 8) {  // 9 bytes: the 8 after the first hold the value
+    return r.skip(1) && r.u64(v);
+  }
+  uint64_t raw;
+  if (!r.uint_n(ones + 1, raw)) return false;
+  v = raw >> (ones + 1);
+  return true;
+}
+
+bool varlen_s(ByteReader& r, int64_t& v) {
+  uint64_t u;
+  if (!varlen_u(r, u)) return false;
+  v = (u & 1) ? -static_cast<int64_t>(u >> 1) - 1 : static_cast<int64_t>(u >> 1);
+  return true;
+}
+
+bool tagged_field(ByteReader& r, uint64_t id, Gtid& g, bool& has_original) {
+  uint64_t u = 0;
+  switch (id) {
+    case 0: return varlen_u(r, u);
+    case 1:
+      for (auto& b : g.uuid) {
+        if (!varlen_u(r, u) || u > 255) return false;
+        b = static_cast<uint8_t>(u);
+      }
+      return true;
+    case 2: return varlen_s(r, g.gno);
+    case 3: {
+      std::string_view tag;
+      if (!varlen_u(r, u) || u > 32 || !r.str(static_cast<size_t>(u), tag)) return false;
+      g.tag = tag;
+      return true;
+    }
+    case 4: return varlen_s(r, g.last_committed);
+    case 5: return varlen_s(r, g.sequence_number);
+    case 6: return varlen_u(r, g.immediate_commit_us);
+    case 7: has_original = true; return varlen_u(r, g.original_commit_us);
+    case 8: return varlen_u(r, g.transaction_length);
+    default: return varlen_u(r, u);  // 9, 10 server versions, 11 commit group ticket
+  }
+}
+
+}  // namespace
+
+core::Status decode_gtid_tagged(DecoderState&, const EventHeader&, ByteReader post, ByteReader body,
+                                EventBody& out) {
+  const ByteReader all = joined(post, body);
+  ByteReader r = all;
+  uint64_t size, last_required;
+  if (!r.skip(1) || !varlen_u(r, size) || !varlen_u(r, last_required)) {  // version byte, size, id
+    return core::fail(corrupt("truncated GTID_TAGGED_LOG_EVENT"));
+  }
+  const size_t used = static_cast<size_t>(r.data() - all.data());
+  if (size > all.remaining() || size < used) {
+    return core::fail(corrupt("GTID_TAGGED_LOG_EVENT message size " + std::to_string(size) + " does not fit the event"));
+  }
+  if (last_required > 11) {
+    return core::fail(core::ErrorCode::kUnsupported, "GTID_TAGGED_LOG_EVENT requires field " +
+                                                         std::to_string(last_required) + ", unknown here");
+  }
+  r = ByteReader(r.data(), static_cast<size_t>(size) - used);
   Gtid g;
-  g.anonymous = true;
+  bool has_original = false;
+  while (!r.empty()) {
+    uint64_t id;
+    if (!varlen_u(r, id)) return core::fail(corrupt("truncated GTID_TAGGED_LOG_EVENT field id"));
+    if (id > 11) break;  // a newer, ignorable field: sizes are not encoded, so stop here
+    if (!tagged_field(r, id, g, has_original)) {
+      return core::fail(corrupt("truncated GTID_TAGGED_LOG_EVENT field " + std::to_string(id)));
+    }
+  }
+  if (!has_original) g.original_commit_us = g.immediate_commit_us;
   out = g;
   return core::ok();
 }

@@ -5,11 +5,15 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include <algorithm>
+#include <cstring>
+#include <functional>
+
 #include "binlog/events/decoder_state.h"
 
 namespace sluice::binlog {
 
-core::Status decode_transaction_payload(DecoderState& st, const EventHeader&, ByteReader post, ByteReader body,
+core::Status decode_transaction_payload(DecoderState&, const EventHeader&, ByteReader post, ByteReader body,
                                         EventBody& out) {
   ByteReader r(post.data(), post.remaining() + body.remaining());
   TransactionPayload p;
@@ -32,10 +36,8 @@ core::Status decode_transaction_payload(DecoderState& st, const EventHeader&, By
     return core::fail(core::ErrorCode::kUnsupported,
                       "TRANSACTION_PAYLOAD_EVENT compression type " + std::to_string(p.compression));
   }
-  if (p.uncompressed_size > st.options.max_event_size) {
-    return core::fail(corrupt("TRANSACTION_PAYLOAD_EVENT claims " + std::to_string(p.uncompressed_size) +
-                              " bytes, more than the limit"));
-  }
+  // The claimed uncompressed size is only checked against what inflates (zstd_for_each_event):
+  // inner events are delivered piecewise, so a transaction of any size needs no allocation of it.
   p.payload = std::span<const uint8_t>(r.data(), r.remaining());
   out = p;
   return core::ok();
@@ -52,6 +54,11 @@ core::Result<std::span<const uint8_t>> maria_inflate(DecoderState& st, ByteReade
   len = 0;
   for (size_t i = 0; i < lenlen; ++i) len = (len << 8) | b[i];  // big-endian
   if (len > st.options.max_event_size) return core::fail(corrupt("compressed event claims too many bytes"));
+  // zlib cannot expand more than ~1032:1, so a larger claim is a lie: never allocate it.
+  if (len > uint64_t{in.remaining()} * 1032 + 64) {
+    return core::fail(corrupt("compressed event claims " + std::to_string(len) + " bytes from " +
+                              std::to_string(in.remaining()) + " compressed"));
+  }
   st.inflate_buf.resize(len);
   if (len == 0) return std::span<const uint8_t>();
   uLongf out_len = static_cast<uLongf>(len);
@@ -60,35 +67,70 @@ core::Result<std::span<const uint8_t>> maria_inflate(DecoderState& st, ByteReade
   return std::span<const uint8_t>(st.inflate_buf.data(), len);
 }
 
-/// Inflates a zstd payload into st.payload_buf, growing it as output arrives (never
-/// trusting a claimed size beyond options.max_event_size).
-core::Result<std::span<const uint8_t>> zstd_inflate(DecoderState& st, std::span<const uint8_t> in,
-                                                    uint64_t size_hint) {
+namespace {
+
+constexpr size_t kInflateChunk = size_t{256} << 10;
+
+uint32_t inner_event_size(const uint8_t* h) {
+  return static_cast<uint32_t>(h[9]) | static_cast<uint32_t>(h[10]) << 8 | static_cast<uint32_t>(h[11]) << 16 |
+         static_cast<uint32_t>(h[12]) << 24;
+}
+
+}  // namespace
+
+/// Inflates piecewise into st.payload_buf, which holds the unread tail: at most one
+/// inner event plus one chunk, whatever the transaction's size or its claimed size.
+core::Status zstd_for_each_event(DecoderState& st, std::span<const uint8_t> in, uint64_t claimed,
+                                 const std::function<core::Status(std::span<const uint8_t>)>& each) {
   if (st.zstd == nullptr) st.zstd = ZSTD_createDCtx();
   if (st.zstd == nullptr) return core::fail(core::ErrorCode::kInternal, "out of memory for zstd");
   ZSTD_DCtx_reset(st.zstd, ZSTD_reset_session_only);
-  size_t cap = size_hint > 0 ? static_cast<size_t>(size_hint) : in.size() * 4 + 1024;
-  if (cap > st.options.max_event_size) cap = st.options.max_event_size;
-  st.payload_buf.resize(cap);
+  std::vector<uint8_t>& buf = st.payload_buf;
+  size_t start = 0, end = 0;
+  uint64_t total = 0;
   ZSTD_inBuffer src{in.data(), in.size(), 0};
-  ZSTD_outBuffer dst{st.payload_buf.data(), st.payload_buf.size(), 0};
+  bool done = false;
   while (true) {
+    size_t need = kEventHeaderSize;  // bytes the next inner event needs in total
+    while (end - start >= kEventHeaderSize) {
+      uint32_t size = inner_event_size(buf.data() + start);
+      if (size < kEventHeaderSize || size > st.options.max_event_size) {
+        return core::fail(corrupt("inner event of TRANSACTION_PAYLOAD_EVENT has impossible length " +
+                                  std::to_string(size)));
+      }
+      if (end - start < size) {
+        need = size;
+        break;
+      }
+      SLUICE_TRY(each(std::span<const uint8_t>(buf.data() + start, size)));
+      start += size;
+    }
+    if (done) break;
+    if (start > 0) {
+      std::memmove(buf.data(), buf.data() + start, end - start);
+      end -= start;
+      start = 0;
+    }
+    size_t want = std::max(end + kInflateChunk, need);
+    if (buf.size() < want) buf.resize(want);
+    ZSTD_outBuffer dst{buf.data(), buf.size(), end};
     size_t rc = ZSTD_decompressStream(st.zstd, &dst, &src);
     if (ZSTD_isError(rc)) return core::fail(corrupt(std::string("zstd payload: ") + ZSTD_getErrorName(rc)));
-    if (rc == 0 && src.pos == src.size) break;
-    if (dst.pos == dst.size) {
-      if (st.payload_buf.size() >= st.options.max_event_size) {
-        return core::fail(corrupt("TRANSACTION_PAYLOAD_EVENT inflates past the size limit"));
-      }
-      size_t grown = std::min(st.payload_buf.size() * 2, st.options.max_event_size);
-      st.payload_buf.resize(grown);
-      dst.dst = st.payload_buf.data();
-      dst.size = grown;
-    } else if (src.pos == src.size) {
+    total += dst.pos - end;
+    if (rc == 0 && src.pos == src.size) {
+      done = true;
+    } else if (src.pos == src.size && dst.pos == end) {
       return core::fail(corrupt("truncated zstd payload"));
     }
+    end = dst.pos;
   }
-  return std::span<const uint8_t>(st.payload_buf.data(), dst.pos);
+  if (end != start) return core::fail(corrupt("TRANSACTION_PAYLOAD_EVENT ends inside an inner event"));
+  if (claimed != 0 && total != claimed) {
+    return core::fail(corrupt("TRANSACTION_PAYLOAD_EVENT inflates to " + std::to_string(total) + " bytes, not the " +
+                              std::to_string(claimed) + " it claims"));
+  }
+  if (buf.size() > (size_t{4} << 20)) std::vector<uint8_t>().swap(buf);  // one huge inner event: give it back
+  return core::ok();
 }
 
 }  // namespace sluice::binlog

@@ -39,6 +39,7 @@ bool is_numeric(ColumnType t, bool mariadb) {
 
 bool is_character(ColumnType t, bool mariadb) {
   if (t == ColumnType::kGeometry) return mariadb;
+  if (t == ColumnType::kVector) return true;  // MySQL 9 lists VECTOR (binary) among the charsets
   switch (t) {
     case ColumnType::kString: case ColumnType::kVarString: case ColumnType::kVarchar:
     case ColumnType::kTinyBlob: case ColumnType::kMediumBlob: case ColumnType::kLongBlob:
@@ -115,7 +116,7 @@ bool read_default_charset(ByteReader v, std::vector<ColumnLayout>& cols, Pred pr
 }
 
 template <typename Pred>
-bool read_column_charset(ByteReader v, std::vector<ColumnLayout>& cols, Pred pred) {
+bool read_column_charset(ByteReader& v, std::vector<ColumnLayout>& cols, Pred pred) {
   for (auto& c : cols) {
     if (!pred(c.def.type)) continue;
     uint64_t coll;
@@ -125,7 +126,7 @@ bool read_column_charset(ByteReader v, std::vector<ColumnLayout>& cols, Pred pre
   return true;
 }
 
-bool read_str_values(ByteReader v, std::vector<ColumnLayout>& cols, ColumnType type) {
+bool read_str_values(ByteReader& v, std::vector<ColumnLayout>& cols, ColumnType type) {
   for (auto& c : cols) {
     if (c.def.type != type) continue;
     uint64_t count;
@@ -142,7 +143,14 @@ bool read_str_values(ByteReader v, std::vector<ColumnLayout>& cols, ColumnType t
   return true;
 }
 
-bool read_one_optional(uint8_t type, ByteReader v, TableLayout& t, bool mariadb) {
+// Fields with one entry per (matching) column: bytes left after the last column mean the
+// metadata claims columns the table does not have.
+bool lists_every_column(uint8_t type) {
+  return type == kColumnCharset || type == kColumnName || type == kSetStrValue || type == kEnumStrValue ||
+         type == kGeometryType || type == kEnumAndSetColumnCharset;
+}
+
+bool read_one_optional(uint8_t type, ByteReader& v, TableLayout& t, bool mariadb) {
   auto& cols = t.columns;
   auto is_character_col = [mariadb](ColumnType ct) { return is_character(ct, mariadb); };
   switch (type) {
@@ -217,6 +225,7 @@ core::Status read_columns(ByteReader& r, TableLayout& t, bool mariadb) {
     c.nullable = bit_set(nulls, i);
     if (!read_column_meta(meta, c)) return core::fail(corrupt("truncated TABLE_MAP_EVENT metadata"));
   }
+  if (!meta.empty()) return core::fail(corrupt("TABLE_MAP_EVENT metadata describes more columns than the table has"));
   while (!r.empty()) {
     uint8_t type;
     uint64_t len;
@@ -226,6 +235,10 @@ core::Status read_columns(ByteReader& r, TableLayout& t, bool mariadb) {
     }
     if (!read_one_optional(type, v, t, mariadb)) {
       return core::fail(corrupt("bad TABLE_MAP_EVENT optional metadata field " + std::to_string(type)));
+    }
+    if (lists_every_column(type) && !v.empty()) {
+      return core::fail(corrupt("TABLE_MAP_EVENT optional metadata field " + std::to_string(type) +
+                                " describes more columns than the table has"));
     }
   }
   return core::ok();
