@@ -1,5 +1,6 @@
 -- The demo's sandbox schema: a small shop with every column type, a view and a table without a key.
 SET SESSION sql_mode = '';
+SET NAMES utf8mb4;
 SET SESSION time_zone = '+00:00';
 DROP DATABASE IF EXISTS shop;
 CREATE DATABASE shop CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci;

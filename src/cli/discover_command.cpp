@@ -18,7 +18,18 @@ namespace {
 struct DiscoverArgs {
   std::string config_path;
   std::string output_path;
+  bool select_all = false;
 };
+
+// Marks every stream selected (the breadcrumb-[] metadata "selected": true), as a user would by
+// hand in the catalog; columns follow their selected-by-default / inclusion as usual.
+void select_all_streams(nlohmann::ordered_json& catalog) {
+  for (auto& stream : catalog["streams"]) {
+    for (auto& entry : stream["metadata"]) {
+      if (entry["breadcrumb"].empty()) entry["metadata"]["selected"] = true;
+    }
+  }
+}
 
 // Writes `text` to `path` through a temporary file and a rename: never a half-written catalog.
 core::Status write_file_atomically(const std::string& path, const std::string& text) {
@@ -52,7 +63,9 @@ int run_discover(const DiscoverArgs& args, bool verbose) {
     std::fprintf(stderr, "sluice: discovered %zu tables and views with %zu queries\n", tables->size(),
                  stats.queries);
   }
-  std::string text = schema::render_catalog(schema::singer_catalog(*tables));
+  nlohmann::ordered_json catalog = schema::singer_catalog(*tables);
+  if (args.select_all) select_all_streams(catalog);
+  std::string text = schema::render_catalog(catalog);
   if (!args.output_path.empty()) {
     auto written = write_file_atomically(args.output_path, text);
     return written ? kExitOk : report_error(written.error());
@@ -75,6 +88,8 @@ void register_discover(CLI::App& app, CliContext& ctx) {
   cmd->add_option("--config", args->config_path, "Singer-style config.json of the source (filter_dbs applies)")
       ->required();
   cmd->add_option("--output", args->output_path, "write the catalog to this file instead of stdout");
+  cmd->add_flag("--select-all", args->select_all,
+                "mark every table and view selected (each with its default replication method)");
   cmd->callback([&ctx, args] { ctx.exit_code = run_discover(*args, ctx.verbose); });
 }
 

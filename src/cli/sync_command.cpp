@@ -2,10 +2,12 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "cli/cli_context.h"
 #include "config/catalog.h"
+#include "config/destination.h"
 #include "config/json_file.h"
 #include "config/source_config.h"
 #include "config/state.h"
@@ -13,7 +15,7 @@
 #include "mysql/connection.h"
 #include "schema/discovery.h"
 #include "schema/singer_catalog.h"
-#include "sinks/singer/singer_sink.h"
+#include "sinks/sink_factory.h"
 
 namespace sluice::cli {
 namespace {
@@ -23,6 +25,7 @@ struct SyncArgs {
   std::string catalog_path;
   std::string properties_path;
   std::string state_path;
+  std::string destination;
   bool discover = false;
   bool quiet = false;
   size_t chunk_rows = 0;
@@ -63,19 +66,44 @@ int run_sync_command(const SyncArgs& args) {
 
   auto catalog = config::load_catalog(catalog_path);
   if (!catalog) return report_error(catalog.error());
+  // The destination: --destination, else the config's `destination` section, else Singer on stdout.
+  std::optional<config::DestinationConfig> destination;
+  if (!args.destination.empty()) {
+    auto parsed = config::parse_destination_arg(args.destination);
+    if (!parsed) return report_error(parsed.error());
+    destination = std::move(*parsed);
+  } else {
+    auto from_config = config::destination_from_config(*doc, args.config_path);
+    if (!from_config) return report_error(from_config.error());
+    destination = std::move(*from_config);
+  }
+  if (!destination) destination = config::DestinationConfig{};
+  for (const std::string& w : destination->warnings) std::fprintf(stderr, "sluice: warning: %s\n", w.c_str());
+
+  sinks::SinkEnvironment env;
+  env.zero_dates = config->zero_dates == config::ZeroDates::kString ? core::ValueFormat::ZeroDates::kString
+                                                                   : core::ValueFormat::ZeroDates::kNull;
+  auto made = sinks::make_sink(*destination, env);
+  if (!made) return report_error(made.error());
+
+  // The bookmark: --state wins; else the state the destination committed with its data
+  // (SQLite, JSONL, Avro, PostgreSQL), so a re-run continues exactly where the last one stopped.
   config::State state;
   if (!args.state_path.empty()) {
     auto loaded = config::load_state(args.state_path);
     if (!loaded) return report_error(loaded.error());
     state = std::move(*loaded);
+  } else if (made->saved_state) {
+    auto parsed = config::parse_state(nlohmann::ordered_json::parse(*made->saved_state, nullptr, false),
+                                      "the destination's saved state");
+    if (!parsed) return report_error(parsed.error());
+    state = std::move(*parsed);
   }
-  sinks::SingerSinkOptions sink_options;
-  sink_options.zero_dates = config->zero_dates == config::ZeroDates::kString ? core::ValueFormat::ZeroDates::kString
-                                                                            : core::ValueFormat::ZeroDates::kNull;
-  sinks::SingerSink sink(stdout, sink_options);
-  auto st = job::run_sync(*config, *catalog, std::move(state), options, sink);
+  if (made->report != nullptr) made->report->set_initial_state(state.dump());
+  auto st = job::run_sync(*config, *catalog, std::move(state), options, *made->sink);
   if (!st) {
-    (void)sink.finish();  // records already formatted reach stdout; the last STATE covers them
+    if (made->report != nullptr) made->report->record_error(st.error().message);
+    (void)made->sink->finish();  // rows a checkpoint covered stay; later ones are rolled back
     return report_error(st.error());
   }
   return kExitOk;
@@ -94,6 +122,10 @@ void register_sync(CLI::App& app, CliContext& ctx) {
   cmd->add_option("--properties", args->properties_path, "the older name of --catalog");
   cmd->add_option("--state", args->state_path,
                   "Singer state of the previous job (its last STATE value; a captured stdout also works)");
+  cmd->add_option("--destination", args->destination,
+                  "where to deliver instead of Singer on stdout: JSON ({\"type\":\"sqlite\",\"path\":\"x.db\"}), "
+                  "a JSON file, or TYPE:PATH (sqlite:shop.db, jsonl:out/, avro:out/); default: the config's "
+                  "`destination` section, else Singer stdout. See docs/destinations.md");
   cmd->add_flag("--discover", args->discover, "print the catalog instead of syncing (tap-mysql --discover)");
   cmd->add_option("--chunk-rows", args->chunk_rows, "rows per snapshot chunk (default 50000, config chunk_rows)");
   cmd->add_flag("--quiet", args->quiet, "no progress lines or job summary on stderr");

@@ -48,20 +48,34 @@ class CatchupWriter : public extract::CatchupConsumer {
   }
 
   core::Status on_table_changed(size_t i, const schema::TableSchema& table) override {
+    const SelectedStream& sel = *selected_[i];
+    auto in_catalog = [&sel](const std::string& name) {
+      for (size_t j : sel.columns) {
+        if (sel.table.columns[j].name == name) return true;
+      }
+      return false;
+    };
+    auto synced = [this, i](const std::string& name) {
+      for (const std::string& n : streams_[i].columns) {
+        if (n == name) return true;
+      }
+      return false;
+    };
+    for (const std::string& name : streams_[i].columns) {
+      if (table.find_column(name) == nullptr) ctx_.info(sel.stream_id + ": column '" + name + "' was dropped");
+    }
+    // The new column list in table order: columns synced so far, plus added columns that the
+    // catalog selects (a catalog discovered after the ALTER knows them).
     std::vector<std::string> kept;
     std::vector<schema::ColumnSchema> cols;
-    for (const std::string& name : streams_[i].columns) {
-      if (const schema::ColumnSchema* c = table.find_column(name)) {
-        kept.push_back(name);
-        cols.push_back(*c);
-      } else {
-        ctx_.info(selected_[i]->stream_id + ": column '" + name + "' was dropped");
-      }
-    }
     for (const schema::ColumnSchema& c : table.columns) {
-      if (streams_[i].table.find_column(c.name) == nullptr) {
-        ctx_.warn("column '" + c.name + "' was added to " + selected_[i]->stream_id +
-                  ": not in the catalog, not synced; run 'sluice discover' and select it");
+      bool added = streams_[i].table.find_column(c.name) == nullptr;
+      if (synced(c.name) || (added && in_catalog(c.name))) {
+        kept.push_back(c.name);
+        cols.push_back(c);
+      } else if (added) {
+        ctx_.warn("column '" + c.name + "' was added to " + sel.stream_id +
+                  ": not selected in the catalog, not synced; run 'sluice discover' and select it");
       }
     }
     streams_[i].columns = kept;
