@@ -58,11 +58,16 @@ inline Bytes fde_body(Bytes post_lens = {}, const char* version = "8.0.40-log") 
 struct Recorder : EventHandler {
   std::vector<EventType> types;
   std::vector<size_t> kinds;  // EventBody::index()
-  std::vector<Gtid> gtids;
+  std::vector<Gtid> gtids;        // views (tag) cleared: they die with the event
+  std::vector<std::string> tags;  // each GTID's tag, copied
   core::Status on_event(const Event& e) override {
     types.push_back(e.header.type);
     kinds.push_back(e.body.index());
-    if (auto* g = std::get_if<Gtid>(&e.body)) gtids.push_back(*g);
+    if (auto* g = std::get_if<Gtid>(&e.body)) {
+      gtids.push_back(*g);
+      gtids.back().tag = {};
+      tags.emplace_back(g->tag);
+    }
     return core::ok();
   }
 };

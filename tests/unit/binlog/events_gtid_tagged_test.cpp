@@ -36,7 +36,7 @@ TEST(EventsGtidTagged, DecodesEveryField) {
   EXPECT_FALSE(g.anonymous);
   const uint8_t uuid[16] = {0x03, 0x10, 0xf2, 0x93, 0xe5, 0x7e, 0x11, 0xf1, 0x99, 0xf0, 0x02, 0xfc, 0, 0, 0, 1};
   EXPECT_TRUE(std::equal(g.uuid.begin(), g.uuid.end(), uuid));
-  EXPECT_EQ(g.tag, "orders_v2");
+  EXPECT_EQ(rec.tags[0], "orders_v2");
   EXPECT_EQ(g.gno, 2);
   EXPECT_EQ(g.last_committed, 2);
   EXPECT_EQ(g.sequence_number, 3);
