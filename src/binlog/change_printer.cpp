@@ -148,7 +148,11 @@ const ChangePrinter::TableCache& ChangePrinter::table_cache(const TableLayout& t
 }
 
 void ChangePrinter::append_cached_image(const char* name, const TableCache& tc, std::span<const core::Value> row) {
-  static const core::ValueFormat fmt{};
+  static const core::ValueFormat fmt = [] {
+    core::ValueFormat f;
+    f.utf8_checked = true;  // the binlog decoder's kString values went through core::to_utf8
+    return f;
+  }();
   buf_.append(",\"").append(name).append("\":{");
   bool first = true;
   for (size_t i = 0; i < row.size(); ++i) {

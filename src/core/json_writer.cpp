@@ -96,6 +96,15 @@ inline bool plain64(const unsigned char* p) {
   return _mm_movemask_epi8(v) == 0;
 }
 
+// Bit i set: byte i of the 16 at `p` is a control character, quote or backslash (unsigned
+// "< 0x20" as min(v, 0x1f) == v).
+inline unsigned control_quote_mask16(const unsigned char* p) {
+  __m128i v = load16(p);
+  __m128i ctl = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1f)), v);
+  __m128i m = _mm_or_si128(ctl, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
+  return static_cast<unsigned>(_mm_movemask_epi8(m));
+}
+
 // Bit i set: byte i of the 16 at `p` is non-ASCII.
 inline unsigned non_ascii_mask16(const unsigned char* p) {
   return static_cast<unsigned>(_mm_movemask_epi8(load16(p)));
@@ -179,6 +188,34 @@ void json_append_escaped(std::string& out, std::string_view sv) {
     run = ++i;
   }
   out.append(sv.data() + run, n - run);
+}
+
+void json_append_valid_utf8_string(std::string& out, std::string_view sv) {
+  const auto* s = reinterpret_cast<const unsigned char*>(sv.data());
+  const size_t n = sv.size();
+  out.push_back('"');
+  size_t run = 0, i = 0;
+  while (i < n) {
+#if defined(__SSE2__)
+    if (n - i >= 16) {  // only quote, backslash and controls matter: bytes >= 0x80 are copied
+      unsigned m = control_quote_mask16(s + i);
+      if (m == 0) {
+        i += 16;
+        continue;
+      }
+      i += static_cast<size_t>(std::countr_zero(m));
+    }
+#endif
+    if (kClass[s[i]] != 1) {
+      ++i;
+      continue;
+    }
+    out.append(sv.data() + run, i - run);
+    append_escape(out, s[i]);
+    run = ++i;
+  }
+  out.append(sv.data() + run, n - run);
+  out.push_back('"');
 }
 
 void json_append_string(std::string& out, std::string_view s) {

@@ -19,6 +19,10 @@ void json_append_string(std::string& out, std::string_view s);
 /// Appends the body of a JSON string (escaped, without the surrounding quotes).
 void json_append_escaped(std::string& out, std::string_view s);
 
+/// Like json_append_string for text already known to be valid UTF-8: only quote, backslash
+/// and control characters are looked at (faster; invalid UTF-8 would pass through).
+void json_append_valid_utf8_string(std::string& out, std::string_view s);
+
 /// Appends a signed / unsigned integer in decimal.
 void json_append_int(std::string& out, int64_t v);
 void json_append_uint(std::string& out, uint64_t v);

@@ -226,7 +226,8 @@ void append_value_json(std::string& out, const Value& v, const ValueFormat& fmt)
       append_quoted(out, buf, format_time(buf, v.t, singer && v.fsp > 0 ? 6 : v.fsp));
       return;
     case ValueKind::kString:
-      json_append_string(out, v.text);
+      if (fmt.utf8_checked) json_append_valid_utf8_string(out, v.text);
+      else json_append_string(out, v.text);
       return;
     case ValueKind::kBytes:
       out.push_back('"');

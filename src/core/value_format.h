@@ -27,6 +27,9 @@ struct ValueFormat {
   ZeroDates zero_dates = ZeroDates::kNull;
   /// Singer only: the column is TINYINT(1)/BOOL (known from discovery): 0 -> false, else true.
   bool as_boolean = false;
+  /// kString texts are known to be valid UTF-8 (the binlog decoder converts or repairs every
+  /// one): JSON escaping then skips the UTF-8 check. Leave false for text of unknown origin.
+  bool utf8_checked = false;
 };
 
 /// Appends the JSON value of `v` (number, string, array, object text, true/false or null).
