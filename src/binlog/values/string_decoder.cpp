@@ -27,9 +27,17 @@ void set_payload(const ColumnDef& col, std::string_view payload, bool blob, core
     out = core::Value::with_text(core::ValueKind::kBytes, payload);
     return;
   }
-  if (cs == core::Charset::kUnknown && blob && !core::is_valid_utf8(payload)) {
-    out = core::Value::with_text(core::ValueKind::kBytes, payload);
-    return;
+  if (cs == core::Charset::kUnknown || cs == core::Charset::kUtf8mb4 || cs == core::Charset::kUtf8mb3) {
+    // One UTF-8 check serves both questions (bytes or text? repair needed?): the common
+    // valid case is not checked a second time by to_utf8.
+    if (core::is_valid_utf8(payload)) {
+      out = core::Value::with_text(core::ValueKind::kString, payload);
+      return;
+    }
+    if (cs == core::Charset::kUnknown && blob) {
+      out = core::Value::with_text(core::ValueKind::kBytes, payload);
+      return;
+    }
   }
   out = core::Value::with_text(core::ValueKind::kString, core::to_utf8(cs, payload, arena));
 }
