@@ -1,6 +1,8 @@
 #include "support/test_servers.h"
 
 #include <cctype>
+#include <chrono>
+#include <thread>
 #include <cstdlib>
 #include <sstream>
 #include <stdexcept>
@@ -85,6 +87,19 @@ std::string admin_sql(const ServerInfo& server, const std::string& sql, const st
   CommandResult r = run_command(argv, sql);
   if (r.exit_code != 0) throw std::runtime_error("admin SQL failed on " + server.name + ": " + r.err);
   return r.out;
+}
+
+void purge_binary_logs_to(const ServerInfo& server, const std::string& file) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (true) {
+    admin_sql(server, "PURGE BINARY LOGS TO '" + file + "';");
+    std::string logs = admin_sql(server, "SHOW BINARY LOGS");
+    if (logs.rfind(file, 0) == 0) return;  // the first file listed is `file`: older ones are gone
+    if (std::chrono::steady_clock::now() > deadline) {
+      throw std::runtime_error("binary logs before " + file + " were not purged within 20 s: " + logs);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
 }
 
 std::string write_config(const ServerInfo& server, const std::string& extra_json_fields, const std::string& user,

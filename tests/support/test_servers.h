@@ -49,6 +49,10 @@ class ScopedServer {
 /// Returns stdout (tab-separated, no headers); throws with the client's stderr on failure.
 std::string admin_sql(const ServerInfo& server, const std::string& sql, const std::string& database = "");
 
+/// PURGE BINARY LOGS TO `file`, retried until SHOW BINARY LOGS no longer lists older files (a
+/// just-closed reader's dump thread holds its file for a moment). Throws after 20 s.
+void purge_binary_logs_to(const ServerInfo& server, const std::string& file);
+
 /// Writes a Singer-style config.json for `server` into a temp file and returns its path.
 std::string write_config(const ServerInfo& server, const std::string& extra_json_fields = "",
                          const std::string& user = kReplUser, const std::string& password = kReplPassword);

@@ -196,7 +196,7 @@ TEST_P(BinlogStreamTest, PurgedBinlogSaysWhatIsLostAndExits1) {
   BinlogPos old = current_pos(s);
   admin_sql(s, "CREATE DATABASE IF NOT EXISTS stream_purge; FLUSH BINARY LOGS; FLUSH BINARY LOGS");
   BinlogPos now = current_pos(s);
-  admin_sql(s, "PURGE BINARY LOGS TO '" + now.file + "'");
+  purge_binary_logs_to(s, now.file);
   std::string cfg = config_for(s, 4105);
   CommandResult r = run_sluice({"binlog", "stream", "--config", cfg, "--from", old.file + ":4", "--until-now",
                                 "--tables", "shop.orders,shop.items"});
