@@ -322,8 +322,8 @@ TEST_P(DiscoverTest, ThousandTablesInABoundedNumberOfQueries) {
   // The same statements for 1 table and for 1000: no query per table.
   EXPECT_EQ(many_statements, few_statements);
   EXPECT_LE(many_statements, 12u);
-  // A loose bound (sanitizer build, shared 2-core machine) that still catches per-table round trips.
-  EXPECT_LT(seconds, 20.0);
+  // Speed is proven by the statement count above, not by a timed assertion (STYLE.md); the time is
+  // printed for the record.
   std::printf("1000 tables: %.2f s, %llu statements\n", seconds, static_cast<unsigned long long>(many_statements));
   admin_sql(s, "DROP DATABASE sluice_many; DROP DATABASE sluice_few;");
 }
