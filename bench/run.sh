@@ -4,8 +4,11 @@
 #
 #   bench/run.sh [--quick] [--rows N] [--changes N] [--runs K] [--only decode,fetch,snapshot,memory]
 #
-# memory: one transaction of ~1 GB (MariaDB BLACKHOLE table, 260k rows of 4 KB, in one
-# INSERT ... SELECT) decoded by `sluice binlog read`; its peak RSS must stay <= 64 MB.
+# Each work is a section, bench/sections/NAME.sh, sourced in the order --only names them. A
+# section may use: $sluice (binary), $work (scratch dir), M=(mariadb client args), $SLUICE_BENCH_PORT,
+# $datadir, logs=(binlog names) and files=(their paths) holding the change workload, $rows,
+# $changes, $runs, and the helpers `measure NAME CMD...` (one timed run), `stat NAME`
+# (median seconds, peak RSS MB) and `row LABEL PEER SLUICE ROWS` (adds a line to the table).
 # SLUICE_BUILD_DIR picks the build directory (default build/release, the release preset).
 #
 # The bench server relaxes durability (innodb_flush_log_at_trx_commit=2, sync_binlog=0) so the
@@ -25,7 +28,6 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-want() { [[ ",$only," == *",$1,"* ]]; }
 
 scripts/install-deps.sh
 build=${SLUICE_BUILD_DIR:-build/release}
@@ -81,59 +83,11 @@ row() {  # label peer sluice rows
 }
 rm -f "$work"/*.times
 
-if want decode; then
-  nrows=$("$sluice" binlog read "${files[@]}" 2>/dev/null | wc -l || echo 0)
-  [ "$nrows" -gt 0 ] || nrows=$changes
-  for _ in $(seq "$runs"); do
-    measure mariadb-binlog mariadb-binlog --verbose --base64-output=DECODE-ROWS "${files[@]}"
-    measure sluice-read "$sluice" binlog read "${files[@]}"
-  done
-  row "binlog decode (file → JSON lines)" mariadb-binlog sluice-read "$nrows"
-fi
-if want fetch; then
-  for _ in $(seq "$runs"); do
-    rm -rf "$work/raw"; mkdir -p "$work/raw"
-    measure mariadb-binlog-raw mariadb-binlog --read-from-remote-server --raw --host=127.0.0.1 --port="$SLUICE_BENCH_PORT" \
-      --user=root --password=rootpw --result-file="$work/raw/" --to-last-log "${logs[0]}"
-    measure sluice-stream "$sluice" binlog stream --config <(printf '{"host":"127.0.0.1","port":%s,"user":"sluice","password":"sluicepw","server_id":777}' "$SLUICE_BENCH_PORT") \
-      --from "${logs[0]}:4" --until-now
-  done
-  row "binlog fetch over loopback" mariadb-binlog-raw sluice-stream "${nrows:-$changes}"
-fi
-if want snapshot; then
-  total=$("${M[@]}" -N -e "SELECT COUNT(*) FROM bench.t")
-  # A Full Table job of bench.t, Singer messages to /dev/null (what the Singer tap does at ~21k rows/s).
-  printf '{"host":"127.0.0.1","port":%s,"user":"sluice","password":"sluicepw","filter_dbs":"bench","server_id":778}' \
-    "$SLUICE_BENCH_PORT" >"$work/snap-config.json"
-  "$sluice" discover --select-all --config "$work/snap-config.json" |
-    /usr/bin/python3 -c 'import json,sys
-c=json.load(sys.stdin)
-for s in c["streams"]:
-    for m in s["metadata"]:
-        if not m["breadcrumb"]: m["metadata"]["replication-method"]="FULL_TABLE"
-json.dump(c,sys.stdout)' >"$work/snap-catalog.json"
-  for _ in $(seq "$runs"); do
-    measure mariadb-quick "${M[@]}" --quick -e "SELECT * FROM bench.t"
-    rm -rf "$work/dump"
-    measure mydumper-t1 mydumper -h 127.0.0.1 -P "$SLUICE_BENCH_PORT" -u root -p rootpw -B bench -T t -t 1 \
-      --trx-consistency-only -r 100000 -o "$work/dump"
-    measure sluice-sync "$sluice" sync --quiet --config "$work/snap-config.json" --catalog "$work/snap-catalog.json"
-  done
-  row "full table (Singer to /dev/null) vs mydumper -t 1" mydumper-t1 sluice-sync "$total"
-  row "full table (Singer to /dev/null) vs mariadb --quick" mariadb-quick sluice-sync "$total"
-fi
-if want memory; then
-  "${M[@]}" -e "INSTALL SONAME 'ha_blackhole'" 2>/dev/null || true
-  "${M[@]}" -e "CREATE DATABASE IF NOT EXISTS big; DROP TABLE IF EXISTS big.t;
-    CREATE TABLE big.t (id INT, pad VARCHAR(4000), n BIGINT) ENGINE=BLACKHOLE; FLUSH BINARY LOGS" bench
-  big_log=$("${M[@]}" -N -e "SHOW BINARY LOGS" | tail -1 | cut -f1)
-  "${M[@]}" -e "BEGIN; INSERT INTO big.t SELECT seq, REPEAT(CHAR(65 + seq % 26), 4000), seq * 3
-    FROM seq_1_to_260000; COMMIT; FLUSH BINARY LOGS" big
-  big_bytes=$(command stat -c %s "$datadir/$big_log")
-  measure sluice-1gb-txn "$sluice" binlog read "$datadir/$big_log"
-  read -r s r < <(stat sluice-1gb-txn)
-  results+=("| one transaction of $((big_bytes / 1048576)) MiB (memory) | - | - | ${s} s | - | - | ${r} MB |")
-fi
+for section in ${only//,/ }; do
+  [ -f "bench/sections/$section.sh" ] || { echo "bench: no section $section (bench/sections/)" >&2; exit 2; }
+  # shellcheck source=/dev/null
+  source "bench/sections/$section.sh"
+done
 
 echo
 echo "sluice bench, $(date -u +%F), $(nproc) cores, commit $(git rev-parse --short HEAD), rows=$rows changes=$changes runs=$runs"
