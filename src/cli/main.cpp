@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   register_check(app, ctx);
   register_sync(app, ctx);
   register_binlog(app, ctx);
+  register_status(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

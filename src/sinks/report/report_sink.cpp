@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "sinks/report/report_reader.h"
+
 namespace sluice::sinks {
 namespace {
 
@@ -44,20 +46,6 @@ const char* method_text(Method m) {
     case Method::kLogBased: return "LOG_BASED";
   }
   return "FULL_TABLE";
-}
-
-std::string human_bytes(uint64_t n) {
-  char buf[32];
-  if (n >= (uint64_t{1} << 30)) {
-    std::snprintf(buf, sizeof buf, "%.1f GiB", static_cast<double>(n) / (1 << 30));
-  } else if (n >= (uint64_t{1} << 20)) {
-    std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(n) / (1 << 20));
-  } else if (n >= 1024) {
-    std::snprintf(buf, sizeof buf, "%.1f KiB", static_cast<double>(n) / 1024);
-  } else {
-    std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(n));
-  }
-  return buf;
 }
 
 }  // namespace

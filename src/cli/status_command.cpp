@@ -1,0 +1,110 @@
+// `sluice status`: the last jobs' loading reports as a table. See docs/loading-reports.md.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "cli/cli_context.h"
+#include "config/destination.h"
+#include "config/json_file.h"
+#include "sinks/report/report_reader.h"
+#include "sinks/sink_factory.h"
+
+namespace sluice::cli {
+namespace {
+
+struct StatusArgs {
+  std::string destination;
+  std::string config_path;
+  std::string reports_dir;
+  size_t last = 10;
+  bool json = false;
+  bool table = false;
+};
+
+/// The report directory: --reports, else the default of --destination or of the config's
+/// destination section (a `report_dir` option in either wins).
+core::Result<std::string> report_dir_of(const StatusArgs& args) {
+  if (!args.reports_dir.empty()) return args.reports_dir;
+  if (!args.destination.empty()) {
+    auto d = config::parse_destination_arg(args.destination);
+    if (!d) return core::fail(d.error());
+    return sinks::default_report_dir(*d);
+  }
+  if (!args.config_path.empty()) {
+    auto doc = config::read_json_file(args.config_path);
+    if (!doc) return core::fail(doc.error());
+    auto d = config::destination_from_config(*doc, args.config_path);
+    if (!d) return core::fail(d.error());
+    if (!*d) {
+      return core::fail(core::ErrorCode::kInvalidArgument,
+                        args.config_path + " has no 'destination' section: pass --destination TYPE:PATH or --reports DIR");
+    }
+    return sinks::default_report_dir(**d);
+  }
+  return core::fail(core::ErrorCode::kInvalidArgument,
+                    "status needs --destination TYPE:PATH, --config config.json (its destination) or --reports DIR");
+}
+
+bool print(const std::string& text) {
+  return std::fwrite(text.data(), 1, text.size(), stdout) == text.size() && std::fflush(stdout) == 0;
+}
+
+std::string json_text(const std::vector<sinks::JobReport>& reports, bool last_only) {
+  if (last_only) return reports.back().doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const sinks::JobReport& r : reports) {
+    nlohmann::ordered_json doc = r.doc;
+    doc["report_file"] = r.path;
+    out.push_back(std::move(doc));
+  }
+  return out.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+}
+
+int run_status(const StatusArgs& args) {
+  auto dir = report_dir_of(args);
+  if (!dir) return report_error(dir.error());
+  auto listing = sinks::read_reports(*dir, args.table ? 1 : args.last);
+  if (!listing) return report_error(listing.error());
+  for (const std::string& w : listing->warnings) std::fprintf(stderr, "sluice: warning: %s\n", w.c_str());
+  if (listing->reports.empty()) {
+    return report_error(core::Error{core::ErrorCode::kCorrupt,
+                                    "no readable loading report in " + *dir + " (every file was skipped, see above)"});
+  }
+  std::string text;
+  if (args.json) {
+    text = json_text(listing->reports, args.table);
+  } else if (args.table) {
+    text = sinks::format_tables(listing->reports.back());
+  } else {
+    text = sinks::format_jobs_table(listing->reports);
+  }
+  if (!print(text)) return report_error(core::Error{core::ErrorCode::kIo, "cannot write to stdout"});
+  return kExitOk;
+}
+
+}  // namespace
+
+void register_status(CLI::App& app, CliContext& ctx) {
+  auto args = std::make_shared<StatusArgs>();
+  auto* cmd = app.add_subcommand(
+      "status",
+      "Prints the last jobs' loading reports as a table (start, duration, destination, ok/FAILED, tables, rows "
+      "inserted/updated/deleted, bytes, error), newest last. See docs/loading-reports.md");
+  auto* dest = cmd->add_option("--destination", args->destination,
+                               "the destination whose reports to show: TYPE:PATH (sqlite:shop.db, jsonl:out/, "
+                               "avro:out/), JSON text or a JSON file, as for sync");
+  auto* config = cmd->add_option("--config", args->config_path, "config.json whose `destination` section to use");
+  auto* reports = cmd->add_option("--reports", args->reports_dir, "the report directory itself");
+  dest->excludes(config)->excludes(reports);
+  config->excludes(reports);
+  cmd->add_option("--last", args->last, "how many jobs to show (default 10; 0 = all)");
+  cmd->add_flag("--table", args->table,
+                "per-table rows of the last job instead (counts, duration, bookmark before and after)");
+  cmd->add_flag("--json", args->json,
+                "machine output: a JSON array of the report documents (with report_file); with --table, the "
+                "last report alone");
+  cmd->callback([&ctx, args] { ctx.exit_code = run_status(*args); });
+}
+
+}  // namespace sluice::cli
