@@ -2,7 +2,8 @@
 # Starts and stops a throwaway PostgreSQL 15 (Debian's postgresql-15) on a free loopback port, for
 # the PostgreSQL destination's tests, the demo and benchmarks.
 #
-#   pgserver.sh start [NAME]   prints `export SLUICE_PG_...=` lines (eval them); NAME defaults to "pg"
+#   pgserver.sh start [NAME] [-- SERVER_OPTIONS...]   prints `export SLUICE_PG_...=` lines (eval them);
+#                              NAME defaults to "pg"; options go to postgres (`-- -c fsync=off` for benchmarks)
 #   pgserver.sh stop [NAME] | stop-all
 #
 # PostgreSQL refuses to run as root: initdb and pg_ctl run as the `postgres` user (runuser when
@@ -23,7 +24,7 @@ as_pg() {
 }
 
 start() {
-  local name=$1 dir port
+  local name=$1 dir port extra=${2:-}
   dir=$root/pg-$name
   stop_one "$name"
   rm -rf "$dir"
@@ -38,7 +39,7 @@ start() {
     die "initdb failed, see $dir/initdb.log"
   port=$(free_port)
   as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=on -c shared_buffers=32MB" start \
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=on -c shared_buffers=32MB $extra" start \
     >/dev/null 2>&1 || die "PostgreSQL did not start; see $dir/server.log: $(tail -3 "$dir/server.log" 2>/dev/null | tr '\n' ' ')"
   PGPASSWORD=pgpw psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -qAt -c 'CREATE DATABASE sluice' >/dev/null ||
     die "cannot create database sluice on port $port"
@@ -68,7 +69,11 @@ stop_one() {
 
 cmd=${1:-}; shift || true
 case "$cmd" in
-  start) mkdir -p "$root"; start "${1:-pg}" ;;
+  start)
+    name=pg
+    if [ $# -gt 0 ] && [ "$1" != -- ]; then name=$1; shift; fi
+    [ "${1:-}" = -- ] && shift
+    mkdir -p "$root"; start "$name" "$*" ;;
   stop) stop_one "${1:-pg}" ;;
   stop-all)
     for f in "$root"/pg-*.pgdir; do [ -e "$f" ] && stop_one "$(basename "$f" .pgdir | sed 's/^pg-//')"; done; true ;;
