@@ -145,7 +145,9 @@ core::Status RecordEncoder::encode(const SchemaPlan& plan, const Row& row, std::
 core::Status RecordEncoder::encode_field(const FieldPlan& f, const core::Value& v, std::string& out) {
   bool null = v.is_null() || v.is_absent();
   // Zero dates and the zero TIMESTAMP have no Avro form: null (docs/avro.md).
-  if (!null && (f.encoding == FieldEncoding::kDate || f.encoding == FieldEncoding::kLocalTimestamp)) {
+  // A snapshot (SELECT in a UTC session) gives TIMESTAMP as UTC date-time fields (kDateTime).
+  if (!null && (f.encoding == FieldEncoding::kDate || f.encoding == FieldEncoding::kLocalTimestamp ||
+                f.encoding == FieldEncoding::kTimestamp)) {
     if ((v.kind == ValueKind::kDate || v.kind == ValueKind::kDateTime) && core::is_zero_or_invalid_date(v.t)) {
       null = true;
     }
@@ -271,15 +273,16 @@ core::Status RecordEncoder::encode_text_or_time(const FieldPlan& f, const core::
       put_long(out, v.t.negative ? -us : us);
       return core::ok();
     }
-    case FieldEncoding::kLocalTimestamp: {
-      if (v.kind != ValueKind::kDateTime) return wrong_kind();
-      int64_t days = days_from_civil(v.t.year, v.t.month, v.t.day);
-      int64_t secs = days * 86400 + (int64_t{v.t.hour} * 60 + v.t.minute) * 60 + v.t.second;
-      put_long(out, secs * 1000000 + v.t.micro);
-      return core::ok();
-    }
+    case FieldEncoding::kLocalTimestamp:
     case FieldEncoding::kTimestamp:
-      if (v.kind != ValueKind::kTimestamp) return wrong_kind();
+      if (v.kind == ValueKind::kDateTime) {
+        // DATETIME's wall-clock fields, or a snapshot TIMESTAMP's UTC fields.
+        int64_t days = days_from_civil(v.t.year, v.t.month, v.t.day);
+        int64_t secs = days * 86400 + (int64_t{v.t.hour} * 60 + v.t.minute) * 60 + v.t.second;
+        put_long(out, secs * 1000000 + v.t.micro);
+        return core::ok();
+      }
+      if (v.kind != ValueKind::kTimestamp || f.encoding != FieldEncoding::kTimestamp) return wrong_kind();
       put_long(out, v.ts.seconds * 1000000 + static_cast<int64_t>(v.ts.micro));
       return core::ok();
     case FieldEncoding::kFloatArray: {

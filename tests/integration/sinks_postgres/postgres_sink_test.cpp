@@ -1,16 +1,16 @@
-// The PostgreSQL sink against a real PostgreSQL 15 (scripts/pgserver.sh; started here when
-// scripts/test.sh did not export SLUICE_PG_PORT), checked with psql, value by value.
+// The PostgreSQL sink against a real PostgreSQL 15 (support/pg_test_server.h), checked with psql,
+// value by value.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdlib>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
 #include "sinks/postgres/postgres_sink.h"
+#include "support/pg_test_server.h"
 #include "support/test_util.h"
 #include "unit/sinks/avro_postgres_rows.h"
 
@@ -19,52 +19,10 @@ namespace {
 
 using nlohmann::json;
 
-// The server every test here uses: the one scripts/test.sh started (SLUICE_PG_PORT), else one
-// started for this process by scripts/pgserver.sh and stopped after the last test.
-class PgEnvironment : public ::testing::Environment {
- public:
-  void SetUp() override {
-    if (const char* p = std::getenv("SLUICE_PG_PORT")) {
-      port_ = p;
-      return;
-    }
-    root_ = test::make_temp_dir("pgserver");
-    auto r = run("start");
-    ASSERT_EQ(r.exit_code, 0) << "scripts/pgserver.sh start failed: " << r.err;
-    for (const auto& line : test::split_lines(r.out)) {
-      std::string key = "export SLUICE_PG_PORT=";
-      if (line.starts_with(key)) port_ = line.substr(key.size());
-    }
-    ASSERT_FALSE(port_.empty()) << r.out;
-  }
-  void TearDown() override {
-    if (!root_.empty()) run("stop");
-  }
-  static const std::string& port() { return port_; }
-
- private:
-  test::CommandResult run(const std::string& verb) {
-    return test::run_command(
-        {"env", "SLUICE_TEST_ROOT=" + root_, test::source_dir() + "/scripts/pgserver.sh", verb, "pg"});
-  }
-  static inline std::string port_;
-  std::string root_;
-};
-
-[[maybe_unused]] ::testing::Environment* const kPgEnvironment =
-    ::testing::AddGlobalTestEnvironment(new PgEnvironment);
-
-std::string uri() { return "postgresql://postgres:pgpw@127.0.0.1:" + PgEnvironment::port() + "/sluice"; }
-
-/// Runs SQL through psql (unaligned, tuples only, '|' between fields).
-std::string psql(const std::string& sql) {
-  auto r = test::run_command({"psql", "-d", uri(), "-AtX", "-F", "|", "-v", "ON_ERROR_STOP=1", "-c", sql});
-  EXPECT_EQ(r.exit_code, 0) << r.err << " in " << sql;
-  return r.out;
-}
+using test::psql;
 
 json options(const std::string& schema, json extra = json::object()) {
-  json o = {{"type", "postgres"}, {"host", "127.0.0.1"}, {"port", PgEnvironment::port()}, {"user", "postgres"},
+  json o = {{"type", "postgres"}, {"host", "127.0.0.1"}, {"port", test::pg_port()}, {"user", "postgres"},
             {"password", "pgpw"}, {"dbname", "sluice"}, {"schema", schema}};
   o.update(extra);
   return o;

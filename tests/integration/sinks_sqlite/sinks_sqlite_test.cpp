@@ -11,6 +11,7 @@
 #include "config/state.h"
 #include "job/sync_job.h"
 #include "sinks/sink_factory.h"
+#include "support/sink_fixture.h"
 #include "support/test_servers.h"
 #include "support/test_util.h"
 
@@ -18,24 +19,6 @@ namespace sluice::test {
 namespace {
 
 using nlohmann::json;
-
-constexpr const char* kCreate =
-    "CREATE TABLE t (id INT PRIMARY KEY, ti TINYINT, ub BIGINT UNSIGNED, de DECIMAL(20,6), fl FLOAT, "
-    "db DOUBLE, bi BIT(5), yr YEAR, d DATE, tm TIME(3), dt DATETIME(6), ts TIMESTAMP(3) NULL, "
-    "vc VARCHAR(50) CHARACTER SET utf8mb4, bl BLOB, js JSON, en ENUM('a','b'), st SET('x','y','z'));"
-    "CREATE TABLE k (a INT, b VARCHAR(10));"
-    "INSERT INTO t VALUES (1, -128, 18446744073709551615, 12345678901234.123456, 1.1, 0.1, b'10101', 2024, "
-    "'2024-02-29', '-838:59:59.000', '2024-01-02 03:04:05.123456', '2024-01-02 03:04:05.123', "
-    "'h\xc3\xa9llo \xf0\x9f\x98\x80', X'0001FF', '{\"a\":[1,2.5],\"b\":\"x\"}', 'b', 'x,z'),"
-    "(2, 127, 42, -0.000001, -2.5, 1e300, b'0', 1901, '1000-01-01', '25:00:00.500', '9999-12-31 23:59:59.999999', "
-    "'2038-01-19 03:14:07.999', '', X'', '[]', 'a', ''),"
-    "(4, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);"
-    "INSERT INTO k VALUES (1, 'one'), (2, 'two');";
-
-constexpr const char* kChanges =
-    "UPDATE t SET vc = 'changed \xf0\x9f\x98\x80', de = 1.5 WHERE id = 1; DELETE FROM t WHERE id = 2;"
-    "INSERT INTO t (id, ub, de, dt) VALUES (3, 9223372036854775808, 99999999999999.999999, '2024-05-01 00:00:00');"
-    "INSERT INTO k VALUES (3, 'three');";
 
 /// The same text on both sides: source SELECT (UTC session) and sqlite3 query.
 constexpr const char* kSourceSelect =
@@ -69,22 +52,6 @@ std::vector<std::string> sqlite_rows(const std::string& path, const std::string&
   CommandResult r = run_command({"sqlite3", "-batch", "-noheader", "-list", "-separator", "|", path, sql});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   return split_lines(r.out);
-}
-
-std::string make_catalog(const std::string& config, const std::string& db) {
-  CommandResult r = run_sluice({"discover", "--config", config});
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  json catalog = json::parse(r.out);
-  for (auto& stream : catalog["streams"]) {
-    for (auto& m : stream["metadata"]) {
-      if (!m["breadcrumb"].empty() || m["metadata"].value("database-name", "") != db) continue;
-      m["metadata"]["selected"] = true;
-      m["metadata"]["replication-method"] = stream["table_name"] == "t" ? "LOG_BASED" : "FULL_TABLE";
-    }
-  }
-  std::string path = make_temp_dir("sinks-sqlite-catalog") + "/catalog.json";
-  write_file(path, catalog.dump(1));
-  return path;
 }
 
 /// One job into `destination`, resuming from the state the destination holds.
@@ -133,9 +100,9 @@ TEST(SinksSqlite, EveryTypeFromBothServersIntoSqliteAndJsonl) {
     ServerInfo server = shared_server(name);
     std::string db = "sink_sqlite_" + name;
     admin_sql(server, "DROP DATABASE IF EXISTS " + db + "; CREATE DATABASE " + db);
-    admin_sql(server, kCreate, db);
+    admin_sql(server, kAllTypesCreate, db);
     std::string config = write_config(server, "\"filter_dbs\": \"" + db + "\"");
-    std::string catalog = make_catalog(config, db);
+    std::string catalog = make_sink_catalog(config, db);
     std::string dir = make_temp_dir("sinks-sqlite");
     std::string sqlite_dest = "sqlite:" + dir + "/out.db";
     std::string jsonl_dest = "jsonl:" + dir + "/jsonl";
@@ -146,7 +113,7 @@ TEST(SinksSqlite, EveryTypeFromBothServersIntoSqliteAndJsonl) {
     EXPECT_EQ(sqlite_rows(dir + "/out.db", "SELECT a, b FROM k ORDER BY a"),
               (std::vector<std::string>{"1|one", "2|two"}));
 
-    admin_sql(server, kChanges, db);
+    admin_sql(server, kAllTypesChanges, db);
     ASSERT_NO_FATAL_FAILURE(run_job(config, catalog, sqlite_dest));
     ASSERT_NO_FATAL_FAILURE(run_job(config, catalog, jsonl_dest));
     // Values equal the source; the deleted row is kept with _sdc_deleted_at (soft delete).
