@@ -72,6 +72,9 @@ core::Result<PgConnection> PgConnection::connect(const PgConnectOptions& o) {
                       "cannot connect to PostgreSQL at " + where + ": " + msg + " (is the server running?)",
                       /*retryable=*/true);
   }
+  // The server's NOTICEs ("relation ... already exists, skipping") are not for the user: libpq
+  // would print each on stderr.
+  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
   return PgConnection(conn, std::move(where));
 }
 

@@ -1,4 +1,5 @@
 // Destination options of the PostgreSQL sink and its factory.
+#include "sinks/postgres/pg_ddl.h"
 #include "sinks/postgres/postgres_sink.h"
 
 namespace sluice::sinks {
@@ -46,6 +47,7 @@ core::Result<PostgresSinkOptions> parse_postgres_options(const nlohmann::json& o
   SLUICE_TRY(read_string(options, "integration_name", integration));
   SLUICE_TRY(read_string(options, "schema", out.schema));
   if (out.schema.empty() && !integration.empty()) out.schema = pg::schema_name_for(integration);
+  out.schema = pg::pg_identifier(out.schema);  // PostgreSQL would cut a longer name silently
   SLUICE_TRY(read_string(options, "state_id", out.state_id));
   if (out.state_id.empty()) return core::fail(config_error("'state_id' must not be empty").error());
   if (auto it = options.find("hard_delete"); it != options.end()) {

@@ -1,23 +1,18 @@
 #include "sinks/postgres/postgres_sink.h"
 
 #include <cstdio>
+#include <map>
 #include <set>
 
 #include "core/json_writer.h"
 #include "core/value_format.h"
+#include "sinks/postgres/pg_ddl.h"
 
 namespace sluice::sinks {
 namespace {
 
+using pg::pg_identifier;
 using pg::quote_ident;
-
-// PostgreSQL keeps the first 63 bytes of an identifier (NAMEDATALEN - 1), on a character boundary.
-std::string pg_truncated(std::string_view name) {
-  if (name.size() <= 63) return std::string(name);
-  size_t n = 63;
-  while (n > 0 && (static_cast<unsigned char>(name[n]) & 0xC0) == 0x80) --n;
-  return std::string(name.substr(0, n));
-}
 
 std::string load_table_name(std::string_view table, int64_t version) {
   uint64_t h = 1469598103934665603ULL;  // FNV-1a: a short, stable tag for long table names
@@ -86,9 +81,12 @@ core::Status PostgresSink::fail_and_rollback(core::Error e) {
   return core::fail(e.with_context("postgres destination"));
 }
 
-core::Status PostgresSink::ensure_table(const Stream& s, const std::string& table,
-                                        const std::vector<std::string>& defs) {
+core::Status PostgresSink::ensure_table(Stream& s, const std::string& table) {
   std::string qualified = s.schema + "." + quote_ident(table);
+  std::vector<std::string> defs;
+  for (const Column& c : s.columns) defs.push_back(c.quoted + " " + c.sql_type);
+  defs.push_back("\"_sdc_extracted_at\" timestamptz");
+  defs.push_back("\"_sdc_deleted_at\" timestamptz");
   std::string sql = "CREATE TABLE IF NOT EXISTS " + qualified + " (" + join(defs, ", ");
   if (!s.key_columns.empty()) {
     std::vector<std::string> keys;
@@ -97,38 +95,66 @@ core::Status PostgresSink::ensure_table(const Stream& s, const std::string& tabl
   }
   sql += ")";
   SLUICE_TRY(conn_.exec(sql));
-  auto have = conn_.query("SELECT column_name::text FROM information_schema.columns WHERE table_schema = $1 "
-                          "AND table_name = $2",
-                          {pg_truncated(options_.schema.empty() ? pg::schema_name_for(s.info.database)
-                                                                : options_.schema),
-                           pg_truncated(table)});
+  return reconcile_columns(s, qualified);
+}
+
+// Columns the source added are added (existing rows get NULL); a column whose source type
+// changed is widened, kept (it already holds the new values), or marked: its first non-NULL value
+// stops the job (docs/postgres.md). Marking rather than failing here lets a job replay binlog
+// events written before a type change the user has already dealt with.
+core::Status PostgresSink::reconcile_columns(Stream& s, const std::string& qualified) {
+  auto have = conn_.query("SELECT attname || E'\\t' || format_type(atttypid, atttypmod) FROM pg_attribute "
+                          "WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped",
+                          {qualified});
   if (!have) return core::fail(have.error());
-  std::set<std::string> present;
-  for (const auto& c : *have) if (c) present.insert(*c);
-  for (size_t i = 0; i < s.info.columns.size(); ++i) {
-    if (present.contains(pg_truncated(s.info.columns[i].name))) continue;
-    // A column the source added (ALTER TABLE ... ADD COLUMN): existing rows get NULL.
-    SLUICE_TRY(conn_.exec("ALTER TABLE " + qualified + " ADD COLUMN " + defs[i]));
+  std::map<std::string, std::string> present;
+  for (const auto& c : *have) {
+    if (!c) continue;
+    size_t tab = c->rfind('\t');
+    present[c->substr(0, tab)] = c->substr(tab + 1);
+  }
+  for (Column& c : s.columns) {
+    auto it = present.find(c.pg_name);
+    if (it == present.end()) {
+      SLUICE_TRY(conn_.exec("ALTER TABLE " + qualified + " ADD COLUMN " + c.quoted + " " + c.sql_type));
+      continue;
+    }
+    pg::TypeChange change = pg::classify_type_change(it->second, c.sql_type);
+    if (change.kind == pg::TypeChangeKind::kWiden) {
+      SLUICE_TRY(conn_.exec("ALTER TABLE " + qualified + " ALTER COLUMN " + c.quoted + " TYPE " + change.target +
+                            " USING " + c.quoted + "::" + change.target));
+    } else if (change.kind == pg::TypeChangeKind::kIncompatible) {
+      c.type_error = "the source type is now " + c.column_type + " (PostgreSQL " + c.sql_type + "), which " +
+                     qualified + "." + c.quoted + " (" + it->second +
+                     ") cannot take without loss; change that column yourself (ALTER TABLE " + qualified +
+                     " ALTER COLUMN " + c.quoted + " TYPE " + c.sql_type +
+                     " USING ...) or drop the table and load the stream again";
+    }
   }
   return core::ok();
 }
 
 core::Status PostgresSink::prepare(Stream& s, const StreamInfo& info) {
   s.info = info;
-  std::string schema = options_.schema.empty() ? pg::schema_name_for(info.database) : options_.schema;
+  std::string schema = options_.schema.empty() ? pg_identifier(pg::schema_name_for(info.database)) : options_.schema;
+  s.schema_name = schema;
   s.schema = quote_ident(schema);
-  s.table = s.schema + "." + quote_ident(info.table);
+  s.pg_table = pg_identifier(info.table);
+  s.table = s.schema + "." + quote_ident(s.pg_table);
   s.columns.clear();
   s.key_columns.clear();
-  std::vector<std::string> defs;
+  std::set<std::string> names;
   for (const schema::ColumnSchema& c : info.columns) {
     auto type = pg::pg_column_type(c);
     if (!type) return core::fail(type.error().with_context(info.database + "." + info.table));
-    s.columns.push_back(Column{quote_ident(c.name), type->encoding});
-    defs.push_back(quote_ident(c.name) + " " + type->sql);
+    std::string name = pg_identifier(c.name);
+    if (!names.insert(name).second) {
+      return core::fail(core::ErrorCode::kSchemaMismatch, "table " + info.database + "." + info.table +
+                                                              ": two columns map to the PostgreSQL name " + name +
+                                                              "; deselect one of them");
+    }
+    s.columns.push_back(Column{quote_ident(name), name, c.name, type->sql, c.column_type, type->encoding, {}});
   }
-  defs.push_back("\"_sdc_extracted_at\" timestamptz");
-  defs.push_back("\"_sdc_deleted_at\" timestamptz");
   for (const std::string& key : info.key_properties) {
     for (size_t i = 0; i < info.columns.size(); ++i) {
       if (info.columns[i].name == key) s.key_columns.push_back(i);
@@ -136,7 +162,8 @@ core::Status PostgresSink::prepare(Stream& s, const StreamInfo& info) {
   }
   SLUICE_TRY(begin());
   SLUICE_TRY(conn_.exec("CREATE SCHEMA IF NOT EXISTS " + s.schema));
-  SLUICE_TRY(ensure_table(s, info.table, defs));
+  SLUICE_TRY(ensure_table(s, s.pg_table));
+  SLUICE_TRY(record_names(s));
   s.dest = s.table;
   if (info.method == Method::kFullTable && info.version != 0) {
     auto comment = conn_.query("SELECT obj_description(to_regclass($1), 'pg_class')", {s.table});
@@ -145,13 +172,45 @@ core::Status PostgresSink::prepare(Stream& s, const StreamInfo& info) {
     if (comment->empty() || !(*comment)[0] || *(*comment)[0] != active) {
       // A new version loads beside the table and replaces it at activate_version.
       std::string load = load_table_name(info.table, info.version);
-      SLUICE_TRY(ensure_table(s, load, defs));
+      SLUICE_TRY(ensure_table(s, load));
       s.dest = s.schema + "." + quote_ident(load);
     }
   }
   s.staging = quote_ident("_sluice_stage_" + std::to_string(s.index));
   s.staging_ready = false;
   return core::ok();
+}
+
+// Names PostgreSQL cannot hold (over 63 bytes) were shortened by pg_identifier: the mapping is
+// kept in <state schema>._sluice_names, in the transaction of the rows.
+core::Status PostgresSink::record_names(const Stream& s) {
+  std::vector<std::pair<std::string, std::string>> mapped;  // (column or "", source name)
+  if (s.pg_table != s.info.table) mapped.emplace_back("", s.info.table);
+  for (const Column& c : s.columns) {
+    if (c.pg_name != c.source_name) mapped.emplace_back(c.pg_name, c.source_name);
+  }
+  if (mapped.empty()) return core::ok();
+  std::string names = quote_ident(state_schema()) + "._sluice_names";
+  SLUICE_TRY(conn_.exec("CREATE SCHEMA IF NOT EXISTS " + quote_ident(state_schema())));
+  SLUICE_TRY(conn_.exec("CREATE TABLE IF NOT EXISTS " + names +
+                        " (schema_name text NOT NULL, table_name text NOT NULL, column_name text NOT NULL, "
+                        "source_name text NOT NULL, PRIMARY KEY (schema_name, table_name, column_name))"));
+  for (const auto& [column, source] : mapped) {
+    auto st = conn_.query("INSERT INTO " + names + " VALUES ($1, $2, $3, $4) ON CONFLICT "
+                          "(schema_name, table_name, column_name) DO UPDATE SET source_name = EXCLUDED.source_name",
+                          {s.schema_name, s.pg_table, column, source});
+    if (!st) return core::fail(st.error());
+  }
+  return core::ok();
+}
+
+// The job reads a table without a key in one pass, and starts that pass over after a kill or a
+// failure, with the same version. The rows a checkpoint of the interrupted pass committed are in
+// the load table, or in the table itself when the version was activated before its rows (a first
+// load): either holds only rows of this version, and they would be loaded twice.
+core::Status PostgresSink::restart_keyless_load(const Stream& s) {
+  if (!s.key_columns.empty() || s.info.method != Method::kFullTable || s.info.version == 0) return core::ok();
+  return conn_.exec("TRUNCATE " + s.dest);
 }
 
 core::Result<StreamHandle> PostgresSink::open_stream(const StreamInfo& info) {
@@ -164,6 +223,7 @@ core::Result<StreamHandle> PostgresSink::open_stream(const StreamInfo& info) {
   streams_.push_back(std::make_unique<Stream>());
   streams_.back()->index = streams_.size() - 1;
   auto st = prepare(*streams_.back(), info);
+  if (st) st = restart_keyless_load(*streams_.back());
   if (!st) {
     streams_.pop_back();
     return core::fail(fail_and_rollback(st.error()).error());
@@ -189,7 +249,7 @@ core::Status PostgresSink::activate_version(StreamHandle stream, int64_t version
     SLUICE_TRY(begin());
     // The finished load replaces the table in this transaction, committed with the bookmark.
     SLUICE_TRY(conn_.exec("DROP TABLE IF EXISTS " + s.table));
-    SLUICE_TRY(conn_.exec("ALTER TABLE " + s.dest + " RENAME TO " + quote_ident(s.info.table)));
+    SLUICE_TRY(conn_.exec("ALTER TABLE " + s.dest + " RENAME TO " + quote_ident(s.pg_table)));
     SLUICE_TRY(conn_.exec("COMMENT ON TABLE " + s.table + " IS 'sluice version " + std::to_string(version) + "'"));
     s.dest = s.table;
     return core::ok();
@@ -224,6 +284,8 @@ core::Status PostgresSink::write_row(StreamHandle stream, const Row& row) {
     if (v.is_absent()) {
       st = core::fail(core::ErrorCode::kUnsupported,
                       "not in the binlog row image; the PostgreSQL destination needs binlog_row_image=FULL");
+    } else if (!s.columns[i].type_error.empty() && !v.is_null()) {
+      st = core::fail(core::ErrorCode::kSchemaMismatch, s.columns[i].type_error);
     } else {
       st = pg::append_copy_value(s.copy, s.columns[i].encoding, v);
     }

@@ -66,13 +66,20 @@ class PostgresSink final : public Sink {
 
  private:
   struct Column {
-    std::string quoted;
+    std::string quoted;       ///< the PostgreSQL name, quoted
+    std::string pg_name;      ///< pg::pg_identifier(source_name)
+    std::string source_name;  ///< the MySQL column name
+    std::string sql_type;     ///< its PostgreSQL type (pg_column_type)
+    std::string column_type;  ///< the MySQL COLUMN_TYPE, for messages
     pg::PgEncoding encoding;
+    std::string type_error;   ///< non-empty: the table's column cannot take this type's values
   };
   struct Stream {
     StreamInfo info;
     size_t index = 0;         ///< the handle; names the staging table
+    std::string schema_name;  ///< the PostgreSQL schema, unquoted
     std::string schema;       ///< quoted
+    std::string pg_table;     ///< the target's name (pg::pg_identifier of the MySQL table), unquoted
     std::string table;        ///< quoted, schema-qualified target
     std::string dest;         ///< where rows go: the target or a Full Table load table
     std::string staging;      ///< temp table name (quoted)
@@ -88,7 +95,10 @@ class PostgresSink final : public Sink {
   core::Status begin();
   core::Status fail_and_rollback(core::Error e);
   core::Status prepare(Stream& s, const StreamInfo& info);
-  core::Status ensure_table(const Stream& s, const std::string& table, const std::vector<std::string>& defs);
+  core::Status ensure_table(Stream& s, const std::string& table);
+  core::Status reconcile_columns(Stream& s, const std::string& qualified);
+  core::Status record_names(const Stream& s);
+  core::Status restart_keyless_load(const Stream& s);
   core::Status flush(Stream& s);
   core::Status merge(Stream& s);
   core::Status ensure_state_table(const std::string& schema);

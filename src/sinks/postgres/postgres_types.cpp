@@ -57,9 +57,16 @@ core::Status append_temporal(std::string& out, PgEncoding e, const core::Value& 
       n = core::format_datetime(buf, v.t, 6);
       break;
     case PgEncoding::kTimestampTz:
-      if (v.kind != ValueKind::kTimestamp) return wrong_kind(e, v);
-      if (v.ts.seconds == 0 && v.ts.micro == 0) { out += "\\N"; return core::ok(); }
-      n = core::format_datetime(buf, core::temporal_from_epoch(v.ts), 6);
+      if (v.kind == ValueKind::kDateTime) {
+        // A snapshot (SELECT in a UTC session) gives TIMESTAMP as its UTC fields.
+        if (core::is_zero_or_invalid_date(v.t)) { out += "\\N"; return core::ok(); }
+        n = core::format_datetime(buf, v.t, 6);
+      } else if (v.kind == ValueKind::kTimestamp) {
+        if (v.ts.seconds == 0 && v.ts.micro == 0) { out += "\\N"; return core::ok(); }
+        n = core::format_datetime(buf, core::temporal_from_epoch(v.ts), 6);
+      } else {
+        return wrong_kind(e, v);
+      }
       std::memcpy(buf + n, "+00", 3);
       n += 3;
       break;

@@ -50,6 +50,9 @@ TEST(PostgresTypes, CopyTextValues) {
   EXPECT_EQ(copy_of(PgEncoding::kTimestamp, r1[15]), "2024-03-01 13:14:15.123456");
   EXPECT_EQ(copy_of(PgEncoding::kTimestamp, r2[15]), "\\N");
   EXPECT_EQ(copy_of(PgEncoding::kTimestampTz, r1[16]), "2024-03-01 13:14:15.654321+00");
+  // A snapshot TIMESTAMP arrives as its UTC fields (a DATETIME-kind value); the zero one is NULL.
+  EXPECT_EQ(copy_of(PgEncoding::kTimestampTz, r1[15]), "2024-03-01 13:14:15.123456+00");
+  EXPECT_EQ(copy_of(PgEncoding::kTimestampTz, r2[15]), "\\N");
   EXPECT_EQ(copy_of(PgEncoding::kText, r2[17]), "tab\\there\\nnew \\\\ \"q\" 😀");
   EXPECT_EQ(copy_of(PgEncoding::kBytea, r2[18]), "\\\\x00ff01");
   EXPECT_EQ(copy_of(PgEncoding::kText, r1[19]), "b");

@@ -1,0 +1,183 @@
+// `sluice sync` into PostgreSQL interrupted for real: kill -9 while rows are written but their
+// bookmark is not committed, and PostgreSQL stopped in the middle of a job. A rerun leaves the
+// destination equal to the source, with no duplicate row, keyed or keyless.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fcntl.h>
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <thread>
+
+#include "support/pg_test_server.h"
+#include "support/sink_fixture.h"
+#include "support/test_servers.h"
+#include "support/test_util.h"
+
+extern char** environ;
+
+namespace sluice::test {
+namespace {
+
+/// `sluice ARGS` in the background, stdout and stderr into files.
+pid_t spawn_sluice(const std::vector<std::string>& args, const std::string& out, const std::string& err) {
+  std::vector<std::string> argv = {SLUICE_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  std::vector<char*> cargv;
+  for (auto& a : argv) cargv.push_back(a.data());
+  cargv.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&fa, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  pid_t pid = -1;
+  int rc = posix_spawn(&pid, cargv[0], &fa, nullptr, cargv.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  return rc == 0 ? pid : -1;
+}
+
+/// Polls `ready` every 20 ms until it holds, or the child exits, or 120 s pass.
+bool wait_until(pid_t child, const std::function<bool()>& ready) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (ready()) return true;
+    int status = 0;
+    if (waitpid(child, &status, WNOHANG) == child) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
+int wait_exit(pid_t child) {
+  int status = 0;
+  EXPECT_EQ(waitpid(child, &status, 0), child);
+  return status;
+}
+
+constexpr int kRows = 40000;
+
+/// `big` (keyed, log-based) and `bag` (keyless, Full Table), kRows rows each.
+void make_tables(const ServerInfo& server, const std::string& db) {
+  admin_sql(server, "DROP DATABASE IF EXISTS " + db + "; CREATE DATABASE " + db);
+  admin_sql(server,
+            "CREATE TABLE big (id INT PRIMARY KEY, v VARCHAR(100)); CREATE TABLE bag (a INT, b VARCHAR(100));"
+            "CREATE TABLE d (i INT); INSERT INTO d VALUES (0), (1), (2), (3), (4), (5), (6), (7), (8), (9);"
+            "INSERT INTO big SELECT n, CONCAT('value ', n) FROM (SELECT 1 + a.i + 10 * b.i + 100 * c.i + "
+            "1000 * e.i + 10000 * f.i AS n FROM d a, d b, d c, d e, d f) x WHERE n <= " + std::to_string(kRows) +
+            "; INSERT INTO bag SELECT id, v FROM big; DROP TABLE d;",
+            db);
+}
+
+std::string catalog_for(const std::string& config, const std::string& db) {
+  return make_sink_catalog(config, db, "LOG_BASED", "big");
+}
+
+/// Destination equals source: same keys, values and row count; no duplicate in either table.
+void expect_equal(const ServerInfo& server, const std::string& db, const std::string& schema) {
+  std::string src = admin_sql(server, "SELECT COUNT(*), SUM(id), SUM(LENGTH(v)) FROM big", db);
+  for (char& c : src) c = c == '\t' ? '|' : c;
+  EXPECT_EQ(psql("SELECT count(*), sum(id), sum(length(v)) FROM " + schema + ".big WHERE _sdc_deleted_at IS NULL"),
+            src);
+  EXPECT_EQ(psql("SELECT count(*) - count(DISTINCT id) FROM " + schema + ".big"), "0\n");
+  std::string bag = admin_sql(server, "SELECT COUNT(*), COUNT(DISTINCT a), SUM(a) FROM bag", db);
+  for (char& c : bag) c = c == '\t' ? '|' : c;
+  EXPECT_EQ(psql("SELECT count(*), count(DISTINCT a), sum(a) FROM " + schema + ".bag"), bag);
+}
+
+std::string pg_destination(const std::string& schema) {
+  return "\"destination\": {\"type\": \"postgres\", \"host\": \"127.0.0.1\", \"port\": " + pg_port() +
+         ", \"user\": \"postgres\", \"password\": \"pgpw\", \"dbname\": \"sluice\", \"schema\": \"" + schema +
+         "\", \"batch_bytes\": 65536, \"report_dir\": \"" + make_temp_dir("pg-reports") + "\"}";
+}
+
+bool state_committed(const std::string& schema) {
+  return psql("SELECT to_regclass('" + schema + "._sluice_state') IS NOT NULL") == "t\n" &&
+         psql("SELECT count(*) FROM " + schema + "._sluice_state") == "1\n";
+}
+
+/// A job of `db` (made by make_tables) into `schema`, started in the background.
+struct BackgroundJob {
+  std::string config, catalog, dir;
+  pid_t pid = -1;
+};
+
+BackgroundJob start_job(const ServerInfo& server, const std::string& db, const std::string& schema) {
+  psql("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+  make_tables(server, db);
+  BackgroundJob job;
+  job.config = write_config(
+      server, "\"filter_dbs\": \"" + db + "\", \"state_interval_seconds\": 0, " + pg_destination(schema));
+  job.catalog = catalog_for(job.config, db);
+  job.dir = make_temp_dir("pg-recovery");
+  job.pid = spawn_sluice({"sync", "--config", job.config, "--catalog", job.catalog}, job.dir + "/out", job.dir + "/err");
+  return job;
+}
+
+TEST(PostgresSyncRecovery, KillNineBetweenRowsAndBookmarkThenRerunIsExactlyOnce) {
+  ServerInfo server = shared_server("mariadb");
+  std::string db = "sink_pg_kill", schema = "sluice_kill";
+  BackgroundJob job = start_job(server, db, schema);
+  pid_t child = job.pid;
+  ASSERT_GT(child, 0);
+  const std::string &config = job.config, &catalog = job.catalog, &dir = job.dir;
+  // Rows of an open transaction (it has written: backend_xid is set) after a committed bookmark.
+  bool caught = wait_until(child, [&] {
+    return state_committed(schema) &&
+           psql("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'sluice' AND "
+                "backend_xid IS NOT NULL") == "1\n";
+  });
+  kill(child, SIGKILL);
+  int status = wait_exit(child);
+  ASSERT_TRUE(caught) << "the job ended before it could be killed: " << read_file(dir + "/err");
+  ASSERT_TRUE(WIFSIGNALED(status)) << status;
+
+  admin_sql(server, "UPDATE big SET v = 'changed' WHERE id % 1000 = 0; DELETE FROM big WHERE id % 999 = 0;"
+                    "INSERT INTO big VALUES (" + std::to_string(kRows + 1) + ", 'new'); INSERT INTO bag VALUES (0, 'z')",
+            db);
+  CommandResult r = run_sluice({"sync", "--config", config, "--catalog", catalog});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  expect_equal(server, db, schema);
+  admin_sql(server, "DROP DATABASE " + db);
+}
+
+TEST(PostgresSyncRecovery, PostgresDownMidJobFailsClearlyAndRerunCompletes) {
+  ServerInfo server = shared_server("mysql");
+  std::string db = "sink_pg_down", schema = "sluice_down";
+  BackgroundJob job = start_job(server, db, schema);
+  pid_t child = job.pid;
+  ASSERT_GT(child, 0);
+  const std::string &config = job.config, &catalog = job.catalog, &dir = job.dir;
+  bool caught = wait_until(child, [&] { return state_committed(schema); });
+  std::string pg_ctl = "/usr/lib/postgresql/15/bin/pg_ctl";
+  CommandResult stop = run_command({"runuser", "-u", "postgres", "--", pg_ctl, "-D", pg_data_dir(), "-m", "immediate",
+                                    "-w", "stop"});
+  int status = wait_exit(child);
+  // restart reuses the options of the last start (postmaster.opts): same port and socket dir.
+  CommandResult start = run_command({"runuser", "-u", "postgres", "--", pg_ctl, "-D", pg_data_dir(), "-w", "-t", "60",
+                                     "-l", pg_data_dir() + "/../server.log", "restart"});
+  ASSERT_EQ(stop.exit_code, 0) << stop.err;
+  ASSERT_EQ(start.exit_code, 0) << start.out << start.err;
+  ASSERT_TRUE(caught) << "the job ended before PostgreSQL was stopped: " << read_file(dir + "/err");
+  ASSERT_TRUE(WIFEXITED(status)) << status;
+  EXPECT_NE(WEXITSTATUS(status), 0);
+  std::string err = read_file(dir + "/err");
+  std::vector<std::string> errors;
+  for (const std::string& line : split_lines(err)) {
+    if (line.starts_with("sluice: error:")) errors.push_back(line);
+  }
+  ASSERT_EQ(errors.size(), 1u) << err;
+  EXPECT_NE(errors[0].find("PostgreSQL"), std::string::npos) << errors[0];
+
+  CommandResult r = run_sluice({"sync", "--config", config, "--catalog", catalog});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  expect_equal(server, db, schema);
+  admin_sql(server, "DROP DATABASE " + db);
+}
+
+}  // namespace
+}  // namespace sluice::test
