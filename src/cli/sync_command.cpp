@@ -29,6 +29,7 @@ struct SyncArgs {
   bool discover = false;
   bool quiet = false;
   size_t chunk_rows = 0;
+  size_t threads = 0;
 };
 
 int run_discover_mode(const config::SourceConfig& config) {
@@ -62,6 +63,7 @@ int run_sync_command(const SyncArgs& args) {
   auto opts = job::read_sync_options(*doc, args.config_path, options);
   if (!opts) return report_error(opts.error());
   if (args.chunk_rows > 0) options.chunk_rows = args.chunk_rows;
+  if (args.threads > 0) options.snapshot_threads = args.threads;
   options.progress = !args.quiet;
 
   auto catalog = config::load_catalog(catalog_path);
@@ -128,6 +130,10 @@ void register_sync(CLI::App& app, CliContext& ctx) {
                   "`destination` section, else Singer stdout. See docs/destinations.md");
   cmd->add_flag("--discover", args->discover, "print the catalog instead of syncing (tap-mysql --discover)");
   cmd->add_option("--chunk-rows", args->chunk_rows, "rows per snapshot chunk (default 50000, config chunk_rows)");
+  cmd->add_option("--threads", args->threads,
+                  "connections reading key ranges of a table in parallel (Full Table and log-based snapshots; "
+                  "default 1, config snapshot_threads)")
+      ->check(CLI::Range(1, 64));
   cmd->add_flag("--quiet", args->quiet, "no progress lines or job summary on stderr");
   cmd->callback([&ctx, args] { ctx.exit_code = run_sync_command(*args); });
 }

@@ -1,6 +1,7 @@
 #include "extract/snapshot_reader.h"
 
 #include "extract/key_literal.h"
+#include "extract/snapshot_sql.h"
 #include "extract/text_value.h"
 
 namespace sluice::extract {
@@ -13,53 +14,6 @@ std::optional<size_t> column_index(const schema::TableSchema& t, std::string_vie
     if (t.columns[i].name == name) return i;
   }
   return std::nullopt;
-}
-
-// The select list: output columns, then key / order columns not among them.
-std::vector<size_t> select_list(const SnapshotSpec& spec) {
-  std::vector<size_t> out = spec.columns;
-  auto add = [&out](size_t c) {
-    for (size_t x : out) {
-      if (x == c) return;
-    }
-    out.push_back(c);
-  };
-  for (size_t k : spec.key) add(k);
-  for (size_t k : spec.order_by) add(k);
-  return out;
-}
-
-// The select expression of a column (GEOMETRY as the server's SRID + WKB bytes: as stored).
-std::string select_expr(const schema::ColumnSchema& c) { return mysql::Connection::quote_identifier(c.name); }
-
-core::Result<std::vector<std::string>> literals(mysql::Connection& conn, const schema::TableSchema& t,
-                                                std::span<const size_t> key, const ordered_json& values,
-                                                std::string_view what) {
-  std::vector<std::string> out;
-  if (!values.is_object()) {
-    return core::fail(core::ErrorCode::kConfig, std::string(what) + " of " + t.stream_id() + " must be an object");
-  }
-  for (size_t k : key) {
-    const schema::ColumnSchema& c = t.columns[k];
-    auto it = values.find(c.name);
-    if (it == values.end()) {
-      return core::fail(core::ErrorCode::kConfig, std::string(what) + " of " + t.stream_id() + " lacks key column '" +
-                                                      c.name + "': remove the bookmark to restart the table");
-    }
-    auto lit = sql_literal(c, *it, conn);
-    if (!lit) return core::fail(lit.error());
-    out.push_back(std::move(*lit));
-  }
-  return out;
-}
-
-std::string order_clause(const schema::TableSchema& t, std::span<const size_t> cols) {
-  std::string out;
-  for (size_t i = 0; i < cols.size(); ++i) {
-    out += i == 0 ? " ORDER BY " : ", ";
-    out += mysql::Connection::quote_identifier(t.columns[cols[i]].name);
-  }
-  return out;
 }
 
 class ChunkRunner {
@@ -76,16 +30,7 @@ class ChunkRunner {
     key_null_.resize(spec.key.size());
   }
 
-  std::string base_sql() const {
-    const schema::TableSchema& t = *spec_.table;
-    std::string sql = "SELECT ";
-    for (size_t i = 0; i < list_.size(); ++i) {
-      if (i) sql += ", ";
-      sql += select_expr(t.columns[list_[i]]);
-    }
-    sql += " FROM " + qualified_name(t);
-    return sql;
-  }
+  std::string base_sql() const { return select_sql(*spec_.table, list_); }
 
   // Streams one query; returns the number of rows delivered.
   core::Result<size_t> run_query(const std::string& sql) {
@@ -121,15 +66,11 @@ class ChunkRunner {
 
   ordered_json last_key() const {
     if (spec_.key.empty() || !have_key_) return nullptr;
-    ordered_json j = ordered_json::object();
-    for (size_t i = 0; i < spec_.key.size(); ++i) {
-      const schema::ColumnSchema& c = spec_.table->columns[spec_.key[i]];
-      std::optional<std::string_view> cell;
-      if (!key_null_[i]) cell = std::string_view(key_text_[i]);
-      auto v = value_from_text(c, cell);
-      j[c.name] = v ? bookmark_json(c, *v) : ordered_json(nullptr);
+    std::vector<std::optional<std::string_view>> cells(spec_.key.size());
+    for (size_t i = 0; i < cells.size(); ++i) {
+      if (!key_null_[i]) cells[i] = std::string_view(key_text_[i]);
     }
-    return j;
+    return key_json(*spec_.table, spec_.key, cells);
   }
 
   core::Status run() {
@@ -142,22 +83,12 @@ class ChunkRunner {
       if (!n) return core::fail(n.error());
       return out_.on_checkpoint(nullptr);
     }
-    std::string upto;
-    if (!spec_.upto.is_null()) {
-      auto lits = literals(conn_, t, spec_.key, spec_.upto, "max_pk_values");
-      if (!lits) return core::fail(lits.error());
-      upto = key_predicate(t, spec_.key, *lits, false);
-    }
     ordered_json after = spec_.after;
     for (;;) {
-      std::string where = upto.empty() ? "" : "(" + upto + ")";
-      if (!after.is_null()) {
-        auto lits = literals(conn_, t, spec_.key, after, "last_pk_fetched");
-        if (!lits) return core::fail(lits.error());
-        where += (where.empty() ? "(" : " AND (") + key_predicate(t, spec_.key, *lits, true) + ")";
-      }
+      auto where = key_range_predicate(conn_, t, spec_.key, after, spec_.upto);
+      if (!where) return core::fail(where.error());
       std::string sql = base_sql();
-      if (!where.empty()) sql += " WHERE " + where;
+      if (!where->empty()) sql += " WHERE " + *where;
       sql += order_clause(t, spec_.key) + " LIMIT " + std::to_string(spec_.chunk_rows);
       auto n = run_query(sql);
       if (!n) return core::fail(n.error());

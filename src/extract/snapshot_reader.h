@@ -12,6 +12,8 @@
 /// One thread; the connection is busy while a chunk streams.
 
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -40,6 +42,8 @@ struct SnapshotSpec {
   std::string where;
   std::vector<size_t> order_by;
   size_t chunk_rows = 50000;
+  /// The table's estimated row count (parallel reads size their key ranges with it).
+  std::optional<uint64_t> estimated_rows;
 };
 
 /// Receives rows. on_row gets one value per SnapshotSpec::columns entry followed by the key

@@ -25,6 +25,8 @@ struct JobContext {
   sinks::Sink& sink;
   config::State state;
   std::unique_ptr<mysql::Connection> conn;
+  /// Extra connections of parallel snapshots (options.snapshot_threads - 1), opened on first use.
+  std::vector<std::unique_ptr<mysql::Connection>> readers;
   Progress progress;
   std::chrono::steady_clock::time_point last_state = std::chrono::steady_clock::now();
 

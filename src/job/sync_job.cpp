@@ -137,6 +137,9 @@ core::Status read_sync_options(const nlohmann::json& doc, std::string_view origi
   double chunk = static_cast<double>(options.chunk_rows);
   SLUICE_TRY(number("chunk_rows", 1, 100000000, chunk));
   options.chunk_rows = static_cast<size_t>(chunk);
+  double threads = static_cast<double>(options.snapshot_threads);
+  SLUICE_TRY(number("snapshot_threads", 1, 64, threads));
+  options.snapshot_threads = static_cast<size_t>(threads);
   SLUICE_TRY(number("state_interval_seconds", 0, 86400, options.state_interval_s));
   return core::ok();
 }

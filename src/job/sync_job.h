@@ -26,13 +26,16 @@ struct SyncOptions {
   /// when the server writes a ROW binlog, else FULL_TABLE (views: FULL_TABLE).
   std::optional<sinks::Method> default_method;
   size_t chunk_rows = 50000;        ///< config `chunk_rows`: rows per snapshot chunk
+  /// config `snapshot_threads` / --threads: connections reading key ranges of one keyed table
+  /// in parallel (Full Table and log-based snapshots); 1 reads on the job's connection.
+  size_t snapshot_threads = 1;
   double state_interval_s = 5.0;    ///< config `state_interval_seconds`: STATE at least this often
   bool progress = true;             ///< progress lines and the summary on stderr
   std::FILE* log = stderr;          ///< warnings, progress, summary
 };
 
 /// Reads the sluice keys of a config document (default_replication_method, chunk_rows,
-/// state_interval_seconds) into `options`. Errors (kConfig) name the key and the fix.
+/// snapshot_threads, state_interval_seconds) into `options`. Errors (kConfig) name the key and the fix.
 core::Status read_sync_options(const nlohmann::json& config_doc, std::string_view origin, SyncOptions& options);
 
 /// Runs one job. `state` is the job's starting state (empty for a first run); the final state

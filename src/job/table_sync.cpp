@@ -1,8 +1,11 @@
 // Full Table, Key-based Incremental and the log-based initial snapshot, over the snapshot engine.
 #include <chrono>
+#include <cstdlib>
+#include <span>
 
 #include "extract/binlog_position.h"
 #include "extract/key_literal.h"
+#include "extract/parallel_snapshot.h"
 #include "extract/snapshot_reader.h"
 #include "job/job_context.h"
 
@@ -73,17 +76,33 @@ int64_t stream_version(const ordered_json& b) {
   return now_ms();
 }
 
-// Reads the keyed snapshot (or one pass) with resume from last_pk_fetched / max_pk_values.
-core::Status keyed_snapshot(JobContext& ctx, const SelectedStream& s, sinks::StreamHandle h) {
+// The connections of a snapshot: the job's, then options.snapshot_threads - 1 more (opened
+// once per job, kept for the next tables).
+core::Result<std::vector<mysql::Connection*>> snapshot_connections(JobContext& ctx) {
+  while (ctx.readers.size() + 1 < ctx.options.snapshot_threads) {
+    auto c = mysql::Connection::connect(ctx.config.connection);
+    if (!c) return core::fail(c.error().with_context("opening a connection for a parallel snapshot (snapshot_threads)"));
+    ctx.readers.push_back(std::move(*c));
+  }
+  std::vector<mysql::Connection*> out{ctx.conn.get()};
+  for (auto& c : ctx.readers) out.push_back(c.get());
+  return out;
+}
+
+// Reads the keyed snapshot (or one pass) with resume from last_pk_fetched / max_pk_values:
+// key ranges in parallel over `conns` when there are several, else chunks on conns[0].
+core::Status keyed_snapshot(JobContext& ctx, const SelectedStream& s, sinks::StreamHandle h,
+                            std::span<mysql::Connection* const> conns) {
   extract::SnapshotSpec spec;
   spec.table = &s.table;
   spec.columns = s.columns;
   spec.key = extract::choose_chunk_key(s.table);
   spec.chunk_rows = ctx.options.chunk_rows;
+  spec.estimated_rows = s.table.row_count;
   ordered_json& b = ctx.state.bookmark(s.stream_id);
   if (!spec.key.empty()) {
     if (!b.contains("max_pk_values")) {
-      auto mk = extract::max_key(*ctx.conn, s.table, spec.key);
+      auto mk = extract::max_key(*conns[0], s.table, spec.key);
       if (!mk) return core::fail(mk.error());
       if (mk->is_null()) {
         b.erase("last_pk_fetched");
@@ -101,7 +120,29 @@ core::Status keyed_snapshot(JobContext& ctx, const SelectedStream& s, sinks::Str
     ctx.info(s.stream_id + ": no primary or unique NOT NULL key: read in one pass (an interrupted read starts over)");
   }
   RowWriter writer(ctx, s, h, !spec.key.empty());
-  return extract::read_snapshot(*ctx.conn, spec, writer);
+  if (conns.size() > 1 && !spec.key.empty()) return extract::read_snapshot_parallel(conns, spec, writer);
+  return extract::read_snapshot(*conns[0], spec, writer);
+}
+
+// True when binlog position `a` comes before `b` (files by their numeric extension).
+bool earlier(const extract::BinlogPosition& a, const extract::BinlogPosition& b) {
+  auto number = [](const std::string& f) {
+    size_t dot = f.rfind('.');
+    return dot == std::string::npos ? 0ULL : std::strtoull(f.c_str() + dot + 1, nullptr, 10);
+  };
+  if (a.file != b.file) return number(a.file) < number(b.file);
+  return a.position < b.position;
+}
+
+// Starts a consistent snapshot on every connection; the earliest of their binlog positions.
+core::Result<extract::BinlogPosition> begin_snapshots(std::span<mysql::Connection* const> conns) {
+  extract::BinlogPosition first;
+  for (size_t i = 0; i < conns.size(); ++i) {
+    auto pos = extract::begin_consistent_snapshot(*conns[i]);
+    if (!pos) return core::fail(pos.error());
+    if (i == 0 || earlier(*pos, first)) first = *pos;
+  }
+  return first;
 }
 
 void begin_stream_state(JobContext& ctx, const SelectedStream& s) {
@@ -135,7 +176,9 @@ core::Status sync_full_table(JobContext& ctx, const SelectedStream& s) {
   auto h = open(ctx, s, version);
   if (!h) return core::fail(h.error());
   if (first_load) SLUICE_TRY(ctx.sink.activate_version(*h, version));
-  SLUICE_TRY(keyed_snapshot(ctx, s, *h));
+  auto conns = snapshot_connections(ctx);
+  if (!conns) return core::fail(conns.error());
+  SLUICE_TRY(keyed_snapshot(ctx, s, *h, *conns));
   SLUICE_TRY(ctx.sink.activate_version(*h, version));
   ordered_json& done = ctx.state.bookmark(s.stream_id);
   done.erase("last_pk_fetched");
@@ -205,9 +248,12 @@ core::Status sync_log_initial(JobContext& ctx, const SelectedStream& s) {
   ordered_json& b = ctx.state.bookmark(s.stream_id);
   int64_t version = stream_version(b);
   b["version"] = version;
-  // One consistent snapshot for every chunk of this job; its binlog position (or a low
-  // watermark before it) is where the binlog catch-up starts (docs/replication-methods.md).
-  auto pos = extract::begin_consistent_snapshot(*ctx.conn);
+  // One consistent snapshot per connection for every chunk of this job; the earliest of their
+  // binlog positions (or low watermarks before them) is where the binlog catch-up starts
+  // (docs/replication-methods.md).
+  auto conns = snapshot_connections(ctx);
+  if (!conns) return core::fail(conns.error());
+  auto pos = begin_snapshots(*conns);
   if (!pos) return core::fail(pos.error());
   if (!b.contains("log_file")) {
     b["log_file"] = pos->file;
@@ -218,10 +264,14 @@ core::Status sync_log_initial(JobContext& ctx, const SelectedStream& s) {
   auto h = open(ctx, s, version);
   if (!h) return core::fail(h.error());
   SLUICE_TRY(ctx.sink.activate_version(*h, version));
-  auto st = keyed_snapshot(ctx, s, *h);
-  auto end = ctx.conn->execute("COMMIT");
+  auto st = keyed_snapshot(ctx, s, *h, *conns);
+  core::Status end = core::ok();
+  for (mysql::Connection* c : *conns) {
+    auto e = c->execute("COMMIT");
+    if (!e && end) end = e;
+  }
   if (!st) return st;
-  if (!end) return core::fail(end.error());
+  if (!end) return end;
   SLUICE_TRY(ctx.sink.activate_version(*h, version));
   ordered_json& done = ctx.state.bookmark(s.stream_id);
   done.erase("last_pk_fetched");

@@ -39,6 +39,12 @@ struct SyncRun {
 SyncRun run_sync(const std::string& config, const std::string& catalog, const std::string& state = "",
              const std::vector<std::string>& extra = {});
 
+/// Starts `sluice sync --config C --catalog K --quiet` plus `extra`, stdout to a file, and kills it
+/// (SIGKILL) once its output holds `states` STATE messages with `last_pk_fetched` (fails the test
+/// after 60 s). Returns what it wrote (the last line may be cut).
+std::string sync_killed_after_states(const std::string& config, const std::string& catalog,
+                                     const std::vector<std::string>& extra, size_t states);
+
 /// Runs singer_validate.py on `path`; returns its output, sets `ok`.
 std::string validate(const std::string& path, bool& ok);
 
