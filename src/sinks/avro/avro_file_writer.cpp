@@ -13,10 +13,12 @@
 namespace sluice::sinks::avro {
 namespace {
 
-// Raw deflate (RFC 1951) of `in` into `out`, as the Avro deflate codec requires.
+// Raw deflate (RFC 1951) of `in` into `out`, as the Avro deflate codec requires. Level 1
+// (Z_BEST_SPEED): twice the speed of the default level 6 for a slightly larger file (15x vs 18x
+// on the bench table); level 6 made an Avro job 3x slower than the same job to /dev/null.
 bool deflate_raw(std::string_view in, std::string& out) {
   z_stream z{};
-  if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) return false;
+  if (deflateInit2(&z, Z_BEST_SPEED, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) return false;
   out.resize(deflateBound(&z, static_cast<uLong>(in.size())));
   z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
   z.avail_in = static_cast<uInt>(in.size());
