@@ -3,16 +3,7 @@
 # on one connection and on two (--threads 2), beside mydumper -t 1 / -t 2 and mariadb --quick.
 # Over plain TCP, like the peers (mydumper and the mariadb client use TLS only when asked; sluice's
 # default ssl_mode=preferred would add TLS on both ends, ~40% of the job's time on this loopback).
-total=$("${M[@]}" -N -e "SELECT COUNT(*) FROM bench.t")
-printf '{"host":"127.0.0.1","port":%s,"user":"sluice","password":"sluicepw","filter_dbs":"bench","server_id":778}' \
-  "$SLUICE_BENCH_PORT" >"$work/snap-config.json"
-"$sluice" discover --select-all --config "$work/snap-config.json" |
-  /usr/bin/python3 -c 'import json,sys
-c=json.load(sys.stdin)
-for s in c["streams"]:
-  for m in s["metadata"]:
-      if not m["breadcrumb"]: m["metadata"]["replication-method"]="FULL_TABLE"
-json.dump(c,sys.stdout)' >"$work/snap-catalog.json"
+source bench/full_table_setup.sh
 sed 's/^{/{"ssl_mode":"disabled",/' "$work/snap-config.json" >"$work/snap-plain.json"
 for _ in $(seq "$runs"); do
   measure mariadb-quick "${M[@]}" --quick -e "SELECT * FROM bench.t"

@@ -1,0 +1,52 @@
+# bench section "sinks", sourced by bench/run.sh (see its header for the helpers it provides).
+# The Full Table job of bench.t into each file destination (SQLite, JSON lines, Avro), alternating
+# with the same job to Singer on /dev/null; then into PostgreSQL vs `psql \copy` of the same rows
+# as CSV into a table of the same types. Each destination starts empty before each run (outside
+# the timing). The PostgreSQL server relaxes durability (fsync=off, synchronous_commit=off), like
+# the MariaDB bench server: CPU and protocol cost, not this machine's fsync latency.
+# Over plain TCP like the snapshot section: TLS would add the same cost to both sides of each ratio.
+source bench/full_table_setup.sh
+sed 's/^{/{"ssl_mode":"disabled",/' "$work/snap-config.json" >"$work/sinks-config.json"
+sync_args=(sync --quiet --config "$work/sinks-config.json" --catalog "$work/snap-catalog.json")
+for _ in $(seq "$runs"); do
+  for dest in sqlite jsonl avro; do
+    measure sink-singer "$sluice" "${sync_args[@]}"
+    rm -rf "$work/sink-$dest" && mkdir -p "$work/sink-$dest"
+    target="$work/sink-$dest"; [ "$dest" = sqlite ] && target="$work/sink-$dest/bench.db"
+    measure "sink-$dest" "$sluice" "${sync_args[@]}" --destination "$dest:$target"
+  done
+done
+row "full table into SQLite vs Singer to /dev/null" sink-singer sink-sqlite "$total"
+row "full table into JSON lines vs Singer to /dev/null" sink-singer sink-jsonl "$total"
+row "full table into Avro vs Singer to /dev/null" sink-singer sink-avro "$total"
+
+# PostgreSQL: sluice's COPY + merge vs psql \copy of a CSV export into a table like sluice's.
+eval "$(scripts/pgserver.sh start bench -- -c fsync=off -c synchronous_commit=off -c full_page_writes=off)"
+trap 'scripts/pgserver.sh stop bench >/dev/null 2>&1 || true; scripts/testserver.sh stop-all >/dev/null 2>&1 || true' EXIT
+P=(psql -h 127.0.0.1 -p "$SLUICE_PG_BENCH_PORT" -U postgres -d sluice -qAt -v ON_ERROR_STOP=1)
+export PGPASSWORD=$SLUICE_PG_BENCH_PASSWORD
+pg_dest=$(printf '{"type":"postgres","host":"127.0.0.1","port":%s,"user":"postgres","password":"%s","dbname":"sluice","report_dir":"%s"}' \
+  "$SLUICE_PG_BENCH_PORT" "$SLUICE_PG_BENCH_PASSWORD" "$work/pg-reports")
+# The CSV, once: the client's batch output (tab-separated, \n \t \\ escaped, NULL as NULL) made CSV.
+"${M[@]}" -B -N -e "SET time_zone='+00:00'; SELECT id, i, u, name, body, amount, dt, ts, score, doc, status, flag FROM bench.t" |
+  /usr/bin/python3 -c 'import csv, sys
+unescape = {"n": "\n", "t": "\t", "\\": "\\", "0": "\0"}
+def field(f):
+    if f == "NULL": return None
+    out, i = [], 0
+    while i < len(f):
+        if f[i] == "\\" and i + 1 < len(f): out.append(unescape.get(f[i + 1], f[i + 1])); i += 2
+        else: out.append(f[i]); i += 1
+    return "".join(out)
+w = csv.writer(sys.stdout, lineterminator="\n")
+for line in sys.stdin:
+    w.writerow(["" if v is None else v for v in map(field, line.rstrip("\n").split("\t"))])' >"$work/bench-t.csv"
+cols="id, i, u, name, body, amount, dt, ts, score, doc, status, flag"
+for _ in $(seq "$runs"); do
+  "${P[@]}" -c "DROP SCHEMA IF EXISTS bench CASCADE"
+  measure sink-postgres "$sluice" "${sync_args[@]}" --destination "$pg_dest"
+  "${P[@]}" -c "DROP TABLE IF EXISTS public.copy_t; CREATE TABLE public.copy_t (LIKE bench.t INCLUDING ALL)"
+  measure psql-copy "${P[@]}" -c "\\copy public.copy_t ($cols) FROM '$work/bench-t.csv' WITH (FORMAT csv)"
+done
+row "full table into PostgreSQL vs psql \\\\copy CSV" psql-copy sink-postgres "$total"
+scripts/pgserver.sh stop bench >/dev/null 2>&1 || true
