@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -83,7 +84,27 @@ core::Result<bool> BinlogFileReader::fill(size_t need) {
   return true;
 }
 
+core::Result<std::span<const uint8_t>> BinlogFileReader::next_piece() {
+  if (piece_left_ == 0) return std::span<const uint8_t>();
+  size_t n = static_cast<size_t>(std::min<uint64_t>(piece_left_, std::min(piece_size_, kChunk)));
+  auto have = fill(n);
+  if (!have) return core::fail(have.error());
+  if (!*have) {
+    return core::fail(core::ErrorCode::kCorrupt,
+                      name_ + ":" + std::to_string(file_pos_) + ": truncated event (the file ends inside it)");
+  }
+  std::span<const uint8_t> piece(buf_.get() + begin_, n);
+  begin_ += n;
+  file_pos_ += n;
+  piece_left_ -= n;
+  return piece;
+}
+
 core::Result<std::span<const uint8_t>> BinlogFileReader::next(uint64_t& pos) {
+  while (piece_left_ > 0) {  // the rest of an event handed out in pieces
+    auto skipped = next_piece();
+    if (!skipped) return core::fail(skipped.error());
+  }
   pos = file_pos_;
   auto have = fill(kEventHeaderSize);
   if (!have) return core::fail(have.error());
@@ -98,6 +119,10 @@ core::Result<std::span<const uint8_t>> BinlogFileReader::next(uint64_t& pos) {
   if (size < kEventHeaderSize || size > max_event_size_) {
     return core::fail(core::ErrorCode::kCorrupt,
                       name_ + ":" + std::to_string(pos) + ": impossible event length " + std::to_string(size));
+  }
+  if (piece_size_ != 0 && size > piece_size_) {
+    piece_left_ = size;
+    return next_piece();
   }
   have = fill(size);
   if (!have) return core::fail(have.error());
@@ -116,6 +141,7 @@ core::Status BinlogFileReader::seek(uint64_t pos) {
   if (::lseek(fd_, static_cast<off_t>(pos), SEEK_SET) < 0) return core::fail(io_error(path_, "seek failed"));
   begin_ = end_ = 0;
   file_pos_ = pos;
+  piece_left_ = 0;
   return core::ok();
 }
 

@@ -23,6 +23,18 @@ bool is_rows_event(uint8_t type) {
 }
 bool is_heartbeat(uint8_t type) { return type == 27 || type == 41; }
 
+constexpr size_t kPieceSize = size_t{1} << 20;
+
+// The rest of an event the replication stream hands out in pieces.
+class StreamPieces : public EventPieces {
+ public:
+  explicit StreamPieces(mysql::ReplicationStream& stream) : stream_(stream) {}
+  core::Result<std::span<const uint8_t>> next_piece() override { return stream_.next_piece(); }
+
+ private:
+  mysql::ReplicationStream& stream_;
+};
+
 uint32_t header_u32(std::span<const uint8_t> ev, size_t at) {
   return static_cast<uint32_t>(ev[at]) | static_cast<uint32_t>(ev[at + 1]) << 8 |
          static_cast<uint32_t>(ev[at + 2]) << 16 | static_cast<uint32_t>(ev[at + 3]) << 24;
@@ -132,7 +144,7 @@ uint64_t BinlogStreamer::changes() const { return impl_->guard.changes(); }
 
 core::Status BinlogStreamer::resolve_start() {
   Impl& m = *impl_;
-  auto info = query_stream_server(options_.connect, options_.start);
+  auto info = query_stream_server(options_.connect, options_.start, options_.server_id);
   if (!info) return core::fail(info.error());
   m.flavor = info->flavor;
   m.server = info->server;
@@ -204,6 +216,7 @@ mysql::ReplicationOptions BinlogStreamer::replication_options() const {
   ro.server_id = options_.server_id;
   ro.non_blocking = options_.until_now;
   ro.heartbeat_period_ms = options_.heartbeat_ms;
+  ro.piece_size = kPieceSize;  // a huge (compressed) transaction streams through in pieces
   const GtidTracker& g = m.guard.gtids();
   const bool first = m.guard.commits() == 0;
   // A GTID start resumes by GTID state (exact even with gaps in the set); else by position.
@@ -266,6 +279,7 @@ core::Status BinlogStreamer::stream_once(bool& streamed) {
   m.assembler = std::make_unique<ChangeAssembler>(m.guard, aopts);
   m.unwanted.clear();
   const int fd = stream.socket_fd();
+  StreamPieces pieces(stream);
   uint64_t commits_seen = m.guard.commits();
   const auto flush_every = std::chrono::milliseconds(options_.flush_interval_ms);
   while (!should_stop()) {
@@ -280,14 +294,14 @@ core::Status BinlogStreamer::stream_once(bool& streamed) {
       continue;
     }
     const bool in_stop_file = options_.until_now && decoder.file() == m.stop_file;
-    if (!m.skip_raw(*ev)) SLUICE_TRY(decoder.feed(*ev, EventDecoder::kPosFromHeader, m));
+    if (!m.skip_raw(*ev)) SLUICE_TRY(decoder.feed(*ev, EventDecoder::kPosFromHeader, pieces, m));
     if (options_.until_now && reached_end(*ev, in_stop_file, decoder.file())) {
       m.done = true;
       return core::ok();
     }
     if (m.guard.commits() != commits_seen) {
       commits_seen = m.guard.commits();
-      const bool idle = socket_idle(fd);
+      const bool idle = !stream.buffered() && socket_idle(fd);
       if (idle || Clock::now() - m.last_flush >= flush_every) SLUICE_TRY(flush_and_checkpoint(false));
     }
   }

@@ -1,8 +1,8 @@
 #include "binlog/event_decoder.h"
 
-#include <zstd.h>
-
+#include <algorithm>
 #include <cstdio>
+#include <optional>
 
 #include "binlog/crc32.h"
 #include "binlog/events/decoder_state.h"
@@ -63,9 +63,7 @@ EventDecoder::EventDecoder(DecoderOptions options) : state_(std::make_unique<Dec
   for (size_t i = 0; i < 256; ++i) state_->post_header_len[i] = event_type_info(static_cast<uint8_t>(i)).post_header;
 }
 
-EventDecoder::~EventDecoder() {
-  if (state_->zstd) ZSTD_freeDCtx(state_->zstd);
-}
+EventDecoder::~EventDecoder() = default;
 
 void EventDecoder::set_file(std::string_view name) { state_->file.assign(name); }
 const std::string& EventDecoder::file() const { return state_->file; }
@@ -152,11 +150,14 @@ core::Status EventDecoder::feed_payload(const Event& outer, EventHandler& handle
   auto context = [&] { return "decoding TRANSACTION_PAYLOAD_EVENT at " + st.file + ":" + std::to_string(outer.pos); };
   if (p.compression == 0) {
     bool inner_failed = false;  // errors of inner events carry their own context
-    auto s = zstd_for_each_event(st, p.payload, p.uncompressed_size, [&](std::span<const uint8_t> inner) {
+    auto each = [&](std::span<const uint8_t> inner) {
       auto r = feed_one(inner, outer.pos, outer.end_pos, true, handler);
       inner_failed = !r;
       return r;
-    });
+    };
+    core::Status s = st.payload.begin(st.options.max_event_size);
+    if (s) s = st.payload.feed(p.payload, each);
+    if (s) s = st.payload.finish(p.uncompressed_size, each);
     if (!s && !inner_failed) return core::fail(s.error().with_context(context()));
     return s;
   }
@@ -172,6 +173,111 @@ core::Status EventDecoder::feed_payload(const Event& outer, EventHandler& handle
     off += h->event_size;
   }
   return core::ok();
+}
+
+core::Status EventDecoder::feed(std::span<const uint8_t> head, uint64_t pos, EventPieces& rest,
+                                EventHandler& handler) {
+  DecoderState& st = *state_;
+  auto h = parse_event_header(head);
+  if (!h) return core::fail(h.error().with_context("at " + st.file + ":" + std::to_string(pos)));
+  if (pos == kPosFromHeader) pos = h->log_pos >= h->event_size ? h->log_pos - h->event_size : 0;
+  if (head.size() >= h->event_size) return feed_one(head, pos, pos + h->event_size, false, handler);
+  auto where = [&] { return "TRANSACTION_PAYLOAD_EVENT at " + st.file + ":" + std::to_string(pos); };
+  if (h->type == EventType::kTransactionPayload) {
+    const size_t trailer = st.checksum_alg == 1 ? kChecksumSize : 0;
+    if (h->event_size < kEventHeaderSize + trailer) {
+      return core::fail(corrupt("event shorter than its checksum").with_context(where()));
+    }
+    const size_t data_end = h->event_size - trailer;
+    TransactionPayload p;
+    std::optional<uint64_t> size;
+    auto fields = parse_transaction_payload_fields(
+        head.subspan(kEventHeaderSize, std::min(head.size(), data_end) - kEventHeaderSize), p, size);
+    if (!fields) return core::fail(fields.error().with_context("decoding " + where()));
+    const size_t fields_end = kEventHeaderSize + *fields;
+    if (size && *size != data_end - fields_end) {
+      return core::fail(corrupt("TRANSACTION_PAYLOAD_EVENT size mismatch").with_context("decoding " + where()));
+    }
+    if (p.compression == 0) return feed_payload_pieces(head, *h, pos, fields_end, rest, handler);
+  }
+  auto whole = assemble(head, h->event_size, rest);
+  if (!whole) return core::fail(whole.error());
+  core::Status s = feed_one(*whole, pos, pos + h->event_size, false, handler);
+  if (st.whole_buf.capacity() > (size_t{4} << 20)) std::vector<uint8_t>().swap(st.whole_buf);
+  return s;
+}
+
+core::Result<std::span<const uint8_t>> EventDecoder::assemble(std::span<const uint8_t> head, uint32_t size,
+                                                              EventPieces& rest) {
+  std::vector<uint8_t>& buf = state_->whole_buf;
+  buf.clear();
+  buf.reserve(size);
+  buf.insert(buf.end(), head.begin(), head.end());
+  while (buf.size() < size) {
+    auto piece = rest.next_piece();
+    if (!piece) return core::fail(piece.error());
+    if (piece->empty() || piece->size() > size - buf.size()) {
+      return core::fail(corrupt("the pieces of an event do not add up to its length " + std::to_string(size))
+                            .with_context("at " + state_->file + ":" + std::to_string(state_->pos)));
+    }
+    buf.insert(buf.end(), piece->begin(), piece->end());
+  }
+  return std::span<const uint8_t>(buf.data(), buf.size());
+}
+
+core::Status EventDecoder::feed_payload_pieces(std::span<const uint8_t> head, const EventHeader& h, uint64_t pos,
+                                               size_t fields_end, EventPieces& rest, EventHandler& handler) {
+  DecoderState& st = *state_;
+  const uint64_t end_pos = pos + h.event_size;
+  auto where = [&] { return "TRANSACTION_PAYLOAD_EVENT at " + st.file + ":" + std::to_string(pos); };
+  const bool crc = st.checksum_alg == 1;
+  const size_t data_end = h.event_size - (crc ? kChecksumSize : 0);
+  TransactionPayload p;
+  std::optional<uint64_t> unused;
+  (void)parse_transaction_payload_fields(head.subspan(kEventHeaderSize, fields_end - kEventHeaderSize), p, unused);
+  st.pos = pos;
+  Event ev;  // the outer event, without its compressed bytes (they are not in memory at once)
+  ev.header = h;
+  ev.file = st.file;
+  ev.pos = pos;
+  ev.end_pos = end_pos;
+  ev.body = p;
+  SLUICE_TRY(handler.on_event(ev));
+  bool inner_failed = false;  // errors of inner events carry their own context
+  auto each = [&](std::span<const uint8_t> inner) {
+    auto r = feed_one(inner, pos, end_pos, true, handler);
+    inner_failed = !r;
+    return r;
+  };
+  uint32_t computed = 0;
+  uint8_t trailer[kChecksumSize] = {};
+  size_t offset = 0;  // bytes of the event taken so far
+  auto take = [&](std::span<const uint8_t> piece) -> core::Status {
+    const size_t n_data = offset < data_end ? std::min(piece.size(), data_end - offset) : 0;
+    if (crc) computed = crc32_ieee(computed, piece.data(), n_data);
+    const size_t skip = offset < fields_end ? std::min(n_data, fields_end - offset) : 0;
+    for (size_t i = n_data; i < piece.size(); ++i) trailer[offset + i - data_end] = piece[i];
+    offset += piece.size();
+    return st.payload.feed(piece.subspan(skip, n_data - skip), each);
+  };
+  core::Status s = st.payload.begin(st.options.max_event_size);
+  if (s) s = take(head);
+  while (s && offset < h.event_size) {
+    auto piece = rest.next_piece();
+    if (!piece) return core::fail(piece.error());  // I/O errors as they are (a dropped connection is retried)
+    if (piece->empty() || piece->size() > h.event_size - offset) {
+      return core::fail(corrupt("the pieces of the event do not add up to its length " +
+                                std::to_string(h.event_size)).with_context(where()));
+    }
+    s = take(*piece);
+  }
+  if (s && crc && st.options.verify_checksums && computed != read_le32(trailer)) {
+    return core::fail(corrupt("CRC32 mismatch (stored " + hex32(read_le32(trailer)) + ", computed " +
+                              hex32(computed) + ")").with_context(where()));
+  }
+  if (s) s = st.payload.finish(p.uncompressed_size, each);
+  if (!s && !inner_failed) return core::fail(s.error().with_context("decoding " + where()));
+  return s;
 }
 
 }  // namespace sluice::binlog

@@ -11,6 +11,10 @@
 /// TRANSACTION_PAYLOAD is inflated and its inner events delivered as if inline; MariaDB
 /// compressed QUERY/ROWS events are inflated; TABLE_MAPs are compiled into TableLayouts
 /// and cached by table id. Views in an Event are valid only during the callback.
+///
+/// A reader may also hand out a large event in pieces (feed with an EventPieces): a zstd
+/// TRANSACTION_PAYLOAD is then inflated as its compressed bytes arrive and its CRC32 checked
+/// incrementally, so memory stays bounded however large the compressed transaction is.
 
 #include <cstdint>
 #include <memory>
@@ -32,6 +36,16 @@ class EventHandler {
   virtual ~EventHandler() = default;
   /// An error returned here stops feed() and is returned from it.
   virtual core::Status on_event(const Event& event) = 0;
+};
+
+/// The rest of an event whose first bytes were passed to EventDecoder::feed (a file reader or
+/// the network hands out events larger than its buffer this way).
+class EventPieces {
+ public:
+  virtual ~EventPieces() = default;
+  /// The event's next bytes, in order, valid until the next call. Never empty before the
+  /// event's end; errors (I/O, a dropped connection) are returned from feed() unchanged.
+  virtual core::Result<std::span<const uint8_t>> next_piece() = 0;
 };
 
 struct DecoderOptions {
@@ -67,6 +81,14 @@ class EventDecoder {
   core::Status feed(std::span<const uint8_t> bytes, uint64_t pos, EventHandler& handler);
   static constexpr uint64_t kPosFromHeader = ~uint64_t{0};
 
+  /// Decodes one event that arrives in pieces: `head` holds its first bytes (at least the
+  /// header and, for a TRANSACTION_PAYLOAD, its field list; the whole event is fine too) and
+  /// `rest` the others. A zstd TRANSACTION_PAYLOAD is inflated piece by piece; its outer CRC32
+  /// is verified before its last inner event (the commit) is delivered, though earlier inner
+  /// events of a corrupt payload may have been delivered by then. Any other event is assembled
+  /// whole first.
+  core::Status feed(std::span<const uint8_t> head, uint64_t pos, EventPieces& rest, EventHandler& handler);
+
   /// The FORMAT_DESCRIPTION in effect, or null before one was seen.
   const FormatDescription* format() const;
 
@@ -77,6 +99,9 @@ class EventDecoder {
   core::Status feed_one(std::span<const uint8_t> bytes, uint64_t pos, uint64_t end_pos, bool in_payload,
                         EventHandler& handler);
   core::Status feed_payload(const Event& outer, EventHandler& handler);
+  core::Status feed_payload_pieces(std::span<const uint8_t> head, const EventHeader& h, uint64_t pos,
+                                   size_t fields_end, EventPieces& rest, EventHandler& handler);
+  core::Result<std::span<const uint8_t>> assemble(std::span<const uint8_t> head, uint32_t size, EventPieces& rest);
   std::unique_ptr<DecoderState> state_;
 };
 

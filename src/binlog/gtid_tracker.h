@@ -11,6 +11,7 @@
 /// Not thread-safe. Memory: one entry per source UUID / domain.
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -56,6 +57,15 @@ class GtidTracker {
   std::vector<Source> sources_;
   std::vector<Domain> domains_;
 };
+
+/// The text ("uuid:1-5:7,uuid:tag:1-3") of a MySQL GTID set in its binary form, as a
+/// PREVIOUS_GTIDS event holds it (Gtid_set::encode: an 8-byte count whose top byte is the
+/// format, 0 plain or 1 tagged; per source the UUID, in the tagged format its tag, then the
+/// intervals [start, end) as 8-byte pairs). kCorrupt when the bytes do not add up.
+core::Result<std::string> mysql_gtid_set_text(std::span<const uint8_t> encoded);
+
+/// Appends the 16 bytes at `uuid` as "3e11fa47-71ca-11e1-9e33-c80aa9429562".
+void append_uuid_text(std::string& out, const uint8_t* uuid);
 
 /// Parses "domain-server-seq" (MariaDB GTID). False when it is not one.
 bool parse_mariadb_gtid(std::string_view text, uint32_t& domain, uint32_t& server, uint64_t& seq);

@@ -1,13 +1,20 @@
 #include "binlog/stream_server.h"
 
+#include <algorithm>
 #include <charconv>
 
+#include "binlog/event_decoder.h"
 #include "binlog/gtid_tracker.h"
 
 namespace sluice::binlog {
 namespace {
 
 using core::ErrorCode;
+
+uint32_t le32(const uint8_t* p) {
+  return static_cast<uint32_t>(p[0]) | static_cast<uint32_t>(p[1]) << 8 | static_cast<uint32_t>(p[2]) << 16 |
+         static_cast<uint32_t>(p[3]) << 24;
+}
 
 bool mysql_84_or_later(const mysql::ServerIdentity& id) {
   return id.flavor == mysql::Flavor::kMySQL && (id.major > 8 || (id.major == 8 && id.minor >= 4));
@@ -29,9 +36,75 @@ core::Status check_gtid_flavor(const std::string& gtid, const mysql::ServerIdent
   return core::ok();
 }
 
+// Collects the GTID set from PREVIOUS_GTIDS and GTID events.
+struct GtidCollector : EventHandler {
+  core::Status on_event(const Event& ev) override {
+    if (const auto* prev = std::get_if<PreviousGtids>(&ev.body)) {
+      auto text = mysql_gtid_set_text(prev->encoded);
+      if (!text) return core::fail(text.error());
+      if (auto s = tracker.reset(GtidTracker::Kind::kMySql, *text); !s) return s;
+    } else if (const auto* g = std::get_if<Gtid>(&ev.body); g && !g->mariadb && !g->anonymous) {
+      gtid.clear();
+      append_uuid_text(gtid, g->uuid.data());
+      if (!g->tag.empty()) gtid.append(":").append(g->tag);
+      gtid += ":" + std::to_string(g->gno);
+      tracker.add(gtid);
+      if (!tracker.complete() && ok) {
+        ok = false;
+        problem = "cannot follow GTID " + gtid;
+      }
+    }
+    return core::ok();
+  }
+  GtidCollector() { (void)tracker.reset(GtidTracker::Kind::kMySql, ""); }
+  GtidTracker tracker;
+  std::string gtid, problem;
+  bool ok = true;
+};
+
 }  // namespace
 
-core::Result<StreamServerInfo> query_stream_server(const mysql::ConnectOptions& connect, const StreamStart& start) {
+core::Result<std::string> mysql_gtid_set_at(const mysql::ConnectOptions& connect, uint32_t server_id,
+                                            const std::string& file, uint64_t pos) {
+  mysql::ReplicationOptions ro;
+  ro.server_id = server_id;
+  ro.file = file;
+  ro.position = 4;
+  ro.non_blocking = true;
+  ro.register_replica = false;
+  ro.piece_size = size_t{1} << 20;  // large events are skipped piece by piece, never held
+  auto opened = mysql::ReplicationStream::open(connect, ro);
+  if (!opened) return core::fail(opened.error());
+  mysql::ReplicationStream& stream = **opened;
+  EventDecoder decoder;
+  decoder.set_checksum_alg(stream.checksums() ? 1 : 0);
+  GtidCollector collect;
+  bool in_file = false;  // past the fake ROTATE that names `file`
+  while (true) {
+    auto ev = stream.next_event();
+    if (!ev) return core::fail(ev.error().with_context("reading the GTIDs of " + file + " up to " + std::to_string(pos)));
+    if (ev->empty()) break;  // the end of the binlog
+    const auto type = static_cast<EventType>((*ev)[4]);
+    const uint32_t size = le32(ev->data() + 9), log_pos = le32(ev->data() + 13);
+    if (type == EventType::kRotate) {
+      if (log_pos != 0 && in_file) break;  // a real ROTATE: the file ends
+      in_file = true;
+    }
+    if (log_pos != 0 && log_pos - std::min(log_pos, size) >= pos) break;
+    if (type == EventType::kFormatDescription || type == EventType::kPreviousGtids || type == EventType::kGtid ||
+        type == EventType::kGtidTagged) {
+      SLUICE_TRY(decoder.feed(*ev, EventDecoder::kPosFromHeader, collect));
+    }
+  }
+  if (!collect.ok) {
+    return core::fail(ErrorCode::kCorrupt, "the GTIDs of " + file + " before position " + std::to_string(pos) +
+                                               " do not form a GTID set: " + collect.problem);
+  }
+  return collect.tracker.text();
+}
+
+core::Result<StreamServerInfo> query_stream_server(const mysql::ConnectOptions& connect, const StreamStart& start,
+                                                   uint32_t server_id) {
   auto conn = mysql::Connection::connect(connect);
   if (!conn) return core::fail(conn.error());
   mysql::Connection& c = **conn;
@@ -64,6 +137,15 @@ core::Result<StreamServerInfo> query_stream_server(const mysql::ConnectOptions& 
   }
   if (!start.gtid_state.empty()) {
     info.gtid_state = start.gtid_state;
+  } else if (id.flavor == mysql::Flavor::kMySQL && start.kind == StreamStart::Kind::kFilePos) {
+    auto mode = c.query_value("SELECT @@GLOBAL.gtid_mode");
+    if (mode && *mode && **mode == "ON") {
+      auto set = mysql_gtid_set_at(connect, server_id, info.start.file, info.start.position);
+      // A start the server no longer has (or never had) is reported by the stream itself.
+      bool gone = !set && (set.error().code == ErrorCode::kBinlogPurged || set.error().code == ErrorCode::kNotFound);
+      if (!set && !gone) return core::fail(set.error());
+      if (set) info.gtid_state = *set;
+    }
   } else if (id.flavor == mysql::Flavor::kMariaDB) {
     // The GTID position that corresponds to the start (needs no privilege beyond the client's).
     auto pos = c.query_value("SELECT BINLOG_GTID_POS(" + c.quote_string(info.start.file) + ", " +

@@ -11,6 +11,7 @@
 #include "binlog/binlog_streamer.h"
 #include "core/result.h"
 #include "mysql/connection.h"
+#include "mysql/replication_stream.h"
 
 namespace sluice::binlog {
 
@@ -24,8 +25,18 @@ struct StreamServerInfo {
 };
 
 /// Connects with `connect` and answers the questions above. A --gtid text of the wrong flavor
-/// is a kInvalidArgument naming both; a server without binary logging is kUnsupported.
-core::Result<StreamServerInfo> query_stream_server(const mysql::ConnectOptions& connect, const StreamStart& start);
+/// is a kInvalidArgument naming both; a server without binary logging is kUnsupported. For a
+/// file/position start on MySQL with gtid_mode ON, the GTID set at the start is read from the
+/// binlog itself (mysql_gtid_set_at, as replica `server_id`).
+core::Result<StreamServerInfo> query_stream_server(const mysql::ConnectOptions& connect, const StreamStart& start,
+                                                   uint32_t server_id);
+
+/// MySQL: the GTID set executed before `file`:`pos` (a transaction boundary): the file's
+/// PREVIOUS_GTIDS plus the GTIDs of the transactions that begin before `pos`, read from the
+/// file's start over a non-blocking, unregistered binlog dump as replica `server_id`. Reads
+/// up to `pos` (memory: one 1 MiB piece; compressed transactions are not inflated).
+core::Result<std::string> mysql_gtid_set_at(const mysql::ConnectOptions& connect, uint32_t server_id,
+                                            const std::string& file, uint64_t pos);
 
 /// The first file SHOW BINARY LOGS lists, or a phrase saying why it is unknown.
 std::string oldest_binlog(const mysql::ConnectOptions& connect);

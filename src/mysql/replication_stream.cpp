@@ -2,6 +2,7 @@
 
 #include <mysql.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "mysql/connect_error.h"
@@ -20,6 +21,14 @@ constexpr unsigned kErMasterFatalReadingBinlog = 1236;
 constexpr unsigned kErSlaveSameId = 4052;  // MariaDB: another replica connected with this server_id
 // MySQL's COM_BINLOG_DUMP_GTID (0x1e); Connector/C's enum names that number COM_UNSUPPORTED.
 constexpr auto kComBinlogDumpGtid = static_cast<enum_server_command>(0x1e);
+constexpr size_t kMinPiece = size_t{64} << 10, kMaxPiece = size_t{1} << 20;
+constexpr size_t kMaxPacket = 0xFFFFFF;     // a longer message continues in the next packet
+constexpr unsigned kCrServerLost = 2013;   // Connector/C: "Lost connection to server during query"
+
+uint32_t le32(const uint8_t* p) {
+  return static_cast<uint32_t>(p[0]) | static_cast<uint32_t>(p[1]) << 8 | static_cast<uint32_t>(p[2]) << 16 |
+         static_cast<uint32_t>(p[3]) << 24;
+}
 
 void put_u16(std::vector<uint8_t>& out, uint16_t v) {
   out.push_back(static_cast<uint8_t>(v));
@@ -68,8 +77,15 @@ core::Result<std::unique_ptr<ReplicationStream>> ReplicationStream::open(std::un
   std::unique_ptr<ReplicationStream> s(new ReplicationStream(std::move(connection), describe_start(options)));
   SLUICE_TRY(s->check_server_id(options));
   SLUICE_TRY(s->prepare_session(options));
-  SLUICE_TRY(s->register_replica(options));
+  if (options.register_replica) SLUICE_TRY(s->register_replica(options));
   SLUICE_TRY(s->send_dump(options));
+  if (options.piece_size > 0) {
+    s->wire_ = detail::WireReader::open(s->connection_->handle());
+    if (s->wire_) {
+      s->piece_size_ = std::clamp(options.piece_size, kMinPiece, kMaxPiece);
+      s->buf_.resize(s->piece_size_);
+    }
+  }
   return s;
 }
 
@@ -205,8 +221,10 @@ core::Status ReplicationStream::send_dump(const ReplicationOptions& o) {
 
 core::Error ReplicationStream::stream_error() {
   MYSQL* m = connection_->handle();
-  unsigned number = mysql_errno(m);
-  std::string text = mysql_error(m);
+  return stream_error(mysql_errno(m), mysql_error(m));
+}
+
+core::Error ReplicationStream::stream_error(unsigned number, const std::string& text) {
   std::string ep = detail::endpoint(connection_->options());
   std::string where = "streaming the binlog of " + ep + " from " + start_;
   if (number == kErMasterFatalReadingBinlog) {
@@ -243,6 +261,7 @@ int ReplicationStream::socket_fd() { return static_cast<int>(mysql_get_socket(co
 
 core::Result<std::span<const uint8_t>> ReplicationStream::next_event() {
   if (ended_) return std::span<const uint8_t>();
+  if (wire_) return next_event_raw();
   MYSQL* m = connection_->handle();
   unsigned long len = mysql_net_read_packet(m);
   if (len == packet_error) return core::fail(stream_error());
@@ -261,13 +280,104 @@ core::Result<std::span<const uint8_t>> ReplicationStream::next_event() {
     return core::fail(ErrorCode::kCorrupt, "binlog event of " + std::to_string(event.size()) +
                                                " bytes is shorter than its 19-byte header");
   }
-  uint32_t event_size = static_cast<uint32_t>(event[9]) | static_cast<uint32_t>(event[10]) << 8 |
-                        static_cast<uint32_t>(event[11]) << 16 | static_cast<uint32_t>(event[12]) << 24;
+  uint32_t event_size = le32(event.data() + 9);
   if (event_size != event.size()) {
     return core::fail(ErrorCode::kCorrupt, "binlog event header says " + std::to_string(event_size) +
                                                " bytes but the packet holds " + std::to_string(event.size()));
   }
   return event;
+}
+
+bool ReplicationStream::buffered() const { return wire_ && wire_->buffered(); }
+
+// The packet layer (https://dev.mysql.com/doc/dev/mysql-server/latest/page_protocol_basic_packets.html):
+// 3-byte length, 1-byte sequence number, payload; a payload of 0xFFFFFF bytes continues in the
+// next packet (an empty one when nothing is left).
+core::Status ReplicationStream::start_packet() {
+  uint8_t head[4];
+  if (!wire_->read(head, 4)) return core::fail(stream_error(kCrServerLost, wire_->error_text()));
+  packet_left_ = static_cast<size_t>(head[0]) | static_cast<size_t>(head[1]) << 8 | static_cast<size_t>(head[2]) << 16;
+  packet_full_ = packet_left_ == kMaxPacket;
+  return core::ok();
+}
+
+core::Status ReplicationStream::read_payload(uint8_t* dst, size_t n) {
+  while (n > 0) {
+    if (packet_left_ == 0) {
+      if (!packet_full_) {
+        return core::fail(ErrorCode::kCorrupt, "a binlog event in the stream of " + start_ +
+                                                   " is longer than the packets that carry it");
+      }
+      SLUICE_TRY(start_packet());
+      continue;
+    }
+    size_t k = std::min(n, packet_left_);
+    if (!wire_->read(dst, k)) return core::fail(stream_error(kCrServerLost, wire_->error_text()));
+    packet_left_ -= k;
+    dst += k;
+    n -= k;
+  }
+  return core::ok();
+}
+
+// The event ended: so must its packets (after a full last packet, an empty one follows).
+core::Status ReplicationStream::end_of_event() {
+  if (packet_left_ == 0 && packet_full_) SLUICE_TRY(start_packet());
+  if (packet_left_ != 0 || packet_full_) {
+    return core::fail(ErrorCode::kCorrupt, "a packet in the binlog stream of " + start_ +
+                                               " holds more than the event its header announces");
+  }
+  return core::ok();
+}
+
+core::Result<std::span<const uint8_t>> ReplicationStream::next_event_raw() {
+  while (event_left_ > 0) {  // the rest of an event the caller did not read
+    auto skipped = next_piece();
+    if (!skipped) return core::fail(skipped.error());
+  }
+  SLUICE_TRY(start_packet());
+  if (packet_left_ == 0) return core::fail(ErrorCode::kCorrupt, "empty packet in the binlog stream of " + start_);
+  uint8_t status = 0;
+  SLUICE_TRY(read_payload(&status, 1));
+  if (status == 0xFE && packet_left_ < 8 && !packet_full_) {  // EOF: the end of a non-blocking dump
+    SLUICE_TRY(read_payload(buf_.data(), packet_left_));
+    ended_ = true;
+    return std::span<const uint8_t>();
+  }
+  if (status == 0xFF && !packet_full_) {  // ERR: error number, '#' + SQL state, message
+    size_t n = packet_left_;
+    SLUICE_TRY(read_payload(buf_.data(), n));
+    unsigned number = n >= 2 ? static_cast<unsigned>(buf_[0] | buf_[1] << 8) : 0;
+    size_t text_at = n >= 8 && buf_[2] == '#' ? 8 : std::min<size_t>(n, 2);
+    return core::fail(stream_error(number, std::string(reinterpret_cast<const char*>(buf_.data()) + text_at, n - text_at)));
+  }
+  if (status != 0x00) {
+    return core::fail(ErrorCode::kCorrupt, "unexpected packet type " + std::to_string(status) +
+                                               " in the binlog stream of " + detail::endpoint(connection_->options()));
+  }
+  if (packet_left_ < kEventHeaderSize && !packet_full_) {
+    return core::fail(ErrorCode::kCorrupt, "binlog event of " + std::to_string(packet_left_) +
+                                               " bytes is shorter than its 19-byte header");
+  }
+  SLUICE_TRY(read_payload(buf_.data(), kEventHeaderSize));
+  uint32_t event_size = le32(buf_.data() + 9);
+  if (event_size < kEventHeaderSize) {
+    return core::fail(ErrorCode::kCorrupt, "binlog event header says " + std::to_string(event_size) + " bytes");
+  }
+  size_t first = std::min<size_t>(event_size, piece_size_);
+  SLUICE_TRY(read_payload(buf_.data() + kEventHeaderSize, first - kEventHeaderSize));
+  event_left_ = event_size - first;
+  if (event_left_ == 0) SLUICE_TRY(end_of_event());
+  return std::span<const uint8_t>(buf_.data(), first);
+}
+
+core::Result<std::span<const uint8_t>> ReplicationStream::next_piece() {
+  if (event_left_ == 0) return std::span<const uint8_t>();
+  size_t n = static_cast<size_t>(std::min<uint64_t>(event_left_, piece_size_));
+  SLUICE_TRY(read_payload(buf_.data(), n));
+  event_left_ -= n;
+  if (event_left_ == 0) SLUICE_TRY(end_of_event());
+  return std::span<const uint8_t>(buf_.data(), n);
 }
 
 }  // namespace sluice::mysql

@@ -17,9 +17,11 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "core/result.h"
 #include "mysql/connection.h"
+#include "mysql/wire_reader.h"
 
 namespace sluice::mysql {
 
@@ -48,6 +50,14 @@ struct ReplicationOptions {
   /// MariaDB: also send ANNOTATE_ROWS events (the SQL text before each row event). Without
   /// them, MariaDB leaves those events out, so positions jump over them.
   bool mariadb_annotate_rows = false;
+  /// > 0: events longer than this many bytes (at least 64 KiB; at most 1 MiB is used) are
+  /// handed out in pieces: next_event() returns the first, next_piece() the others. Events are
+  /// then read below Connector/C, which would otherwise hold each whole event (up to 1 GiB) in
+  /// memory. 0: every event whole.
+  size_t piece_size = 0;
+  /// false: dump without COM_REGISTER_SLAVE (a short read that must not show up, or linger,
+  /// in SHOW REPLICAS; MySQL serves such dumps, as it does mysqlbinlog's).
+  bool register_replica = true;
   /// Host name shown in SHOW REPLICAS / SHOW SLAVE HOSTS.
   std::string report_host = "sluice";
 };
@@ -70,6 +80,14 @@ class ReplicationStream {
   /// is gone, kConnect (retryable) when the connection drops, kCorrupt for a malformed packet.
   core::Result<std::span<const uint8_t>> next_event();
 
+  /// The next bytes of the event next_event() began (with ReplicationOptions::piece_size), valid
+  /// until the next call; empty once the event is complete. next_event() skips what is left.
+  core::Result<std::span<const uint8_t>> next_piece();
+
+  /// True when bytes of the stream were already received and not handed out yet (so a read
+  /// would not wait even if the socket is empty).
+  bool buffered() const;
+
   /// True once the end of the stream was seen.
   bool at_end() const { return ended_; }
   /// Whether events carry a trailing CRC32 (the source's binlog_checksum is CRC32).
@@ -89,11 +107,23 @@ class ReplicationStream {
   core::Status register_replica(const ReplicationOptions& options);
   core::Status send_dump(const ReplicationOptions& options);
   core::Error stream_error();
+  core::Error stream_error(unsigned number, const std::string& text);
+  core::Result<std::span<const uint8_t>> next_event_raw();
+  core::Status start_packet();
+  core::Status read_payload(uint8_t* dst, size_t n);
+  core::Status end_of_event();
 
   std::unique_ptr<Connection> connection_;
   std::string start_;
   bool checksums_ = false;
   bool ended_ = false;
+  // Piecewise mode: events read below the library.
+  std::unique_ptr<detail::WireReader> wire_;
+  size_t piece_size_ = 0;
+  std::vector<uint8_t> buf_;
+  uint64_t event_left_ = 0;   // bytes of the current event not handed out yet
+  size_t packet_left_ = 0;    // bytes of the current network packet not read yet
+  bool packet_full_ = false;  // the current packet is 0xFFFFFF bytes long: another follows
 };
 
 }  // namespace sluice::mysql

@@ -5,6 +5,8 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <optional>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -16,6 +18,39 @@ struct ZSTD_DCtx_s;
 
 namespace sluice::binlog {
 
+/// Inflates a zstd TRANSACTION_PAYLOAD fed in any number of pieces and hands out its complete
+/// inner events, in order, each valid during the callback. The newest complete inner event is
+/// held back until finish(), so a caller that checks the outer event's CRC32 before finish()
+/// never delivers the transaction's last event (its commit) from a corrupt payload.
+/// Memory: the held event, the next one and a 256 KiB chunk, never the claimed size.
+class PayloadInflater {
+ public:
+  using EachEvent = std::function<core::Status(std::span<const uint8_t>)>;
+  PayloadInflater() = default;
+  ~PayloadInflater();
+  PayloadInflater(const PayloadInflater&) = delete;
+  PayloadInflater& operator=(const PayloadInflater&) = delete;
+
+  /// Starts a payload; inner events longer than `max_event_size` are errors.
+  core::Status begin(size_t max_event_size);
+  /// Inflates all of `in` (the next compressed bytes), delivering complete inner events.
+  core::Status feed(std::span<const uint8_t> in, const EachEvent& each);
+  /// After the last piece: checks the frame ended on an event boundary and inflated to
+  /// `claimed` bytes (when not 0), then delivers the held event.
+  core::Status finish(uint64_t claimed, const EachEvent& each);
+
+ private:
+  static constexpr size_t kNone = ~size_t{0};
+  core::Status deliver(const EachEvent& each, size_t& need);
+
+  ZSTD_DCtx_s* zstd_ = nullptr;
+  std::vector<uint8_t> buf_;       // [held_, start_): the held event; [start_, end_): unread
+  size_t start_ = 0, end_ = 0, held_ = kNone;
+  size_t max_event_size_ = 0;
+  uint64_t total_ = 0;
+  bool frame_done_ = false;
+};
+
 struct DecoderState {
   DecoderOptions options;
   std::string file;
@@ -26,8 +61,8 @@ struct DecoderState {
   std::array<uint8_t, 256> post_header_len{};
   std::unordered_map<uint64_t, TableLayoutPtr> tables;
   std::vector<uint8_t> inflate_buf;  ///< MariaDB compressed QUERY/ROWS
-  std::vector<uint8_t> payload_buf;  ///< TRANSACTION_PAYLOAD, the inflated unread tail
-  ZSTD_DCtx_s* zstd = nullptr;
+  PayloadInflater payload;           ///< TRANSACTION_PAYLOAD (zstd)
+  std::vector<uint8_t> whole_buf;    ///< an event handed out in pieces, assembled (not a payload)
   uint64_t pos = 0;  ///< position of the event being decoded (for resolver / messages)
 
   void debug(std::string_view line) const {
@@ -77,11 +112,10 @@ core::Status decode_transaction_payload(DecoderState&, const EventHeader&, ByteR
 /// stream) into st.inflate_buf; returns a view of the result.
 core::Result<std::span<const uint8_t>> maria_inflate(DecoderState& st, ByteReader in);
 
-/// Inflates a zstd TRANSACTION_PAYLOAD piecewise through st.payload_buf and calls `each`
-/// with every complete inner event (its bytes valid during the call). Memory: one inner
-/// event plus a chunk, never the claimed size; a total other than `claimed` (when not 0)
-/// is an error.
-core::Status zstd_for_each_event(DecoderState& st, std::span<const uint8_t> in, uint64_t claimed,
-                                 const std::function<core::Status(std::span<const uint8_t>)>& each);
+/// Parses the field list at the start of a TRANSACTION_PAYLOAD body (after the common header):
+/// compression, uncompressed size and, when present, the compressed size (`size`). Returns the
+/// length of the field list; the compressed bytes follow it.
+core::Result<size_t> parse_transaction_payload_fields(std::span<const uint8_t> bytes, TransactionPayload& p,
+                                                     std::optional<uint64_t>& size);
 
 }  // namespace sluice::binlog

@@ -8,17 +8,15 @@
 #include <algorithm>
 #include <cstring>
 #include <functional>
+#include <optional>
 
 #include "binlog/events/decoder_state.h"
 
 namespace sluice::binlog {
 
-core::Status decode_transaction_payload(DecoderState&, const EventHeader&, ByteReader post, ByteReader body,
-                                        EventBody& out) {
-  ByteReader r(post.data(), post.remaining() + body.remaining());
-  TransactionPayload p;
-  uint64_t size = 0;
-  bool have_size = false;
+core::Result<size_t> parse_transaction_payload_fields(std::span<const uint8_t> bytes, TransactionPayload& p,
+                                                     std::optional<uint64_t>& size) {
+  ByteReader r(bytes.data(), bytes.size());
   while (true) {
     uint64_t type, len;
     ByteReader v;
@@ -27,18 +25,28 @@ core::Status decode_transaction_payload(DecoderState&, const EventHeader&, ByteR
     if (!r.packed(len) || !r.sub(len, v)) return core::fail(corrupt("truncated TRANSACTION_PAYLOAD_EVENT header"));
     uint64_t value = 0;
     if (!v.packed(value)) return core::fail(corrupt("bad TRANSACTION_PAYLOAD_EVENT field"));
-    if (type == 1) { size = value; have_size = true; }
+    if (type == 1) size = value;
     if (type == 2) p.compression = value;
     if (type == 3) p.uncompressed_size = value;
   }
-  if (have_size && size != r.remaining()) return core::fail(corrupt("TRANSACTION_PAYLOAD_EVENT size mismatch"));
   if (p.compression != 0 && p.compression != 255) {
     return core::fail(core::ErrorCode::kUnsupported,
                       "TRANSACTION_PAYLOAD_EVENT compression type " + std::to_string(p.compression));
   }
-  // The claimed uncompressed size is only checked against what inflates (zstd_for_each_event):
+  return bytes.size() - r.remaining();
+}
+
+core::Status decode_transaction_payload(DecoderState&, const EventHeader&, ByteReader post, ByteReader body,
+                                        EventBody& out) {
+  std::span<const uint8_t> all(post.data(), post.remaining() + body.remaining());
+  TransactionPayload p;
+  std::optional<uint64_t> size;
+  auto fields = parse_transaction_payload_fields(all, p, size);
+  if (!fields) return core::fail(fields.error());
+  // The claimed uncompressed size is only checked against what inflates (PayloadInflater):
   // inner events are delivered piecewise, so a transaction of any size needs no allocation of it.
-  p.payload = std::span<const uint8_t>(r.data(), r.remaining());
+  p.payload = all.subspan(*fields);
+  if (size && *size != p.payload.size()) return core::fail(corrupt("TRANSACTION_PAYLOAD_EVENT size mismatch"));
   out = p;
   return core::ok();
 }
@@ -78,58 +86,84 @@ uint32_t inner_event_size(const uint8_t* h) {
 
 }  // namespace
 
-/// Inflates piecewise into st.payload_buf, which holds the unread tail: at most one
-/// inner event plus one chunk, whatever the transaction's size or its claimed size.
-core::Status zstd_for_each_event(DecoderState& st, std::span<const uint8_t> in, uint64_t claimed,
-                                 const std::function<core::Status(std::span<const uint8_t>)>& each) {
-  if (st.zstd == nullptr) st.zstd = ZSTD_createDCtx();
-  if (st.zstd == nullptr) return core::fail(core::ErrorCode::kInternal, "out of memory for zstd");
-  ZSTD_DCtx_reset(st.zstd, ZSTD_reset_session_only);
-  std::vector<uint8_t>& buf = st.payload_buf;
-  size_t start = 0, end = 0;
-  uint64_t total = 0;
+core::Status PayloadInflater::begin(size_t max_event_size) {
+  if (zstd_ == nullptr) zstd_ = ZSTD_createDCtx();
+  if (zstd_ == nullptr) return core::fail(core::ErrorCode::kInternal, "out of memory for zstd");
+  ZSTD_DCtx_reset(zstd_, ZSTD_reset_session_only);
+  max_event_size_ = max_event_size;
+  start_ = end_ = 0;
+  held_ = kNone;
+  total_ = 0;
+  frame_done_ = false;
+  return core::ok();
+}
+
+PayloadInflater::~PayloadInflater() {
+  if (zstd_) ZSTD_freeDCtx(zstd_);
+}
+
+// Hands out every complete inner event but the newest, which stays held (see finish()).
+core::Status PayloadInflater::deliver(const EachEvent& each, size_t& need) {
+  need = kEventHeaderSize;
+  while (end_ - start_ >= kEventHeaderSize) {
+    uint32_t size = inner_event_size(buf_.data() + start_);
+    if (size < kEventHeaderSize || size > max_event_size_) {
+      return core::fail(corrupt("inner event of TRANSACTION_PAYLOAD_EVENT has impossible length " +
+                                std::to_string(size)));
+    }
+    if (end_ - start_ < size) {
+      need = size;
+      break;
+    }
+    if (held_ != kNone) SLUICE_TRY(each(std::span<const uint8_t>(buf_.data() + held_, start_ - held_)));
+    held_ = start_;
+    start_ += size;
+  }
+  return core::ok();
+}
+
+core::Status PayloadInflater::feed(std::span<const uint8_t> in, const EachEvent& each) {
   ZSTD_inBuffer src{in.data(), in.size(), 0};
-  bool done = false;
   while (true) {
-    size_t need = kEventHeaderSize;  // bytes the next inner event needs in total
-    while (end - start >= kEventHeaderSize) {
-      uint32_t size = inner_event_size(buf.data() + start);
-      if (size < kEventHeaderSize || size > st.options.max_event_size) {
-        return core::fail(corrupt("inner event of TRANSACTION_PAYLOAD_EVENT has impossible length " +
-                                  std::to_string(size)));
-      }
-      if (end - start < size) {
-        need = size;
-        break;
-      }
-      SLUICE_TRY(each(std::span<const uint8_t>(buf.data() + start, size)));
-      start += size;
+    size_t need = 0;
+    SLUICE_TRY(deliver(each, need));
+    size_t keep = held_ != kNone ? held_ : start_;  // the held event and the unread tail move to the front
+    if (keep > 0) {
+      std::memmove(buf_.data(), buf_.data() + keep, end_ - keep);
+      end_ -= keep;
+      start_ -= keep;
+      if (held_ != kNone) held_ = 0;
     }
-    if (done) break;
-    if (start > 0) {
-      std::memmove(buf.data(), buf.data() + start, end - start);
-      end -= start;
-      start = 0;
-    }
-    size_t want = std::max(end + kInflateChunk, need);
-    if (buf.size() < want) buf.resize(want);
-    ZSTD_outBuffer dst{buf.data(), buf.size(), end};
-    size_t rc = ZSTD_decompressStream(st.zstd, &dst, &src);
+    size_t want = std::max(end_ + kInflateChunk, start_ + need);
+    if (buf_.size() < want) buf_.resize(want);
+    if (src.pos == src.size && frame_done_) return core::ok();
+    ZSTD_outBuffer dst{buf_.data(), buf_.size(), end_};
+    size_t rc = ZSTD_decompressStream(zstd_, &dst, &src);
     if (ZSTD_isError(rc)) return core::fail(corrupt(std::string("zstd payload: ") + ZSTD_getErrorName(rc)));
-    total += dst.pos - end;
-    if (rc == 0 && src.pos == src.size) {
-      done = true;
-    } else if (src.pos == src.size && dst.pos == end) {
-      return core::fail(corrupt("truncated zstd payload"));
+    total_ += dst.pos - end_;
+    end_ = dst.pos;
+    frame_done_ = rc == 0;
+    // All input taken and room left in the output: zstd has flushed all it can from this input.
+    if (src.pos == src.size && dst.pos < dst.size) {
+      size_t rest = 0;
+      return deliver(each, rest);
     }
-    end = dst.pos;
   }
-  if (end != start) return core::fail(corrupt("TRANSACTION_PAYLOAD_EVENT ends inside an inner event"));
-  if (claimed != 0 && total != claimed) {
-    return core::fail(corrupt("TRANSACTION_PAYLOAD_EVENT inflates to " + std::to_string(total) + " bytes, not the " +
-                              std::to_string(claimed) + " it claims"));
+}
+
+core::Status PayloadInflater::finish(uint64_t claimed, const EachEvent& each) {
+  if (!frame_done_) return core::fail(corrupt("truncated zstd payload"));
+  if (end_ != start_) return core::fail(corrupt("TRANSACTION_PAYLOAD_EVENT ends inside an inner event"));
+  if (claimed != 0 && total_ != claimed) {
+    return core::fail(corrupt("TRANSACTION_PAYLOAD_EVENT inflates to " + std::to_string(total_) +
+                              " bytes, not the " + std::to_string(claimed) + " it claims"));
   }
-  if (buf.size() > (size_t{4} << 20)) std::vector<uint8_t>().swap(buf);  // one huge inner event: give it back
+  if (held_ != kNone) {
+    size_t at = held_;
+    held_ = kNone;
+    SLUICE_TRY(each(std::span<const uint8_t>(buf_.data() + at, start_ - at)));
+  }
+  if (buf_.size() > (size_t{4} << 20)) std::vector<uint8_t>().swap(buf_);  // one huge inner event: give it back
   return core::ok();
 }
 

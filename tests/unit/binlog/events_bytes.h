@@ -2,6 +2,7 @@
 // Hand-built binlog events for the events_*_test.cpp files: a v4 header, bodies built byte
 // by byte, CRC32 trailers, and a handler that records what the decoder delivered.
 #include <zlib.h>
+#include <zstd.h>
 
 #include <cstdint>
 #include <string>
@@ -76,6 +77,60 @@ struct Recorder : EventHandler {
 inline core::Status start(EventDecoder& dec, Recorder& rec, Bytes post_lens = {}) {
   dec.set_file("f.000001");
   return dec.feed(event(15, fde_body(std::move(post_lens))), 4, rec);
+}
+
+/// A length-encoded integer (1, 3, 4 or 9 bytes).
+inline void put_packed(Bytes& b, uint64_t v) {
+  if (v < 251) {
+    b.push_back(static_cast<uint8_t>(v));
+  } else if (v < 65536) {
+    b.push_back(0xfc);
+    put_le(b, v, 2);
+  } else if (v < (1u << 24)) {
+    b.push_back(0xfd);
+    put_le(b, v, 3);
+  } else {
+    b.push_back(0xfe);
+    put_le(b, v, 8);
+  }
+}
+
+/// The inner events of a small transaction: n XID events without checksums.
+inline Bytes inner_events(size_t n) {
+  Bytes all;
+  for (size_t i = 0; i < n; ++i) {
+    Bytes x = event(16, Bytes(8, static_cast<uint8_t>(i)), false);
+    all.insert(all.end(), x.begin(), x.end());
+  }
+  return all;
+}
+
+/// `in` as one zstd frame (level 3).
+inline Bytes zstd_of(const Bytes& in) {
+  Bytes out(ZSTD_compressBound(in.size()));
+  size_t n = ZSTD_compress(out.data(), out.size(), in.data(), in.size(), 3);
+  if (ZSTD_isError(n)) return {};
+  out.resize(n);
+  return out;
+}
+
+/// A TRANSACTION_PAYLOAD body: the field list (compressed size, compression, uncompressed
+/// size) followed by `compressed`.
+inline Bytes payload_body(const Bytes& compressed, uint64_t claimed, uint64_t compression = 0) {
+  Bytes b, v;
+  auto field = [&](uint64_t type, uint64_t value) {
+    v.clear();
+    put_packed(v, value);
+    put_packed(b, type);
+    put_packed(b, v.size());
+    b.insert(b.end(), v.begin(), v.end());
+  };
+  field(1, compressed.size());
+  field(2, compression);
+  field(3, claimed);
+  b.push_back(0);
+  b.insert(b.end(), compressed.begin(), compressed.end());
+  return b;
 }
 
 }  // namespace sluice::binlog::test_events

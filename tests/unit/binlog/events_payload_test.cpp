@@ -20,56 +20,6 @@ long max_rss_kb() {
   return u.ru_maxrss;
 }
 
-void put_packed(Bytes& b, uint64_t v) {
-  if (v < 251) {
-    b.push_back(static_cast<uint8_t>(v));
-  } else if (v < 65536) {
-    b.push_back(0xfc);
-    put_le(b, v, 2);
-  } else if (v < (1u << 24)) {
-    b.push_back(0xfd);
-    put_le(b, v, 3);
-  } else {
-    b.push_back(0xfe);
-    put_le(b, v, 8);
-  }
-}
-
-// The inner events of a small transaction: n XID events without checksums.
-Bytes inner_events(size_t n) {
-  Bytes all;
-  for (size_t i = 0; i < n; ++i) {
-    Bytes x = event(16, Bytes(8, static_cast<uint8_t>(i)), false);
-    all.insert(all.end(), x.begin(), x.end());
-  }
-  return all;
-}
-
-Bytes zstd_of(const Bytes& in) {
-  Bytes out(ZSTD_compressBound(in.size()));
-  size_t n = ZSTD_compress(out.data(), out.size(), in.data(), in.size(), 3);
-  EXPECT_FALSE(ZSTD_isError(n));
-  out.resize(n);
-  return out;
-}
-
-Bytes payload_body(const Bytes& compressed, uint64_t claimed, uint64_t compression = 0) {
-  Bytes b, v;
-  auto field = [&](uint64_t type, uint64_t value) {
-    v.clear();
-    put_packed(v, value);
-    put_packed(b, type);
-    put_packed(b, v.size());
-    b.insert(b.end(), v.begin(), v.end());
-  };
-  field(1, compressed.size());
-  field(2, compression);
-  field(3, claimed);
-  b.push_back(0);
-  b.insert(b.end(), compressed.begin(), compressed.end());
-  return b;
-}
-
 TEST(EventsPayload, InnerEventsAreDelivered) {
   EventDecoder dec;
   Recorder rec;
