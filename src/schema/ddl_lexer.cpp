@@ -54,19 +54,34 @@ core::Result<size_t> read_quoted(std::string_view sql, size_t i, bool escapes, s
   return core::fail(unterminated(q == '\'' ? "string" : "quoted identifier", start));
 }
 
+// The length of the version number of an executable comment whose number starts at
+// sql[j]: 5 digits, or 6 when a sixth follows; 0 when fewer than 5 digits (then they are text).
+size_t version_digits(std::string_view sql, size_t j) {
+  size_t n = 0;
+  while (n < 6 && j + n < sql.size() && is_digit(sql[j + n])) ++n;
+  return n < 5 ? 0 : n;
+}
+
 // Skips a comment at sql[i] when there is one; returns the new index (== i when none).
-// A versioned comment's opening is skipped and `in_versioned` set, so its body is read.
-core::Result<size_t> skip_comment(std::string_view sql, size_t i, bool& in_versioned) {
+// An executable comment the server ran has only its opening skipped and `in_versioned`
+// set, so its body is read; one it did not run is skipped whole.
+core::Result<size_t> skip_comment(std::string_view sql, size_t i, const SqlServer& server, bool& in_versioned) {
   if (sql[i] == '#' || (sql.substr(i, 2) == "--" && (i + 2 == sql.size() || is_space(sql[i + 2])))) {
     size_t nl = sql.find('\n', i);
     return nl == std::string_view::npos ? sql.size() : nl + 1;
   }
   if (sql.substr(i, 2) != "/*") return i;
-  if (!in_versioned && (sql.substr(i, 3) == "/*!" || sql.substr(i, 4) == "/*M!")) {
-    size_t j = i + (sql[i + 2] == '!' ? 3 : 4);
-    while (j < sql.size() && is_digit(sql[j])) ++j;
-    in_versioned = true;
-    return j;
+  const bool mysql_style = sql.substr(i, 3) == "/*!", maria_style = sql.substr(i, 4) == "/*M!";
+  if (!in_versioned && (mysql_style || maria_style)) {
+    size_t j = i + (mysql_style ? 3 : 4);
+    size_t digits = version_digits(sql, j);
+    uint32_t needed = 0;
+    for (size_t k = 0; k < digits; ++k) needed = needed * 10 + static_cast<uint32_t>(sql[j + k] - '0');
+    bool runs = server.version == 0 || ((mysql_style || server.mariadb) && server.version >= needed);
+    if (runs) {
+      in_versioned = true;
+      return j + digits;
+    }
   }
   size_t end = sql.find("*/", i + 2);
   if (end == std::string_view::npos) return core::fail(unterminated("comment", i));
@@ -109,7 +124,23 @@ std::string ascii_lower(std::string_view s) {
   return out;
 }
 
-core::Result<std::vector<Token>> tokenize_sql(std::string_view sql) {
+SqlServer parse_server_version(std::string_view text) {
+  SqlServer out;
+  uint32_t parts[3] = {0, 0, 0};
+  size_t i = 0;
+  for (size_t p = 0; p < 3; ++p) {
+    size_t start = i;
+    while (i < text.size() && is_digit(text[i]) && i - start < 4) parts[p] = parts[p] * 10 + static_cast<uint32_t>(text[i++] - '0');
+    if (i == start || (p < 2 && (i >= text.size() || text[i] != '.'))) return out;
+    if (p < 2) ++i;
+  }
+  if (parts[1] > 99 || parts[2] > 99) return out;
+  out.version = parts[0] * 10000 + parts[1] * 100 + parts[2];
+  out.mariadb = text.find("MariaDB") != std::string_view::npos;
+  return out;
+}
+
+core::Result<std::vector<Token>> tokenize_sql(std::string_view sql, const SqlServer& server) {
   std::vector<Token> out;
   bool in_versioned = false;
   size_t i = 0;
@@ -124,7 +155,7 @@ core::Result<std::vector<Token>> tokenize_sql(std::string_view sql) {
       i += 2;
       continue;
     }
-    auto skipped = skip_comment(sql, i, in_versioned);
+    auto skipped = skip_comment(sql, i, server, in_versioned);
     if (!skipped) return core::fail(skipped.error());
     if (*skipped != i) {
       i = *skipped;

@@ -1,8 +1,9 @@
 #pragma once
 /// Tokens of one SQL statement as MySQL/MariaDB read it, for the DDL parser (ddl_parser.h).
-/// Comments (`-- `, `#`, `/* */`) are dropped; versioned executable comments
-/// (`/*!50100 ... */`, `/*!...*/`, MariaDB `/*M!100100 ... */`) contribute their contents,
-/// whatever the version number (the server that wrote the binlog executed them).
+/// Comments (`-- `, `#`, `/* */`) are dropped; executable comments contribute their contents
+/// when the server that wrote the statement ran them: `/*! ... */` always, `/*!NNNNN ... */`
+/// (5 or 6 digits) when its version is at least NNNNN, MariaDB's `/*M! ... */` and
+/// `/*M!NNNNNN ... */` only on MariaDB (MySQL reads them as plain comments).
 /// Identifiers in backticks or double quotes (a doubled quote stands for one) and string
 /// literals ('it''s', backslash escapes) come out unquoted. Pure functions.
 
@@ -32,9 +33,19 @@ struct Token {
   size_t offset = 0;  ///< byte offset in the statement (for messages)
 };
 
+/// The server that wrote a statement, for its executable comments.
+struct SqlServer {
+  uint32_t version = 0;  ///< major*10000 + minor*100 + patch (80013); 0 = unknown: every one counts
+  bool mariadb = false;
+};
+
+/// A FORMAT_DESCRIPTION server version ("8.0.40-log", "10.11.6-MariaDB-log") as a SqlServer;
+/// version 0 when it does not start with major.minor.patch.
+SqlServer parse_server_version(std::string_view text);
+
 /// Splits `sql` into tokens, ending with one kEnd token. Fails (ErrorCode::kUnsupported)
 /// on an unterminated quote or comment.
-core::Result<std::vector<Token>> tokenize_sql(std::string_view sql);
+core::Result<std::vector<Token>> tokenize_sql(std::string_view sql, const SqlServer& server = {});
 
 /// ASCII case-insensitive equality (keywords, column names).
 bool iequals(std::string_view a, std::string_view b);

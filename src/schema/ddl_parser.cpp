@@ -154,8 +154,8 @@ void parse_alter(Cursor& c, std::string_view default_db, DdlStatement& out) {
 
 }  // namespace
 
-core::Result<DdlStatement> parse_ddl(std::string_view sql, std::string_view default_db) {
-  auto tokens = tokenize_sql(sql);
+core::Result<DdlStatement> parse_ddl(std::string_view sql, std::string_view default_db, const SqlServer& server) {
+  auto tokens = tokenize_sql(sql, server);
   if (!tokens) return core::fail(tokens.error());
   Cursor c(*tokens);
   DdlStatement out;

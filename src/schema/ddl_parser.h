@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "schema/ddl_lexer.h"
 #include "schema/table_schema.h"
 
 namespace sluice::schema {
@@ -87,6 +88,7 @@ struct DdlStatement {
 /// for unqualified names. Errors only for text that cannot be SQL (unterminated quote);
 /// DDL this parser does not follow gives kUnparsed (a possible column change) or kOther
 /// with a note.
-core::Result<DdlStatement> parse_ddl(std::string_view sql, std::string_view default_db);
+/// `server` decides which executable comments count (ddl_lexer.h).
+core::Result<DdlStatement> parse_ddl(std::string_view sql, std::string_view default_db, const SqlServer& server = {});
 
 }  // namespace sluice::schema

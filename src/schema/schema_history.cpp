@@ -141,19 +141,21 @@ void SchemaHistory::mark_unknown(const TableName& name, const SchemaVersion& bas
 core::Status SchemaHistory::apply(const binlog::StatementChange& change) {
   BinlogPosition at{change.txn ? std::string(change.txn->file) : std::string(), change.pos};
   std::string_view gtid = change.txn ? change.txn->gtid : std::string_view();
-  SLUICE_TRY(apply_statement(change.db, change.sql, at, gtid));
+  SqlServer server = change.status ? parse_server_version(change.status->server_version) : SqlServer{};
+  SLUICE_TRY(apply_statement(change.db, change.sql, at, gtid, server));
   if (change.txn && change.txn->end_pos > change.pos) advance({at.file, change.txn->end_pos});
   return core::ok();
 }
 
 core::Status SchemaHistory::apply_statement(std::string_view default_db, std::string_view sql,
-                                            const BinlogPosition& at, std::string_view gtid) {
+                                            const BinlogPosition& at, std::string_view gtid,
+                                            const SqlServer& server) {
   if (seeded_at_.empty()) {
     return core::fail(core::ErrorCode::kInternal, "schema history used before it was seeded");
   }
   if (compare_positions(at, valid_up_to_) < 0) return core::ok();  // already reflected
   advance({at.file, at.pos + 1});
-  auto parsed = parse_ddl(sql, default_db);
+  auto parsed = parse_ddl(sql, default_db, server);
   if (!parsed) {
     note("schema history: statement at " + at.str() + " is not SQL (" + parsed.error().message + "): " + one_line(sql));
     return core::ok();

@@ -77,9 +77,10 @@ class SchemaHistory {
   /// Applies one statement from a QUERY event at `at` (default database `default_db`).
   /// Statements before valid_up_to() are already reflected and skipped (a replay after a
   /// restart). Statements that are not DDL of a tracked table change nothing. Errors only
-  /// when the history was never seeded.
+  /// when the history was never seeded. `server` (the one that wrote the binlog) decides
+  /// which executable comments (`/*!80013 ... */`) count; unknown: all of them.
   core::Status apply_statement(std::string_view default_db, std::string_view sql, const BinlogPosition& at,
-                               std::string_view gtid = {});
+                               std::string_view gtid = {}, const SqlServer& server = {});
   /// apply_statement() for a decoder's StatementChange (file and GTID from its transaction).
   core::Status apply(const binlog::StatementChange& change);
 

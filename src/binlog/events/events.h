@@ -48,6 +48,9 @@ struct QueryStatus {
   bool has_microseconds = false;
   uint64_t ddl_xid = 0;
   bool has_ddl_xid = false;
+  /// Not a status variable: the server version of the binlog's FORMAT_DESCRIPTION (which
+  /// decides the statement's executable comments, e.g. `/*!80013 ... */`).
+  std::string_view server_version;
 };
 
 /// QUERY_EVENT and MariaDB QUERY_COMPRESSED_EVENT (query already inflated).

@@ -82,6 +82,7 @@ core::Status decode_query(DecoderState& st, const EventHeader& h, ByteReader pos
     if (!vars.u8(code)) break;
     if (!read_status_var(vars, code, q.status)) break;
   }
+  if (st.have_format) q.status.server_version = st.format.server_version;
   if (!body.str(db_len, q.db) || !body.skip(1)) return core::fail(corrupt("truncated QUERY_EVENT database name"));
   if (h.type == EventType::kQueryCompressed) {
     auto text = maria_inflate(st, body);
