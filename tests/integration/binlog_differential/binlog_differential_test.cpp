@@ -11,10 +11,8 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
-#include "binlog/binlog_files.h"
-#include "binlog/change_assembler.h"
-#include "binlog/change_printer.h"
 #include "integration/binlog_differential/differential_values.h"
+#include "support/binlog_rows.h"
 #include "support/test_servers.h"
 #include "support/test_util.h"
 
@@ -75,25 +73,8 @@ std::string copy_workload_binlog(const ServerInfo& s, const std::string& dir) {
 }
 
 std::vector<nlohmann::json> sluice_changes(const std::string& file) {
-  char* buf = nullptr;
-  size_t len = 0;
-  std::FILE* mem = open_memstream(&buf, &len);
-  core::Status st;
-  {
-    binlog::ChangePrinter printer(mem, binlog::PrinterOptions{false, false});
-    binlog::AssemblerOptions ao;
-    ao.databases = {"bdiff"};
-    binlog::ChangeAssembler assembler(printer, ao);
-    binlog::EventDecoder decoder;
-    st = binlog::read_binlog_files({file}, {}, decoder, assembler);
-    if (st) st = assembler.finish();
-  }
-  std::fclose(mem);
-  std::string out(buf, len);
-  std::free(buf);
-  EXPECT_TRUE(st) << (st ? "" : st.error().message);
   std::vector<nlohmann::json> rows;
-  for (const auto& l : split_lines(out)) rows.push_back(parse_exact(l));
+  for (const auto& l : split_lines(binlog_json_lines(file, {"bdiff"}))) rows.push_back(parse_exact(l));
   return rows;
 }
 

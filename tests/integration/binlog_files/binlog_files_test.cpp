@@ -7,9 +7,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
-#include "binlog/binlog_files.h"
-#include "binlog/change_assembler.h"
-#include "binlog/change_printer.h"
+#include "support/binlog_rows.h"
 #include "support/test_servers.h"
 #include "support/test_util.h"
 
@@ -43,24 +41,8 @@ std::string copy_latest_binlog(const ServerInfo& s) {
 }
 
 std::vector<nlohmann::json> sluice_rows(const std::string& file) {
-  char* buf = nullptr;
-  size_t len = 0;
-  std::FILE* mem = open_memstream(&buf, &len);
-  core::Status st;
-  {
-    binlog::ChangePrinter printer(mem, binlog::PrinterOptions{false, false});
-    binlog::AssemblerOptions ao;
-    ao.databases = {"diff"};
-    binlog::ChangeAssembler assembler(printer, ao);
-    binlog::EventDecoder decoder;
-    st = binlog::read_binlog_files({file}, {}, decoder, assembler);
-  }
-  std::fclose(mem);
-  std::string out(buf, len);
-  std::free(buf);
-  EXPECT_TRUE(st) << (st ? "" : st.error().message);
   std::vector<nlohmann::json> rows;
-  for (const auto& l : split_lines(out)) rows.push_back(nlohmann::json::parse(l));
+  for (const auto& l : split_lines(binlog_json_lines(file, {"diff"}))) rows.push_back(nlohmann::json::parse(l));
   return rows;
 }
 
