@@ -1,10 +1,13 @@
 // libFuzzer target: arbitrary bytes through the event decoder and row decoding.
 // The input is split into events by their own length fields (like the file reader does);
 // the first bytes choose whether a FORMAT_DESCRIPTION (MySQL 9 or MariaDB, with CRC32 on or
-// off) is fed first, so deeper decoders are reached. Errors are fine; crashes, leaks and
+// off) is fed first, so deeper decoders are reached, and whether events arrive in pieces (as
+// the file reader and the network hand out large ones). Errors are fine; crashes, leaks and
 // UB (ASan/UBSan) are bugs.
 #include <cstddef>
+#include <algorithm>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "binlog/change_assembler.h"
@@ -61,6 +64,18 @@ std::vector<uint8_t> format_event(bool mariadb, bool crc) {
   return e;
 }
 
+// The rest of an event in pieces of `piece` bytes.
+struct SpanPieces : binlog::EventPieces {
+  SpanPieces(std::span<const uint8_t> r, size_t p) : rest(r), piece(p) {}
+  core::Result<std::span<const uint8_t>> next_piece() override {
+    std::span<const uint8_t> out = rest.first(std::min(piece, rest.size()));
+    rest = rest.subspan(out.size());
+    return out;
+  }
+  std::span<const uint8_t> rest;
+  size_t piece;
+};
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -86,7 +101,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     uint32_t len = static_cast<uint32_t>(data[off + 9]) | static_cast<uint32_t>(data[off + 10]) << 8 |
                    static_cast<uint32_t>(data[off + 11]) << 16 | static_cast<uint32_t>(data[off + 12]) << 24;
     if (len < 19 || len > size - off) break;
-    if (!decoder.feed(std::span<const uint8_t>(data + off, len), 4 + off, assembler)) break;
+    std::span<const uint8_t> ev(data + off, len);
+    if (mode & 16) {
+      size_t head = std::min<size_t>(len, 19 + static_cast<size_t>(mode >> 5) * 7);
+      SpanPieces rest(ev.subspan(head), 1 + static_cast<size_t>(mode >> 5) * 13);
+      if (!decoder.feed(ev.first(head), 4 + off, rest, assembler)) break;
+    } else if (!decoder.feed(ev, 4 + off, assembler)) {
+      break;
+    }
     off += len;
   }
   (void)assembler.finish();
