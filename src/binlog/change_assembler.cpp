@@ -38,7 +38,7 @@ void format_uuid_gtid(std::string& out, const Gtid& g) {
 }  // namespace
 
 ChangeAssembler::ChangeAssembler(ChangeHandler& out, AssemblerOptions options)
-    : out_(out), options_(std::move(options)) {
+    : out_(out), options_(std::move(options)), rows_(options_.json_diff) {
   dbs_.insert(options_.databases.begin(), options_.databases.end());
   tables_.insert(options_.tables.begin(), options_.tables.end());
   pending_.reserve(64);
@@ -202,50 +202,63 @@ core::Status ChangeAssembler::finish() {
   return core::ok();
 }
 
-std::string ChangeAssembler::where(const Pending& p) const {
-  return "decoding a row of " + p.layout->db + "." + p.layout->table + " at " + file_ + ":" + std::to_string(p.pos);
+core::Status ChangeAssembler::emit(const Pending& p, const RowsBytes& b) {
+  RowsEvent ev{&p.layout, p.op, p.partial, p.pos, b.present_before, b.present_after, b.rows};
+  if (options_.rows_sink) return options_.rows_sink->on_rows_event(txn_, ev);
+  return rows_.decode(txn_, ev, out_);
 }
 
-core::Status ChangeAssembler::emit(const Pending& p, const RowsBytes& b) {
-  const TableLayout& t = *p.layout;
+namespace {
+
+std::string where(const TransactionInfo& txn, const RowsEvent& r) {
+  const TableLayout& t = **r.layout;
+  return "decoding a row of " + t.db + "." + t.table + " at " + std::string(txn.file) + ":" +
+         std::to_string(r.pos);
+}
+
+}  // namespace
+
+core::Status RowDecoder::decode(const TransactionInfo& txn, const RowsEvent& r, ChangeHandler& out) {
+  const TableLayout& t = **r.layout;
   const size_t n = t.columns.size();
   if (before_.size() < n) {
     before_.resize(n);
     after_.resize(n);
   }
   std::span<core::Value> before(before_.data(), n), after(after_.data(), n);
-  const uint8_t* cur = b.rows.data();
-  size_t left = b.rows.size();
+  const uint8_t* cur = r.rows.data();
+  size_t left = r.rows.size();
   RowChange c;
-  c.txn = &txn_;
-  c.pos = p.pos;
-  c.op = p.op;
+  c.txn = &txn;
+  c.pos = r.pos;
+  c.op = r.op;
   c.table = &t;
+  c.table_owner = r.layout;
   while (left > 0) {
     cell_arena_.reset();
     const size_t left_before = left;
     c.before = {};
     c.after = {};
-    if (p.op != RowOp::kInsert) {
-      auto used = decode_row_image(t, b.present_before.data(), cur, left, cell_arena_, before);
-      if (!used) return core::fail(used.error().with_context(where(p)));
+    if (r.op != RowOp::kInsert) {
+      auto used = decode_row_image(t, r.present_before.data(), cur, left, cell_arena_, before);
+      if (!used) return core::fail(used.error().with_context(where(txn, r)));
       cur += *used;
       left -= *used;
       c.before = before;
     }
-    if (p.op != RowOp::kDelete) {
-      auto used = p.partial ? decode_partial_after_image(t, b.present_after.data(), cur, left, cell_arena_, before,
-                                                         options_.json_diff, diffs_, after)
-                            : decode_row_image(t, b.present_after.data(), cur, left, cell_arena_, after);
-      if (!used) return core::fail(used.error().with_context(where(p)));
+    if (r.op != RowOp::kDelete) {
+      auto used = r.partial ? decode_partial_after_image(t, r.present_after.data(), cur, left, cell_arena_, before,
+                                                         json_diff_, diffs_, after)
+                            : decode_row_image(t, r.present_after.data(), cur, left, cell_arena_, after);
+      if (!used) return core::fail(used.error().with_context(where(txn, r)));
       cur += *used;
       left -= *used;
       c.after = after;
     }
     if (left == left_before) {
-      return core::fail(core::Error{core::ErrorCode::kCorrupt, "empty row image", false, true}.with_context(where(p)));
+      return core::fail(core::Error{core::ErrorCode::kCorrupt, "empty row image", false, true}.with_context(where(txn, r)));
     }
-    SLUICE_TRY(out_.on_row(c));
+    SLUICE_TRY(out.on_row(c));
   }
   return core::ok();
 }

@@ -11,6 +11,10 @@
 /// transaction streams through, all with end_pos = 0 (printed as null).
 /// Memory: one reused byte buffer for the buffered rows (its capacity stays at most the
 /// limit plus one event), one arena for cell values (reset per row). Not thread-safe.
+///
+/// With `AssemblerOptions::rows_sink` set, rows events are handed over undecoded (at the
+/// point where they would be decoded) so that another thread can decode and print them
+/// (ParallelPrinter); statements and commits still go to the ChangeHandler, in order.
 
 #include <memory>
 #include <string>
@@ -25,6 +29,39 @@
 
 namespace sluice::binlog {
 
+/// One rows event ready to be turned into RowChanges. Views valid only during the call
+/// that receives it; copy `*layout` to keep the layout.
+struct RowsEvent {
+  const TableLayoutPtr* layout = nullptr;  ///< never null
+  RowOp op = RowOp::kInsert;
+  bool partial = false;  ///< PARTIAL_UPDATE_ROWS (after images may hold JSON diffs)
+  uint64_t pos = 0;      ///< position of the rows event (or of its TRANSACTION_PAYLOAD)
+  std::span<const uint8_t> present_before, present_after, rows;
+};
+
+/// Receives rows events undecoded, in commit order, on the assembler's thread.
+class RowsEventSink {
+ public:
+  virtual ~RowsEventSink() = default;
+  /// `txn` is complete as far as it will be for these rows (end_pos 0 when unknown).
+  virtual core::Status on_rows_event(const TransactionInfo& txn, const RowsEvent& rows) = 0;
+};
+
+/// Decodes the rows of one rows event into RowChanges for a ChangeHandler. Owns its
+/// scratch (cell arena reset per row, the image slots); one per thread.
+class RowDecoder {
+ public:
+  explicit RowDecoder(JsonDiffApplier json_diff) : json_diff_(json_diff) {}
+  /// Errors name the table and "file:pos" (from `txn.file` and `rows.pos`).
+  core::Status decode(const TransactionInfo& txn, const RowsEvent& rows, ChangeHandler& out);
+
+ private:
+  JsonDiffApplier json_diff_;
+  core::Arena cell_arena_{64 << 10};
+  std::vector<core::Value> before_, after_;
+  std::vector<JsonDiff> diffs_;
+};
+
 struct AssemblerOptions {
   /// Only these databases (empty: all).
   std::vector<std::string> databases;
@@ -34,6 +71,8 @@ struct AssemblerOptions {
   JsonDiffApplier json_diff = &values::apply_json_diffs;
   /// Raw rows bytes buffered per transaction before changes stream without end_pos.
   size_t max_buffered_bytes = size_t{8} << 20;
+  /// Optional, not owned: receives the rows events instead of decoded rows (see above).
+  RowsEventSink* rows_sink = nullptr;
 };
 
 class ChangeAssembler : public EventHandler {
@@ -66,7 +105,6 @@ class ChangeAssembler : public EventHandler {
   core::Status commit(const Event& ev);
   core::Status flush_pending();
   core::Status emit(const Pending& p, const RowsBytes& b);
-  std::string where(const Pending& p) const;
   void reset();
   size_t keep(std::span<const uint8_t> bytes);
 
@@ -82,9 +120,7 @@ class ChangeAssembler : public EventHandler {
   size_t buffered_ = 0;
   std::vector<Pending> pending_;
   std::vector<uint8_t> raw_;
-  core::Arena cell_arena_{64 << 10};
-  std::vector<core::Value> before_, after_;
-  std::vector<JsonDiff> diffs_;
+  RowDecoder rows_;
   TableLayoutPtr last_layout_;  // held so its address cannot be reused while cached
   bool last_wanted_ = false;
 };

@@ -65,7 +65,7 @@ void append_commit_time(std::string& out, const TransactionInfo& txn) {
 }
 
 ChangePrinter::ChangePrinter(std::FILE* out, PrinterOptions options) : out_(out), options_(options) {
-  buf_.reserve(kFlushAt + (64 << 10));
+  if (out_) buf_.reserve(kFlushAt + (64 << 10));
 }
 
 ChangePrinter::~ChangePrinter() { (void)flush(); }
@@ -122,8 +122,11 @@ const std::string& ChangePrinter::txn_tail(const TransactionInfo& txn) {
   return c.tail;
 }
 
-const ChangePrinter::TableCache& ChangePrinter::table_cache(const TableLayout& t) {
+const ChangePrinter::TableCache& ChangePrinter::table_cache(const RowChange& change) {
+  const TableLayout& t = *change.table;
   TableCache& c = table_cache_;
+  if (c.held && c.held.get() == &t) return c;  // held: the address cannot be another layout's
+  c.held = change.table_owner ? *change.table_owner : nullptr;
   bool same = c.layout == &t && c.names.size() == t.columns.size();
   for (size_t i = 0; same && i < t.columns.size(); ++i) same = c.names[i] == t.columns[i].key;
   if (same) return c;  // (db and table names belong to the layout; a reused address shows in keys)
@@ -170,7 +173,7 @@ core::Status ChangePrinter::on_row(const RowChange& c) {
     append_row(buf_, c, true);
     return maybe_flush();
   }
-  const TableCache& tc = table_cache(*c.table);
+  const TableCache& tc = table_cache(c);
   const std::string& tail = txn_tail(*c.txn);
   buf_.append(txn_cache_.head);
   core::json_append_uint(buf_, c.pos);
@@ -196,12 +199,12 @@ core::Status ChangePrinter::on_statement(const StatementChange& s) {
 core::Status ChangePrinter::on_commit(const TransactionInfo&) { return maybe_flush(); }
 
 core::Status ChangePrinter::maybe_flush() {
-  if (buf_.size() < kFlushAt) return core::ok();
+  if (buf_.size() < kFlushAt || out_ == nullptr) return core::ok();
   return flush();
 }
 
 core::Status ChangePrinter::flush() {
-  if (buf_.empty()) return core::ok();
+  if (buf_.empty() || out_ == nullptr) return core::ok();
   const size_t size = buf_.size();
   size_t n = std::fwrite(buf_.data(), 1, size, out_);
   buf_.clear();

@@ -2,7 +2,8 @@
 /// Prints row changes as JSON lines (docs/json-lines.md): one object per row change,
 /// and one per standalone statement (op "ddl"). Output is built in a reused buffer and
 /// written with large fwrite calls. Shared by `sluice binlog read` and `binlog stream`.
-/// Not thread-safe; the FILE is not owned.
+/// Not thread-safe; the FILE is not owned. With a null FILE the lines only accumulate in
+/// buffer(), for a caller that writes them itself (ParallelPrinter's workers).
 
 #include <cstdio>
 #include <string>
@@ -29,8 +30,11 @@ class ChangePrinter : public ChangeHandler {
   core::Status on_statement(const StatementChange& s) override;
   core::Status on_commit(const TransactionInfo& txn) override;
 
-  /// Writes what is buffered; errors name the output (e.g. a closed pipe).
+  /// Writes what is buffered; errors name the output (e.g. a closed pipe). No-op without a FILE.
   core::Status flush();
+
+  /// The lines not written yet; with a null FILE the caller takes them from here.
+  std::string& buffer() { return buf_; }
 
   /// Appends the JSON line of `change` (with '\n') to `out`; exposed for tests and sinks.
   static void append_row(std::string& out, const RowChange& change, bool types);
@@ -47,12 +51,13 @@ class ChangePrinter : public ChangeHandler {
   };
   struct TableCache {
     const TableLayout* layout = nullptr;
+    TableLayoutPtr held;             // when the change offered it (RowChange::table_owner)
     std::vector<std::string> names;  // the raw keys, to notice a reused address
     std::vector<std::string> keys;   // "key": escaped
     std::string ops[4];              // ,"op":"..","db":..,"table":.. per RowOp
   };
   const std::string& txn_tail(const TransactionInfo& txn);
-  const TableCache& table_cache(const TableLayout& t);
+  const TableCache& table_cache(const RowChange& change);
   void append_cached_image(const char* name, const TableCache& tc, std::span<const core::Value> row);
 
   core::Status maybe_flush();

@@ -32,6 +32,9 @@ struct RowChange {
   uint64_t pos = 0;  ///< position of the rows event (or of its TRANSACTION_PAYLOAD)
   RowOp op = RowOp::kInsert;
   const TableLayout* table = nullptr;
+  /// Optional: the shared owner of `table`, for a handler that caches per table (holding
+  /// it keeps the address from being reused, so the cache is checked by address alone).
+  const TableLayoutPtr* table_owner = nullptr;
   std::span<const core::Value> before;  ///< empty for inserts; one slot per column otherwise
   std::span<const core::Value> after;   ///< empty for deletes
 };

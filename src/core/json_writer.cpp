@@ -96,10 +96,9 @@ inline bool plain64(const unsigned char* p) {
   return _mm_movemask_epi8(v) == 0;
 }
 
-// Bit i set: byte i of the 16 at `p` is a control character, quote or backslash (unsigned
-// "< 0x20" as min(v, 0x1f) == v).
-inline unsigned control_quote_mask16(const unsigned char* p) {
-  __m128i v = load16(p);
+// Bit i set: byte i of `v` is a control character, quote or backslash (unsigned "< 0x20" as
+// min(v, 0x1f) == v).
+inline unsigned control_quote_mask(__m128i v) {
   __m128i ctl = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1f)), v);
   __m128i m = _mm_or_si128(ctl, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
   return static_cast<unsigned>(_mm_movemask_epi8(m));
@@ -193,12 +192,31 @@ void json_append_escaped(std::string& out, std::string_view sv) {
 void json_append_valid_utf8_string(std::string& out, std::string_view sv) {
   const auto* s = reinterpret_cast<const unsigned char*>(sv.data());
   const size_t n = sv.size();
+  size_t i = 0;
+#if defined(__SSE2__)
+  // Copy 16 bytes at a time straight into the string while none needs escaping (most text),
+  // so the text is read once; the first chunk that needs escaping goes to the loop below.
+  const size_t old = out.size();
+  out.resize_and_overwrite(old + n + 2 + 16, [&](char* d, size_t) {
+    char* w = d + old;
+    *w++ = '"';
+    while (n - i >= 16) {
+      __m128i v = load16(s + i);
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(w), v);
+      if (control_quote_mask(v) != 0) break;
+      i += 16;
+      w += 16;
+    }
+    return static_cast<size_t>(w - d);
+  });
+#else
   out.push_back('"');
-  size_t run = 0, i = 0;
+#endif
+  size_t run = i;
   while (i < n) {
 #if defined(__SSE2__)
     if (n - i >= 16) {  // only quote, backslash and controls matter: bytes >= 0x80 are copied
-      unsigned m = control_quote_mask16(s + i);
+      unsigned m = control_quote_mask(load16(s + i));
       if (m == 0) {
         i += 16;
         continue;

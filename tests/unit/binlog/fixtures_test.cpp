@@ -8,6 +8,7 @@
 #include "binlog/binlog_files.h"
 #include "binlog/change_assembler.h"
 #include "binlog/change_printer.h"
+#include "binlog/parallel_printer.h"
 #include "support/test_util.h"
 
 namespace sluice::binlog {
@@ -28,25 +29,52 @@ struct Decoded {
   std::string out;
 };
 
-Decoded decode(const std::vector<std::string>& files, JsonDiffApplier apply = nullptr, FileReadOptions fo = {}) {
+enum class Mode { kSerial, kSink, kInline };
+
+// Decodes `files` through ChangePrinter (kSerial) or ParallelPrinter, fed undecoded rows events
+// (kSink) or rows decoded by the assembler (kInline), into memory or `sink`.
+Decoded decode_with(const std::vector<std::string>& files, Mode mode, ParallelOptions po, bool types,
+                    JsonDiffApplier apply, FileReadOptions fo = {}, std::FILE* sink = nullptr) {
   char* buf = nullptr;
   size_t len = 0;
-  std::FILE* mem = open_memstream(&buf, &len);
+  std::FILE* mem = sink ? sink : open_memstream(&buf, &len);
   Decoded d;
   {
-    ChangePrinter printer(mem, PrinterOptions{true, true});
+    PrinterOptions popts{types, true};
+    po.json_diff = apply;
     AssemblerOptions ao;
     ao.json_diff = apply;
-    ChangeAssembler assembler(printer, ao);
     EventDecoder decoder;
-    d.status = read_binlog_files(files, fo, decoder, assembler);
-    if (d.status) d.status = assembler.finish();
-    if (d.status) d.status = printer.flush();
+    if (mode == Mode::kSerial) {
+      ChangePrinter printer(mem, popts);
+      ChangeAssembler assembler(printer, ao);
+      d.status = read_binlog_files(files, fo, decoder, assembler);
+      if (d.status) d.status = assembler.finish();
+      auto f = printer.flush();
+      if (d.status) d.status = f;
+    } else {
+      ParallelPrinter printer(mem, popts, po);
+      if (mode == Mode::kSink) ao.rows_sink = &printer;
+      ChangeAssembler assembler(printer, ao);
+      d.status = read_binlog_files(files, fo, decoder, assembler);
+      if (d.status) d.status = assembler.finish();
+      auto f = printer.finish();
+      if (!f) d.status = f;
+    }
   }
+  if (sink) return d;
   std::fclose(mem);
   d.out.assign(buf, len);
   std::free(buf);
   return d;
+}
+
+Decoded decode(const std::vector<std::string>& files, JsonDiffApplier apply = nullptr, FileReadOptions fo = {}) {
+  return decode_with(files, Mode::kSerial, {}, true, apply, fo);
+}
+
+std::string fixture_binlog(const std::string& name) {
+  return binlog_in(fs::path(test::source_dir()) / "tests/data" / name);
 }
 
 class FixtureTest : public ::testing::TestWithParam<std::string> {};
@@ -160,6 +188,78 @@ TEST(Fixtures, PartialJsonAppliedGivesFullDocuments) {
   EXPECT_EQ(docs[0], R"({"a":2,"b":[1,2],"s":"text"})");
   EXPECT_EQ(docs[1], R"({"a":2,"b":[1,2],"s":"other"})");
   EXPECT_EQ(docs[2], R"({"a":2,"b":[2],"s":"other"})");
+}
+
+// ParallelPrinter prints what ChangePrinter prints, byte for byte, whatever the batch size and
+// worker count; errors keep their place in the stream.
+class ParallelPrinterTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ParallelPrinterTest, SameBytesAsChangePrinter) {
+  std::string file = fixture_binlog(GetParam());
+  ASSERT_FALSE(file.empty());
+  for (bool types : {false, true}) {
+    Decoded want = decode_with({file}, Mode::kSerial, {}, types, AssemblerOptions{}.json_diff);
+    ASSERT_TRUE(want.status) << want.status.error().message;
+    ASSERT_FALSE(want.out.empty());
+    // One batch per rows event with one worker; tiny batches, two workers and a queue of one
+    // batch (back-pressure at every step); the defaults; rows decoded by the assembler.
+    std::vector<std::pair<Mode, ParallelOptions>> setups = {
+        {Mode::kSink, {.workers = 1, .batch_bytes = 1, .max_queued_bytes = 1}},
+        {Mode::kSink, {.workers = 2, .batch_bytes = 200, .max_queued_bytes = 1}},
+        {Mode::kSink, {.workers = 3, .batch_bytes = 1000, .max_queued_bytes = 4000}},
+        {Mode::kSink, {}},
+        {Mode::kInline, {.workers = 2, .batch_bytes = 100}},
+    };
+    for (const auto& [mode, po] : setups) {
+      Decoded got = decode_with({file}, mode, po, types, AssemblerOptions{}.json_diff);
+      ASSERT_TRUE(got.status) << got.status.error().message;
+      EXPECT_EQ(got.out, want.out) << "workers " << po.workers << ", batch " << po.batch_bytes;
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(All, ParallelPrinterTest,
+                         ::testing::Values("mariadb_types", "mariadb_minimal", "mariadb_compressed", "mysql_types",
+                                           "mysql_minimal", "mysql_compressed", "mysql_partial_json"));
+
+// A row that cannot be decoded (a partial JSON update without an applier): the same error as
+// the serial path, and the same lines before it.
+TEST(ParallelPrinter, RowErrorKeepsItsPlace) {
+  std::string file = fixture_binlog("mysql_partial_json");
+  Decoded want = decode_with({file}, Mode::kSerial, {}, false, nullptr);
+  ASSERT_FALSE(want.status);
+  for (size_t batch : {size_t{1}, size_t{300}, size_t{1} << 20}) {
+    Decoded got = decode_with({file}, Mode::kSink, {.workers = 2, .batch_bytes = batch}, false, nullptr);
+    ASSERT_FALSE(got.status) << "batch " << batch;
+    EXPECT_EQ(got.status.error().message, want.status.error().message);
+    EXPECT_EQ(got.out, want.out) << "batch " << batch;
+  }
+}
+
+TEST(ParallelPrinter, WriteErrorIsReported) {
+  std::FILE* full = std::fopen("/dev/full", "w");
+  ASSERT_NE(full, nullptr);
+  Decoded got = decode_with({fixture_binlog("mysql_types")}, Mode::kSink, {.workers = 2, .batch_bytes = 100}, false,
+                       AssemblerOptions{}.json_diff, {}, full);
+  std::fclose(full);
+  ASSERT_FALSE(got.status);
+  EXPECT_NE(got.status.error().message.find("writing output"), std::string::npos) << got.status.error().message;
+}
+
+TEST(ParallelPrinter, DestroyedWithoutFinishJoins) {
+  char* buf = nullptr;
+  size_t len = 0;
+  std::FILE* mem = open_memstream(&buf, &len);
+  {
+    ParallelPrinter printer(mem, {}, {.workers = 2, .batch_bytes = 1});
+    AssemblerOptions ao;
+    ao.rows_sink = &printer;
+    ChangeAssembler assembler(printer, ao);
+    EventDecoder decoder;
+    ASSERT_TRUE(read_binlog_files({fixture_binlog("mariadb_types")}, {}, decoder, assembler));
+  }  // cancelled: whatever was not written yet is dropped, and the workers are joined
+  std::fclose(mem);
+  std::free(buf);
 }
 
 }  // namespace

@@ -1,0 +1,266 @@
+#include "binlog/parallel_printer.h"
+
+#include <cerrno>
+#include <cstring>
+
+namespace sluice::binlog {
+
+/// A run of rows events and preformatted lines, in stream order, with the bytes they need.
+struct ParallelPrinter::Batch {
+  static constexpr uint32_t kText = ~uint32_t{0};
+  struct Txn {
+    TransactionInfo info;  // file / gtid views are set from the offsets when formatting
+    size_t file_off = 0, file_len = 0, gtid_off = 0, gtid_len = 0;
+  };
+  struct Item {
+    uint32_t layout = kText;  // index in layouts; kText: a preformatted line, bytes [off, off + rows_len)
+    RowOp op = RowOp::kInsert;
+    bool partial = false;
+    uint32_t txn = 0;
+    uint64_t pos = 0;
+    size_t off = 0, bitmap_len = 0, rows_len = 0;  // before bitmap, after bitmap, rows
+  };
+  uint64_t seq = 0;
+  std::vector<uint8_t> bytes;
+  std::vector<Txn> txns;
+  // The layouts the rows events use, each held once per batch (not per event: the reference
+  // count is shared with the caller's thread, and touching it per event costs cache misses).
+  std::vector<TableLayoutPtr> layouts;
+  std::vector<Item> items;
+  std::string out;
+  core::Status status;
+
+  void clear() {
+    bytes.clear();
+    txns.clear();
+    layouts.clear();
+    items.clear();
+    out.clear();
+    status = core::ok();
+  }
+  size_t append(std::span<const uint8_t> b) {
+    size_t off = bytes.size();
+    bytes.insert(bytes.end(), b.begin(), b.end());
+    return off;
+  }
+  size_t append(std::string_view s) { return append({reinterpret_cast<const uint8_t*>(s.data()), s.size()}); }
+  std::string_view text(size_t off, size_t len) const {
+    return {reinterpret_cast<const char*>(bytes.data()) + off, len};
+  }
+};
+
+ParallelPrinter::ParallelPrinter(std::FILE* out, PrinterOptions printer_options, ParallelOptions options)
+    : out_(out), options_(options), inline_(nullptr, printer_options) {
+  if (options_.workers == 0) options_.workers = 1;
+  cur_ = new_batch();
+  for (size_t i = 0; i < options_.workers; ++i) {
+    workers_.emplace_back([this, printer_options] {
+      RowDecoder rows(options_.json_diff);
+      ChangePrinter printer(nullptr, printer_options);
+      worker_loop(rows, printer);
+    });
+  }
+}
+
+// Capacity for a batch's input and its output (about as large), allocated once: a batch is
+// reused, so the heap does not hand big blocks back and forth with the kernel.
+std::unique_ptr<ParallelPrinter::Batch> ParallelPrinter::new_batch() const {
+  auto b = std::make_unique<Batch>();
+  b->bytes.reserve(options_.batch_bytes + (64 << 10));
+  b->out.reserve(options_.batch_bytes * 3 / 2 + (64 << 10));
+  return b;
+}
+
+ParallelPrinter::~ParallelPrinter() {
+  {
+    std::lock_guard lk(mu_);
+    cancelled_ = closing_ = true;
+  }
+  work_cv_.notify_all();
+  turn_cv_.notify_all();
+  workers_.clear();  // joins
+}
+
+core::Status ParallelPrinter::failure() {
+  if (!any_failure_.load(std::memory_order_relaxed)) return core::ok();  // no lock per event
+  std::lock_guard lk(mu_);
+  if (failed_ && error_) return core::fail(*error_);
+  return core::ok();
+}
+
+uint32_t ParallelPrinter::txn_index(const TransactionInfo& t) {
+  Batch& b = *cur_;
+  if (!b.txns.empty()) {
+    const Batch::Txn& last = b.txns.back();
+    const TransactionInfo& l = last.info;
+    if (l.begin_pos == t.begin_pos && l.end_pos == t.end_pos && l.has_commit_time == t.has_commit_time &&
+        l.commit_time_has_micros == t.commit_time_has_micros && l.commit_seconds == t.commit_seconds &&
+        l.commit_micros == t.commit_micros && b.text(last.file_off, last.file_len) == t.file &&
+        b.text(last.gtid_off, last.gtid_len) == t.gtid) {
+      return static_cast<uint32_t>(b.txns.size() - 1);
+    }
+  }
+  Batch::Txn x;
+  x.info = t;
+  x.info.file = {};
+  x.info.gtid = {};
+  x.file_len = t.file.size();
+  x.file_off = b.append(t.file);
+  x.gtid_len = t.gtid.size();
+  x.gtid_off = b.append(t.gtid);
+  b.txns.push_back(x);
+  return static_cast<uint32_t>(b.txns.size() - 1);
+}
+
+core::Status ParallelPrinter::on_rows_event(const TransactionInfo& txn, const RowsEvent& r) {
+  SLUICE_TRY(failure());
+  Batch::Item item;
+  item.txn = txn_index(txn);
+  if (cur_->layouts.empty() || cur_->layouts.back() != *r.layout) cur_->layouts.push_back(*r.layout);
+  item.layout = static_cast<uint32_t>(cur_->layouts.size() - 1);
+  item.op = r.op;
+  item.partial = r.partial;
+  item.pos = r.pos;
+  item.bitmap_len = r.present_before.size();
+  item.rows_len = r.rows.size();
+  item.off = cur_->append(r.present_before);
+  // UPDATE: the after image's bitmap (same column count); else present_after == present_before.
+  cur_->append(r.present_after.size() == item.bitmap_len ? r.present_after : r.present_before);
+  cur_->append(r.rows);
+  cur_->items.push_back(std::move(item));
+  if (cur_->bytes.size() >= options_.batch_bytes) return seal();
+  return core::ok();
+}
+
+core::Status ParallelPrinter::take_inline_text() {
+  std::string& text = inline_.buffer();
+  if (text.empty()) return core::ok();
+  Batch::Item item;
+  item.rows_len = text.size();
+  item.off = cur_->append(text);
+  text.clear();
+  cur_->items.push_back(std::move(item));
+  if (cur_->bytes.size() >= options_.batch_bytes) return seal();
+  return core::ok();
+}
+
+core::Status ParallelPrinter::on_row(const RowChange& change) {
+  SLUICE_TRY(failure());
+  SLUICE_TRY(inline_.on_row(change));
+  return take_inline_text();
+}
+
+core::Status ParallelPrinter::on_statement(const StatementChange& s) {
+  SLUICE_TRY(failure());
+  SLUICE_TRY(inline_.on_statement(s));
+  return take_inline_text();
+}
+
+core::Status ParallelPrinter::seal() {
+  if (cur_->items.empty()) return core::ok();
+  const size_t size = cur_->bytes.size();
+  std::unique_ptr<Batch> next;
+  {
+    std::unique_lock lk(mu_);
+    space_cv_.wait(lk, [&] { return failed_ || queued_bytes_ == 0 || queued_bytes_ + size <= options_.max_queued_bytes; });
+    if (failed_ && error_) return core::fail(*error_);
+    cur_->seq = next_seq_++;
+    queued_bytes_ += size;
+    work_.push_back(std::move(cur_));
+    if (!free_.empty()) {
+      next = std::move(free_.back());
+      free_.pop_back();
+    }
+  }
+  work_cv_.notify_one();
+  if (!next) next = new_batch();
+  cur_ = std::move(next);
+  return core::ok();
+}
+
+core::Status ParallelPrinter::finish() {
+  core::Status sealed = seal();
+  {
+    std::lock_guard lk(mu_);
+    closing_ = true;
+  }
+  work_cv_.notify_all();
+  workers_.clear();  // joins once every batch is written
+  std::lock_guard lk(mu_);
+  if (error_) return core::fail(*error_);
+  return sealed;
+}
+
+void ParallelPrinter::worker_loop(RowDecoder& rows, ChangePrinter& printer) {
+  while (true) {
+    std::unique_ptr<Batch> b;
+    bool skip = false;
+    {
+      std::unique_lock lk(mu_);
+      work_cv_.wait(lk, [&] { return !work_.empty() || closing_; });
+      if (work_.empty()) return;
+      b = std::move(work_.front());
+      work_.pop_front();
+      skip = failed_ || cancelled_;
+    }
+    if (!skip) format(*b, rows, printer);
+    write_in_turn(std::move(b));
+  }
+}
+
+void ParallelPrinter::format(Batch& b, RowDecoder& rows, ChangePrinter& printer) {
+  for (Batch::Txn& t : b.txns) {
+    t.info.file = b.text(t.file_off, t.file_len);
+    t.info.gtid = b.text(t.gtid_off, t.gtid_len);
+  }
+  std::string& out = printer.buffer();
+  out.swap(b.out);
+  out.clear();
+  const uint8_t* base = b.bytes.data();
+  for (const Batch::Item& item : b.items) {
+    if (item.layout == Batch::kText) {
+      out.append(b.text(item.off, item.rows_len));
+      continue;
+    }
+    const size_t n = item.bitmap_len;
+    RowsEvent ev{&b.layouts[item.layout], item.op, item.partial, item.pos, {base + item.off, n}, {base + item.off + n, n},
+                 {base + item.off + 2 * n, item.rows_len}};
+    auto s = rows.decode(b.txns[item.txn].info, ev, printer);
+    if (!s) {
+      b.status = std::move(s);
+      break;
+    }
+  }
+  out.swap(b.out);
+}
+
+void ParallelPrinter::write_in_turn(std::unique_ptr<Batch> b) {
+  bool skip = false;
+  {
+    std::unique_lock lk(mu_);
+    turn_cv_.wait(lk, [&] { return next_write_ == b->seq; });
+    skip = failed_ || cancelled_;
+  }
+  core::Status wrote = core::ok();
+  if (!skip && !b->out.empty()) {
+    if (std::fwrite(b->out.data(), 1, b->out.size(), out_) != b->out.size() || std::fflush(out_) != 0) {
+      wrote = core::fail(core::ErrorCode::kIo, std::string("writing output: ") + std::strerror(errno));
+    }
+  }
+  {
+    std::lock_guard lk(mu_);
+    if (!skip && !failed_ && (!b->status || !wrote)) {
+      failed_ = true;
+      any_failure_.store(true, std::memory_order_relaxed);
+      error_ = !b->status ? b->status.error() : wrote.error();
+    }
+    ++next_write_;
+    queued_bytes_ -= b->bytes.size();
+    b->clear();
+    free_.push_back(std::move(b));  // kept (with its capacity): at most max_queued/batch + 2 exist
+  }
+  turn_cv_.notify_all();
+  space_cv_.notify_all();
+}
+
+}  // namespace sluice::binlog
