@@ -76,6 +76,15 @@ int64_t stream_version(const ordered_json& b) {
   return now_ms();
 }
 
+// The version of a snapshot load. A resumed load continues its version, except for a table
+// without a usable key: it is read again from its first row, so it starts a new version and the
+// rows the interrupted load delivered are dropped when the new one is activated (no duplicates
+// in keyed destinations, and Singer targets see the same through ACTIVATE_VERSION).
+int64_t load_version(const ordered_json& b, const SelectedStream& s) {
+  if (extract::choose_chunk_key(s.table).empty()) return now_ms();
+  return stream_version(b);
+}
+
 // The connections of a snapshot: the job's, then options.snapshot_threads - 1 more (opened
 // once per job, kept for the next tables).
 core::Result<std::vector<mysql::Connection*>> snapshot_connections(JobContext& ctx) {
@@ -169,7 +178,7 @@ core::Status sync_full_table(JobContext& ctx, const SelectedStream& s) {
   ctx.state.keep_only(s.stream_id, {"last_pk_fetched", "max_pk_values", "version", "initial_full_table_complete"});
   SLUICE_TRY(ctx.checkpoint());
   ordered_json& b = ctx.state.bookmark(s.stream_id);
-  int64_t version = stream_version(b);
+  int64_t version = load_version(b, s);
   bool first_load = !b.value("initial_full_table_complete", false);
   // Kept while the load is in progress so a resumed job continues the same version.
   b["version"] = version;
@@ -246,7 +255,7 @@ core::Status sync_log_initial(JobContext& ctx, const SelectedStream& s) {
                                       "sluice_columns"});
   SLUICE_TRY(ctx.checkpoint());
   ordered_json& b = ctx.state.bookmark(s.stream_id);
-  int64_t version = stream_version(b);
+  int64_t version = load_version(b, s);
   b["version"] = version;
   // One consistent snapshot per connection for every chunk of this job; the earliest of their
   // binlog positions (or low watermarks before them) is where the binlog catch-up starts
