@@ -2,6 +2,7 @@
 
 #include "binlog/change_assembler.h"
 #include "binlog/event_decoder.h"
+#include "binlog/gtid_tracker.h"
 #include "mysql/replication_stream.h"
 #include "schema/history_resolver.h"
 #include "schema/type_mapping.h"
@@ -16,8 +17,14 @@ class CatchupHandler : public binlog::ChangeHandler {
       : streams_(streams), history_(history), out_(out), end_{end.file, end.position} {
     maps_.resize(streams.size());
     versions_.resize(streams.size());
+    gtids_.resize(streams.size());
     for (size_t i = 0; i < streams.size(); ++i) {
       versions_[i] = history.versions(streams[i].table.database, streams[i].table.name).size();
+      const std::string& g = streams[i].gtid;
+      auto kind = binlog::looks_like_mariadb_gtid_pos(g) ? binlog::GtidTracker::Kind::kMariaDb
+                                                         : binlog::GtidTracker::Kind::kMySql;
+      // Without a starting state there is nothing to follow: the stream keeps "".
+      if (g.empty() || !gtids_[i].reset(kind, g)) gtids_[i].reset(binlog::GtidTracker::Kind::kNone, "");
     }
   }
 
@@ -28,8 +35,7 @@ class CatchupHandler : public binlog::ChangeHandler {
     if (c.table == nullptr || c.txn == nullptr) return core::ok();
     size_t i = find(c.table->db, c.table->table);
     if (i == kNone) return core::ok();
-    schema::BinlogPosition at{std::string(c.txn->file), c.txn->begin_pos};
-    if (schema::compare_positions(at, streams_[i].from) < 0) return core::ok();
+    if (!in_range(i, *c.txn)) return core::ok();
     Map& m = maps_[i];
     if (m.layout != c.table) build_map(m, *c.table, streams_[i]);
     auto image = c.op == binlog::RowOp::kDelete ? c.before : c.after;
@@ -74,15 +80,53 @@ class CatchupHandler : public binlog::ChangeHandler {
 
   core::Status on_commit(const binlog::TransactionInfo& t) override {
     if (t.end_pos == 0) return core::ok();
-    pos_ = schema::BinlogPosition{std::string(t.file), t.end_pos};
+    pos_.file.assign(t.file);
+    pos_.pos = t.end_pos;
     history_.advance(pos_);
+    track_gtid(t);
     if (schema::compare_positions(pos_, end_) >= 0) done_ = true;
-    if (out_.checkpoint_due()) return out_.on_checkpoint(pos_);
+    if (out_.checkpoint_due()) return checkpoint(pos_);
     return core::ok();
+  }
+
+  /// Names each stream's GTID state in `streams_` and checkpoints at `pos` (a transaction end).
+  core::Status checkpoint(const schema::BinlogPosition& pos) {
+    for (size_t i = 0; i < streams_.size(); ++i) {
+      if (gtids_[i].kind() == binlog::GtidTracker::Kind::kNone) continue;
+      streams_[i].gtid = gtids_[i].complete() ? gtids_[i].text() : std::string();
+    }
+    return out_.on_checkpoint(pos);
   }
 
  private:
   static constexpr size_t kNone = ~size_t{0};
+
+  // Adds the transaction's GTID to the state of each stream it belongs to (at or after `from`).
+  void track_gtid(const binlog::TransactionInfo& t) {
+    for (size_t i = 0; i < streams_.size(); ++i) {
+      if (gtids_[i].kind() == binlog::GtidTracker::Kind::kNone || !in_range(i, t)) continue;
+      if (t.gtid.empty()) {
+        gtids_[i].add("-");  // a transaction without a GTID: the state can no longer be named
+      } else {
+        gtids_[i].add(t.gtid);
+      }
+    }
+  }
+
+  // True when the transaction begins at or after the stream's `from` (decided once per
+  // transaction: rows of one transaction share the answer).
+  bool in_range(size_t i, const binlog::TransactionInfo& t) {
+    if (range_ok_.size() != streams_.size() || t.begin_pos != range_at_.pos || t.file != range_at_.file) {
+      range_at_.file.assign(t.file);
+      range_at_.pos = t.begin_pos;
+      range_ok_.resize(streams_.size());
+      for (size_t k = 0; k < streams_.size(); ++k) {
+        range_ok_[k] = schema::compare_positions(range_at_, streams_[k].from) >= 0;
+      }
+    }
+    return range_ok_[i];
+  }
+
   struct Map {
     const binlog::TableLayout* layout = nullptr;
     std::vector<size_t> out;  // layout column -> output index
@@ -154,6 +198,9 @@ class CatchupHandler : public binlog::ChangeHandler {
   schema::BinlogPosition pos_;
   std::vector<Map> maps_;
   std::vector<size_t> versions_;
+  std::vector<binlog::GtidTracker> gtids_;  // per stream: GTID state after the last commit
+  schema::BinlogPosition range_at_;  // begin of the transaction range_ok_ was computed for
+  std::vector<uint8_t> range_ok_;    // per stream: in_range() of that transaction
   std::vector<core::Value> values_;
   std::vector<std::string> pads_;  // per output column: BINARY(n) padding buffer
   bool done_ = false;
@@ -205,7 +252,7 @@ core::Status run_catchup(const CatchupOptions& options, std::vector<CatchupStrea
   // was delivered.
   schema::BinlogPosition last = handler.position();
   if (last.empty() || schema::compare_positions(last, end) < 0) last = end;
-  return out.on_checkpoint(last);
+  return handler.checkpoint(last);
 }
 
 }  // namespace sluice::extract

@@ -26,6 +26,10 @@ struct CatchupStream {
   schema::TableSchema table;          ///< the table as of `from` (seed of the history)
   std::vector<std::string> columns;   ///< selected column names, in output order
   schema::BinlogPosition from;        ///< deliver changes of transactions at or after this
+  /// The GTID state at `from` (MySQL GTID set, MariaDB GTID position; "" = unknown). run_catchup
+  /// keeps it current: before each on_checkpoint it names the state after the checkpoint's
+  /// transaction, or is "" when a transaction's GTID could not be followed.
+  std::string gtid;
 };
 
 enum class ChangeOp : uint8_t { kInsert = 1, kUpdate = 2, kDelete = 3 };

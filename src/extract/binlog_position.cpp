@@ -73,6 +73,13 @@ core::Result<BinlogPosition> begin_consistent_snapshot(mysql::Connection& conn) 
     return core::fail(core::ErrorCode::kUnsupported,
                       "binary logging is off on the server: LOG_BASED needs log_bin=ON and binlog_format=ROW");
   }
+  if (p.gtid.empty()) {
+    // MariaDB 10.x has no Binlog_snapshot_gtid_pos: the server maps the position to its GTID
+    // state itself (no privilege needed). Without it the bookmark simply has no gtid.
+    auto g = conn.query_value("SELECT BINLOG_GTID_POS(" + conn.quote_string(p.file) + ", " +
+                              std::to_string(p.position) + ")");
+    if (g && *g) p.gtid = **g;
+  }
   return p;
 }
 

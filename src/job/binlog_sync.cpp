@@ -92,8 +92,15 @@ class CatchupWriter : public extract::CatchupConsumer {
       ordered_json& b = ctx_.state.bookmark(selected_[i]->stream_id);
       b["log_file"] = pos.file;
       b["log_pos"] = pos.pos;
-      // The GTID set names the end position only: earlier checkpoints keep the older set.
-      if (!end_gtid_.empty() && schema::compare_positions(pos, end_) >= 0) b["gtid"] = end_gtid_;
+      // The GTID state after the same transaction (followed by run_catchup), never an older
+      // one next to a newer log_pos; at the end, the server's own word for it.
+      if (!end_gtid_.empty() && schema::compare_positions(pos, end_) >= 0) {
+        b["gtid"] = end_gtid_;
+      } else if (!streams_[i].gtid.empty()) {
+        b["gtid"] = streams_[i].gtid;
+      } else {
+        b.erase("gtid");
+      }
       b["sluice_columns"] = saved_columns(streams_[i].table);
     }
     return ctx_.checkpoint();
@@ -171,6 +178,7 @@ core::Status sync_binlog(JobContext& ctx, const std::vector<const SelectedStream
       if (sel) cs.columns.push_back(c.name);
     }
     cs.from = schema::BinlogPosition{b.value("log_file", std::string()), b.value("log_pos", uint64_t{4})};
+    if (auto g = b.find("gtid"); g != b.end() && g->is_string()) cs.gtid = g->get<std::string>();
     streams.push_back(std::move(cs));
   }
   ctx.progress.begin("binlog", "LOG_BASED", std::nullopt);
