@@ -68,18 +68,9 @@ step "structure sync: sluice discover again (orders has a new column)"
 step "job 2: the same command continues from the bookmark stored in $db"
 "$sluice" sync --config "$demo/config.json" --catalog "$demo/catalog.json" --destination "sqlite:$db" --quiet
 
-step "loading report of job 2"
-report=$(ls -t "$db.reports"/*.json | head -1)
-/usr/bin/python3 - "$report" <<'PY'
-import json, sys
-r = json.load(open(sys.argv[1]))
-print(f"  {sys.argv[1]}")
-for t in r.get("tables", []):
-    after = t.get("bookmark_after") or {}
-    where = f'{after["log_file"]}:{after["log_pos"]}' if "log_file" in after else ""
-    print(f'  {t["stream"]:<20} {t["method"]:<11} inserted={t["rows_inserted"]:<3} updated={t["rows_updated"]:<3} '
-          f'deleted={t["rows_deleted"]:<3} {where}')
-PY
+step "loading reports: sluice status (both jobs), then the tables of job 2 with their bookmarks"
+"$sluice" status --destination "sqlite:$db"
+"$sluice" status --destination "sqlite:$db" --table
 
 step "a few rows of the destination (sqlite3 $db)"
 sqlite3 -header -column "$db" "SELECT id, customer_id, status, channel, total, placed_on, _sdc_deleted_at FROM orders ORDER BY id;"

@@ -39,10 +39,14 @@ std::string string_or_empty(const ordered_json& obj, const char* key) {
   return it != obj.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+// A bookmark as compact JSON for the table, without `sluice_columns` (the column list sluice
+// keeps for its schema history: long, and not what a reader of the table looks for; --json has it).
 std::string compact(const ordered_json& obj, const char* key) {
   auto it = obj.find(key);
   if (it == obj.end()) return "null";
-  return it->dump(-1, ' ', false, ordered_json::error_handler_t::replace);
+  ordered_json shown = *it;
+  if (shown.is_object()) shown.erase("sluice_columns");
+  return shown.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
 }
 
 std::string one_line(std::string s) {
