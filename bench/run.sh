@@ -2,13 +2,14 @@
 # sluice's benchmarks: sluice and its peers side by side, in one run, on the same data (BENCHMARKS.md).
 # Reports medians of alternating runs (A B A B ...), rows/s, ratios and peak RSS as a markdown table.
 #
-#   bench/run.sh [--quick] [--rows N] [--changes N] [--runs K] [--only decode,fetch,snapshot,memory]
+#   bench/run.sh [--quick] [--rows N] [--changes N] [--runs K] [--only decode,fetch,catchup,snapshot,sinks,memory]
 #
 # Each work is a section, bench/sections/NAME.sh, sourced in the order --only names them. A
 # section may use: $sluice (binary), $work (scratch dir), M=(mariadb client args), $SLUICE_BENCH_PORT,
 # $datadir, logs=(binlog names) and files=(their paths) holding the change workload, $rows,
 # $changes, $runs, and the helpers `measure NAME CMD...` (one timed run), `stat NAME`
-# (median seconds, peak RSS MB) and `row LABEL PEER SLUICE ROWS` (adds a line to the table).
+# (median seconds, peak RSS MB), `row LABEL PEER SLUICE ROWS` (adds a line to the table) and
+# `bench_catalog CONFIG METHOD` (a catalog selecting every table with METHOD).
 # SLUICE_BUILD_DIR picks the build directory (default build/release, the release preset).
 #
 # The bench server relaxes durability (innodb_flush_log_at_trx_commit=2, sync_binlog=0) so the
@@ -16,7 +17,7 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-rows=1000000 changes=1000000 runs=3 only=decode,fetch,snapshot,memory
+rows=1000000 changes=1000000 runs=3 only=decode,fetch,catchup,snapshot,sinks,memory
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) rows=100000 changes=100000 runs=3 ;;
@@ -73,6 +74,16 @@ stat() {  # NAME -> "median_seconds max_rss_mb"
   s=$(cut -d' ' -f1 "$work/$1.times" | grep -v fail | median)
   r=$(cut -d' ' -f2 "$work/$1.times" | sort -n | tail -1)
   echo "$s $((r / 1024))"
+}
+# bench_catalog CONFIG METHOD: a catalog of every table of the config's databases, each with
+# replication METHOD (FULL_TABLE, LOG_BASED), on stdout.
+bench_catalog() {
+  "$sluice" discover --select-all --config "$1" | /usr/bin/python3 -c 'import json,sys
+c=json.load(sys.stdin)
+for s in c["streams"]:
+  for m in s["metadata"]:
+      if not m["breadcrumb"]: m["metadata"]["replication-method"]=sys.argv[1]
+json.dump(c,sys.stdout)' "$2"
 }
 results=()
 row() {  # label peer sluice rows

@@ -5,13 +5,7 @@
 # --read-from-remote-server --raw` fetching the same logs (BENCHMARKS.md's target: >= 0.9x).
 printf '{"host":"127.0.0.1","port":%s,"user":"sluice","password":"sluicepw","filter_dbs":"bench","server_id":779}' \
   "$SLUICE_BENCH_PORT" >"$work/catchup-config.json"
-"$sluice" discover --select-all --config "$work/catchup-config.json" |
-  /usr/bin/python3 -c 'import json,sys
-c=json.load(sys.stdin)
-for s in c["streams"]:
-  for m in s["metadata"]:
-      if not m["breadcrumb"]: m["metadata"]["replication-method"]="LOG_BASED"
-json.dump(c,sys.stdout)' >"$work/catchup-catalog.json"
+bench_catalog "$work/catchup-config.json" LOG_BASED >"$work/catchup-catalog.json"
 printf '{"currently_syncing":null,"bookmarks":{"bench-t":{"version":1,"log_file":"%s","log_pos":4}}}' "${logs[0]}" \
   >"$work/catchup-state.json"
 # Rows the job delivers: the RECORDs of one run (the changes of bench.t in the range).
