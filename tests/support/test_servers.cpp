@@ -102,6 +102,15 @@ void purge_binary_logs_to(const ServerInfo& server, const std::string& file) {
   }
 }
 
+mysql::ConnectOptions admin_connect_options(const ServerInfo& server) {
+  mysql::ConnectOptions o;
+  o.host = server.host;
+  o.port = static_cast<uint16_t>(server.port);
+  o.user = kAdminUser;
+  o.password = kAdminPassword;
+  return o;
+}
+
 std::string write_config(const ServerInfo& server, const std::string& extra_json_fields, const std::string& user,
                          const std::string& password) {
   std::string dir = make_temp_dir("config");

@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "mysql/connection.h"
+
 namespace sluice::test {
 
 struct ServerInfo {
@@ -52,6 +54,10 @@ std::string admin_sql(const ServerInfo& server, const std::string& sql, const st
 /// PURGE BINARY LOGS TO `file`, retried until SHOW BINARY LOGS no longer lists older files (a
 /// just-closed reader's dump thread holds its file for a moment). Throws after 20 s.
 void purge_binary_logs_to(const ServerInfo& server, const std::string& file);
+
+/// Connection options for `server`'s admin user (root), for tests that drive the server through
+/// sluice's own client (e.g. background writers).
+mysql::ConnectOptions admin_connect_options(const ServerInfo& server);
 
 /// Writes a Singer-style config.json for `server` into a temp file and returns its path.
 std::string write_config(const ServerInfo& server, const std::string& extra_json_fields = "",

@@ -112,12 +112,7 @@ class Writer {
 
  private:
   void run(const ServerInfo& server, int rows) {
-    mysql::ConnectOptions o;
-    o.host = server.host;
-    o.port = static_cast<uint16_t>(server.port);
-    o.user = kAdminUser;
-    o.password = kAdminPassword;
-    auto conn = mysql::Connection::connect(o);
+    auto conn = mysql::Connection::connect(admin_connect_options(server));
     if (!conn) {
       error_ = conn.error().message;
       return;

@@ -98,12 +98,7 @@ int64_t BackgroundWriter::stop() {
 }
 
 void BackgroundWriter::run(ServerInfo server, int max_id) {
-  mysql::ConnectOptions o;
-  o.host = server.host;
-  o.port = static_cast<uint16_t>(server.port);
-  o.user = kAdminUser;
-  o.password = kAdminPassword;
-  auto conn = mysql::Connection::connect(o);
+  auto conn = mysql::Connection::connect(admin_connect_options(server));
   if (!conn) {
     error_ = conn.error().message;
     return;
