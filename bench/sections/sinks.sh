@@ -4,21 +4,32 @@
 # as CSV into a table of the same types. Each destination starts empty before each run (outside
 # the timing). The PostgreSQL server relaxes durability (fsync=off, synchronous_commit=off), like
 # the MariaDB bench server: CPU and protocol cost, not this machine's fsync latency.
+# The file destinations run twice per round: on tmpfs ($SLUICE_BENCH_SHM, default /dev/shm: the
+# sink's CPU cost, fsync nearly free, as for the servers) and on disk under $work (what a user's
+# disk adds: fsync at every checkpoint). sluice itself keeps its durability in both.
 # Over plain TCP like the snapshot section: TLS would add the same cost to both sides of each ratio.
 source bench/full_table_setup.sh
 sed 's/^{/{"ssl_mode":"disabled",/' "$work/snap-config.json" >"$work/sinks-config.json"
 sync_args=(sync --quiet --config "$work/sinks-config.json" --catalog "$work/snap-catalog.json")
+shm=$(mktemp -d "${SLUICE_BENCH_SHM:-/dev/shm}/sluice-bench-sinks.XXXXXX")
 for _ in $(seq "$runs"); do
   for dest in sqlite jsonl avro; do
     measure sink-singer "$sluice" "${sync_args[@]}"
-    rm -rf "$work/sink-$dest" && mkdir -p "$work/sink-$dest"
-    target="$work/sink-$dest"; [ "$dest" = sqlite ] && target="$work/sink-$dest/bench.db"
-    measure "sink-$dest" "$sluice" "${sync_args[@]}" --destination "$dest:$target"
+    for place in tmpfs disk; do
+      dir="$work/sink-$dest"; [ "$place" = tmpfs ] && dir="$shm/sink-$dest"
+      rm -rf "$dir" && mkdir -p "$dir"
+      target="$dir"; [ "$dest" = sqlite ] && target="$dir/bench.db"
+      measure "sink-$dest-$place" "$sluice" "${sync_args[@]}" --destination "$dest:$target"
+      rm -rf "$dir"
+    done
   done
 done
-row "full table into SQLite vs Singer to /dev/null" sink-singer sink-sqlite "$total"
-row "full table into JSON lines vs Singer to /dev/null" sink-singer sink-jsonl "$total"
-row "full table into Avro vs Singer to /dev/null" sink-singer sink-avro "$total"
+rm -rf "$shm"
+for dest in SQLite:sqlite "JSON lines:jsonl" Avro:avro; do
+  for place in tmpfs disk; do
+    row "full table into ${dest%%:*} ($place) vs Singer to /dev/null" sink-singer "sink-${dest##*:}-$place" "$total"
+  done
+done
 
 # PostgreSQL: sluice's COPY + merge vs psql \copy of a CSV export into a table like sluice's.
 eval "$(scripts/pgserver.sh start bench -- -c fsync=off -c synchronous_commit=off -c full_page_writes=off)"
