@@ -77,7 +77,10 @@ core::Result<size_t> skip_comment(std::string_view sql, size_t i, const SqlServe
     size_t digits = version_digits(sql, j);
     uint32_t needed = 0;
     for (size_t k = 0; k < digits; ++k) needed = needed * 10 + static_cast<uint32_t>(sql[j + k] - '0');
-    bool runs = server.version == 0 || ((mysql_style || server.mariadb) && server.version >= needed);
+    // MariaDB reads a MySQL-style comment numbered 50700..99999 as a plain comment (features of
+    // MySQL 5.7 and later it has not taken over); its own `/*M!` style runs whatever the number.
+    bool mysql_only = server.mariadb && mysql_style && needed >= 50700 && needed <= 99999;
+    bool runs = server.version == 0 || ((mysql_style || server.mariadb) && server.version >= needed && !mysql_only);
     if (runs) {
       in_versioned = true;
       return j + digits;

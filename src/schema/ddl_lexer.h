@@ -2,7 +2,8 @@
 /// Tokens of one SQL statement as MySQL/MariaDB read it, for the DDL parser (ddl_parser.h).
 /// Comments (`-- `, `#`, `/* */`) are dropped; executable comments contribute their contents
 /// when the server that wrote the statement ran them: `/*! ... */` always, `/*!NNNNN ... */`
-/// (5 or 6 digits) when its version is at least NNNNN, MariaDB's `/*M! ... */` and
+/// (5 or 6 digits) when its version is at least NNNNN (MariaDB skips 50700..99999, MySQL 5.7+
+/// features), MariaDB's `/*M! ... */` and
 /// `/*M!NNNNNN ... */` only on MariaDB (MySQL reads them as plain comments).
 /// Identifiers in backticks or double quotes (a doubled quote stands for one) and string
 /// literals ('it''s', backslash escapes) come out unquoted. Pure functions.

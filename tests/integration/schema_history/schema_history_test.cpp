@@ -2,7 +2,8 @@
 // inserts (ADD COLUMN in the middle, DROP COLUMN, MODIFY type, RENAME COLUMN) is decoded
 // with the history seeded from discovery at the start; every value lands under the column
 // it was written to (checked against the inserted values, SELECT, and the server's own
-// decoder's @N columns). A history that disagrees stops with a clear error instead.
+// decoder's @N columns). A history that disagrees stops with a clear error instead. DDL with
+// executable comments (/*!NNNNN */, /*M! */) changes the history as the server ran it.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -256,6 +257,64 @@ TEST_P(SchemaHistoryTest, AlterBetweenInsertsNeverShiftsValues) {
   ASSERT_EQ(again.rows.size(), d.rows.size());
   for (size_t i = 0; i < d.rows.size(); ++i) EXPECT_EQ(again.rows[i].dump(), d.rows[i].dump());
   EXPECT_EQ(loaded->to_json(), history.to_json());
+}
+
+// DDL with executable comments, as dump tools and migrations write it: `/*!NNNNN ... */` runs
+// on servers of that version or newer, `/*M! ... */` only on MariaDB. The history adds a column
+// exactly when the server that wrote the binlog ran the comment: after each ALTER, a row with a
+// distinct value in every column (as the server itself lists them) decodes under those names.
+TEST_P(SchemaHistoryTest, VersionedCommentsInDdlFollowTheServer) {
+  ServerInfo s = shared_server(GetParam());
+  RowMetadata minimal(s, "MINIMAL");
+  admin_sql(s, "DROP DATABASE IF EXISTS hist; CREATE DATABASE hist; CREATE TABLE hist.t (id INT PRIMARY KEY, a INT)");
+  admin_sql(s, "FLUSH BINARY LOGS");
+  std::string name = current_binlog(s);
+  schema::SchemaHistory history(only_hist());
+  history.seed(discover_hist(s), {name, 4});
+  const std::vector<std::string> alters = {
+      "ALTER TABLE t ADD COLUMN x INT /*!50600 , ADD COLUMN y INT */",
+      // MySQL 9.7 runs 80013 and skips 99999; MariaDB skips both (50700..99999: MySQL 5.7+ features).
+      "ALTER TABLE t ADD COLUMN z INT /*!80013 , ADD COLUMN q INT */ /*!99999 , ADD COLUMN r INT */",
+      "ALTER TABLE t ADD COLUMN w INT /*M!100100 , ADD COLUMN m INT */ /*M! , ADD COLUMN k INT */",
+      "ALTER TABLE t /*!50100 DROP COLUMN a, */ ADD COLUMN b INT",
+  };
+  std::vector<ordered> expected;
+  int id = 0;
+  for (const std::string& alter : alters) {
+    admin_sql(s, alter, "hist");
+    std::vector<schema::TableSchema> now = discover_hist(s);
+    ASSERT_EQ(now.size(), 1u);
+    ++id;
+    ordered row = ordered::object();
+    std::string cols, vals;
+    for (const schema::ColumnSchema& c : now[0].columns) {
+      int v = c.name == "id" ? id : id * 100 + static_cast<int>(c.ordinal);
+      row[c.name] = v;
+      cols += (cols.empty() ? "" : ", ") + c.name;
+      vals += (vals.empty() ? "" : ", ") + std::to_string(v);
+    }
+    admin_sql(s, "INSERT INTO t (" + cols + ") VALUES (" + vals + ")", "hist");
+    expected.push_back(row);
+  }
+  std::vector<std::string> final_names;
+  std::vector<schema::TableSchema> final_tables = discover_hist(s);
+  ASSERT_EQ(final_tables.size(), 1u);
+  for (const schema::ColumnSchema& c : final_tables[0].columns) final_names.push_back(c.name);
+  // Which comments ran is the server's business; both servers run some and skip some.
+  std::vector<std::string> want = s.is_mysql() ? std::vector<std::string>{"id", "x", "y", "z", "q", "w", "b"}
+                                               : std::vector<std::string>{"id", "x", "y", "z", "w", "m", "k", "b"};
+  ASSERT_EQ(final_names, want);
+  admin_sql(s, "FLUSH BINARY LOGS");
+  std::string file = make_temp_dir("schema_history") + "/" + name;
+  write_file(file, read_file(s.dir + "/data/" + name));
+
+  Decoded d = decode(file, history);
+  ASSERT_TRUE(d.status) << d.status.error().message;
+  ASSERT_EQ(d.rows.size(), expected.size());
+  for (size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_EQ(d.rows[i]["after"].dump(), expected[i].dump()) << alters[i];
+  }
+  EXPECT_EQ(history.versions("hist", "t").size(), alters.size() + 1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Servers, SchemaHistoryTest, ::testing::ValuesIn(shared_server_names()));
