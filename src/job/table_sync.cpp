@@ -264,12 +264,19 @@ core::Status sync_log_initial(JobContext& ctx, const SelectedStream& s) {
   if (!conns) return core::fail(conns.error());
   auto pos = begin_snapshots(*conns);
   if (!pos) return core::fail(pos.error());
-  if (!b.contains("log_file")) {
+  // A table without a usable key is read again whole at this snapshot, so the binlog follows
+  // from this snapshot's position; a keyed snapshot resumed keeps the first one's (the rows
+  // before last_pk_fetched were read there).
+  bool one_pass = extract::choose_chunk_key(s.table).empty();
+  if (!b.contains("log_file") || one_pass) {
     b["log_file"] = pos->file;
     b["log_pos"] = pos->position;
-    if (!pos->gtid.empty()) b["gtid"] = pos->gtid;
+    if (pos->gtid.empty()) b.erase("gtid");
+    else b["gtid"] = pos->gtid;
     b["sluice_columns"] = snapshot_columns(s.table);
   }
+  // Until the snapshot ends: a keyed one is told by max_pk_values, a one-pass read by this.
+  b["initial_binlog_complete"] = false;
   auto h = open(ctx, s, version);
   if (!h) return core::fail(h.error());
   SLUICE_TRY(ctx.sink.activate_version(*h, version));
@@ -285,6 +292,7 @@ core::Status sync_log_initial(JobContext& ctx, const SelectedStream& s) {
   ordered_json& done = ctx.state.bookmark(s.stream_id);
   done.erase("last_pk_fetched");
   done.erase("max_pk_values");
+  done.erase("initial_binlog_complete");
   ctx.progress.end();
   return ctx.checkpoint();
 }

@@ -240,9 +240,29 @@ core::Status PostgresSink::update_stream(StreamHandle stream, const StreamInfo& 
   return core::ok();
 }
 
+// A log-based stream without a key is appended to, and its snapshot is read again whole (with a
+// new version) when one was interrupted: the table holds only the new version's rows from its
+// first activation on. The table comment records the version, as for Full Table loads.
+core::Status PostgresSink::replace_keyless_snapshot(Stream& s, int64_t version) {
+  auto comment = conn_.query("SELECT obj_description(to_regclass($1), 'pg_class')", {s.table});
+  if (!comment) return core::fail(comment.error());
+  std::string active = "sluice version " + std::to_string(version);
+  if (!comment->empty() && (*comment)[0] && *(*comment)[0] == active) return core::ok();
+  SLUICE_TRY(flush(s));
+  SLUICE_TRY(begin());
+  SLUICE_TRY(conn_.exec("DELETE FROM " + s.table));
+  return conn_.exec("COMMENT ON TABLE " + s.table + " IS '" + active + "'");
+}
+
 core::Status PostgresSink::activate_version(StreamHandle stream, int64_t version) {
   if (stream >= streams_.size()) return core::fail(core::ErrorCode::kInternal, "postgres: unknown stream handle");
   Stream& s = *streams_[stream];
+  if (s.dest == s.table && s.key_columns.empty() && s.info.method == Method::kLogBased && version != 0 &&
+      s.info.version == version) {
+    auto st = replace_keyless_snapshot(s, version);
+    if (!st) return fail_and_rollback(st.error());
+    return core::ok();
+  }
   if (s.dest == s.table || s.info.version != version) return core::ok();
   auto swap = [&]() -> core::Status {
     SLUICE_TRY(flush(s));

@@ -1,13 +1,12 @@
 // `sluice sync` into PostgreSQL interrupted for real: kill -9 while rows are written but their
 // bookmark is not committed, and PostgreSQL stopped in the middle of a job. A rerun leaves the
 // destination equal to the source, with no duplicate row, keyed or keyless.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <fcntl.h>
 
 #include <chrono>
 #include <functional>
@@ -68,21 +67,18 @@ void make_tables(const ServerInfo& server, const std::string& db) {
             "CREATE TABLE big (id INT PRIMARY KEY, v VARCHAR(100)); CREATE TABLE bag (a INT, b VARCHAR(100));"
             "CREATE TABLE d (i INT); INSERT INTO d VALUES (0), (1), (2), (3), (4), (5), (6), (7), (8), (9);"
             "INSERT INTO big SELECT n, CONCAT('value ', n) FROM (SELECT 1 + a.i + 10 * b.i + 100 * c.i + "
-            "1000 * e.i + 10000 * f.i AS n FROM d a, d b, d c, d e, d f) x WHERE n <= " + std::to_string(kRows) +
-            "; INSERT INTO bag SELECT id, v FROM big; DROP TABLE d;",
+            "1000 * e.i + 10000 * f.i AS n FROM d a, d b, d c, d e, d f) x WHERE n <= " +
+                std::to_string(kRows) + "; INSERT INTO bag SELECT id, v FROM big; DROP TABLE d;",
             db);
-}
-
-std::string catalog_for(const std::string& config, const std::string& db) {
-  return make_sink_catalog(config, db, "LOG_BASED", "big");
 }
 
 /// Destination equals source: same keys, values and row count; no duplicate in either table.
 void expect_equal(const ServerInfo& server, const std::string& db, const std::string& schema) {
   std::string src = admin_sql(server, "SELECT COUNT(*), SUM(id), SUM(LENGTH(v)) FROM big", db);
   for (char& c : src) c = c == '\t' ? '|' : c;
-  EXPECT_EQ(psql("SELECT count(*), sum(id), sum(length(v)) FROM " + schema + ".big WHERE _sdc_deleted_at IS NULL"),
-            src);
+  EXPECT_EQ(
+      psql("SELECT count(*), sum(id), sum(length(v)) FROM " + schema + ".big WHERE _sdc_deleted_at IS NULL"),
+      src);
   EXPECT_EQ(psql("SELECT count(*) - count(DISTINCT id) FROM " + schema + ".big"), "0\n");
   std::string bag = admin_sql(server, "SELECT COUNT(*), COUNT(DISTINCT a), SUM(a) FROM bag", db);
   for (char& c : bag) c = c == '\t' ? '|' : c;
@@ -106,15 +102,19 @@ struct BackgroundJob {
   pid_t pid = -1;
 };
 
-BackgroundJob start_job(const ServerInfo& server, const std::string& db, const std::string& schema) {
+/// `log_based` is the table read LOG_BASED, the others FULL_TABLE; `then` runs after make_tables.
+BackgroundJob start_job(const ServerInfo& server, const std::string& db, const std::string& schema,
+                        const std::string& log_based = "big", const std::string& then = "") {
   psql("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
   make_tables(server, db);
+  if (!then.empty()) admin_sql(server, then, db);
   BackgroundJob job;
   job.config = write_config(
       server, "\"filter_dbs\": \"" + db + "\", \"state_interval_seconds\": 0, " + pg_destination(schema));
-  job.catalog = catalog_for(job.config, db);
+  job.catalog = make_sink_catalog(job.config, db, "LOG_BASED", log_based);
   job.dir = make_temp_dir("pg-recovery");
-  job.pid = spawn_sluice({"sync", "--config", job.config, "--catalog", job.catalog}, job.dir + "/out", job.dir + "/err");
+  job.pid = spawn_sluice({"sync", "--config", job.config, "--catalog", job.catalog}, job.dir + "/out",
+                         job.dir + "/err");
   return job;
 }
 
@@ -128,16 +128,19 @@ TEST(PostgresSyncRecovery, KillNineBetweenRowsAndBookmarkThenRerunIsExactlyOnce)
   // Rows of an open transaction (it has written: backend_xid is set) after a committed bookmark.
   bool caught = wait_until(child, [&] {
     return state_committed(schema) &&
-           psql("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'sluice' AND "
-                "backend_xid IS NOT NULL") == "1\n";
+           psql(
+               "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'sluice' AND "
+               "backend_xid IS NOT NULL") == "1\n";
   });
   kill(child, SIGKILL);
   int status = wait_exit(child);
   ASSERT_TRUE(caught) << "the job ended before it could be killed: " << read_file(dir + "/err");
   ASSERT_TRUE(WIFSIGNALED(status)) << status;
 
-  admin_sql(server, "UPDATE big SET v = 'changed' WHERE id % 1000 = 0; DELETE FROM big WHERE id % 999 = 0;"
-                    "INSERT INTO big VALUES (" + std::to_string(kRows + 1) + ", 'new'); INSERT INTO bag VALUES (0, 'z')",
+  admin_sql(server,
+            "UPDATE big SET v = 'changed' WHERE id % 1000 = 0; DELETE FROM big WHERE id % 999 = 0;"
+            "INSERT INTO big VALUES (" +
+                std::to_string(kRows + 1) + ", 'new'); INSERT INTO bag VALUES (0, 'z')",
             db);
   CommandResult r = run_sluice({"sync", "--config", config, "--catalog", catalog});
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -151,6 +154,43 @@ TEST(PostgresSyncRecovery, KillNineBetweenRowsAndBookmarkThenRerunIsExactlyOnce)
   admin_sql(server, "DROP DATABASE " + db);
 }
 
+// A keyless log-based table killed in its first load: the rerun reads it again from its first
+// row (it has no key to resume after) and empties the interrupted load first; inserts made
+// since come with the next job's binlog read. No row twice, none lost.
+TEST(PostgresSyncRecovery, KeylessLogBasedFirstLoadKilledThenRerunHasNoDuplicates) {
+  ServerInfo server = shared_server("mysql");
+  std::string db = "sink_pg_keyless", schema = "sluice_keyless";
+  // 160k rows: a load long enough to be caught in the middle.
+  BackgroundJob job = start_job(server, db, schema, "bag",
+                                "DROP TABLE big; INSERT INTO bag SELECT a + 40000, b FROM bag;"
+                                "INSERT INTO bag SELECT a + 80000, b FROM bag");
+  ASSERT_GT(job.pid, 0);
+  bool caught = wait_until(job.pid, [&] {
+    return state_committed(schema) && psql("SELECT to_regclass('" + schema + ".bag') IS NOT NULL") == "t\n" &&
+           psql(
+               "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'sluice' AND "
+               "backend_xid IS NOT NULL") == "1\n";
+  });
+  kill(job.pid, SIGKILL);
+  int status = wait_exit(job.pid);
+  ASSERT_TRUE(caught) << "the job ended before it could be killed: " << read_file(job.dir + "/err");
+  ASSERT_TRUE(WIFSIGNALED(status)) << status;
+
+  admin_sql(server,
+            "INSERT INTO bag VALUES (" + std::to_string(4 * kRows + 1) + ", 'new'), (" +
+                std::to_string(4 * kRows + 2) + ", 'newer')",
+            db);
+  for (int run = 0; run < 2; ++run) {
+    CommandResult r = run_sluice({"sync", "--config", job.config, "--catalog", job.catalog});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  std::string bag =
+      admin_sql(server, "SELECT COUNT(*), COUNT(DISTINCT a), SUM(a), SUM(LENGTH(b)) FROM bag", db);
+  for (char& c : bag) c = c == '\t' ? '|' : c;
+  EXPECT_EQ(psql("SELECT count(*), count(DISTINCT a), sum(a), sum(length(b)) FROM " + schema + ".bag"), bag);
+  admin_sql(server, "DROP DATABASE " + db);
+}
+
 TEST(PostgresSyncRecovery, PostgresDownMidJobFailsClearlyAndRerunCompletes) {
   ServerInfo server = shared_server("mysql");
   std::string db = "sink_pg_down", schema = "sluice_down";
@@ -160,12 +200,12 @@ TEST(PostgresSyncRecovery, PostgresDownMidJobFailsClearlyAndRerunCompletes) {
   const std::string &config = job.config, &catalog = job.catalog, &dir = job.dir;
   bool caught = wait_until(child, [&] { return state_committed(schema); });
   std::string pg_ctl = "/usr/lib/postgresql/15/bin/pg_ctl";
-  CommandResult stop = run_command({"runuser", "-u", "postgres", "--", pg_ctl, "-D", pg_data_dir(), "-m", "immediate",
-                                    "-w", "stop"});
+  CommandResult stop = run_command(
+      {"runuser", "-u", "postgres", "--", pg_ctl, "-D", pg_data_dir(), "-m", "immediate", "-w", "stop"});
   int status = wait_exit(child);
   // restart reuses the options of the last start (postmaster.opts): same port and socket dir.
-  CommandResult start = run_command({"runuser", "-u", "postgres", "--", pg_ctl, "-D", pg_data_dir(), "-w", "-t", "60",
-                                     "-l", pg_data_dir() + "/../server.log", "restart"});
+  CommandResult start = run_command({"runuser", "-u", "postgres", "--", pg_ctl, "-D", pg_data_dir(), "-w",
+                                     "-t", "60", "-l", pg_data_dir() + "/../server.log", "restart"});
   ASSERT_EQ(stop.exit_code, 0) << stop.err;
   ASSERT_EQ(start.exit_code, 0) << start.out << start.err;
   ASSERT_TRUE(caught) << "the job ended before PostgreSQL was stopped: " << read_file(dir + "/err");
