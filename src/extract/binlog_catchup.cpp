@@ -1,14 +1,19 @@
 #include "extract/binlog_catchup.h"
 
+#include <algorithm>
+
 #include "binlog/change_assembler.h"
 #include "binlog/event_decoder.h"
 #include "binlog/gtid_tracker.h"
+#include "extract/binlog_prefetch.h"
 #include "mysql/replication_stream.h"
 #include "schema/history_resolver.h"
 #include "schema/type_mapping.h"
 
 namespace sluice::extract {
 namespace {
+
+constexpr size_t kPieceSize = size_t{1} << 20;
 
 class CatchupHandler : public binlog::ChangeHandler {
  public:
@@ -41,16 +46,20 @@ class CatchupHandler : public binlog::ChangeHandler {
     auto image = c.op == binlog::RowOp::kDelete ? c.before : c.after;
     values_.assign(streams_[i].columns.size(), core::Value::absent());
     if (pads_.size() < values_.size()) pads_.resize(values_.size());
-    for (size_t k = 0; k < m.out.size() && k < image.size(); ++k) {
+    const size_t n = std::min(m.out.size(), image.size());
+    for (size_t k = 0; k < n; ++k) {
       if (m.out[k] == kNone) continue;
-      core::Value v = image[k];
+      const core::Value& v = image[k];
+      core::Value& dst = values_[m.out[k]];
       // Without binlog_row_metadata the binlog does not say UNSIGNED: the history does.
       if (m.unsigned_bits[k] != 0 && v.kind == core::ValueKind::kInt) {
         uint64_t mask = m.unsigned_bits[k] == 64 ? ~uint64_t{0} : (uint64_t{1} << m.unsigned_bits[k]) - 1;
-        v = core::Value::from_uint(static_cast<uint64_t>(v.i) & mask);
+        dst = core::Value::from_uint(static_cast<uint64_t>(v.i) & mask);
+      } else if (m.binary[k] != 0 && v.kind == core::ValueKind::kString) {
+        dst = as_bytes(v, m.binary[k], m.out[k]);
+      } else {
+        dst = v;  // copied in place: a temporary here stalls on store forwarding
       }
-      if (m.binary[k] != 0 && v.kind == core::ValueKind::kString) v = as_bytes(v, m.binary[k], m.out[k]);
-      values_[m.out[k]] = v;
     }
     ChangeOp op = c.op == binlog::RowOp::kInsert   ? ChangeOp::kInsert
                   : c.op == binlog::RowOp::kUpdate ? ChangeOp::kUpdate
@@ -230,6 +239,7 @@ core::Status run_catchup(const CatchupOptions& options, std::vector<CatchupStrea
   binlog::ChangeAssembler assembler(handler, aopts);
   binlog::DecoderOptions dopts;
   dopts.resolver = &resolver;
+  dopts.verify_checksums = false;  // the fetch thread verifies each event's CRC32 (binlog_prefetch.h)
   binlog::EventDecoder decoder(dopts);
 
   mysql::ReplicationOptions ropts;
@@ -237,15 +247,18 @@ core::Status run_catchup(const CatchupOptions& options, std::vector<CatchupStrea
   ropts.file = start.file;
   ropts.position = start.pos;
   ropts.non_blocking = true;
+  ropts.piece_size = kPieceSize;  // a huge (compressed) transaction goes through in pieces
   auto stream = mysql::ReplicationStream::open(options.connect, ropts);
   if (!stream) return core::fail(stream.error().with_context("reading the binlog from " + start.str()));
   decoder.set_checksum_alg((*stream)->checksums() ? 1 : 0);
   decoder.set_file(start.file);
+  // The network on its own thread; decoding and the consumer (the sink) on this one.
+  BinlogPrefetcher fetch(std::move(*stream));
   while (!handler.done()) {
-    auto ev = (*stream)->next_event();
+    auto ev = fetch.next_event();
     if (!ev) return core::fail(ev.error().with_context("reading the binlog"));
     if (ev->empty()) break;
-    auto fed = decoder.feed(*ev, binlog::EventDecoder::kPosFromHeader, assembler);
+    auto fed = decoder.feed(*ev, binlog::EventDecoder::kPosFromHeader, fetch, assembler);
     if (!fed) return core::fail(fed.error().with_context("decoding the binlog at " + decoder.file()));
   }
   // Done or at the server's end (which is past the end read at job start): all before `end`

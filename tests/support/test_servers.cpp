@@ -1,5 +1,6 @@
 #include "support/test_servers.h"
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <thread>
@@ -100,6 +101,22 @@ void purge_binary_logs_to(const ServerInfo& server, const std::string& file) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
+}
+
+uint64_t largest_binlog_event(const ServerInfo& server, const std::string& file, const std::string& type) {
+  uint64_t largest = 0;
+  // Log_name Pos Event_type Server_id End_log_pos Info
+  for (const auto& l : split_lines(admin_sql(server, "SHOW BINLOG EVENTS IN '" + file + "'"))) {
+    std::vector<std::string> f;
+    for (size_t at = 0; f.size() < 5;) {
+      size_t tab = l.find('\t', at);
+      f.push_back(l.substr(at, tab - at));
+      if (tab == std::string::npos) break;
+      at = tab + 1;
+    }
+    if (f.size() == 5 && f[2] == type) largest = std::max<uint64_t>(largest, std::stoull(f[4]) - std::stoull(f[1]));
+  }
+  return largest;
 }
 
 mysql::ConnectOptions admin_connect_options(const ServerInfo& server) {

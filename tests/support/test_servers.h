@@ -55,6 +55,10 @@ std::string admin_sql(const ServerInfo& server, const std::string& sql, const st
 /// just-closed reader's dump thread holds its file for a moment). Throws after 20 s.
 void purge_binary_logs_to(const ServerInfo& server, const std::string& file);
 
+/// The size in bytes of the largest event of `type` (SHOW BINLOG EVENTS' Event_type, e.g.
+/// "Transaction_payload") in the binlog `file`; 0 when it holds none.
+uint64_t largest_binlog_event(const ServerInfo& server, const std::string& file, const std::string& type);
+
 /// Connection options for `server`'s admin user (root), for tests that drive the server through
 /// sluice's own client (e.g. background writers).
 mysql::ConnectOptions admin_connect_options(const ServerInfo& server);

@@ -42,17 +42,7 @@ Written write_compressed_transaction(const ServerInfo& s) {
   auto lines = split_lines(admin_sql(s, "SHOW BINARY LOGS"));
   Written w;
   w.file = lines.at(lines.size() - 2).substr(0, lines.at(lines.size() - 2).find('\t'));
-  // Log_name Pos Event_type Server_id End_log_pos Info
-  for (const auto& l : split_lines(admin_sql(s, "SHOW BINLOG EVENTS IN '" + w.file + "'"))) {
-    std::vector<std::string> f;
-    for (size_t at = 0; f.size() < 5;) {
-      size_t tab = l.find('\t', at);
-      f.push_back(l.substr(at, tab - at));
-      if (tab == std::string::npos) break;
-      at = tab + 1;
-    }
-    if (f.size() == 5 && f[2] == "Transaction_payload") w.payload = std::max<uint64_t>(w.payload, std::stoull(f[4]) - std::stoull(f[1]));
-  }
+  w.payload = largest_binlog_event(s, w.file, "Transaction_payload");
   return w;
 }
 
