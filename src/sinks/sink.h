@@ -13,6 +13,9 @@
 /// stdout, fsynced, committed) and the state is recorded with them (a database sink commits
 /// rows and state in one transaction: exactly-once; Singer prints the STATE message after
 /// the records: at-least-once). A failed checkpoint stops the job; the state is not advanced.
+/// ThreadedSink (threaded_sink.h), which the factory puts around file destinations, returns
+/// from checkpoint() once it is queued behind its rows: durable when the writer thread has run
+/// it, at the latest when finish() returns; its errors come back from a later call.
 
 #include <cstdint>
 #include <optional>

@@ -5,6 +5,7 @@
 #include "sinks/postgres/postgres_sink.h"
 #include "sinks/singer/singer_sink.h"
 #include "sinks/sqlite/sqlite_sink.h"
+#include "sinks/threaded_sink.h"
 
 namespace sluice::sinks {
 namespace {
@@ -32,6 +33,13 @@ nlohmann::json sink_options(const config::DestinationConfig& d) {
   }
   o.erase("deletes");
   return o;
+}
+
+/// File destinations write on their own thread (threaded_sink.h), overlapping the source's reading;
+/// Singer stdout and PostgreSQL are written on the job's thread.
+std::unique_ptr<Sink> on_writer_thread(DestinationType t, std::unique_ptr<Sink> sink) {
+  if (t != DestinationType::kSqlite && t != DestinationType::kJsonl && t != DestinationType::kAvro) return sink;
+  return std::make_unique<ThreadedSink>(std::move(sink));
 }
 
 struct Opened {
@@ -110,7 +118,7 @@ core::Result<MadeSink> make_sink(const config::DestinationConfig& d, const SinkE
   // Singer output gets a report only when asked for a directory: its own summary is enough.
   bool report = d.report && (d.type != DestinationType::kSinger || !d.report_dir.empty());
   if (!report) {
-    made.sink = std::move(inner->sink);
+    made.sink = on_writer_thread(d.type, std::move(inner->sink));
     return made;
   }
   ReportOptions ro;
@@ -122,7 +130,7 @@ core::Result<MadeSink> make_sink(const config::DestinationConfig& d, const SinkE
   auto wrapped = std::make_unique<ReportSink>(std::move(inner->sink), std::move(ro));
   if (made.saved_state) wrapped->set_initial_state(*made.saved_state);
   made.report = wrapped.get();
-  made.sink = std::move(wrapped);
+  made.sink = on_writer_thread(d.type, std::move(wrapped));
   return made;
 }
 

@@ -84,12 +84,17 @@ void ReportSink::set_initial_state(std::string_view state_json) {
   if (final_state_.is_null()) final_state_ = initial_state_;
 }
 
-void ReportSink::record_error(std::string_view message) { errors_.emplace_back(message); }
+void ReportSink::record_error(std::string_view message) { add_error(std::string(message)); }
+
+void ReportSink::add_error(std::string message) {
+  std::lock_guard lock(errors_mu_);
+  errors_.push_back(std::move(message));
+}
 
 core::Status ReportSink::note(StreamHandle h, core::Status st) {
   if (!st) {
     if (h < tables_.size()) tables_[h].errors++;
-    errors_.push_back(st.error().message);
+    add_error(st.error().message);
   }
   return st;
 }
@@ -97,7 +102,7 @@ core::Status ReportSink::note(StreamHandle h, core::Status st) {
 core::Result<StreamHandle> ReportSink::open_stream(const StreamInfo& info) {
   auto h = inner_->open_stream(info);
   if (!h) {
-    errors_.push_back(h.error().message);
+    add_error(h.error().message);
     return h;
   }
   if (*h >= tables_.size()) tables_.resize(*h + 1);
@@ -147,7 +152,7 @@ LoadCounts ReportSink::current_counts(StreamHandle h) const {
 core::Status ReportSink::checkpoint(std::string_view state_json) {
   auto st = inner_->checkpoint(state_json);
   if (!st) {
-    errors_.push_back(st.error().message);
+    add_error(st.error().message);
     return st;
   }
   auto now = std::chrono::steady_clock::now();
@@ -264,7 +269,7 @@ core::Status ReportSink::finish() {
   // The job finishes the sink on success and its caller may finish it again after a failure.
   if (finished_called_) return core::ok();
   auto st = inner_->finish();
-  if (!st) errors_.push_back(st.error().message);
+  if (!st) add_error(st.error().message);
   finished_ = std::chrono::steady_clock::now();
   finished_called_ = true;
   write_report();

@@ -7,11 +7,13 @@
 /// Counts are those committed by successful checkpoints (rows a failed job rolled back are
 /// reported apart as `rows_not_committed`). When the destination sink implements
 /// LoadCountSource (SQLite), inserted vs updated come from it; otherwise from the row
-/// operation (snapshot and insert rows count as inserted). One thread, like the sink.
+/// operation (snapshot and insert rows count as inserted). One thread, like the sink (except
+/// record_error()).
 
 #include <chrono>
 #include <cstdio>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -47,6 +49,7 @@ class ReportSink final : public Sink {
   /// The job's starting state (compact JSON): the "bookmark before" of each stream.
   void set_initial_state(std::string_view state_json);
   /// A job failure that happened outside the sink (source error, cancel): marks the job failed.
+  /// May be called from the job's thread while a ThreadedSink's writer runs this sink.
   void record_error(std::string_view message);
 
   /// The report document as it stands (finish() writes it).
@@ -72,6 +75,7 @@ class ReportSink final : public Sink {
   core::Status note(StreamHandle h, core::Status st);
   std::string summary_line() const;
   void write_report();
+  void add_error(std::string message);
 
   std::unique_ptr<Sink> inner_;
   const LoadCountSource* counter_ = nullptr;
@@ -79,6 +83,7 @@ class ReportSink final : public Sink {
   std::vector<Table> tables_;
   nlohmann::json initial_state_;
   nlohmann::json final_state_;
+  std::mutex errors_mu_;  ///< record_error() may come from another thread than the other calls
   std::vector<std::string> errors_;
   std::chrono::system_clock::time_point started_wall_;
   std::chrono::steady_clock::time_point started_;

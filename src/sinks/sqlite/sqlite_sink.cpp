@@ -16,6 +16,15 @@ namespace {
 constexpr sqlite3_int64 kNoInsert = std::numeric_limits<sqlite3_int64>::min();
 /// Metadata columns after the stream's own: extracted at, deleted at, table version.
 constexpr int kMetaColumns = 3;
+/// Past this WAL size a commit waits for the WAL to be copied back and restarted (disk bound).
+constexpr int64_t kWalBoundBytes = int64_t{256} << 20;
+
+/// sqlite3_wal_hook: records the WAL's size after each commit. Installing a hook also turns
+/// SQLite's automatic checkpoints off: WalCheckpointer copies the WAL back on its own thread.
+int on_wal_commit(void* frames, sqlite3*, const char*, int n) {
+  *static_cast<int*>(frames) = n;
+  return SQLITE_OK;
+}
 
 /// "YYYY-MM-DD HH:MM:SS.ffffff" (UTC) of an epoch time.
 std::string time_text(core::EpochTime t) {
@@ -68,8 +77,11 @@ core::Status SqliteSink::setup() {
     return core::fail(db_.error(SQLITE_READONLY, "opening the database for writing"));
   }
   sqlite3_busy_timeout(db_.get(), 5000);
-  SLUICE_TRY(db_.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-" +
-                          std::to_string(options_.cache_mib * 1024),
+  // 16 KiB pages (a new file only): a quarter of the write/read calls of 4 KiB pages for the WAL
+  // and its checkpoint (~15% less CPU on the bench table's Full Table load), without the 64 KiB
+  // WAL frame that one small change of a log-based job would cost with the largest pages.
+  SLUICE_TRY(db_.exec("PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+                      "PRAGMA cache_size=-" + std::to_string(options_.cache_mib * 1024),
                       "setting up the database"));
   SLUICE_TRY(db_.exec(
       "CREATE TABLE IF NOT EXISTS _sluice_state (id INTEGER PRIMARY KEY CHECK (id = 1), state TEXT NOT NULL, "
@@ -77,6 +89,7 @@ core::Status SqliteSink::setup() {
       "CREATE TABLE IF NOT EXISTS _sluice_streams (stream_id TEXT PRIMARY KEY, table_name TEXT NOT NULL UNIQUE, "
       "created_at TEXT NOT NULL)",
       "creating the bookkeeping tables"));
+  SLUICE_TRY(start_checkpointer());
   auto st = db_.prepare(
       "INSERT INTO _sluice_state (id, state, updated_at) VALUES (1, ?1, strftime('%Y-%m-%d %H:%M:%f', 'now')) "
       "ON CONFLICT (id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
@@ -84,6 +97,15 @@ core::Status SqliteSink::setup() {
   if (!st) return core::fail(st.error());
   save_state_ = std::move(*st);
   return core::ok();
+}
+
+core::Status SqliteSink::start_checkpointer() {
+  auto ps = db_.prepare("PRAGMA page_size", "reading the page size");
+  if (!ps) return core::fail(ps.error());
+  int page = sqlite3_step(ps->get()) == SQLITE_ROW ? sqlite3_column_int(ps->get(), 0) : 4096;
+  wal_bound_frames_ = static_cast<int>(kWalBoundBytes / (page > 0 ? page : 4096));
+  sqlite3_wal_hook(db_.get(), on_wal_commit, &wal_frames_);
+  return checkpointer_.start(options_.path);
 }
 
 core::Status SqliteSink::begin() {
@@ -396,6 +418,16 @@ core::Status SqliteSink::checkpoint(std::string_view state_json) {
   if (auto st = db_.run(save_state_.get(), "saving the state"); !st) return fail_with(st.error());
   if (auto st = db_.exec("COMMIT", "committing rows and state"); !st) return fail_with(st.error());
   in_tx_ = false;
+  if (wal_frames_ > wal_bound_frames_) {
+    // Waits for the background copy, copies the rest, and makes the next commit restart the WAL.
+    // A failure (a reader holding old pages past 1 s) is not the job's: the rows are durable in
+    // the WAL, which is copied back later.
+    sqlite3_busy_timeout(db_.get(), 1000);
+    (void)sqlite3_wal_checkpoint_v2(db_.get(), "main", SQLITE_CHECKPOINT_RESTART, nullptr, nullptr);
+    sqlite3_busy_timeout(db_.get(), 5000);
+  } else {
+    checkpointer_.request();
+  }
   return core::ok();
 }
 
@@ -407,6 +439,7 @@ core::Status SqliteSink::finish() {
     (void)db_.exec("ROLLBACK", "rolling back rows not covered by a checkpoint");
     in_tx_ = false;
   }
+  checkpointer_.stop();
   if (failed_) return core::ok();
   return db_.exec("PRAGMA wal_checkpoint(TRUNCATE)", "writing the WAL back into the database");
 }

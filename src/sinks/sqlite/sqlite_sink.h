@@ -25,6 +25,7 @@
 #include "sinks/report/load_counts.h"
 #include "sinks/sink.h"
 #include "sinks/sqlite/sqlite_db.h"
+#include "sinks/sqlite/wal_checkpointer.h"
 
 namespace sluice::sinks {
 
@@ -59,6 +60,7 @@ class SqliteSink final : public Sink, public LoadCountSource {
   struct Stream;
   explicit SqliteSink(SqliteSinkOptions options);
   core::Status setup();
+  core::Status start_checkpointer();
   core::Status begin();
   core::Status fail_with(core::Error error);
   core::Result<std::string> assign_table(const StreamInfo& info);
@@ -74,6 +76,9 @@ class SqliteSink final : public Sink, public LoadCountSource {
   bool in_tx_ = false;
   bool finished_ = false;
   sqlite::Stmt save_state_;
+  int wal_frames_ = 0;   ///< frames in the WAL after the last commit (sqlite3_wal_hook)
+  int wal_bound_frames_ = 0;
+  sqlite::WalCheckpointer checkpointer_;  ///< after db_: stopped before the connection closes
 };
 
 /// Reads the state committed in the SQLite database at `path` (read-only; nullopt when the file
