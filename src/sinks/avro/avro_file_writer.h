@@ -13,10 +13,13 @@
 /// block_bytes or on flush(). sync() makes everything written durable (fsync). One thread.
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "core/result.h"
+
+struct libdeflate_compressor;
 
 namespace sluice::sinks::avro {
 
@@ -58,6 +61,10 @@ class AvroFileWriter {
   int64_t block_count_ = 0;
   std::string out_;         ///< the framed block being written (reused)
   std::string compressed_;  ///< deflate output (reused)
+  struct FreeCompressor {
+    void operator()(libdeflate_compressor* c) const;
+  };
+  std::unique_ptr<libdeflate_compressor, FreeCompressor> deflater_;  ///< made at the first block
   uint64_t file_bytes_ = 0;
 };
 
