@@ -1,5 +1,6 @@
 #include "sinks/sqlite/sqlite_sink.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <limits>
@@ -49,6 +50,9 @@ struct SqliteSink::Stream {
   LoadCounts counts;
   core::EpochTime extracted{-1, 0};
   std::string extracted_text;
+  /// The table held rows when this sink first opened it (rows of older versions, maybe).
+  bool had_rows = true;
+  int64_t min_version = std::numeric_limits<int64_t>::max();  ///< lowest version written (0: none)
 };
 
 SqliteSink::SqliteSink(SqliteSinkOptions options) : options_(std::move(options)) {}
@@ -295,6 +299,9 @@ core::Result<StreamHandle> SqliteSink::open_stream(const StreamInfo& info) {
   s->qtable = quote_ident(s->table);
   if (auto st = create_or_alter(*s); !st) return core::fail(fail_with(st.error()).error());
   if (auto st = prepare_statements(*s); !st) return core::fail(fail_with(st.error()).error());
+  auto rows = db_.prepare("SELECT EXISTS (SELECT 1 FROM " + s->qtable + ")", "reading " + s->qtable);
+  if (!rows) return core::fail(fail_with(rows.error()).error());
+  s->had_rows = sqlite3_step(rows->get()) != SQLITE_ROW || sqlite3_column_int(rows->get(), 0) != 0;
   streams_.push_back(std::move(s));
   return static_cast<StreamHandle>(streams_.size() - 1);
 }
@@ -313,10 +320,15 @@ core::Status SqliteSink::activate_version(StreamHandle stream, int64_t version) 
   SLUICE_TRY(begin());
   if (stream >= streams_.size()) return core::fail(core::ErrorCode::kInternal, "activate_version: unknown stream");
   Stream& s = *streams_[stream];
+  // Nothing older can be there when the table started empty and every row written since has
+  // this version or a newer one (the first Full Table load): no full scan of the new table.
+  if (!s.had_rows && s.min_version >= version) return core::ok();
   sqlite3_bind_int64(s.activate.get(), 1, version);
   if (auto st = db_.run(s.activate.get(), "removing older versions from " + s.qtable); !st) {
     return fail_with(st.error());
   }
+  s.had_rows = false;
+  s.min_version = version;  // a lower bound of what is left
   return core::ok();
 }
 
@@ -399,6 +411,7 @@ core::Status SqliteSink::write_row(StreamHandle stream, const Row& row) {
     rc = sqlite3_bind_null(stmt, ++p);
   }
   if (rc == SQLITE_OK) rc = s.info.version != 0 ? sqlite3_bind_int64(stmt, ++p, s.info.version) : sqlite3_bind_null(stmt, ++p);
+  s.min_version = std::min(s.min_version, s.info.version);
   if (rc != SQLITE_OK) return fail_with(db_.error(rc, "binding a row of " + s.qtable));
   sqlite3_set_last_insert_rowid(db_.get(), kNoInsert);
   if (auto st = db_.run(stmt, "writing a row into " + s.qtable); !st) return fail_with(st.error());

@@ -184,6 +184,33 @@ TEST(SqliteSink, ActivateVersionRemovesOlderLoads) {
   }
 }
 
+// Two loads by one sink into a table it created: the first activation has nothing older to
+// remove (no scan), the second still removes the first load's rows.
+TEST(SqliteSink, ActivateVersionInOneSinkAfterAFreshTable) {
+  std::string db = make_temp_dir("sqlite-version-one") + "/out.db";
+  auto sink = open_sink(db);
+  sinks::StreamInfo info = simple_stream(false);
+  info.method = sinks::Method::kFullTable;
+  sinks::StreamHandle h = 0;
+  for (int64_t version : {100, 200}) {
+    info.version = version;
+    auto opened = sink->open_stream(info);
+    ASSERT_TRUE(opened);
+    h = *opened;
+    for (int64_t id = 1; id <= (version == 100 ? 3 : 2); ++id) {
+      ASSERT_TRUE(sink->write_row(h, make_row(item(id, version == 100 ? "old" : "new"))));
+    }
+    ASSERT_TRUE(sink->activate_version(h, version));
+  }
+  ASSERT_TRUE(sink->checkpoint("{}"));
+  EXPECT_EQ(sqlite3_rows(db, "SELECT id, name, _sdc_table_version FROM items ORDER BY id"),
+            (std::vector<std::string>{"1|new|200", "2|new|200"}));
+  ASSERT_TRUE(sink->activate_version(h, 300));  // a later activation with no rows of its own
+  ASSERT_TRUE(sink->checkpoint("{}"));
+  ASSERT_TRUE(sink->finish());
+  EXPECT_EQ(sqlite3_rows(db, "SELECT COUNT(*) FROM items"), (std::vector<std::string>{"0"}));
+}
+
 TEST(SqliteSink, RowsWithoutCheckpointAreRolledBackAndStateLoads) {
   std::string db = make_temp_dir("sqlite-rollback") + "/out.db";
   auto none = sinks::load_sqlite_state(db);
