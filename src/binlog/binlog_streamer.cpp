@@ -119,6 +119,7 @@ struct BinlogStreamer::Impl : public EventHandler {
 BinlogStreamer::BinlogStreamer(StreamerOptions options, ChangeHandler& out, std::function<core::Status()> flush)
     : options_(std::move(options)), flush_(std::move(flush)), impl_(std::make_unique<Impl>(out)) {
   impl_->filtering = !options_.databases.empty() || !options_.tables.empty();
+  impl_->guard.set_rows_sink(options_.rows_sink);
 }
 
 BinlogStreamer::~BinlogStreamer() = default;
@@ -237,10 +238,12 @@ mysql::ReplicationOptions BinlogStreamer::replication_options() const {
 core::Status BinlogStreamer::flush_and_checkpoint(bool force) {
   Impl& m = *impl_;
   const auto now = Clock::now();
-  SLUICE_TRY(flush_());
   m.last_flush = now;
-  if (options_.checkpoint_path.empty() || m.guard.commits() == m.saved_commits) return core::ok();
-  if (!force && now - m.last_save < std::chrono::milliseconds(options_.checkpoint_interval_ms)) return core::ok();
+  const bool due = !options_.checkpoint_path.empty() && m.guard.commits() != m.saved_commits &&
+                   (force || now - m.last_save >= std::chrono::milliseconds(options_.checkpoint_interval_ms));
+  if (!due && options_.hand_over) return options_.hand_over();
+  SLUICE_TRY(flush_());
+  if (!due) return core::ok();
   SLUICE_TRY(save_checkpoint(options_.checkpoint_path, committed()));
   m.saved_commits = m.guard.commits();
   m.last_save = now;
@@ -276,6 +279,7 @@ core::Status BinlogStreamer::stream_once(bool& streamed) {
   aopts.databases = options_.databases;
   aopts.tables = options_.tables;
   aopts.max_buffered_bytes = options_.max_buffered_bytes;
+  if (options_.rows_sink != nullptr) aopts.rows_sink = &m.guard;
   m.assembler = std::make_unique<ChangeAssembler>(m.guard, aopts);
   m.unwanted.clear();
   const int fd = stream.socket_fd();

@@ -2,7 +2,8 @@
 /// The live binlog as row changes: what `sluice binlog stream` runs (docs/binlog-stream.md).
 ///
 ///   ReplicationStream (raw events) -> table-id prefilter -> EventDecoder -> ChangeAssembler
-///     -> ResumeGuard -> your ChangeHandler (e.g. ChangePrinter)
+///     -> ResumeGuard -> your ChangeHandler (e.g. ChangePrinter), and with `rows_sink` the
+///     rows events undecoded to it (ParallelPrinter: decoded and printed by worker threads)
 ///
 /// - Start: the server's current position, a file/position, a GTID set (MySQL) or GTID
 ///   position (MariaDB; the text decides, the server's flavor is checked), or a checkpoint.
@@ -15,7 +16,7 @@
 ///   checkpoint (if any) is written after a flush, so it never names unflushed output.
 /// - Database/table filters skip rows events of unwanted table ids before they are decoded.
 ///
-/// Single-threaded: run() blocks; `stop` (set from a signal handler or another thread) ends it
+/// run() blocks on the caller's thread (a rows sink may run threads of its own); `stop` (set from a signal handler or another thread) ends it
 /// at the next event, heartbeat or reconnect wait.
 
 #include <atomic>
@@ -72,6 +73,12 @@ struct StreamerOptions {
   std::function<void(std::string_view)> log;
   /// Set to true to stop; checked between events. Not owned; may be null.
   const std::atomic<bool>* stop = nullptr;
+  /// Optional, not owned: rows events go here undecoded (e.g. a ParallelPrinter, whose workers
+  /// decode and print them), through the resume guard; `out` then gets statements only.
+  RowsEventSink* rows_sink = nullptr;
+  /// Called instead of `flush` when the stream goes idle and no checkpoint is due (e.g. a
+  /// ParallelPrinter's hand_over: lines come out promptly, nothing waits). Null: `flush`.
+  std::function<core::Status()> hand_over;
 };
 
 class BinlogStreamer {

@@ -178,6 +178,19 @@ core::Status ParallelPrinter::seal() {
   return core::ok();
 }
 
+core::Status ParallelPrinter::hand_over() {
+  SLUICE_TRY(failure());
+  return seal();
+}
+
+core::Status ParallelPrinter::flush() {
+  SLUICE_TRY(seal());
+  std::unique_lock lk(mu_);
+  turn_cv_.wait(lk, [&] { return failed_ || next_write_ == next_seq_; });
+  if (failed_ && error_) return core::fail(*error_);
+  return core::ok();
+}
+
 core::Status ParallelPrinter::finish() {
   core::Status sealed = seal();
   {

@@ -15,7 +15,8 @@
 /// yet written hold at most `max_queued_bytes` of input (the back-pressure: the caller
 /// waits); output per batch is about the size of its input. The first error in stream
 /// order wins: lines before it are written, later batches are dropped, and the caller's
-/// next call returns it. The destructor cancels and joins; finish() drains and joins.
+/// next call returns it. The destructor cancels and joins; finish() drains and joins;
+/// flush() drains and keeps the workers (`binlog stream`: before each checkpoint).
 
 #include <atomic>
 #include <condition_variable>
@@ -50,6 +51,13 @@ class ParallelPrinter : public ChangeHandler, public RowsEventSink {
   /// Rows decoded by the caller (no rows_sink) are formatted on the caller's thread, in order.
   core::Status on_row(const RowChange& change) override;
   core::Status on_statement(const StatementChange& s) override;
+
+  /// Hands the batch being filled to the workers without waiting (a live stream gone idle:
+  /// its lines come out promptly). Returns the first error seen so far.
+  core::Status hand_over();
+  /// Hands over the batch being filled and waits until every batch so far is written (a
+  /// checkpoint may then name what was handed in). Returns the first error. Callable again.
+  core::Status flush();
 
   /// Hands over the last batch, waits until every batch is written, joins the workers.
   /// Returns the first error (decoding a row, writing the output). Call once.

@@ -21,6 +21,13 @@ core::Status ResumeGuard::on_row(const RowChange& change) {
   return out_.on_row(change);
 }
 
+core::Status ResumeGuard::on_rows_event(const TransactionInfo& txn, const RowsEvent& rows) {
+  if (replayed(txn)) return core::ok();
+  ++changes_;
+  if (rows_out_ == nullptr) return core::fail(core::ErrorCode::kInternal, "rows event without a rows sink");
+  return rows_out_->on_rows_event(txn, rows);
+}
+
 core::Status ResumeGuard::on_statement(const StatementChange& s) {
   if (replayed(*s.txn)) return core::ok();
   ++changes_;

@@ -7,19 +7,28 @@
 ///
 /// A transaction is identified by (file, begin position); a binlog never changes once written,
 /// so the replay delivers the same changes in the same order. Not thread-safe.
+///
+/// With a rows sink (the assembler's `rows_sink` pointed at the guard), rows events pass
+/// through undecoded and count as one change each: the replay skips whole rows events,
+/// exactly those handed over before the drop (the binlog's events do not change either).
 
 #include <cstdint>
 #include <string>
 
+#include "binlog/change_assembler.h"
 #include "binlog/gtid_tracker.h"
 #include "binlog/row_change.h"
 
 namespace sluice::binlog {
 
-class ResumeGuard : public ChangeHandler {
+class ResumeGuard : public ChangeHandler, public RowsEventSink {
  public:
   /// `out` receives every change once; not owned, must outlive the guard.
   explicit ResumeGuard(ChangeHandler& out) : out_(out) {}
+
+  /// Rows events go on to `sink` (not owned, may be null: none expected).
+  void set_rows_sink(RowsEventSink* sink) { rows_out_ = sink; }
+  core::Status on_rows_event(const TransactionInfo& txn, const RowsEvent& rows) override;
 
   core::Status on_row(const RowChange& change) override;
   core::Status on_statement(const StatementChange& s) override;
@@ -38,7 +47,8 @@ class ResumeGuard : public ChangeHandler {
   const std::string& committed_gtid() const { return gtid_; }
   /// Number of complete transactions delivered so far.
   uint64_t commits() const { return commits_; }
-  /// Changes (rows and statements) delivered so far; skipped replays are not counted.
+  /// Changes (rows and statements; rows events with a rows sink) delivered so far; skipped
+  /// replays are not counted.
   uint64_t changes() const { return changes_; }
   /// Sets the resume point before the first transaction (a checkpoint or a resolved start).
   void set_committed(std::string file, uint64_t pos, std::string gtid);
@@ -48,6 +58,7 @@ class ResumeGuard : public ChangeHandler {
   bool replayed(const TransactionInfo& txn);
 
   ChangeHandler& out_;
+  RowsEventSink* rows_out_ = nullptr;
   GtidTracker gtids_;
   std::string file_, gtid_;
   uint64_t pos_ = 0;

@@ -4,7 +4,6 @@
 #include <cstdio>
 #include <optional>
 #include <sstream>
-#include <thread>
 
 #include "binlog/binlog_files.h"
 #include "binlog/change_assembler.h"
@@ -54,13 +53,6 @@ core::Result<schema::SchemaHistory> open_read_history(const ReadArgs& a) {
   return schema::open_history(setup, schema::BinlogPosition{first, std::max<uint64_t>(a.start, 4)});
 }
 
-// Decoding and printing on 2+ cores: rows are decoded and formatted by ParallelPrinter's
-// workers while this thread reads, checks and assembles events (same output).
-size_t read_workers() {
-  unsigned cores = std::thread::hardware_concurrency();
-  return cores >= 2 ? 2 : 0;
-}
-
 int run_read(const ReadArgs& a) {
   binlog::PrinterOptions popts;
   popts.types = a.verbose;
@@ -70,7 +62,7 @@ int run_read(const ReadArgs& a) {
   binlog::AssemblerOptions aopts;
   aopts.databases = split_list(a.databases);
   aopts.tables = split_list(a.tables);
-  if (size_t workers = read_workers(); workers > 0) {
+  if (size_t workers = binlog_print_workers(); workers > 0) {
     parallel.emplace(stdout, popts, binlog::ParallelOptions{.workers = workers});
     aopts.rows_sink = &*parallel;
   } else {

@@ -7,10 +7,13 @@
 #include <csignal>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <sstream>
+#include <thread>
 
 #include "binlog/binlog_streamer.h"
 #include "binlog/change_printer.h"
+#include "binlog/parallel_printer.h"
 #include "binlog/stream_checkpoint.h"
 #include "cli/cli_context.h"
 #include "config/source_config.h"
@@ -129,16 +132,36 @@ int run_stream(const StreamArgs& a, bool global_verbose) {
   if (auto s = choose_start(a, o.start); !s) return report_error(s.error());
   binlog::PrinterOptions popts;
   popts.types = a.verbose;
-  binlog::ChangePrinter printer(stdout, popts);
-  binlog::BinlogStreamer streamer(std::move(o), printer, [&printer] { return printer.flush(); });
+  // On 2+ cores rows are decoded and printed by worker threads while this one reads the
+  // network and assembles transactions (the same lines, in the same order).
+  std::optional<binlog::ChangePrinter> serial;
+  std::optional<binlog::ParallelPrinter> parallel;
+  if (size_t workers = binlog_print_workers(); workers > 0) {
+    parallel.emplace(stdout, popts, binlog::ParallelOptions{.workers = workers});
+    o.rows_sink = &*parallel;
+    o.hand_over = [&parallel] { return parallel->hand_over(); };
+  } else {
+    serial.emplace(stdout, popts);
+  }
+  binlog::ChangeHandler& printer = parallel ? static_cast<binlog::ChangeHandler&>(*parallel) : *serial;
+  binlog::BinlogStreamer streamer(std::move(o), printer,
+                                  [&] { return parallel ? parallel->flush() : serial->flush(); });
   g_stop.store(false);
   install_stop_handlers();
   core::Status s = streamer.run();
+  core::Status f = parallel ? parallel->finish() : core::ok();
+  // The workers' error (a row, the output) comes first in stream order.
+  if (!f) return report_error(f.error());
   if (!s) return report_error(s.error());
   return kExitOk;
 }
 
 }  // namespace
+
+size_t binlog_print_workers() {
+  unsigned cores = std::thread::hardware_concurrency();
+  return cores >= 2 ? 2 : 0;
+}
 
 void add_binlog_stream(CLI::App& binlog_cmd, CliContext& ctx) {
   auto args = std::make_shared<StreamArgs>();

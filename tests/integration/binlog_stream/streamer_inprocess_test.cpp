@@ -63,6 +63,41 @@ TEST(ResumeGuard, ReplayOfACutTransactionSkipsWhatWasDelivered) {
   EXPECT_EQ(out.rows.size(), 6u);
 }
 
+struct CollectEvents : RowsEventSink {
+  std::vector<std::pair<uint64_t, uint64_t>> events;  // (txn begin, rows event pos)
+  core::Status on_rows_event(const TransactionInfo& t, const RowsEvent& r) override {
+    events.emplace_back(t.begin_pos, r.pos);
+    return core::ok();
+  }
+};
+
+// With a rows sink (ParallelPrinter in `binlog stream`), whole rows events pass undecoded and
+// the replay after a drop skips exactly the events handed over before it.
+TEST(ResumeGuard, RowsEventsToASinkAreSkippedOnReplayByEvent) {
+  Collect out;
+  CollectEvents sink;
+  ResumeGuard g(out);
+  g.set_rows_sink(&sink);
+  TransactionInfo t1{"bin.000001", 100, 500, "", false, false, 0, 0};
+  TableLayoutPtr layout;
+  RowsEvent r{&layout, RowOp::kInsert, false, 0, {}, {}, {}};
+  for (uint64_t pos : {120, 240}) {
+    r.pos = pos;
+    ASSERT_TRUE(g.on_rows_event(t1, r));
+  }
+  g.on_disconnect();
+  for (uint64_t pos : {120, 240, 360}) {
+    r.pos = pos;
+    ASSERT_TRUE(g.on_rows_event(t1, r));
+  }
+  ASSERT_TRUE(g.on_commit(t1));
+  std::vector<std::pair<uint64_t, uint64_t>> want = {{100, 120}, {100, 240}, {100, 360}};
+  EXPECT_EQ(sink.events, want);
+  EXPECT_EQ(g.changes(), 3u);
+  EXPECT_EQ(g.committed_pos(), 500u);
+  EXPECT_TRUE(out.rows.empty());
+}
+
 TEST(GtidTracker, MySqlSetGrowsAndMerges) {
   GtidTracker t;
   ASSERT_TRUE(t.reset(GtidTracker::Kind::kMySql, "3E11FA47-71CA-11E1-9E33-C80AA9429562:1-5:8, aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee:3"));
