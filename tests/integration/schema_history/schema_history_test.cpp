@@ -26,7 +26,8 @@ using ordered = nlohmann::ordered_json;
 
 const char* kCreate =
     "DROP DATABASE IF EXISTS hist; CREATE DATABASE hist; USE hist;"
-    "CREATE TABLE t (id INT PRIMARY KEY, a VARCHAR(20), b INT, c ENUM('c1','c2','c3'), d VARCHAR(20), e INT);";
+    "CREATE TABLE t (id INT PRIMARY KEY, a VARCHAR(20), b INT, c ENUM('c1','c2','c3'), d VARCHAR(20), e "
+    "INT);";
 
 // Each statement separately so that every DDL is its own QUERY event between row events.
 const std::vector<std::string> kWorkload = {
@@ -139,8 +140,10 @@ std::vector<std::vector<std::string>> reference_inserts(const ServerInfo& s, con
       in_insert = true;
     } else if (in_insert && l.starts_with("###   @")) {
       std::string v = l.substr(l.find('=') + 1);
-      if (v.starts_with("'")) v = v.substr(1, v.rfind('\'') - 1);
-      else v = v.substr(0, v.find(' '));
+      if (v.starts_with("'"))
+        v = v.substr(1, v.rfind('\'') - 1);
+      else
+        v = v.substr(0, v.find(' '));
       rows.back().push_back(v);
     } else if (!l.starts_with("### SET") && !l.starts_with("###   ")) {
       in_insert = false;
@@ -207,7 +210,7 @@ TEST_P(SchemaHistoryTest, AlterBetweenInsertsNeverShiftsValues) {
     int id = std::stoi(cells.at(0));
     if (id == 1) continue;  // updated since
     const ordered& after = d.rows.at(static_cast<size_t>(id - 1))["after"];
-    std::map<std::string, std::string> current = {{"a", cells[1]}, {"m", cells[2]}, {"c", cells[3]},
+    std::map<std::string, std::string> current = {{"a", cells[1]}, {"m", cells[2]},  {"c", cells[3]},
                                                   {"d", cells[4]}, {"d2", cells[4]}, {"e", cells[5]}};
     for (const auto& [key, value] : after.items()) {
       if (current.contains(key)) {
@@ -240,8 +243,9 @@ TEST_P(SchemaHistoryTest, AlterBetweenInsertsNeverShiftsValues) {
   EXPECT_EQ(bad.status.error().code, core::ErrorCode::kSchemaMismatch);
   const std::string& msg = bad.status.error().message;
   EXPECT_NE(msg.find("schema of hist.t at " + name + ":"), std::string::npos) << msg;
-  EXPECT_NE(msg.find("disagrees with the binlog: column 3 `m`: the history says varchar(20), the binlog has int"),
-            std::string::npos)
+  EXPECT_NE(
+      msg.find("disagrees with the binlog: column 3 `m`: the history says varchar(20), the binlog has int"),
+      std::string::npos)
       << msg;
   EXPECT_NE(msg.find("re-snapshot the table or run with binlog_row_metadata=FULL"), std::string::npos) << msg;
   EXPECT_TRUE(bad.rows.empty());
@@ -266,7 +270,9 @@ TEST_P(SchemaHistoryTest, AlterBetweenInsertsNeverShiftsValues) {
 TEST_P(SchemaHistoryTest, VersionedCommentsInDdlFollowTheServer) {
   ServerInfo s = shared_server(GetParam());
   RowMetadata minimal(s, "MINIMAL");
-  admin_sql(s, "DROP DATABASE IF EXISTS hist; CREATE DATABASE hist; CREATE TABLE hist.t (id INT PRIMARY KEY, a INT)");
+  admin_sql(
+      s,
+      "DROP DATABASE IF EXISTS hist; CREATE DATABASE hist; CREATE TABLE hist.t (id INT PRIMARY KEY, a INT)");
   admin_sql(s, "FLUSH BINARY LOGS");
   std::string name = current_binlog(s);
   schema::SchemaHistory history(only_hist());
@@ -301,8 +307,9 @@ TEST_P(SchemaHistoryTest, VersionedCommentsInDdlFollowTheServer) {
   ASSERT_EQ(final_tables.size(), 1u);
   for (const schema::ColumnSchema& c : final_tables[0].columns) final_names.push_back(c.name);
   // Which comments ran is the server's business; both servers run some and skip some.
-  std::vector<std::string> want = s.is_mysql() ? std::vector<std::string>{"id", "x", "y", "z", "q", "w", "b"}
-                                               : std::vector<std::string>{"id", "x", "y", "z", "w", "m", "k", "b"};
+  std::vector<std::string> want = s.is_mysql()
+                                      ? std::vector<std::string>{"id", "x", "y", "z", "q", "w", "b"}
+                                      : std::vector<std::string>{"id", "x", "y", "z", "w", "m", "k", "b"};
   ASSERT_EQ(final_names, want);
   admin_sql(s, "FLUSH BINARY LOGS");
   std::string file = make_temp_dir("schema_history") + "/" + name;
