@@ -5,7 +5,6 @@
 #include "binlog/change_assembler.h"
 #include "binlog/event_decoder.h"
 #include "binlog/gtid_tracker.h"
-#include "extract/binlog_prefetch.h"
 #include "mysql/replication_stream.h"
 #include "schema/history_resolver.h"
 #include "schema/type_mapping.h"
@@ -14,6 +13,16 @@ namespace sluice::extract {
 namespace {
 
 constexpr size_t kPieceSize = size_t{1} << 20;
+
+// The rest of an event the replication stream hands out in pieces.
+class StreamPieces : public binlog::EventPieces {
+ public:
+  explicit StreamPieces(mysql::ReplicationStream& stream) : stream_(stream) {}
+  core::Result<std::span<const uint8_t>> next_piece() override { return stream_.next_piece(); }
+
+ private:
+  mysql::ReplicationStream& stream_;
+};
 
 class CatchupHandler : public binlog::ChangeHandler {
  public:
@@ -239,7 +248,6 @@ core::Status run_catchup(const CatchupOptions& options, std::vector<CatchupStrea
   binlog::ChangeAssembler assembler(handler, aopts);
   binlog::DecoderOptions dopts;
   dopts.resolver = &resolver;
-  dopts.verify_checksums = false;  // the fetch thread verifies each event's CRC32 (binlog_prefetch.h)
   binlog::EventDecoder decoder(dopts);
 
   mysql::ReplicationOptions ropts;
@@ -252,13 +260,12 @@ core::Status run_catchup(const CatchupOptions& options, std::vector<CatchupStrea
   if (!stream) return core::fail(stream.error().with_context("reading the binlog from " + start.str()));
   decoder.set_checksum_alg((*stream)->checksums() ? 1 : 0);
   decoder.set_file(start.file);
-  // The network on its own thread; decoding and the consumer (the sink) on this one.
-  BinlogPrefetcher fetch(std::move(*stream));
+  StreamPieces pieces(**stream);
   while (!handler.done()) {
-    auto ev = fetch.next_event();
+    auto ev = (*stream)->next_event();
     if (!ev) return core::fail(ev.error().with_context("reading the binlog"));
     if (ev->empty()) break;
-    auto fed = decoder.feed(*ev, binlog::EventDecoder::kPosFromHeader, fetch, assembler);
+    auto fed = decoder.feed(*ev, binlog::EventDecoder::kPosFromHeader, pieces, assembler);
     if (!fed) return core::fail(fed.error().with_context("decoding the binlog at " + decoder.file()));
   }
   // Done or at the server's end (which is past the end read at job start): all before `end`

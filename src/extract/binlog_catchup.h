@@ -5,9 +5,8 @@
 /// the columns saved in the bookmarks, or discovery, at the start position and advanced by the
 /// binlog's DDL; schema::HistoryResolver stops with kSchemaMismatch rather than shifting
 /// columns when a TABLE_MAP disagrees), and hands each change of a tracked stream to a
-/// consumer with the stream's selected columns, matched by name. The consumer is called on the
-/// caller's thread, which decodes; the network is read on a fetch thread (binlog_prefetch.h).
-/// Events over 1 MiB (a huge compressed transaction) arrive and are inflated in pieces.
+/// consumer with the stream's selected columns, matched by name. One thread. Events over 1 MiB
+/// (a huge compressed transaction) arrive and are inflated in pieces.
 
 #include <cstdint>
 #include <span>
