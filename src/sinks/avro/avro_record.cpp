@@ -38,17 +38,31 @@ void wide_negate(Wide& w) {
   }
 }
 
-// Appends the shortest two's-complement form (at least one byte) as Avro bytes.
-void put_minimal(std::string& out, const Wide& w) {
+// Appends the shortest two's-complement form (at least one byte) of the big-endian `w` as Avro bytes.
+template <size_t N>
+void put_minimal(std::string& out, const std::array<uint8_t, N>& w) {
   size_t start = 0;
-  while (start + 1 < kWide) {
+  while (start + 1 < N) {
     bool redundant = (w[start] == 0x00 && (w[start + 1] & 0x80) == 0) ||
                      (w[start] == 0xFF && (w[start + 1] & 0x80) != 0);
     if (!redundant) break;
     ++start;
   }
-  put_long(out, static_cast<int64_t>(kWide - start));
-  out.append(reinterpret_cast<const char*>(w.data() + start), kWide - start);
+  put_long(out, static_cast<int64_t>(N - start));
+  out.append(reinterpret_cast<const char*>(w.data() + start), N - start);
+}
+
+// The unscaled value of up to 18 digits fits an int64: no byte-wise wide arithmetic.
+void put_small_decimal(std::string& out, std::string_view int_part, std::string_view frac, uint32_t scale,
+                       bool negative) {
+  uint64_t u = 0;
+  for (char c : int_part) u = u * 10 + static_cast<unsigned>(c - '0');
+  for (char c : frac) u = u * 10 + static_cast<unsigned>(c - '0');
+  for (size_t i = frac.size(); i < scale; ++i) u *= 10;
+  uint64_t bits = negative ? ~u + 1 : u;
+  std::array<uint8_t, 8> w{};
+  for (size_t i = 0; i < 8; ++i) w[7 - i] = static_cast<uint8_t>(bits >> (8 * i));
+  put_minimal(out, w);
 }
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -94,6 +108,10 @@ core::Status append_decimal(std::string& out, std::string_view digits, uint32_t 
   while (frac.size() > scale && frac.back() == '0') frac.remove_suffix(1);
   if (frac.size() > scale) return bad("has more fraction digits than");
   if (int_part.size() + scale > precision) return bad("has more digits than");
+  if (int_part.size() + scale <= 18) {
+    put_small_decimal(out, int_part, frac, scale, negative);
+    return core::ok();
+  }
   Wide w{};
   for (char c : int_part) wide_mul10_add(w, static_cast<unsigned>(c - '0'));
   for (char c : frac) wide_mul10_add(w, static_cast<unsigned>(c - '0'));

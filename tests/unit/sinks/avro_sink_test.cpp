@@ -54,6 +54,11 @@ TEST(AvroRecord, DecimalIsTheUnscaledTwosComplementBigEndianInteger) {
   EXPECT_EQ(decimal_hex("128", 3, 0), "040080");
   EXPECT_EQ(decimal_hex("-0.000001", 7, 6), "02ff");
   EXPECT_EQ(decimal_hex("1.500", 4, 2), "040096");     // trailing zeros beyond the scale are fine
+  // 18 digits (the int64 path) and 19 (the wide path) meet at the same encoding rules.
+  EXPECT_EQ(decimal_hex("99999999999999.9999", 18, 4), "100de0b6b3a763ffff");
+  EXPECT_EQ(decimal_hex("-999999999999999999", 18, 0), "10f21f494c589c0001");
+  EXPECT_EQ(decimal_hex("9999999999999999999", 19, 0), "12008ac7230489e7ffff");
+  EXPECT_EQ(decimal_hex("-9999999999999999999", 19, 0), "12ff7538dcfb76180001");
   // 10^65 - 1 needs 27 bytes.
   std::string big(65, '9');
   EXPECT_EQ(decimal_hex(big, 65, 0).size(), 2u + 2 * 28u);
