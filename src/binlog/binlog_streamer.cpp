@@ -113,6 +113,8 @@ struct BinlogStreamer::Impl : public EventHandler {
   bool done = false;
   // Flush / checkpoint bookkeeping.
   uint64_t flushed_commits = 0, saved_commits = 0;
+  // resolve_start's connection, until the first stream_once takes it.
+  std::unique_ptr<mysql::Connection> first_connection;
   Clock::time_point last_flush = Clock::now(), last_save = Clock::now() - std::chrono::hours(1);
 };
 
@@ -145,8 +147,9 @@ uint64_t BinlogStreamer::changes() const { return impl_->guard.changes(); }
 
 core::Status BinlogStreamer::resolve_start() {
   Impl& m = *impl_;
-  auto info = query_stream_server(options_.connect, options_.start, options_.server_id);
+  auto info = query_stream_server(stream_connect_options(), options_.start, options_.server_id);
   if (!info) return core::fail(info.error());
+  m.first_connection = std::move(info->connection);  // the first stream starts on it
   m.flavor = info->flavor;
   m.server = info->server;
   m.start = info->start;
@@ -257,14 +260,19 @@ bool BinlogStreamer::reached_end(std::span<const uint8_t> ev, bool was_in_stop_f
   return !file.empty() && compare_binlog_files(file, m.stop_file) > 0;
 }
 
-core::Status BinlogStreamer::stream_once(bool& streamed) {
-  Impl& m = *impl_;
+mysql::ConnectOptions BinlogStreamer::stream_connect_options() const {
   mysql::ConnectOptions copts = options_.connect;
   // Heartbeats arrive every heartbeat_ms when idle: a read waiting 3 of them means a dead link.
   copts.read_timeout_s = std::max(10u, 3 * options_.heartbeat_ms / 1000 + 5);
   // The server waits this long for us when our output blocks (a slow consumer).
   copts.session_sqls.emplace_back("SET SESSION net_write_timeout = 600");
-  auto opened = mysql::ReplicationStream::open(copts, replication_options());
+  return copts;
+}
+
+core::Status BinlogStreamer::stream_once(bool& streamed) {
+  Impl& m = *impl_;
+  auto opened = m.first_connection ? mysql::ReplicationStream::open(std::move(m.first_connection), replication_options())
+                                   : mysql::ReplicationStream::open(stream_connect_options(), replication_options());
   if (!opened) return core::fail(opened.error());
   streamed = true;
   mysql::ReplicationStream& stream = **opened;

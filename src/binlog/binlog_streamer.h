@@ -108,6 +108,7 @@ class BinlogStreamer {
   core::Status resolve_start();
   core::Status stream_once(bool& streamed);
   mysql::ReplicationOptions replication_options() const;
+  mysql::ConnectOptions stream_connect_options() const;
   core::Status flush_and_checkpoint(bool force);
   bool reached_end(std::span<const uint8_t> ev, bool was_in_stop_file, std::string_view file) const;
   core::Status finish(core::Status status);

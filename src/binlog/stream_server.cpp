@@ -107,9 +107,10 @@ core::Result<StreamServerInfo> query_stream_server(const mysql::ConnectOptions& 
                                                    uint32_t server_id) {
   auto conn = mysql::Connection::connect(connect);
   if (!conn) return core::fail(conn.error());
-  mysql::Connection& c = **conn;
-  const mysql::ServerIdentity& id = c.server();
   StreamServerInfo info;
+  info.connection = std::move(*conn);
+  mysql::Connection& c = *info.connection;
+  const mysql::ServerIdentity& id = c.server();
   info.flavor = id.flavor;
   info.server = connect.host + ":" + std::to_string(connect.port);
   info.start = start;
