@@ -102,6 +102,23 @@ struct BackgroundJob {
   pid_t pid = -1;
 };
 
+/// True while sluice's PostgreSQL transaction has written rows (backend_xid is set) not yet committed.
+bool rows_in_open_transaction() {
+  return psql(
+             "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'sluice' AND backend_xid IS NOT "
+             "NULL") == "1\n";
+}
+
+/// Waits until `ready` holds, then kill -9s the job: true when it was caught running (and killed).
+bool kill_when(const BackgroundJob& job, const std::function<bool()>& ready) {
+  bool caught = wait_until(job.pid, ready);
+  kill(job.pid, SIGKILL);
+  int status = wait_exit(job.pid);
+  EXPECT_TRUE(caught) << "the job ended before it could be killed: " << read_file(job.dir + "/err");
+  EXPECT_TRUE(!caught || WIFSIGNALED(status)) << status;
+  return caught && WIFSIGNALED(status);
+}
+
 /// `log_based` is the table read LOG_BASED, the others FULL_TABLE; `then` runs after make_tables.
 BackgroundJob start_job(const ServerInfo& server, const std::string& db, const std::string& schema,
                         const std::string& log_based = "big", const std::string& then = "") {
@@ -122,20 +139,10 @@ TEST(PostgresSyncRecovery, KillNineBetweenRowsAndBookmarkThenRerunIsExactlyOnce)
   ServerInfo server = shared_server("mariadb");
   std::string db = "sink_pg_kill", schema = "sluice_kill";
   BackgroundJob job = start_job(server, db, schema);
-  pid_t child = job.pid;
-  ASSERT_GT(child, 0);
-  const std::string &config = job.config, &catalog = job.catalog, &dir = job.dir;
-  // Rows of an open transaction (it has written: backend_xid is set) after a committed bookmark.
-  bool caught = wait_until(child, [&] {
-    return state_committed(schema) &&
-           psql(
-               "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'sluice' AND "
-               "backend_xid IS NOT NULL") == "1\n";
-  });
-  kill(child, SIGKILL);
-  int status = wait_exit(child);
-  ASSERT_TRUE(caught) << "the job ended before it could be killed: " << read_file(dir + "/err");
-  ASSERT_TRUE(WIFSIGNALED(status)) << status;
+  ASSERT_GT(job.pid, 0);
+  const std::string &config = job.config, &catalog = job.catalog;
+  // Rows of an open transaction after a committed bookmark.
+  ASSERT_TRUE(kill_when(job, [&] { return state_committed(schema) && rows_in_open_transaction(); }));
 
   admin_sql(server,
             "UPDATE big SET v = 'changed' WHERE id % 1000 = 0; DELETE FROM big WHERE id % 999 = 0;"
@@ -165,16 +172,10 @@ TEST(PostgresSyncRecovery, KeylessLogBasedFirstLoadKilledThenRerunHasNoDuplicate
                                 "DROP TABLE big; INSERT INTO bag SELECT a + 40000, b FROM bag;"
                                 "INSERT INTO bag SELECT a + 80000, b FROM bag");
   ASSERT_GT(job.pid, 0);
-  bool caught = wait_until(job.pid, [&] {
+  ASSERT_TRUE(kill_when(job, [&] {
     return state_committed(schema) && psql("SELECT to_regclass('" + schema + ".bag') IS NOT NULL") == "t\n" &&
-           psql(
-               "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'sluice' AND "
-               "backend_xid IS NOT NULL") == "1\n";
-  });
-  kill(job.pid, SIGKILL);
-  int status = wait_exit(job.pid);
-  ASSERT_TRUE(caught) << "the job ended before it could be killed: " << read_file(job.dir + "/err");
-  ASSERT_TRUE(WIFSIGNALED(status)) << status;
+           rows_in_open_transaction();
+  }));
 
   admin_sql(server,
             "INSERT INTO bag VALUES (" + std::to_string(4 * kRows + 1) + ", 'new'), (" +
