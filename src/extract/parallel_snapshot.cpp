@@ -57,12 +57,9 @@ class RangeReader {
     size_t last_row = 0;
     mysql::Row row;
     for (;;) {
-      auto more = res->next(row);
-      if (!more) return core::fail(more.error().with_context("reading " + t.stream_id()));
+      auto more = next_snapshot_row(*res, row, t, list_.size());
+      if (!more) return core::fail(more.error());
       if (!*more) break;
-      if (row.size() != list_.size()) {
-        return core::fail(core::ErrorCode::kInternal, "unexpected column count reading " + t.stream_id());
-      }
       last_row = b.cells.size();
       for (const auto& cell : row) pack_cell(b.cells, cell);
       ++b.rows;

@@ -40,12 +40,9 @@ class ChunkRunner {
     size_t n = 0;
     const schema::TableSchema& t = *spec_.table;
     for (;;) {
-      auto more = res->next(row);
-      if (!more) return core::fail(more.error().with_context("reading " + t.stream_id()));
+      auto more = next_snapshot_row(*res, row, t, list_.size());
+      if (!more) return core::fail(more.error());
       if (!*more) break;
-      if (row.size() != list_.size()) {
-        return core::fail(core::ErrorCode::kInternal, "unexpected column count reading " + t.stream_id());
-      }
       for (size_t i = 0; i < list_.size(); ++i) {
         auto v = value_from_text(t.columns[list_[i]], row[i]);
         if (!v) return core::fail(v.error().with_context("reading " + t.stream_id()));

@@ -59,6 +59,16 @@ core::Result<std::vector<std::string>> key_literals(mysql::Connection& conn, con
   return out;
 }
 
+core::Result<bool> next_snapshot_row(mysql::StreamingResult& res, mysql::Row& row, const schema::TableSchema& table,
+                                     size_t width) {
+  auto more = res.next(row);
+  if (!more) return core::fail(more.error().with_context("reading " + table.stream_id()));
+  if (*more && row.size() != width) {
+    return core::fail(core::ErrorCode::kInternal, "unexpected column count reading " + table.stream_id());
+  }
+  return *more;
+}
+
 core::Result<std::string> key_range_predicate(mysql::Connection& conn, const schema::TableSchema& t,
                                               std::span<const size_t> key, const ordered_json& lo,
                                               const ordered_json& hi) {

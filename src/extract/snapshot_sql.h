@@ -40,6 +40,11 @@ core::Result<std::string> key_range_predicate(mysql::Connection& conn, const sch
                                               std::span<const size_t> key, const nlohmann::ordered_json& lo,
                                               const nlohmann::ordered_json& hi);
 
+/// The next row of a snapshot query of `table` selecting `width` columns: false at the end; a
+/// read error or a row of another width is an error naming the table.
+core::Result<bool> next_snapshot_row(mysql::StreamingResult& res, mysql::Row& row, const schema::TableSchema& table,
+                                     size_t width);
+
 /// The bookmark JSON ({"col": v}) of a key whose text cells (as SELECTed) are `cells`.
 nlohmann::ordered_json key_json(const schema::TableSchema& table, std::span<const size_t> key,
                                 std::span<const std::optional<std::string_view>> cells);

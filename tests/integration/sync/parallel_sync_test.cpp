@@ -70,14 +70,7 @@ TEST_P(ParallelSyncTest, ResumesAfterKill9DuringParallelFullTable) {
                          "; ANALYZE TABLE par_t.big;");
   std::string catalog = make_catalog(config_, "par_t", {{"big", "FULL_TABLE"}});
   std::string partial = sync_killed_after_states(config_, catalog, {"--chunk-rows", "500", "--threads", "3"}, 5);
-  std::set<int64_t> seen;
-  std::string last_state;
-  for (const std::string& line : split_lines(partial)) {
-    auto m = nlohmann::json::parse(line, nullptr, false);
-    if (m.is_discarded()) continue;  // the line cut by the kill
-    if (m["type"] == "RECORD") seen.insert(m["record"]["id"].get<int64_t>());
-    if (m["type"] == "STATE") last_state = line;
-  }
+  auto [seen, last_state] = parse_killed_output(partial);
   ASSERT_LT(seen.size(), static_cast<size_t>(rows)) << "the job finished before the kill: make the table bigger";
   // The bookmark claims only keys whose rows came before it (the contiguous frontier).
   auto state = nlohmann::json::parse(last_state);

@@ -148,4 +148,15 @@ std::string raw_value(const std::string& line, const std::string& key) {
   return line.substr(p, i - p);
 }
 
+KilledOutput parse_killed_output(const std::string& text) {
+  KilledOutput out;
+  for (const std::string& line : split_lines(text)) {
+    auto m = nlohmann::json::parse(line, nullptr, false);
+    if (m.is_discarded()) continue;  // the line cut by the kill
+    if (m["type"] == "RECORD") out.ids.insert(m["record"]["id"].get<int64_t>());
+    if (m["type"] == "STATE") out.last_state = line;
+  }
+  return out;
+}
+
 }  // namespace sluice::test::sync

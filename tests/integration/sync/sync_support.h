@@ -3,6 +3,7 @@
 // output, the independent validator (singer_validate.py with python3-jsonschema).
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,14 @@ SyncRun run_sync(const std::string& config, const std::string& catalog, const st
 /// after 60 s). Returns what it wrote (the last line may be cut).
 std::string sync_killed_after_states(const std::string& config, const std::string& catalog,
                                      const std::vector<std::string>& extra, size_t states);
+
+/// What a killed job wrote: the ids of its RECORDs (field `id`) and its last STATE line (a line
+/// cut by the kill is skipped).
+struct KilledOutput {
+  std::set<int64_t> ids;
+  std::string last_state;
+};
+KilledOutput parse_killed_output(const std::string& text);
 
 /// Runs singer_validate.py on `path`; returns its output, sets `ok`.
 std::string validate(const std::string& path, bool& ok);

@@ -281,14 +281,7 @@ TEST_P(SyncTest, ResumesAfterKill9DuringFullTable) {
                      " SELECT i, CONCAT('row ', i), i / 100 FROM n");
   std::string catalog = make_catalog(config_, "sync_t", {{"big", "FULL_TABLE"}});
   std::string partial = sync_killed_after_states(config_, catalog, {"--chunk-rows", "500"}, 3);
-  std::set<int64_t> seen;
-  std::string last_state;
-  for (const std::string& line : split_lines(partial)) {
-    auto m = nlohmann::json::parse(line, nullptr, false);
-    if (m.is_discarded()) continue;  // the line cut by the kill
-    if (m["type"] == "RECORD") seen.insert(m["record"]["id"].get<int64_t>());
-    if (m["type"] == "STATE") last_state = line;
-  }
+  auto [seen, last_state] = parse_killed_output(partial);
   ASSERT_LT(seen.size(), 60000u) << "the job finished before the kill: make the table bigger";
   std::string state = make_temp_dir("state") + "/state.json";
   write_file(state, last_state);
