@@ -493,6 +493,9 @@ core::Result<std::optional<std::string>> load_sqlite_state(const std::string& pa
   if (!std::filesystem::exists(path, ec)) return std::optional<std::string>{};
   sqlite::Db db;
   SLUICE_TRY(db.open(path, false, true));
+  // Another connection may hold a lock for a moment (a reader closing the database last
+  // checkpoints the WAL): wait for it as the sink does, rather than fail the job at its start.
+  sqlite3_busy_timeout(db.get(), 5000);
   return read_state(db);
 }
 
