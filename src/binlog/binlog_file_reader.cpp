@@ -12,7 +12,8 @@
 namespace sluice::binlog {
 namespace {
 
-constexpr size_t kChunk = size_t{1} << 20;
+constexpr size_t kChunk = size_t{1} << 20;  // bytes per block
+constexpr size_t kPoolBlocks = 8;
 constexpr uint8_t kMagic[4] = {0xfe, 0x62, 0x69, 0x6e};
 
 core::Error io_error(const std::string& path, const char* what) {
@@ -34,14 +35,13 @@ core::Result<std::unique_ptr<BinlogFileReader>> BinlogFileReader::open(const std
     if (errno == ENOENT) e.code = core::ErrorCode::kNotFound;
     return core::fail(e);
   }
-  r->cap_ = kChunk;
-  r->buf_ = std::make_unique_for_overwrite<uint8_t[]>(r->cap_);
+  r->pool_.reserve(kPoolBlocks);
   auto ok = r->fill(4);
   if (!ok) return core::fail(ok.error());
-  if (!*ok || std::memcmp(r->buf_.get(), kMagic, 4) != 0) {
+  if (!*ok || std::memcmp(r->cur_->data() + r->begin_, kMagic, 4) != 0) {
     return core::fail(core::ErrorCode::kCorrupt, path + ": not a binlog file (no fe 62 69 6e magic at offset 0)");
   }
-  r->begin_ = 4;
+  r->begin_ += 4;
   r->file_pos_ = 4;
   return r;
 }
@@ -50,30 +50,49 @@ BinlogFileReader::~BinlogFileReader() {
   if (fd_ >= 0) ::close(fd_);
 }
 
+// The block the next bytes go to: a pooled one nobody else holds, a new one while the pool
+// is not full, else the private spare (whose events are never handed out for keeping).
+ByteBlock* BinlogFileReader::pick_block(size_t need) {
+  if (need > kChunk) {  // one event larger than a block: a block of its own
+    BlockRef big = BlockRef::create(need);
+    big_ = std::move(big);  // (the old one, if any, is no longer read from)
+    shared_ = true;
+    return big_.get();
+  }
+  shared_ = true;
+  for (const BlockRef& b : pool_) {
+    if (b.get() != cur_ && b->sole()) return b.get();
+  }
+  if (cur_ != nullptr && cur_ != spare_.get() && cur_ != big_.get() && cur_->sole()) return cur_;
+  if (pool_.size() < kPoolBlocks) return pool_.emplace_back(BlockRef::create(kChunk)).get();
+  shared_ = false;
+  if (!spare_) spare_ = BlockRef::create(kChunk);
+  return spare_.get();
+}
+
+// Moves the unread bytes to the head of a block with room for `need` bytes.
+void BinlogFileReader::switch_block(size_t need) {
+  const size_t keep = end_ - begin_;
+  BlockRef old_big = big_;  // keeps an oversized block alive while its tail is copied out
+  ByteBlock* next = pick_block(need);
+  if (next == cur_) {
+    std::memmove(next->data(), next->data() + begin_, keep);
+  } else if (keep > 0) {
+    std::memcpy(next->data(), cur_->data() + begin_, keep);
+  }
+  if (next != big_.get()) big_ = BlockRef();
+  cur_ = next;
+  begin_ = 0;
+  end_ = keep;
+}
+
 core::Result<bool> BinlogFileReader::fill(size_t need) {
   if (end_ - begin_ >= need) return true;
-  if (cap_ > kChunk && need <= kChunk && end_ - begin_ <= kChunk) {
-    // The one large event that grew the buffer is consumed: go back to one chunk.
-    auto smaller = std::make_unique_for_overwrite<uint8_t[]>(kChunk);
-    std::memcpy(smaller.get(), buf_.get() + begin_, end_ - begin_);
-    buf_ = std::move(smaller);
-    cap_ = kChunk;
-    end_ -= begin_;
-    begin_ = 0;
-  } else if (need > cap_) {  // one event larger than the buffer: grow to fit it exactly
-    auto bigger = std::make_unique_for_overwrite<uint8_t[]>(need);
-    std::memcpy(bigger.get(), buf_.get() + begin_, end_ - begin_);
-    buf_ = std::move(bigger);
-    cap_ = need;
-    end_ -= begin_;
-    begin_ = 0;
-  } else if (cap_ - begin_ < need) {
-    std::memmove(buf_.get(), buf_.get() + begin_, end_ - begin_);
-    end_ -= begin_;
-    begin_ = 0;
+  if (cur_ == nullptr || cur_->capacity() - begin_ < need || (cur_ == big_.get() && need <= kChunk)) {
+    switch_block(need);
   }
   while (end_ - begin_ < need) {
-    ssize_t n = ::read(fd_, buf_.get() + end_, cap_ - end_);
+    ssize_t n = ::read(fd_, cur_->data() + end_, cur_->capacity() - end_);
     if (n < 0) {
       if (errno == EINTR) continue;
       return core::fail(io_error(path_, "read failed"));
@@ -93,7 +112,7 @@ core::Result<std::span<const uint8_t>> BinlogFileReader::next_piece() {
     return core::fail(core::ErrorCode::kCorrupt,
                       name_ + ":" + std::to_string(file_pos_) + ": truncated event (the file ends inside it)");
   }
-  std::span<const uint8_t> piece(buf_.get() + begin_, n);
+  std::span<const uint8_t> piece(cur_->data() + begin_, n);
   begin_ += n;
   file_pos_ += n;
   piece_left_ -= n;
@@ -101,6 +120,7 @@ core::Result<std::span<const uint8_t>> BinlogFileReader::next_piece() {
 }
 
 core::Result<std::span<const uint8_t>> BinlogFileReader::next(uint64_t& pos) {
+  head_block_ = nullptr;
   while (piece_left_ > 0) {  // the rest of an event handed out in pieces
     auto skipped = next_piece();
     if (!skipped) return core::fail(skipped.error());
@@ -113,7 +133,7 @@ core::Result<std::span<const uint8_t>> BinlogFileReader::next(uint64_t& pos) {
     return core::fail(core::ErrorCode::kCorrupt, name_ + ":" + std::to_string(pos) +
                                                      ": truncated event header at the end of the file");
   }
-  const uint8_t* h = buf_.get() + begin_;
+  const uint8_t* h = cur_->data() + begin_;
   uint32_t size = static_cast<uint32_t>(h[9]) | static_cast<uint32_t>(h[10]) << 8 |
                   static_cast<uint32_t>(h[11]) << 16 | static_cast<uint32_t>(h[12]) << 24;
   if (size < kEventHeaderSize || size > max_event_size_) {
@@ -130,7 +150,8 @@ core::Result<std::span<const uint8_t>> BinlogFileReader::next(uint64_t& pos) {
     return core::fail(core::ErrorCode::kCorrupt, name_ + ":" + std::to_string(pos) + ": truncated event (" +
                                                      std::to_string(size) + " bytes announced, file ends first)");
   }
-  std::span<const uint8_t> ev(buf_.get() + begin_, size);
+  std::span<const uint8_t> ev(cur_->data() + begin_, size);
+  if (shared_) head_block_ = cur_;
   begin_ += size;
   file_pos_ += size;
   return ev;
@@ -139,8 +160,9 @@ core::Result<std::span<const uint8_t>> BinlogFileReader::next(uint64_t& pos) {
 core::Status BinlogFileReader::seek(uint64_t pos) {
   if (pos < 4) pos = 4;
   if (::lseek(fd_, static_cast<off_t>(pos), SEEK_SET) < 0) return core::fail(io_error(path_, "seek failed"));
-  begin_ = end_ = 0;
+  begin_ = end_ = cur_->capacity();  // the block may be held elsewhere: the next fill switches
   file_pos_ = pos;
+  head_block_ = nullptr;
   piece_left_ = 0;
   return core::ok();
 }

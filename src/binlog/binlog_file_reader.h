@@ -1,15 +1,20 @@
 #pragma once
 /// Reads a binlog file event by event: checks the v4 magic (fe 62 69 6e), then hands out
-/// each event's bytes. Streams through a reused buffer (1 MiB, grown only while a larger
-/// single event is read, then shrunk back), so memory is one chunk plus at most one
+/// each event's bytes. Reads into 1 MiB blocks (ByteBlock) that a consumer may keep a
+/// reference to instead of copying the event (head_block()); a block is refilled only once
+/// nobody else holds it. At most 8 such blocks exist: when all are held, events come from a
+/// private block and head_block() is null (the consumer copies). An event larger than a
+/// block gets a block of its own size. So memory is bounded by 9 blocks plus at most one
 /// event, never the file size. With set_piece_size(), larger events come in pieces instead
-/// (EventPieces, for EventDecoder::feed), so memory is one chunk whatever the event size.
+/// (EventPieces, for EventDecoder::feed), so memory is bounded whatever the event size.
 
 #include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
+#include <vector>
 
+#include "binlog/byte_block.h"
 #include "binlog/event_decoder.h"
 #include "core/result.h"
 
@@ -33,6 +38,9 @@ class BinlogFileReader : public EventPieces {
   /// next_piece() the others; a next() before the event's end skips what is left of it.
   void set_piece_size(size_t bytes) { piece_size_ = bytes; }
   core::Result<std::span<const uint8_t>> next_piece() override;
+  /// The block holding the event last returned whole by next(), which the caller may keep a
+  /// reference to (BlockRef) past the next call; null when the caller must copy instead.
+  ByteBlock* head_block() const override { return head_block_; }
 
   /// Continues reading at `pos` (>= 4), e.g. for --start-position.
   core::Status seek(uint64_t pos);
@@ -44,12 +52,19 @@ class BinlogFileReader : public EventPieces {
  private:
   BinlogFileReader() = default;
   core::Result<bool> fill(size_t need);  // false: end of file before `need` bytes
+  void switch_block(size_t need);
+  ByteBlock* pick_block(size_t need);
 
   int fd_ = -1;
   std::string path_, name_;
   size_t max_event_size_ = 0;
-  std::unique_ptr<uint8_t[]> buf_;
-  size_t cap_ = 0, begin_ = 0, end_ = 0;
+  std::vector<BlockRef> pool_;  // blocks events may be kept in (head_block())
+  BlockRef spare_;              // used while every pooled block is held elsewhere
+  BlockRef big_;                // an event larger than a block
+  ByteBlock* cur_ = nullptr;    // the block being read: one of the above
+  bool shared_ = false;         // cur_ may be handed out by head_block()
+  ByteBlock* head_block_ = nullptr;
+  size_t begin_ = 0, end_ = 0;  // unread bytes of cur_
   uint64_t file_pos_ = 0;  // file offset of buf_[begin_]
   size_t piece_size_ = 0;
   uint64_t piece_left_ = 0;  // bytes of the current event not handed out yet

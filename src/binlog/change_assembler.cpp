@@ -76,6 +76,7 @@ void ChangeAssembler::reset() {
   buffered_ = 0;
   pending_.clear();
   raw_.clear();
+  pins_.clear();
   gtid_.clear();
   txn_ = TransactionInfo{};
 }
@@ -152,16 +153,29 @@ core::Status ChangeAssembler::on_rows(const Event& ev, const Rows& r) {
   }
   txn_.file = file_;
   txn_.gtid = gtid_;
-  Pending p{r.layout, r.op, r.partial, ev.pos, 0, 0, 0, r.present_before.size(), r.rows.size()};
-  if (streaming_) return emit(p, RowsBytes{r.present_before, r.present_after, r.rows});
+  Pending p;
+  p.layout = r.layout;
+  p.op = r.op;
+  p.partial = r.partial;
+  p.pos = ev.pos;
+  p.bitmap_len = r.present_before.size();
+  p.rows_len = r.rows.size();
+  p.view = RowsBytes{r.present_before, r.present_after, r.rows};
+  ByteBlock* b = ev.block;
+  if (b && b->holds(r.present_before) && b->holds(r.present_after) && b->holds(r.rows)) p.block = b;
+  if (streaming_) return emit(p, p.view);
   if (buffered_ + r.rows.size() > options_.max_buffered_bytes) {
     SLUICE_TRY(flush_pending());
     streaming_ = true;  // end_pos unknown from here on: bounded memory beats end_pos
-    return emit(p, RowsBytes{r.present_before, r.present_after, r.rows});
+    return emit(p, p.view);
   }
-  p.before_off = keep(r.present_before);
-  p.after_off = keep(r.present_after);
-  p.rows_off = keep(r.rows);
+  if (p.block) {  // held, not copied
+    if (pins_.empty() || pins_.back().get() != p.block) pins_.emplace_back(p.block);
+  } else {
+    p.before_off = keep(r.present_before);
+    p.after_off = keep(r.present_after);
+    p.rows_off = keep(r.rows);
+  }
   buffered_ += r.rows.size() + r.present_before.size() * 2;
   pending_.push_back(std::move(p));
   return core::ok();
@@ -171,10 +185,11 @@ core::Status ChangeAssembler::flush_pending() {
   const uint8_t* base = raw_.data();
   for (const Pending& p : pending_) {
     RowsBytes b{{base + p.before_off, p.bitmap_len}, {base + p.after_off, p.bitmap_len}, {base + p.rows_off, p.rows_len}};
-    SLUICE_TRY(emit(p, b));
+    SLUICE_TRY(emit(p, p.block ? p.view : b));
   }
   pending_.clear();
   raw_.clear();
+  pins_.clear();
   buffered_ = 0;
   return core::ok();
 }
@@ -203,7 +218,7 @@ core::Status ChangeAssembler::finish() {
 }
 
 core::Status ChangeAssembler::emit(const Pending& p, const RowsBytes& b) {
-  RowsEvent ev{&p.layout, p.op, p.partial, p.pos, b.present_before, b.present_after, b.rows};
+  RowsEvent ev{&p.layout, p.op, p.partial, p.pos, b.present_before, b.present_after, b.rows, p.block};
   if (options_.rows_sink) return options_.rows_sink->on_rows_event(txn_, ev);
   return rows_.decode(txn_, ev, out_);
 }

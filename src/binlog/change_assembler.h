@@ -10,7 +10,9 @@
 /// carries end_pos. Beyond that limit what is buffered is delivered and the rest of the
 /// transaction streams through, all with end_pos = 0 (printed as null).
 /// Memory: one reused byte buffer for the buffered rows (its capacity stays at most the
-/// limit plus one event), one arena for cell values (reset per row). Not thread-safe.
+/// limit plus one event), one arena for cell values (reset per row). Rows events whose bytes
+/// lie in a reader's block (Event::block) are not copied: the block is held until the commit.
+/// Not thread-safe.
 ///
 /// With `AssemblerOptions::rows_sink` set, rows events are handed over undecoded (at the
 /// point where they would be decoded) so that another thread can decode and print them
@@ -21,6 +23,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "binlog/byte_block.h"
 #include "binlog/event_decoder.h"
 #include "binlog/partial_json.h"
 #include "binlog/values/json_diff.h"
@@ -37,6 +40,9 @@ struct RowsEvent {
   bool partial = false;  ///< PARTIAL_UPDATE_ROWS (after images may hold JSON diffs)
   uint64_t pos = 0;      ///< position of the rows event (or of its TRANSACTION_PAYLOAD)
   std::span<const uint8_t> present_before, present_after, rows;
+  /// When set, a block that may hold the views: a sink may keep a BlockRef to it (and the views
+  /// it holds, ByteBlock::holds) instead of copying them.
+  ByteBlock* block = nullptr;
 };
 
 /// Receives rows events undecoded, in commit order, on the assembler's thread.
@@ -91,12 +97,14 @@ class ChangeAssembler : public EventHandler {
   struct RowsBytes {
     std::span<const uint8_t> present_before, present_after, rows;
   };
-  struct Pending {  // a buffered rows event; its bytes are at offsets of raw_
+  struct Pending {  // a buffered rows event
     TableLayoutPtr layout;
-    RowOp op;
-    bool partial;
-    uint64_t pos;
-    size_t before_off, after_off, rows_off, bitmap_len, rows_len;
+    RowOp op = RowOp::kInsert;
+    bool partial = false;
+    uint64_t pos = 0;
+    ByteBlock* block = nullptr;  // set: `view` lies in it (held by pins_); else the bytes are at offsets of raw_
+    RowsBytes view;
+    size_t before_off = 0, after_off = 0, rows_off = 0, bitmap_len = 0, rows_len = 0;
   };
   core::Status on_gtid(const Event& ev, const Gtid& g);
   core::Status on_query(const Event& ev, const Query& q);
@@ -120,6 +128,7 @@ class ChangeAssembler : public EventHandler {
   size_t buffered_ = 0;
   std::vector<Pending> pending_;
   std::vector<uint8_t> raw_;
+  std::vector<BlockRef> pins_;  // the blocks pending_'s views lie in
   RowDecoder rows_;
   TableLayoutPtr last_layout_;  // held so its address cannot be reused while cached
   bool last_wanted_ = false;

@@ -41,6 +41,35 @@ std::string hex32(uint32_t v) {
   return buf;
 }
 
+// "WRITE_ROWS_EVENT at mysql-bin.000042:1234", the context of an event's errors.
+std::string event_where(const EventHeader& h, std::string_view file, uint64_t pos) {
+  const char* name = event_type_info(static_cast<uint8_t>(h.type)).name;
+  return std::string(name ? name : "UNKNOWN_EVENT") + " at " + std::string(file) + ":" + std::to_string(pos);
+}
+
+core::Status verify_checksum(std::span<const uint8_t> bytes, const EventHeader& h, std::string_view file,
+                             uint64_t pos) {
+  uint32_t stored, computed;
+  if (checksum_ok(bytes, h, stored, computed)) return core::ok();
+  return core::fail(corrupt("CRC32 mismatch (stored " + hex32(stored) + ", computed " + hex32(computed) + ")")
+                        .with_context(event_where(h, file, pos)));
+}
+
+// Events whose CRC32 a ChecksumSink may check later: the rows events (the bulk of a binlog).
+bool is_rows_type(EventType t) {
+  switch (t) {
+    case EventType::kWriteRowsV1: case EventType::kUpdateRowsV1: case EventType::kDeleteRowsV1:
+    case EventType::kWriteRows: case EventType::kUpdateRows: case EventType::kDeleteRows:
+    case EventType::kPartialUpdateRows:
+    case EventType::kWriteRowsCompressedV1: case EventType::kUpdateRowsCompressedV1:
+    case EventType::kDeleteRowsCompressedV1: case EventType::kWriteRowsCompressed:
+    case EventType::kUpdateRowsCompressed: case EventType::kDeleteRowsCompressed:
+      return true;
+    default:
+      return false;
+  }
+}
+
 }  // namespace
 
 core::Result<EventHeader> parse_event_header(std::span<const uint8_t> bytes) {
@@ -56,6 +85,15 @@ core::Result<EventHeader> parse_event_header(std::span<const uint8_t> bytes) {
     return core::fail(corrupt("impossible event length " + std::to_string(h.event_size)));
   }
   return h;
+}
+
+core::Status verify_event_checksum(std::span<const uint8_t> event, std::string_view file, uint64_t pos) {
+  auto h = parse_event_header(event);
+  if (!h) return core::fail(h.error().with_context("at " + std::string(file) + ":" + std::to_string(pos)));
+  if (event.size() < kEventHeaderSize + kChecksumSize) {
+    return core::fail(corrupt("event shorter than its checksum").with_context(event_where(*h, file, pos)));
+  }
+  return verify_checksum(event, *h, file, pos);
 }
 
 EventDecoder::EventDecoder(DecoderOptions options) : state_(std::make_unique<DecoderState>()) {
@@ -79,17 +117,16 @@ core::Status EventDecoder::feed(std::span<const uint8_t> bytes, uint64_t pos, Ev
 }
 
 core::Status EventDecoder::feed_one(std::span<const uint8_t> bytes, uint64_t pos, uint64_t end_pos, bool in_payload,
-                                    EventHandler& handler) {
+                                    EventHandler& handler, ByteBlock* block) {
   DecoderState& st = *state_;
-  auto where = [&](const char* name) { return std::string(name) + " at " + st.file + ":" + std::to_string(pos); };
   auto hr = parse_event_header(bytes);
   if (!hr) return core::fail(hr.error().with_context("at " + st.file + ":" + std::to_string(pos)));
   const EventHeader& h = *hr;
   const EventTypeInfo& info = event_type_info(static_cast<uint8_t>(h.type));
-  const char* name = info.name ? info.name : "UNKNOWN_EVENT";
+  auto where = [&] { return event_where(h, st.file, pos); };
   if (h.event_size != bytes.size()) {
     return core::fail(corrupt("event length " + std::to_string(h.event_size) + " but " +
-                              std::to_string(bytes.size()) + " bytes given").with_context(where(name)));
+                              std::to_string(bytes.size()) + " bytes given").with_context(where()));
   }
   st.pos = pos;
   Event ev;
@@ -100,17 +137,17 @@ core::Status EventDecoder::feed_one(std::span<const uint8_t> bytes, uint64_t pos
   ev.in_payload = in_payload;
   std::span<const uint8_t> rest = bytes.subspan(kEventHeaderSize);
   bool is_fde = h.type == EventType::kFormatDescription;
+  bool deferred = false;  // the CRC32 goes to the checksum sink
   if (!is_fde && st.checksum_alg == 1 && !in_payload) {
-    if (rest.size() < kChecksumSize) return core::fail(corrupt("event shorter than its checksum").with_context(where(name)));
-    uint32_t stored, computed;
-    if (st.options.verify_checksums && !checksum_ok(bytes, h, stored, computed)) {
-      return core::fail(corrupt("CRC32 mismatch (stored " + hex32(stored) + ", computed " + hex32(computed) + ")")
-                            .with_context(where(name)));
-    }
+    if (rest.size() < kChecksumSize) return core::fail(corrupt("event shorter than its checksum").with_context(where()));
+    deferred = block != nullptr && st.options.checksum_sink != nullptr && is_rows_type(h.type);
+    if (st.options.verify_checksums && !deferred) SLUICE_TRY(verify_checksum(bytes, h, st.file, pos));
+    deferred = deferred && st.options.verify_checksums;
     rest = rest.first(rest.size() - kChecksumSize);
   }
+  if (!in_payload) ev.block = block;
   if (info.decode == nullptr) {
-    st.debug("skipping " + where(name) + " (type " + std::to_string(static_cast<int>(h.type)) + ", " +
+    st.debug("skipping " + where() + " (type " + std::to_string(static_cast<int>(h.type)) + ", " +
              std::to_string(h.event_size) + " bytes)");
     ev.body = Skipped{};
     return handler.on_event(ev);
@@ -119,26 +156,34 @@ core::Status EventDecoder::feed_one(std::span<const uint8_t> bytes, uint64_t pos
   // post-header for the payload but writes its fields as one list): read them whole.
   bool whole = is_fde || h.type == EventType::kTransactionPayload || h.type == EventType::kGtidTagged;
   size_t post_len = whole ? 0 : st.post_header_len[static_cast<uint8_t>(h.type)];
-  if (post_len > rest.size()) return core::fail(corrupt("event shorter than its post-header").with_context(where(name)));
+  if (post_len > rest.size()) return core::fail(corrupt("event shorter than its post-header").with_context(where()));
   ByteReader post(rest.data(), post_len);
   ByteReader body(rest.data() + post_len, rest.size() - post_len);
-  if (auto s = info.decode(st, h, post, body, ev.body); !s) return core::fail(s.error().with_context("decoding " + where(name)));
-  if (is_fde && st.checksum_alg == 1 && st.options.verify_checksums) {
-    uint32_t stored, computed;
-    if (!checksum_ok(bytes, h, stored, computed)) {
-      return core::fail(corrupt("CRC32 mismatch (stored " + hex32(stored) + ", computed " + hex32(computed) + ")")
-                            .with_context(where(name)));
-    }
+  if (auto s = info.decode(st, h, post, body, ev.body); !s) {
+    if (deferred) SLUICE_TRY(verify_checksum(bytes, h, st.file, pos));  // a corrupt event says so first
+    return core::fail(s.error().with_context("decoding " + where()));
   }
+  if (is_fde && st.checksum_alg == 1 && st.options.verify_checksums) SLUICE_TRY(verify_checksum(bytes, h, st.file, pos));
+  return deliver(ev, bytes, deferred, handler);
+}
+
+// Hands a decoded event on: a deferred CRC32 to the checksum sink first, then the event.
+core::Status EventDecoder::deliver(Event& ev, std::span<const uint8_t> bytes, bool deferred, EventHandler& handler) {
+  DecoderState& st = *state_;
+  if (deferred) SLUICE_TRY(st.options.checksum_sink->on_unverified_event(bytes, *ev.block, st.file, ev.pos));
   if (auto* rot = std::get_if<Rotate>(&ev.body)) {
     std::string next(rot->next_file);
     SLUICE_TRY(handler.on_event(ev));
     st.file = std::move(next);
     return core::ok();
   }
-  SLUICE_TRY(handler.on_event(ev));
+  if (auto s = handler.on_event(ev); !s) {
+    if (deferred) SLUICE_TRY(verify_checksum(bytes, ev.header, st.file, ev.pos));  // as if checked first
+    return s;
+  }
   if (std::holds_alternative<TransactionPayload>(ev.body)) {
-    if (in_payload) return core::fail(corrupt("TRANSACTION_PAYLOAD_EVENT nested in another").with_context(where(name)));
+    if (ev.in_payload) return core::fail(corrupt("TRANSACTION_PAYLOAD_EVENT nested in another")
+                                             .with_context(event_where(ev.header, st.file, ev.pos)));
     return feed_payload(ev, handler);
   }
   return core::ok();
@@ -181,7 +226,7 @@ core::Status EventDecoder::feed(std::span<const uint8_t> head, uint64_t pos, Eve
   auto h = parse_event_header(head);
   if (!h) return core::fail(h.error().with_context("at " + st.file + ":" + std::to_string(pos)));
   if (pos == kPosFromHeader) pos = h->log_pos >= h->event_size ? h->log_pos - h->event_size : 0;
-  if (head.size() >= h->event_size) return feed_one(head, pos, pos + h->event_size, false, handler);
+  if (head.size() >= h->event_size) return feed_one(head, pos, pos + h->event_size, false, handler, rest.head_block());
   auto where = [&] { return "TRANSACTION_PAYLOAD_EVENT at " + st.file + ":" + std::to_string(pos); };
   if (h->type == EventType::kTransactionPayload) {
     const size_t trailer = st.checksum_alg == 1 ? kChecksumSize : 0;

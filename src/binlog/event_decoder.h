@@ -46,6 +46,22 @@ class EventPieces {
   /// The event's next bytes, in order, valid until the next call. Never empty before the
   /// event's end; errors (I/O, a dropped connection) are returned from feed() unchanged.
   virtual core::Result<std::span<const uint8_t>> next_piece() = 0;
+  /// The block holding the head passed to feed() with these pieces, when it is the whole
+  /// event and a consumer may keep a reference to it (Event::block); else null.
+  virtual ByteBlock* head_block() const { return nullptr; }
+};
+
+/// Takes over the CRC32 check of rows events whose bytes lie in a block it may keep
+/// (DecoderOptions::checksum_sink; `binlog read` hands it to ParallelPrinter's workers). It
+/// gets each such event before the handler does, and must report a mismatch
+/// (verify_event_checksum) before anything it is handed after the event takes effect: the
+/// output and the error are then those of a check made by the decoder.
+class ChecksumSink {
+ public:
+  virtual ~ChecksumSink() = default;
+  /// `event`: the whole event (header to trailer) in `block`; `file`, `pos`: where it is.
+  virtual core::Status on_unverified_event(std::span<const uint8_t> event, ByteBlock& block, std::string_view file,
+                                           uint64_t pos) = 0;
 };
 
 struct DecoderOptions {
@@ -58,6 +74,9 @@ struct DecoderOptions {
   /// Optional: receives one line per skipped or unusual event (for --verbose).
   void (*debug)(void* user, std::string_view line) = nullptr;
   void* debug_user = nullptr;
+  /// Optional, not owned: verifies the CRC32 of rows events handed whole in a block (see
+  /// ChecksumSink); the decoder still checks all other events, and a rows event it fails on.
+  ChecksumSink* checksum_sink = nullptr;
 };
 
 class EventDecoder {
@@ -97,13 +116,18 @@ class EventDecoder {
 
  private:
   core::Status feed_one(std::span<const uint8_t> bytes, uint64_t pos, uint64_t end_pos, bool in_payload,
-                        EventHandler& handler);
+                        EventHandler& handler, ByteBlock* block = nullptr);
+  core::Status deliver(Event& ev, std::span<const uint8_t> bytes, bool deferred, EventHandler& handler);
   core::Status feed_payload(const Event& outer, EventHandler& handler);
   core::Status feed_payload_pieces(std::span<const uint8_t> head, const EventHeader& h, uint64_t pos,
                                    size_t fields_end, EventPieces& rest, EventHandler& handler);
   core::Result<std::span<const uint8_t>> assemble(std::span<const uint8_t> head, uint32_t size, EventPieces& rest);
   std::unique_ptr<DecoderState> state_;
 };
+
+/// Checks the CRC32 trailer of one whole event (header to trailer) at `file`:`pos`, with the
+/// decoder's error for a mismatch. Thread-safe (ChecksumSink's workers call it).
+core::Status verify_event_checksum(std::span<const uint8_t> event, std::string_view file, uint64_t pos);
 
 /// Parses the 19-byte common header. Fails when fewer bytes are given or event_size < 19.
 core::Result<EventHeader> parse_event_header(std::span<const uint8_t> bytes);

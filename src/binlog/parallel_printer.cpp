@@ -5,47 +5,68 @@
 
 namespace sluice::binlog {
 
-/// A run of rows events and preformatted lines, in stream order, with the bytes they need.
+/// A run of rows events, preformatted lines and CRC32 checks, in stream order, with the
+/// bytes they need: copied into `bytes`, or views into blocks the batch holds.
 struct ParallelPrinter::Batch {
-  static constexpr uint32_t kText = ~uint32_t{0};
+  enum class Kind : uint8_t { kRows, kText, kCheck };
+  struct Bytes {  // a view into a held block, or (view null) the bytes at `off` of `bytes`
+    const uint8_t* view = nullptr;
+    size_t off = 0, len = 0;
+  };
   struct Txn {
-    TransactionInfo info;  // file / gtid views are set from the offsets when formatting
-    size_t file_off = 0, file_len = 0, gtid_off = 0, gtid_len = 0;
+    TransactionInfo info;  // file / gtid views are set from `file` / `gtid` when formatting
+    Bytes file, gtid;
   };
   struct Item {
-    uint32_t layout = kText;  // index in layouts; kText: a preformatted line, bytes [off, off + rows_len)
+    Kind kind = Kind::kText;
     RowOp op = RowOp::kInsert;
     bool partial = false;
-    uint32_t txn = 0;
+    uint32_t layout = 0, txn = 0;  // kRows: indexes in layouts / txns
     uint64_t pos = 0;
-    size_t off = 0, bitmap_len = 0, rows_len = 0;  // before bitmap, after bitmap, rows
+    // kRows: the bitmaps and the rows; kText: rows = the lines; kCheck: rows = the event,
+    // before = the name of its file.
+    Bytes before, after, rows;
   };
   uint64_t seq = 0;
   std::vector<uint8_t> bytes;
+  size_t input = 0;  // bytes copied or viewed (the back-pressure counts these)
   std::vector<Txn> txns;
   // The layouts the rows events use, each held once per batch (not per event: the reference
   // count is shared with the caller's thread, and touching it per event costs cache misses).
   std::vector<TableLayoutPtr> layouts;
+  std::vector<BlockRef> blocks;  // the blocks the views lie in, each held once
   std::vector<Item> items;
+  Bytes last_file;  // of the last check
   std::string out;
   core::Status status;
 
   void clear() {
     bytes.clear();
+    input = 0;
     txns.clear();
     layouts.clear();
+    blocks.clear();
     items.clear();
+    last_file = {};
     out.clear();
     status = core::ok();
   }
-  size_t append(std::span<const uint8_t> b) {
-    size_t off = bytes.size();
-    bytes.insert(bytes.end(), b.begin(), b.end());
-    return off;
+  // `b` as a view when `block` holds it (the block is then held), else as a copy.
+  Bytes keep(std::span<const uint8_t> b, ByteBlock* block, bool counted = true) {
+    if (counted) input += b.size();
+    if (block == nullptr || !block->holds(b)) {
+      size_t off = bytes.size();
+      bytes.insert(bytes.end(), b.begin(), b.end());
+      return {nullptr, off, b.size()};
+    }
+    if (blocks.empty() || blocks.back().get() != block) blocks.emplace_back(block);
+    return {b.data(), 0, b.size()};
   }
-  size_t append(std::string_view s) { return append({reinterpret_cast<const uint8_t*>(s.data()), s.size()}); }
-  std::string_view text(size_t off, size_t len) const {
-    return {reinterpret_cast<const char*>(bytes.data()) + off, len};
+  Bytes keep(std::string_view s) { return keep({reinterpret_cast<const uint8_t*>(s.data()), s.size()}, nullptr); }
+  std::span<const uint8_t> at(const Bytes& x) const { return {x.view ? x.view : bytes.data() + x.off, x.len}; }
+  std::string_view text(const Bytes& x) const {
+    auto b = at(x);
+    return {reinterpret_cast<const char*>(b.data()), b.size()};
   }
 };
 
@@ -95,8 +116,7 @@ uint32_t ParallelPrinter::txn_index(const TransactionInfo& t) {
     const TransactionInfo& l = last.info;
     if (l.begin_pos == t.begin_pos && l.end_pos == t.end_pos && l.has_commit_time == t.has_commit_time &&
         l.commit_time_has_micros == t.commit_time_has_micros && l.commit_seconds == t.commit_seconds &&
-        l.commit_micros == t.commit_micros && b.text(last.file_off, last.file_len) == t.file &&
-        b.text(last.gtid_off, last.gtid_len) == t.gtid) {
+        l.commit_micros == t.commit_micros && b.text(last.file) == t.file && b.text(last.gtid) == t.gtid) {
       return static_cast<uint32_t>(b.txns.size() - 1);
     }
   }
@@ -104,10 +124,8 @@ uint32_t ParallelPrinter::txn_index(const TransactionInfo& t) {
   x.info = t;
   x.info.file = {};
   x.info.gtid = {};
-  x.file_len = t.file.size();
-  x.file_off = b.append(t.file);
-  x.gtid_len = t.gtid.size();
-  x.gtid_off = b.append(t.gtid);
+  x.file = b.keep(t.file);
+  x.gtid = b.keep(t.gtid);
   b.txns.push_back(x);
   return static_cast<uint32_t>(b.txns.size() - 1);
 }
@@ -115,20 +133,35 @@ uint32_t ParallelPrinter::txn_index(const TransactionInfo& t) {
 core::Status ParallelPrinter::on_rows_event(const TransactionInfo& txn, const RowsEvent& r) {
   SLUICE_TRY(failure());
   Batch::Item item;
+  item.kind = Batch::Kind::kRows;
   item.txn = txn_index(txn);
   if (cur_->layouts.empty() || cur_->layouts.back() != *r.layout) cur_->layouts.push_back(*r.layout);
   item.layout = static_cast<uint32_t>(cur_->layouts.size() - 1);
   item.op = r.op;
   item.partial = r.partial;
   item.pos = r.pos;
-  item.bitmap_len = r.present_before.size();
-  item.rows_len = r.rows.size();
-  item.off = cur_->append(r.present_before);
+  item.before = cur_->keep(r.present_before, r.block);
   // UPDATE: the after image's bitmap (same column count); else present_after == present_before.
-  cur_->append(r.present_after.size() == item.bitmap_len ? r.present_after : r.present_before);
-  cur_->append(r.rows);
-  cur_->items.push_back(std::move(item));
-  if (cur_->bytes.size() >= options_.batch_bytes) return seal();
+  const bool own_after = r.present_after.size() == r.present_before.size();
+  item.after = own_after ? cur_->keep(r.present_after, r.block) : item.before;
+  item.rows = cur_->keep(r.rows, r.block);
+  cur_->items.push_back(item);
+  if (cur_->input >= options_.batch_bytes) return seal();
+  return core::ok();
+}
+
+core::Status ParallelPrinter::on_unverified_event(std::span<const uint8_t> event, ByteBlock& block,
+                                                  std::string_view file, uint64_t pos) {
+  SLUICE_TRY(failure());
+  Batch& b = *cur_;
+  Batch::Item item;
+  item.kind = Batch::Kind::kCheck;
+  item.pos = pos;
+  item.rows = b.keep(event, &block, false);  // counted once, with the rows it holds
+  if (!item.rows.view) item.rows = b.keep(event, nullptr);  // (a block that does not hold it: copied and counted)
+  if (b.last_file.len == 0 || b.text(b.last_file) != file) b.last_file = b.keep(file);
+  item.before = b.last_file;
+  b.items.push_back(item);
   return core::ok();
 }
 
@@ -136,11 +169,10 @@ core::Status ParallelPrinter::take_inline_text() {
   std::string& text = inline_.buffer();
   if (text.empty()) return core::ok();
   Batch::Item item;
-  item.rows_len = text.size();
-  item.off = cur_->append(text);
+  item.rows = cur_->keep(text);
   text.clear();
-  cur_->items.push_back(std::move(item));
-  if (cur_->bytes.size() >= options_.batch_bytes) return seal();
+  cur_->items.push_back(item);
+  if (cur_->input >= options_.batch_bytes) return seal();
   return core::ok();
 }
 
@@ -158,7 +190,7 @@ core::Status ParallelPrinter::on_statement(const StatementChange& s) {
 
 core::Status ParallelPrinter::seal() {
   if (cur_->items.empty()) return core::ok();
-  const size_t size = cur_->bytes.size();
+  const size_t size = cur_->input;
   std::unique_ptr<Batch> next;
   {
     std::unique_lock lk(mu_);
@@ -223,22 +255,25 @@ void ParallelPrinter::worker_loop(RowDecoder& rows, ChangePrinter& printer) {
 
 void ParallelPrinter::format(Batch& b, RowDecoder& rows, ChangePrinter& printer) {
   for (Batch::Txn& t : b.txns) {
-    t.info.file = b.text(t.file_off, t.file_len);
-    t.info.gtid = b.text(t.gtid_off, t.gtid_len);
+    t.info.file = b.text(t.file);
+    t.info.gtid = b.text(t.gtid);
   }
   std::string& out = printer.buffer();
   out.swap(b.out);
   out.clear();
-  const uint8_t* base = b.bytes.data();
   for (const Batch::Item& item : b.items) {
-    if (item.layout == Batch::kText) {
-      out.append(b.text(item.off, item.rows_len));
+    if (item.kind == Batch::Kind::kText) {
+      out.append(b.text(item.rows));
       continue;
     }
-    const size_t n = item.bitmap_len;
-    RowsEvent ev{&b.layouts[item.layout], item.op, item.partial, item.pos, {base + item.off, n}, {base + item.off + n, n},
-                 {base + item.off + 2 * n, item.rows_len}};
-    auto s = rows.decode(b.txns[item.txn].info, ev, printer);
+    core::Status s = core::ok();
+    if (item.kind == Batch::Kind::kCheck) {
+      s = verify_event_checksum(b.at(item.rows), b.text(item.before), item.pos);
+    } else {
+      RowsEvent ev{&b.layouts[item.layout], item.op, item.partial, item.pos, b.at(item.before), b.at(item.after),
+                   b.at(item.rows)};
+      s = rows.decode(b.txns[item.txn].info, ev, printer);
+    }
     if (!s) {
       b.status = std::move(s);
       break;
@@ -268,7 +303,7 @@ void ParallelPrinter::write_in_turn(std::unique_ptr<Batch> b) {
       error_ = !b->status ? b->status.error() : wrote.error();
     }
     ++next_write_;
-    queued_bytes_ -= b->bytes.size();
+    queued_bytes_ -= b->input;
     b->clear();
     free_.push_back(std::move(b));  // kept (with its capacity): at most max_queued/batch + 2 exist
   }

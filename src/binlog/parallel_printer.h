@@ -8,8 +8,9 @@
 ///   ... feed the decoder ...; assembler.finish();
 ///   SLUICE_TRY(printer.finish());               // everything written, workers joined
 ///
-/// Threads: the caller's thread (the assembler's) copies each rows event and each line it
-/// formats itself (statements) into the current batch; a full batch (`batch_bytes`) goes to
+/// Threads: the caller's thread (the assembler's) puts each rows event (a view into a reader's
+/// block, which the batch then holds, else a copy), each CRC32 check handed over by the decoder
+/// and each line it formats itself (statements) into the current batch; a full batch (`batch_bytes`) goes to
 /// a queue; each worker takes the next batch, decodes and formats it with its own
 /// RowDecoder + ChangePrinter, waits for its turn (batch order) and writes it. Batches not
 /// yet written hold at most `max_queued_bytes` of input (the back-pressure: the caller
@@ -40,14 +41,20 @@ struct ParallelOptions {
   JsonDiffApplier json_diff = &values::apply_json_diffs;
 };
 
-class ParallelPrinter : public ChangeHandler, public RowsEventSink {
+class ParallelPrinter : public ChangeHandler, public RowsEventSink, public ChecksumSink {
  public:
   ParallelPrinter(std::FILE* out, PrinterOptions printer_options, ParallelOptions options);
   ~ParallelPrinter() override;
   ParallelPrinter(const ParallelPrinter&) = delete;
   ParallelPrinter& operator=(const ParallelPrinter&) = delete;
 
+  /// Rows whose views lie in `rows.block` are held there, not copied.
   core::Status on_rows_event(const TransactionInfo& txn, const RowsEvent& rows) override;
+  /// A rows event whose CRC32 a worker checks (DecoderOptions::checksum_sink): the batch holds
+  /// the event; a mismatch is the batch's error at this point of the stream, so no line
+  /// handed in after it is written.
+  core::Status on_unverified_event(std::span<const uint8_t> event, ByteBlock& block, std::string_view file,
+                                   uint64_t pos) override;
   /// Rows decoded by the caller (no rows_sink) are formatted on the caller's thread, in order.
   core::Status on_row(const RowChange& change) override;
   core::Status on_statement(const StatementChange& s) override;

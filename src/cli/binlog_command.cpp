@@ -83,6 +83,9 @@ int run_read(const ReadArgs& a) {
   }
   binlog::ChangeAssembler assembler(tracker ? static_cast<binlog::ChangeHandler&>(*tracker) : printer, aopts);
   if (a.verbose) dopts.debug = debug_line;
+  // Rows events' CRC32 checked by the workers (before any later line is written). Not with
+  // --verbose: its debug lines for later events would reach stderr before a mismatch.
+  if (parallel && !a.verbose) dopts.checksum_sink = &*parallel;
   binlog::EventDecoder decoder(dopts);
   binlog::FileReadOptions fopts{a.start, a.stop};
   auto s = binlog::read_binlog_files(a.files, fopts, decoder, assembler);

@@ -14,6 +14,8 @@
 
 namespace sluice::binlog {
 
+class ByteBlock;
+
 /// FORMAT_DESCRIPTION_EVENT: describes every later event of the file or stream.
 struct FormatDescription {
   uint16_t binlog_version = 4;
@@ -164,6 +166,9 @@ struct Event {
   uint64_t pos = 0;
   uint64_t end_pos = 0;
   bool in_payload = false;
+  /// When set, the event's bytes lie in this block: a consumer may keep a BlockRef to it and
+  /// with it any view into the event (ByteBlock::holds says which views are in it).
+  ByteBlock* block = nullptr;
   EventBody body;
 };
 

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include "binlog/binlog_file_reader.h"
 #include "unit/binlog/events_bytes.h"
@@ -191,6 +192,54 @@ TEST(EventsFileReader, BufferShrinksBackAfterALargeEvent) {
   auto end = (*r)->next(pos);
   ASSERT_TRUE(end);
   EXPECT_TRUE(end->empty());
+}
+
+// Events handed out in blocks a caller keeps: their bytes stay intact while held, at most 8
+// blocks are handed out (then the caller must copy: head_block() is null), and blocks nobody
+// holds any more are reused.
+TEST(EventsFileReader, HeldBlocksAreNeverOverwrittenAndBounded) {
+  Bytes file = {0xfe, 0x62, 0x69, 0x6e};
+  std::vector<Bytes> events;
+  for (int i = 0; i < 150; ++i) {  // 15 MiB of 100 KiB events, each of its own byte
+    events.push_back(event(201, Bytes(100 << 10, static_cast<uint8_t>(i)), false));
+    file.insert(file.end(), events.back().begin(), events.back().end());
+  }
+  const std::string path = write_file("sluice-events-blocks.000001", file);
+  auto r = BinlogFileReader::open(path);
+  ASSERT_TRUE(r);
+  std::vector<std::pair<BlockRef, std::span<const uint8_t>>> held;
+  std::set<ByteBlock*> blocks;
+  size_t copied = 0;
+  uint64_t pos = 0;
+  for (const Bytes& want : events) {
+    auto ev = (*r)->next(pos);
+    ASSERT_TRUE(ev);
+    ASSERT_TRUE(std::equal(ev->begin(), ev->end(), want.begin(), want.end()));
+    ByteBlock* b = (*r)->head_block();
+    if (b == nullptr) {
+      ++copied;
+      continue;
+    }
+    EXPECT_TRUE(b->holds(*ev));
+    blocks.insert(b);
+    held.emplace_back(BlockRef(b), *ev);
+  }
+  EXPECT_LE(blocks.size(), 8u);
+  EXPECT_GT(copied, 0u);  // the pool ran out: the rest came from the private block
+  for (size_t i = 0; i < held.size(); ++i) {
+    EXPECT_TRUE(std::equal(held[i].second.begin(), held[i].second.end(), events[i].begin(), events[i].end()))
+        << "held event " << i << " was overwritten";
+  }
+  held.clear();  // released: the reader reuses its blocks, handed out again
+  ASSERT_TRUE((*r)->seek(4));
+  size_t shared = 0;
+  for (const Bytes& want : events) {
+    auto ev = (*r)->next(pos);
+    ASSERT_TRUE(ev);
+    ASSERT_TRUE(std::equal(ev->begin(), ev->end(), want.begin(), want.end()));
+    if ((*r)->head_block() != nullptr) ++shared;
+  }
+  EXPECT_EQ(shared, events.size());
 }
 
 }  // namespace

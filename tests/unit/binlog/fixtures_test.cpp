@@ -29,10 +29,11 @@ struct Decoded {
   std::string out;
 };
 
-enum class Mode { kSerial, kSink, kInline };
+enum class Mode { kSerial, kSink, kSinkCrc, kInline };
 
 // Decodes `files` through ChangePrinter (kSerial) or ParallelPrinter, fed undecoded rows events
-// (kSink) or rows decoded by the assembler (kInline), into memory or `sink`.
+// (kSink; kSinkCrc: their CRC32 checked by the workers too) or rows decoded by the assembler
+// (kInline), into memory or `sink`.
 Decoded decode_with(const std::vector<std::string>& files, Mode mode, ParallelOptions po, bool types,
                     JsonDiffApplier apply, FileReadOptions fo = {}, std::FILE* sink = nullptr) {
   char* buf = nullptr;
@@ -44,8 +45,8 @@ Decoded decode_with(const std::vector<std::string>& files, Mode mode, ParallelOp
     po.json_diff = apply;
     AssemblerOptions ao;
     ao.json_diff = apply;
-    EventDecoder decoder;
     if (mode == Mode::kSerial) {
+      EventDecoder decoder;
       ChangePrinter printer(mem, popts);
       ChangeAssembler assembler(printer, ao);
       d.status = read_binlog_files(files, fo, decoder, assembler);
@@ -54,7 +55,8 @@ Decoded decode_with(const std::vector<std::string>& files, Mode mode, ParallelOp
       if (d.status) d.status = f;
     } else {
       ParallelPrinter printer(mem, popts, po);
-      if (mode == Mode::kSink) ao.rows_sink = &printer;
+      if (mode != Mode::kInline) ao.rows_sink = &printer;
+      EventDecoder decoder(DecoderOptions{.checksum_sink = mode == Mode::kSinkCrc ? &printer : nullptr});
       ChangeAssembler assembler(printer, ao);
       d.status = read_binlog_files(files, fo, decoder, assembler);
       if (d.status) d.status = assembler.finish();
@@ -208,6 +210,8 @@ TEST_P(ParallelPrinterTest, SameBytesAsChangePrinter) {
         {Mode::kSink, {.workers = 2, .batch_bytes = 200, .max_queued_bytes = 1}},
         {Mode::kSink, {.workers = 3, .batch_bytes = 1000, .max_queued_bytes = 4000}},
         {Mode::kSink, {}},
+        {Mode::kSinkCrc, {.workers = 2, .batch_bytes = 200, .max_queued_bytes = 1}},
+        {Mode::kSinkCrc, {}},
         {Mode::kInline, {.workers = 2, .batch_bytes = 100}},
     };
     for (const auto& [mode, po] : setups) {
@@ -233,6 +237,49 @@ TEST(ParallelPrinter, RowErrorKeepsItsPlace) {
     ASSERT_FALSE(got.status) << "batch " << batch;
     EXPECT_EQ(got.status.error().message, want.status.error().message);
     EXPECT_EQ(got.out, want.out) << "batch " << batch;
+  }
+}
+
+// A rows event whose CRC32 the workers check (`binlog read`): corrupting each rows event in
+// turn gives the decoder's error and exactly the lines printed when the decoder checks it
+// (in a MariaDB transaction of two inserts, not the first insert's, still buffered then).
+TEST(ParallelPrinter, CrcMismatchCheckedByWorkersKeepsItsPlace) {
+  for (const char* fixture : {"mariadb_types", "mysql_types"}) {
+    const std::string good = fixture_binlog(fixture);
+    const std::string bytes = test::read_file(good);
+    const fs::path dir = fs::temp_directory_path() / "sluice-crc-place";
+    fs::create_directories(dir);
+    const std::string bad = (dir / fs::path(good).filename()).string();
+    size_t corrupted = 0;
+    uint64_t pos = 4;
+    while (pos + 19 <= bytes.size()) {
+      const auto* h = reinterpret_cast<const uint8_t*>(bytes.data() + pos);
+      const uint32_t size = h[9] | h[10] << 8 | h[11] << 16 | static_cast<uint32_t>(h[12]) << 24;
+      const bool rows = (h[4] >= 23 && h[4] <= 25) || (h[4] >= 30 && h[4] <= 32);
+      // A row byte (found by the workers) and the table id (the decoder fails on it first).
+      for (size_t at : {size_t{size} - 6, size_t{19}}) {
+        if (!rows) break;
+        std::string broken = bytes;
+        broken[pos + at] = static_cast<char>(broken[pos + at] ^ 0x10);
+        std::FILE* f = std::fopen(bad.c_str(), "wb");
+        ASSERT_EQ(std::fwrite(broken.data(), 1, broken.size(), f), broken.size());
+        std::fclose(f);
+        Decoded want = decode_with({bad}, Mode::kSerial, {}, false, AssemblerOptions{}.json_diff);
+        ASSERT_FALSE(want.status) << fixture << ":" << pos;
+        ASSERT_NE(want.status.error().message.find("CRC32 mismatch"), std::string::npos);
+        for (size_t batch : {size_t{1}, size_t{300}, size_t{1} << 20}) {
+          Decoded got = decode_with({bad}, Mode::kSinkCrc, {.workers = 2, .batch_bytes = batch}, false,
+                                    AssemblerOptions{}.json_diff);
+          ASSERT_FALSE(got.status) << fixture << ":" << pos;
+          EXPECT_EQ(got.status.error().message, want.status.error().message);
+          EXPECT_EQ(got.out, want.out) << fixture << ":" << pos << "+" << at << ", batch " << batch;
+        }
+        ++corrupted;
+      }
+      pos += size;
+    }
+    EXPECT_GE(corrupted, 10u) << fixture;
+    fs::remove_all(dir);
   }
 }
 
