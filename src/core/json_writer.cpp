@@ -4,6 +4,7 @@
 #include <bit>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <type_traits>
 
 #if defined(__SSE2__)
@@ -112,6 +113,16 @@ inline unsigned non_ascii_mask16(const unsigned char* p) {
 inline unsigned special_mask16(const unsigned char* p) {
   return static_cast<unsigned>(_mm_movemask_epi8(special16(load16(p))));
 }
+
+// The last min(n, 16) bytes of s[0, n) (n > 0) as a 16-byte chunk: the last 16 bytes when
+// n >= 16, else the n bytes followed by 'a's (plain ASCII: they change no check).
+inline __m128i pad16_tail(const unsigned char* s, size_t n) {
+  if (n >= 16) return load16(s + n - 16);
+  alignas(16) unsigned char buf[16];
+  std::memset(buf, 'a', sizeof buf);
+  std::memcpy(buf, s, n);
+  return _mm_load_si128(reinterpret_cast<const __m128i*>(buf));
+}
 #endif
 
 }  // namespace
@@ -132,6 +143,11 @@ bool is_valid_utf8(std::string_view sv) {
         i += 16;
         continue;
       }
+      i += static_cast<size_t>(std::countr_zero(m));
+    } else {  // the last bytes as one chunk: done if all ASCII, else up to the first non-ASCII
+      unsigned m = static_cast<unsigned>(_mm_movemask_epi8(pad16_tail(s, n)));
+      m = n >= 16 ? m >> (16 - (n - i)) : m >> i;
+      if (m == 0) return true;
       i += static_cast<size_t>(std::countr_zero(m));
     }
 #endif
@@ -195,20 +211,35 @@ void json_append_valid_utf8_string(std::string& out, std::string_view sv) {
   size_t i = 0;
 #if defined(__SSE2__)
   // Copy 16 bytes at a time straight into the string while none needs escaping (most text),
-  // so the text is read once; the first chunk that needs escaping goes to the loop below.
+  // so the text is read once; the last (n % 16) bytes go as one more 16-byte chunk (the
+  // string's last 16 bytes, overlapping, or a padded copy of a short string). The first chunk
+  // that needs escaping goes to the loop below.
   const size_t old = out.size();
+  bool done = false;
   out.resize_and_overwrite(old + n + 2 + 16, [&](char* d, size_t) {
     char* w = d + old;
     *w++ = '"';
     while (n - i >= 16) {
       __m128i v = load16(s + i);
       _mm_storeu_si128(reinterpret_cast<__m128i*>(w), v);
-      if (control_quote_mask(v) != 0) break;
+      if (control_quote_mask(v) != 0) return static_cast<size_t>(w - d);
       i += 16;
       w += 16;
     }
+    const size_t left = n - i;
+    if (left > 0) {
+      // The bytes before the tail passed already, so the whole chunk must be plain.
+      __m128i v = pad16_tail(s, n);
+      if (control_quote_mask(v) != 0) return static_cast<size_t>(w - d);
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(w + left - (n >= 16 ? 16 : left)), v);
+      i = n;
+      w += left;
+    }
+    *w++ = '"';
+    done = true;
     return static_cast<size_t>(w - d);
   });
+  if (done) return;
 #else
   out.push_back('"');
 #endif

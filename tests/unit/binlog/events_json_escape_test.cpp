@@ -45,6 +45,18 @@ TEST(EventsJsonEscape, Utf8CheckedAtEveryPosition) {
       EXPECT_EQ(fixed, "\"" + std::string(at, 'x') + "\xEF\xBF\xBD\xEF\xBF\xBD" + std::string(len - at, 'y') + "\"");
     }
   }
+  for (size_t len = 1; len < 40; ++len) {  // a stray byte in the tail (the last 16 bytes) or a short string
+    for (size_t at = 0; at < len; ++at) {
+      for (char stray : {'\x80', '\xC0', '\xFF'}) {
+        std::string bad(len, 'z');
+        bad[at] = stray;
+        ASSERT_FALSE(is_valid_utf8(bad)) << len << " " << at;
+        ASSERT_FALSE(is_valid_utf8("\xC3\xA9" + bad)) << len << " " << at;  // after a valid character
+      }
+      std::string ok = std::string(at, 'z') + "\xC3\xA9" + std::string(len - at, 'z');
+      ASSERT_TRUE(is_valid_utf8(ok)) << len << " " << at;
+    }
+  }
   EXPECT_FALSE(is_valid_utf8(std::string(70, 'a') + "\xED\xA0\x80"));  // a surrogate after 64 ASCII bytes
   EXPECT_FALSE(is_valid_utf8(std::string(64, 'a') + "\xC0\xAF"));      // an overlong '/'
 }
