@@ -10,6 +10,9 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 namespace sluice::core {
 namespace {
@@ -114,6 +117,41 @@ inline unsigned special_mask16(const unsigned char* p) {
   return static_cast<unsigned>(_mm_movemask_epi8(special16(load16(p))));
 }
 
+#if defined(__x86_64__)
+bool have_avx2() {
+  static const bool yes = __builtin_cpu_supports("avx2");
+  return yes;
+}
+
+// With AVX2: copies s[0, n) to `w` 32 bytes at a time while no chunk holds a quote, backslash
+// or control; returns how many bytes passed (a multiple of 32; the failing chunk is copied too).
+__attribute__((target("avx2"))) size_t copy_plain32(const unsigned char* s, size_t n, char* w) {
+  const __m256i quote = _mm256_set1_epi8('"'), backslash = _mm256_set1_epi8('\\'), c1f = _mm256_set1_epi8(0x1f);
+  size_t i = 0;
+  while (n - i >= 32) {
+    __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s + i));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(w + i), v);
+    __m256i m = _mm256_or_si256(_mm256_cmpeq_epi8(_mm256_min_epu8(v, c1f), v),
+                                _mm256_or_si256(_mm256_cmpeq_epi8(v, quote), _mm256_cmpeq_epi8(v, backslash)));
+    if (_mm256_movemask_epi8(m) != 0) break;
+    i += 32;
+  }
+  return i;
+}
+
+// With AVX2: the length of the all-ASCII prefix of s[0, n), in whole 64-byte chunks.
+__attribute__((target("avx2"))) size_t ascii_prefix64(const unsigned char* s, size_t n) {
+  size_t i = 0;
+  while (n - i >= 64) {
+    __m256i v = _mm256_or_si256(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(s + i)),
+                                _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s + i + 32)));
+    if (_mm256_movemask_epi8(v) != 0) break;
+    i += 64;
+  }
+  return i;
+}
+#endif
+
 // The last min(n, 16) bytes of s[0, n) (n > 0) as a 16-byte chunk: the last 16 bytes when
 // n >= 16, else the n bytes followed by 'a's (plain ASCII: they change no check).
 inline __m128i pad16_tail(const unsigned char* s, size_t n) {
@@ -131,6 +169,9 @@ bool is_valid_utf8(std::string_view sv) {
   const auto* s = reinterpret_cast<const unsigned char*>(sv.data());
   size_t n = sv.size();
   size_t i = 0;
+#if defined(__x86_64__)
+  if (n >= 128 && have_avx2()) i = ascii_prefix64(s, n);  // long text starts with ASCII mostly
+#endif
   while (i < n) {
 #if defined(__SSE2__)
     if (n - i >= 64 && ascii64(s + i)) {
@@ -219,6 +260,12 @@ void json_append_valid_utf8_string(std::string& out, std::string_view sv) {
   out.resize_and_overwrite(old + n + 2 + 16, [&](char* d, size_t) {
     char* w = d + old;
     *w++ = '"';
+#if defined(__x86_64__)
+    if (n >= 64 && have_avx2()) {
+      i = copy_plain32(s, n, w);
+      w += i;
+    }
+#endif
     while (n - i >= 16) {
       __m128i v = load16(s + i);
       _mm_storeu_si128(reinterpret_cast<__m128i*>(w), v);
