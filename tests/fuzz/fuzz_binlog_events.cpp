@@ -2,7 +2,8 @@
 // The input is split into events by their own length fields (like the file reader does);
 // the first bytes choose whether a FORMAT_DESCRIPTION (MySQL 9 or MariaDB, with CRC32 on or
 // off) is fed first, so deeper decoders are reached, and whether events arrive in pieces (as
-// the file reader and the network hand out large ones). Errors are fine; crashes, leaks and
+// the file reader and the network hand out large ones) or whole in a block the assembler may
+// hold (as the file reader hands out the others). Errors are fine; crashes, leaks and
 // UB (ASan/UBSan) are bugs.
 #include <cstddef>
 #include <algorithm>
@@ -10,6 +11,7 @@
 #include <span>
 #include <vector>
 
+#include "binlog/byte_block.h"
 #include "binlog/change_assembler.h"
 #include "binlog/event_decoder.h"
 
@@ -76,6 +78,15 @@ struct SpanPieces : binlog::EventPieces {
   size_t piece;
 };
 
+// No more pieces: the event is whole, in a block a consumer may hold (as the file reader
+// hands events out), so the assembler keeps views into it instead of copies.
+struct InBlock : binlog::EventPieces {
+  explicit InBlock(binlog::ByteBlock* b) : block(b) {}
+  core::Result<std::span<const uint8_t>> next_piece() override { return std::span<const uint8_t>(); }
+  binlog::ByteBlock* head_block() const override { return block; }
+  binlog::ByteBlock* block;
+};
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -96,6 +107,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto fde = format_event((mode & 2) != 0, (mode & 4) != 0);
     if (!decoder.feed(fde, 4, assembler)) return 0;
   }
+  binlog::BlockRef block = binlog::BlockRef::create(size);
+  std::copy(data, data + size, block->data());
+  InBlock in_block(block.get());
   size_t off = 0;
   while (size - off >= 19) {
     uint32_t len = static_cast<uint32_t>(data[off + 9]) | static_cast<uint32_t>(data[off + 10]) << 8 |
@@ -106,7 +120,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       size_t head = std::min<size_t>(len, 19 + static_cast<size_t>(mode >> 5) * 7);
       SpanPieces rest(ev.subspan(head), 1 + static_cast<size_t>(mode >> 5) * 13);
       if (!decoder.feed(ev.first(head), 4 + off, rest, assembler)) break;
-    } else if (!decoder.feed(ev, 4 + off, assembler)) {
+    } else if (!decoder.feed(std::span<const uint8_t>(block->data() + off, len), 4 + off, in_block, assembler)) {
       break;
     }
     off += len;
