@@ -45,6 +45,18 @@ std::string make_sink_catalog(const std::string& config, const std::string& db, 
   return path;
 }
 
+void create_sequence_table(const ServerInfo& server, const std::string& db, const std::string& create_table,
+                           const std::string& table, int rows, const std::string& select_list) {
+  admin_sql(server, "DROP DATABASE IF EXISTS " + db + "; CREATE DATABASE " + db);
+  admin_sql(server, create_table, db);
+  admin_sql(server,
+            std::string(server.is_mysql() ? "SET SESSION cte_max_recursion_depth = 1000000;"
+                                          : "SET SESSION max_recursive_iterations = 1000000;") +
+                "INSERT INTO " + table + " WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " +
+                std::to_string(rows) + ") SELECT " + select_list + " FROM n",
+            db);
+}
+
 namespace {
 
 constexpr const char* kColumns[] = {"id", "ti", "ub", "de", "fl", "db", "bi", "yr", "d",

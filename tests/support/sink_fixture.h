@@ -24,6 +24,11 @@ extern const char* const kAllTypesChanges;
 std::string make_sink_catalog(const std::string& config, const std::string& db,
                               const std::string& method = "LOG_BASED", const std::string& table = "t");
 
+/// (Re)creates database `db` with `create_table` (a CREATE TABLE statement naming `table`), then
+/// inserts one row per i = 1..rows from a recursive CTE: `select_list` is the SELECT list over i.
+void create_sequence_table(const ServerInfo& server, const std::string& db, const std::string& create_table,
+                           const std::string& table, int rows, const std::string& select_list);
+
 /// A row: column name -> canonical text (nullopt = NULL).
 using TextRow = std::map<std::string, std::optional<std::string>>;
 

@@ -92,6 +92,20 @@ CommandResult run_command(const std::vector<std::string>& argv, std::string_view
   return result;
 }
 
+int start_process(const std::vector<std::string>& argv) {
+  std::vector<std::string> copy = argv;
+  std::vector<char*> args;
+  for (std::string& a : copy) args.push_back(a.data());
+  args.push_back(nullptr);
+  pid_t pid = fork();
+  if (pid == 0) {
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  if (pid < 0) throw std::runtime_error("fork failed: " + std::string(std::strerror(errno)));
+  return pid;
+}
+
 CommandResult run_sluice(const std::vector<std::string>& args, std::string_view input) {
   std::vector<std::string> argv{SLUICE_BINARY};
   argv.insert(argv.end(), args.begin(), args.end());

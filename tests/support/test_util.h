@@ -19,6 +19,10 @@ CommandResult run_command(const std::vector<std::string>& argv, std::string_view
 /// Runs the built `sluice` binary with `args`.
 CommandResult run_sluice(const std::vector<std::string>& args, std::string_view input = {});
 
+/// Starts argv (argv[0] is a path; stdio inherited) without waiting for it: the child's pid, for
+/// tests that kill a job part-way. Throws when it cannot start.
+int start_process(const std::vector<std::string>& argv);
+
 /// A fresh directory under the test root, removed at process exit is not guaranteed.
 std::string make_temp_dir(std::string_view prefix);
 

@@ -37,7 +37,8 @@ struct SqliteSinkOptions {
 
 class SqliteSink final : public Sink, public LoadCountSource {
  public:
-  /// Opens or creates the database, switches it to WAL and creates the bookkeeping tables.
+  /// Opens or creates the database and creates the bookkeeping tables; WAL mode, except for the
+  /// first job into a new file (rollback journal until finish() switches to WAL).
   /// Errors name the file and the fix (missing directory, read-only file, not a database).
   static core::Result<std::unique_ptr<SqliteSink>> open(const SqliteSinkOptions& options);
   ~SqliteSink() override;
@@ -75,14 +76,16 @@ class SqliteSink final : public Sink, public LoadCountSource {
   std::optional<core::Error> failed_;
   bool in_tx_ = false;
   bool finished_ = false;
+  bool bulk_load_ = false;  ///< a new file: rollback journal until finish() turns WAL on
   sqlite::Stmt save_state_;
   int wal_frames_ = 0;   ///< frames in the WAL after the last commit (sqlite3_wal_hook)
   int wal_bound_frames_ = 0;
   sqlite::WalCheckpointer checkpointer_;  ///< after db_: stopped before the connection closes
 };
 
-/// Reads the state committed in the SQLite database at `path` (read-only; nullopt when the file
-/// or the state does not exist yet). For resuming a job from its destination (exactly-once).
+/// Reads the state committed in the SQLite database at `path` (nullopt when the file or the state
+/// does not exist yet). For resuming a job from its destination (exactly-once). Writes nothing
+/// but the rollback of a hot journal that a job killed during its first load left behind.
 core::Result<std::optional<std::string>> load_sqlite_state(const std::string& path);
 
 }  // namespace sluice::sinks

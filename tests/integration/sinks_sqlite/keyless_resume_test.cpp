@@ -30,16 +30,8 @@ long long sqlite_count(const std::string& path, const std::string& sql) {
 
 /// Starts `args`, waits until the destination's table `k` holds committed rows (but not all of
 /// them), then SIGKILLs the job. Returns the committed row count seen before the kill.
-long long kill_when_partly_loaded(std::vector<std::string> args, const std::string& db_path) {
-  std::vector<char*> argv;
-  for (std::string& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = fork();
-  if (pid == 0) {
-    execv(SLUICE_BINARY, argv.data());
-    _exit(127);
-  }
-  EXPECT_GT(pid, 0);
+long long kill_when_partly_loaded(const std::vector<std::string>& args, const std::string& db_path) {
+  pid_t pid = start_process(args);
   long long seen = -1;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
   while (std::chrono::steady_clock::now() < deadline) {
@@ -66,13 +58,8 @@ TEST(SinksSqliteResume, KeylessFullTableKilledMidLoadEndsWithoutDuplicates) {
       SCOPED_TRACE(name + " " + method);
       ServerInfo server = shared_server(name);
       const std::string db = "sq_keyless";
-      admin_sql(server, "DROP DATABASE IF EXISTS " + db + "; CREATE DATABASE " + db + "; CREATE TABLE " + db +
-                            ".k (id INT, pad VARCHAR(200)) ENGINE=InnoDB");
-      admin_sql(server, std::string(server.is_mysql() ? "SET SESSION cte_max_recursion_depth = 1000000;"
-                                                      : "SET SESSION max_recursive_iterations = 1000000;") +
-                            "INSERT INTO " + db +
-                            ".k WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " +
-                            std::to_string(kRows) + ") SELECT i, REPEAT('x', 150) FROM n");
+      create_sequence_table(server, db, "CREATE TABLE k (id INT, pad VARCHAR(200)) ENGINE=InnoDB", "k", kRows,
+                            "i, REPEAT('x', 150)");
       // A bookmark (and so a commit of the rows so far) every 50 ms.
       std::string config =
           write_config(server, "\"filter_dbs\": \"" + db + "\", \"state_interval_seconds\": 0.05");
