@@ -227,8 +227,15 @@ namespace {
 
 std::string where(const TransactionInfo& txn, const RowsEvent& r) {
   const TableLayout& t = **r.layout;
-  return "decoding a row of " + t.db + "." + t.table + " at " + std::string(txn.file) + ":" +
-         std::to_string(r.pos);
+  std::string w = "decoding a row of " + t.db + "." + t.table + " at " + std::string(txn.file) + ":" +
+                  std::to_string(r.pos);
+  if (t.fsp_unknown) {
+    w += " (if the table is MariaDB's and its TIME/DATETIME/TIMESTAMP columns have fractional seconds in the "
+         "pre-10.1 format, mysql56_temporal_format=OFF, the binlog does not give their size: decode with the "
+         "schema (binlog read --schema-from CONFIG, binlog stream --schema-history FILE), or convert the table "
+         "with ALTER TABLE ... FORCE)";
+  }
+  return w;
 }
 
 }  // namespace

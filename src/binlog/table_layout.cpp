@@ -67,12 +67,9 @@ std::string sql_type_name(const ColumnDef& c) {
     case ColumnType::kNull: return "null";
     case ColumnType::kYear: return "year";
     case ColumnType::kDate: case ColumnType::kNewDate: return "date";
-    case ColumnType::kTime: return "time";
-    case ColumnType::kTime2: return fsp("time");
-    case ColumnType::kDateTime: return "datetime";
-    case ColumnType::kDateTime2: return fsp("datetime");
-    case ColumnType::kTimestamp: return "timestamp";
-    case ColumnType::kTimestamp2: return fsp("timestamp");
+    case ColumnType::kTime: case ColumnType::kTime2: return fsp("time");
+    case ColumnType::kDateTime: case ColumnType::kDateTime2: return fsp("datetime");
+    case ColumnType::kTimestamp: case ColumnType::kTimestamp2: return fsp("timestamp");
     case ColumnType::kBit: return with_len("bit", (c.meta >> 8) * 8u + (c.meta & 0xff));
     case ColumnType::kVarchar: case ColumnType::kVarString:
       return with_len(binary ? "varbinary" : "varchar", c.meta);

@@ -33,6 +33,9 @@ struct TableLayout {
   std::vector<uint32_t> primary_key;  ///< column indexes from optional metadata (may be empty)
   std::vector<uint8_t> visible;       ///< per column 1/0 from COLUMN_VISIBILITY; empty when unknown
   bool names_from_metadata = false;   ///< binlog_row_metadata=FULL supplied the names
+  /// An old TIME/DATETIME/TIMESTAMP column with no schema to say its fractional digits: a
+  /// MariaDB column in the pre-10.1 format would be misread (decoding errors say so).
+  bool fsp_unknown = false;
   std::vector<uint8_t> raw;           ///< the TABLE_MAP body after the table id (cache key)
 };
 
@@ -43,7 +46,9 @@ using TableLayoutPtr = std::shared_ptr<const TableLayout>;
 /// compiled TABLE_MAP, on the decoding thread, also when binlog_row_metadata=FULL supplied
 /// the names (then `columns[i].name` is already set, and only checked). `position` is the
 /// TABLE_MAP's position ("file:pos"). May fill `name` / `enum_values` / `extended_type`
-/// where they are empty; must not change types. An error (ErrorCode::kSchemaMismatch when
+/// where they are empty, and `meta` of old TIME/DATETIME/TIMESTAMP columns with their
+/// fractional digits (MariaDB's pre-10.1 format: the binlog does not carry them); must not
+/// change types. An error (ErrorCode::kSchemaMismatch when
 /// the history disagrees with the binlog) stops decoding and is returned from feed().
 class SchemaResolver {
  public:

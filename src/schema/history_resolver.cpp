@@ -135,6 +135,9 @@ core::Status HistoryResolver::resolve(std::string_view db, std::string_view tabl
       return core::fail(core::ErrorCode::kSchemaMismatch, mismatch(db, table, position, label + ": " + why + since));
     }
     if (b.name.empty()) b.name = cols[i].name;
+    // An old TIME/DATETIME/TIMESTAMP code: MySQL before 5.6 (no fractions) or MariaDB's own
+    // pre-10.1 format, whose fractional digits (and so its cell size) only the schema knows.
+    if (binlog::is_old_temporal(b.type) && cols[i].fsp <= 6) b.meta = cols[i].fsp;
     if (b.enum_values.empty()) b.enum_values = cols[i].enum_values;
     if (b.type == ColumnType::kString && b.extended_type == binlog::ExtendedType::kNone) {
       if (cols[i].kind == ColumnKind::kInet6) b.extended_type = binlog::ExtendedType::kInet6;

@@ -257,10 +257,12 @@ core::Status compile_columns(DecoderState& st, TableLayout& t) {
       if (c.name.empty()) c.name = std::move(defs[i].name);
       if (c.enum_values.empty()) c.enum_values = std::move(defs[i].enum_values);
       if (c.extended_type == ExtendedType::kNone) c.extended_type = defs[i].extended_type;
+      if (is_old_temporal(c.type)) c.meta = defs[i].meta;  // MariaDB's pre-10.1 fractions
     }
   }
   for (size_t i = 0; i < t.columns.size(); ++i) {
     ColumnLayout& c = t.columns[i];
+    if (st.options.resolver == nullptr && is_old_temporal(c.def.type)) t.fsp_unknown = true;
     auto dec = decoder_for(c.def);
     if (!dec) {
       return core::fail(dec.error().with_context("column " + std::to_string(i + 1) + " of " + t.db + "." + t.table));

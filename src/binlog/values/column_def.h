@@ -58,6 +58,12 @@ enum class ColumnType : uint8_t {
 /// Charset/collation id 63 is `binary`: the column holds bytes, not text.
 inline constexpr uint16_t kBinaryCollation = 63;
 
+/// The old TIME/DATETIME/TIMESTAMP codes: MySQL before 5.6, MariaDB with
+/// mysql56_temporal_format=OFF (whose fractional digits only the schema knows).
+inline bool is_old_temporal(ColumnType t) {
+  return t == ColumnType::kTime || t == ColumnType::kDateTime || t == ColumnType::kTimestamp;
+}
+
 /// A type the binlog cannot name: MariaDB's INET6 and UUID arrive as kString with the binary
 /// charset (16 bytes); schema history or metadata sets this so they decode to their text.
 enum class ExtendedType : uint8_t {
@@ -75,7 +81,9 @@ struct ColumnDef {
   ///  kString: max byte length (real type and high bits already folded in);
   ///  kEnum/kSet: pack length in bytes (ENUM 1..2, SET 1..8);
   ///  kNewDecimal: (precision << 8) | scale; kBit: (bytes << 8) | extra bits, i.e. meta as written;
-  ///  kTimestamp2/kDateTime2/kTime2: fsp 0..6; blobs, kGeometry, kJson, kVector: length-prefix size 1..4.
+  ///  kTimestamp2/kDateTime2/kTime2: fsp 0..6; blobs, kGeometry, kJson, kVector: length-prefix size 1..4;
+  ///  kTimestamp/kDateTime/kTime: 0 from the TABLE_MAP, which never carries it; the fsp 0..6
+  ///  from the schema history (a MariaDB column in its pre-10.1 fractional format).
   uint16_t meta = 0;
   bool is_unsigned = false;
   bool nullable = true;

@@ -22,11 +22,11 @@ core::Result<CellDecoder> decoder_for(const ColumnDef& col) {
     case T::kNewDecimal: return &v::decode_newdecimal;
     case T::kDate:
     case T::kNewDate: return &v::decode_date;
-    case T::kTime: return &v::decode_time_old;
+    case T::kTime: return col.meta == 0 ? &v::decode_time_old : &v::decode_time_hires;
     case T::kTime2: return &v::decode_time2;
-    case T::kDateTime: return &v::decode_datetime_old;
+    case T::kDateTime: return col.meta == 0 ? &v::decode_datetime_old : &v::decode_datetime_hires;
     case T::kDateTime2: return &v::decode_datetime2;
-    case T::kTimestamp: return &v::decode_timestamp_old;
+    case T::kTimestamp: return col.meta == 0 ? &v::decode_timestamp_old : &v::decode_timestamp_hires;
     case T::kTimestamp2: return &v::decode_timestamp2;
     case T::kVarchar:
     case T::kVarString: return &v::decode_varchar;

@@ -35,6 +35,10 @@ SLUICE_CELL_DECODER(decode_datetime_old);
 SLUICE_CELL_DECODER(decode_datetime2);
 SLUICE_CELL_DECODER(decode_timestamp_old);
 SLUICE_CELL_DECODER(decode_timestamp2);
+// MariaDB's pre-10.1 fractional TIME/DATETIME/TIMESTAMP: old types with `meta` = fsp 1..6.
+SLUICE_CELL_DECODER(decode_time_hires);
+SLUICE_CELL_DECODER(decode_datetime_hires);
+SLUICE_CELL_DECODER(decode_timestamp_hires);
 
 // string_decoder.cpp: VARCHAR/VAR_STRING, STRING (CHAR/BINARY), the BLOB/TEXT family.
 SLUICE_CELL_DECODER(decode_varchar);

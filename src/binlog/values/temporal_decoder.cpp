@@ -190,4 +190,87 @@ core::Result<size_t> decode_timestamp2(const ColumnDef& col, const uint8_t* p, s
   return n;
 }
 
+
+// MariaDB's own fractional formats ("hires"), of TIME/DATETIME/TIMESTAMP columns created with
+// mysql56_temporal_format=OFF (the only format before 10.1). The TABLE_MAP shows them as the
+// old types with no metadata: `meta` is the fsp 1..6 the schema history knows. All big-endian;
+// a value of fsp digits is the microsecond value divided by 10^(6 - fsp).
+//   TIME(fsp): {-,4,4,5,5,5,6}[fsp] bytes, unsigned; minus (838:59:59 + 1 s) in fsp units it
+//     is the signed time (hours * 3600 + minutes * 60 + seconds) * 10^6 + microseconds.
+//   DATETIME(fsp): {-,6,6,7,7,7,8}[fsp] bytes: ((((year * 13 + month) * 32 + day) * 24 +
+//     hour) * 60 + minute) * 60 + second) * 10^6 + microseconds.
+//   TIMESTAMP(fsp): 4 bytes of seconds since the epoch, then {-,1,1,2,2,3,3}[fsp] bytes of
+//     fraction.
+namespace {
+
+constexpr uint8_t kTimeHiresBytes[7] = {3, 4, 4, 5, 5, 5, 6};
+constexpr uint8_t kDatetimeHiresBytes[7] = {5, 6, 6, 7, 7, 7, 8};
+constexpr uint8_t kTimestampHiresFracBytes[7] = {0, 1, 1, 2, 2, 3, 3};
+constexpr int64_t kPow10[7] = {1, 10, 100, 1000, 10000, 100000, 1000000};
+constexpr int64_t kTimeHiresZero = (838 * 3600 + 59 * 60 + 59 + 1) * int64_t{1000000};
+
+}  // namespace
+
+core::Result<size_t> decode_time_hires(const ColumnDef& col, const uint8_t* p, size_t avail,
+                                       core::Arena&, core::Value& out) {
+  auto fsp = checked_fsp(col, "TIME");
+  if (!fsp) return core::fail(fsp.error());
+  size_t n = kTimeHiresBytes[*fsp];
+  if (avail < n) return short_cell("TIME", n, avail);
+  const int64_t unit = kPow10[6 - *fsp];
+  int64_t micros = (static_cast<int64_t>(load_be(p, n)) - kTimeHiresZero / unit) * unit;
+  core::Temporal t{};
+  t.negative = micros < 0;
+  uint64_t a = micros < 0 ? 0 - static_cast<uint64_t>(micros) : static_cast<uint64_t>(micros);
+  t.micro = static_cast<uint32_t>(a % 1000000);
+  uint64_t secs = a / 1000000;
+  if (secs / 3600 > 838) return bad_cell("TIME", "field out of range");
+  t.hour = static_cast<uint32_t>(secs / 3600);
+  t.minute = static_cast<uint8_t>(secs / 60 % 60);
+  t.second = static_cast<uint8_t>(secs % 60);
+  out = temporal_value(core::ValueKind::kTime, t, *fsp);
+  return n;
+}
+
+core::Result<size_t> decode_datetime_hires(const ColumnDef& col, const uint8_t* p, size_t avail,
+                                           core::Arena&, core::Value& out) {
+  auto fsp = checked_fsp(col, "DATETIME");
+  if (!fsp) return core::fail(fsp.error());
+  size_t n = kDatetimeHiresBytes[*fsp];
+  if (avail < n) return short_cell("DATETIME", n, avail);
+  uint64_t v = load_be(p, n) * static_cast<uint64_t>(kPow10[6 - *fsp]);
+  core::Temporal t{};
+  t.micro = static_cast<uint32_t>(v % 1000000);
+  v /= 1000000;
+  t.second = static_cast<uint8_t>(v % 60);
+  v /= 60;
+  t.minute = static_cast<uint8_t>(v % 60);
+  v /= 60;
+  t.hour = static_cast<uint32_t>(v % 24);
+  v /= 24;
+  t.day = static_cast<uint8_t>(v % 32);
+  v /= 32;
+  t.month = static_cast<uint8_t>(v % 13);
+  if (v / 13 > 9999) return bad_cell("DATETIME", "year out of range");
+  t.year = static_cast<int32_t>(v / 13);
+  out = temporal_value(core::ValueKind::kDateTime, t, *fsp);
+  return n;
+}
+
+core::Result<size_t> decode_timestamp_hires(const ColumnDef& col, const uint8_t* p, size_t avail,
+                                            core::Arena&, core::Value& out) {
+  auto fsp = checked_fsp(col, "TIMESTAMP");
+  if (!fsp) return core::fail(fsp.error());
+  size_t fb = kTimestampHiresFracBytes[*fsp];
+  if (avail < 4 + fb) return short_cell("TIMESTAMP", 4 + fb, avail);
+  uint64_t frac = load_be(p + 4, fb) * static_cast<uint64_t>(kPow10[6 - *fsp]);
+  if (frac >= 1000000) return bad_cell("TIMESTAMP", "fraction out of range");
+  core::Value v;
+  v.kind = core::ValueKind::kTimestamp;
+  v.ts = core::EpochTime{static_cast<int64_t>(load_be(p, 4)), static_cast<uint32_t>(frac)};
+  v.fsp = static_cast<uint8_t>(*fsp);
+  out = v;
+  return 4 + fb;
+}
+
 }  // namespace sluice::binlog::values

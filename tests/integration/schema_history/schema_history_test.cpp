@@ -6,7 +6,10 @@
 // executable comments (/*!NNNNN */, /*M! */) changes the history as the server ran it.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <ctime>
 #include <map>
+#include <random>
 #include <nlohmann/json.hpp>
 
 #include "binlog/binlog_files.h"
@@ -158,6 +161,20 @@ schema::HistoryOptions only_hist() {
   return o;
 }
 
+// The tab-separated cells of each line of `tsv` (admin_sql's output).
+std::vector<std::vector<std::string>> cells_of(const std::string& tsv) {
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& line : split_lines(tsv)) {
+    auto& cells = rows.emplace_back();
+    for (size_t p = 0, q; p <= line.size(); p = q + 1) {
+      q = line.find('\t', p);
+      if (q == std::string::npos) q = line.size();
+      cells.push_back(line.substr(p, q - p));
+    }
+  }
+  return rows;
+}
+
 std::string text(const ordered& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
 
 class SchemaHistoryTest : public ::testing::TestWithParam<std::string> {};
@@ -200,13 +217,7 @@ TEST_P(SchemaHistoryTest, AlterBetweenInsertsNeverShiftsValues) {
 
   // SELECT: every decoded insert value equals the row's current value in the same column
   // (d is now d2; b is gone; e was widened without changing values).
-  for (const auto& line : split_lines(admin_sql(s, "SELECT id, a, m, c, d2, e FROM t ORDER BY id", "hist"))) {
-    std::vector<std::string> cells;
-    for (size_t p = 0, q; p <= line.size(); p = q + 1) {
-      q = line.find('\t', p);
-      if (q == std::string::npos) q = line.size();
-      cells.push_back(line.substr(p, q - p));
-    }
+  for (const auto& cells : cells_of(admin_sql(s, "SELECT id, a, m, c, d2, e FROM t ORDER BY id", "hist"))) {
     int id = std::stoi(cells.at(0));
     if (id == 1) continue;  // updated since
     const ordered& after = d.rows.at(static_cast<size_t>(id - 1))["after"];
@@ -325,6 +336,149 @@ TEST_P(SchemaHistoryTest, VersionedCommentsInDdlFollowTheServer) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Servers, SchemaHistoryTest, ::testing::ValuesIn(shared_server_names()));
+
+// A TIME/DATETIME/TIMESTAMP literal with exactly `fsp` fractional digits, from `rng`.
+std::string temporal_literal(std::mt19937_64& rng, char kind, int fsp) {
+  auto pick = [&](uint64_t n) { return static_cast<unsigned>(rng() % n); };
+  char buf[64];
+  if (kind == 't') {
+    std::snprintf(buf, sizeof buf, "%s%u:%02u:%02u", pick(2) ? "-" : "", pick(839), pick(60), pick(60));
+  } else if (kind == 'd') {
+    std::snprintf(buf, sizeof buf, "%04u-%02u-%02u %02u:%02u:%02u", 1000 + pick(9000), 1 + pick(12), 1 + pick(28),
+                  pick(24), pick(60), pick(60));
+  } else {  // TIMESTAMP, UTC: 1970-01-01 00:00:01 .. 2038-01-19 03:14:07
+    std::time_t t = 1 + static_cast<std::time_t>(pick(2147483646u));
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+  }
+  std::string v = buf;
+  if (fsp > 0) {
+    std::string digits = std::to_string(1000000 + pick(1000000)).substr(1, static_cast<size_t>(fsp));
+    v += "." + digits;
+  }
+  return v;
+}
+
+// MariaDB's own fractional TIME/DATETIME/TIMESTAMP format (mysql56_temporal_format=OFF: the
+// only one before 10.1, and what tables created then still hold). The TABLE_MAP shows the old
+// type codes with no fractional digits, so each cell's size comes from the schema history (the
+// server's own mariadb-binlog prints no row of such a table). Inserts, updates and deletes of
+// random values in every precision decode to what SELECT returns; without a history the
+// decoding stops with an error that names the cause; after ALTER TABLE ... FORCE with the
+// MySQL 5.6 format the table decodes from its new type codes.
+TEST(SchemaHistoryMariadb, Pre101FractionalTemporalsDecodeWithTheHistory) {
+  ServerInfo s = shared_server("mariadb");
+  RowMetadata minimal(s, "MINIMAL");
+  admin_sql(s, "DROP DATABASE IF EXISTS hist; CREATE DATABASE hist; FLUSH BINARY LOGS");
+  std::string name = current_binlog(s);
+  schema::SchemaHistory history(only_hist());
+  history.seed(discover_hist(s), {name, 4});  // before the CREATE: the history follows it
+
+  const char kinds[] = {'t', 'd', 's'};
+  const char* types[] = {"TIME", "DATETIME", "TIMESTAMP"};
+  std::string create = "CREATE TABLE hist.t (id INT PRIMARY KEY", cols = "id";
+  for (int k = 0; k < 3; ++k) {
+    for (int fsp = 0; fsp <= 6; ++fsp) {
+      std::string col = std::string(1, kinds[k]) + std::to_string(fsp);
+      create += ", " + col + " " + types[k] + "(" + std::to_string(fsp) + ")" + (k == 2 ? " NULL" : "");
+      cols += ", " + col;
+    }
+  }
+  // The variable is global only: set it just around the CREATE (integration tests run serially).
+  admin_sql(s, "SET GLOBAL mysql56_temporal_format = OFF; " + create + "); SET GLOBAL mysql56_temporal_format = ON");
+  std::mt19937_64 rng(20261121);
+  auto values = [&](int id) {
+    std::string v = std::to_string(id);
+    for (int k = 0; k < 3; ++k) {
+      for (int fsp = 0; fsp <= 6; ++fsp) {
+        bool null = k == 2 && rng() % 8 == 0;
+        v += ", " + (null ? std::string("NULL") : "'" + temporal_literal(rng, kinds[k], fsp) + "'");
+      }
+    }
+    return v;
+  };
+  const int kRows = 40;
+  std::string insert = "SET time_zone = '+00:00'; INSERT INTO t VALUES (1, '-838:59:59', '-838:59:59.9', "
+                       "'838:59:59.99', '-00:00:00.001', '00:00:00.0000', '-00:00:00.00001', '838:59:59.999999', "
+                       "'0000-00-00 00:00:00', '1000-01-01 00:00:00.0', '9999-12-31 23:59:59.99', "
+                       "'0000-00-00 00:00:00.000', '2024-02-29 12:00:00.0001', '1000-01-01 00:00:00.00001', "
+                       "'9999-12-31 23:59:59.999999', '1970-01-01 00:00:01', '2038-01-19 03:14:07.9', NULL, "
+                       "'2000-01-01 00:00:00.000', '2000-01-01 00:00:00.0009', '1970-01-01 00:00:01.00001', "
+                       "'2038-01-19 03:14:07.999999')";
+  for (int id = 2; id <= kRows; ++id) insert += ", (" + values(id) + ")";
+  admin_sql(s, insert, "hist");
+  std::string select = "SET time_zone = '+00:00'; SELECT " + cols + " FROM t ORDER BY id";
+  auto inserted = cells_of(admin_sql(s, select, "hist"));
+  std::string update = "SET time_zone = '+00:00';";
+  for (int id = 1; id <= kRows; ++id) {
+    std::string v = values(id);  // "id, c1, c2, ...": set every column but the id
+    std::string set;
+    size_t p = v.find(", ") + 2;
+    for (char k : kinds) {
+      for (int fsp = 0; fsp <= 6; ++fsp) {
+        size_t q = v.find(", ", p);
+        std::string cell = v.substr(p, q == std::string::npos ? std::string::npos : q - p);
+        set += std::string(set.empty() ? "" : ", ") + k + std::to_string(fsp) + " = " + cell;
+        p = q == std::string::npos ? v.size() : q + 2;
+      }
+    }
+    update += " UPDATE t SET " + set + " WHERE id = " + std::to_string(id) + ";";
+  }
+  admin_sql(s, update, "hist");
+  auto updated = cells_of(admin_sql(s, select, "hist"));
+  admin_sql(s, "DELETE FROM t WHERE id % 3 = 0", "hist");
+  // Converted to MySQL 5.6's format (TIME2, DATETIME2, TIMESTAMP2), then one more row.
+  admin_sql(s, "ALTER TABLE t FORCE", "hist");
+  admin_sql(s, "SET time_zone = '+00:00'; INSERT INTO t VALUES (" + values(kRows + 1) + ")", "hist");
+  auto last = cells_of(admin_sql(s, select + "", "hist")).back();
+  admin_sql(s, "FLUSH BINARY LOGS");
+  std::string file = make_temp_dir("schema_history") + "/" + name;
+  write_file(file, read_file(s.dir + "/data/" + name));
+
+  Decoded d = decode(file, history);
+  ASSERT_TRUE(d.status) << d.status.error().message;
+  const size_t deletes = kRows / 3;
+  ASSERT_EQ(d.rows.size(), 2 * static_cast<size_t>(kRows) + deletes + 1);
+  auto expect_row = [&](const ordered& image, const std::vector<std::string>& want, const std::string& what) {
+    ASSERT_EQ(image.size(), want.size()) << what;
+    size_t i = 0;
+    for (const auto& [key, value] : image.items()) {
+      EXPECT_EQ(value.is_null() ? "NULL" : text(value), want[i]) << what << " column " << key;
+      ++i;
+    }
+  };
+  for (int i = 0; i < kRows; ++i) {
+    const ordered& ins = d.rows[static_cast<size_t>(i)];
+    EXPECT_EQ(ins["op"], "insert");
+    expect_row(ins["after"], inserted[static_cast<size_t>(i)], "insert " + std::to_string(i + 1));
+    const ordered& upd = d.rows[static_cast<size_t>(kRows + i)];
+    EXPECT_EQ(upd["op"], "update");
+    expect_row(upd["before"], inserted[static_cast<size_t>(i)], "update before " + std::to_string(i + 1));
+    expect_row(upd["after"], updated[static_cast<size_t>(i)], "update after " + std::to_string(i + 1));
+  }
+  for (size_t j = 0; j < deletes; ++j) {
+    const ordered& del = d.rows[2 * kRows + j];
+    EXPECT_EQ(del["op"], "delete");
+    expect_row(del["before"], updated[3 * j + 2], "delete of id " + std::to_string(3 * j + 3));
+  }
+  expect_row(d.rows.back()["after"], last, "insert after ALTER TABLE FORCE");
+
+  // Without a history the cells' sizes are unknown: the first row with fractions stops the
+  // decoding with the cause and the fix, and no row of the table comes out wrong.
+  Collector collector;
+  binlog::ChangeAssembler assembler(collector);
+  binlog::EventDecoder decoder(binlog::DecoderOptions{});
+  core::Status st = binlog::read_binlog_files({file}, {}, decoder, assembler);
+  if (st) st = assembler.finish();
+  ASSERT_FALSE(st);
+  EXPECT_NE(st.error().message.find("decoding a row of hist.t at " + name + ":"), std::string::npos)
+      << st.error().message;
+  EXPECT_NE(st.error().message.find("pre-10.1 format, mysql56_temporal_format=OFF"), std::string::npos)
+      << st.error().message;
+  EXPECT_TRUE(collector.rows.empty());
+}
+
 
 }  // namespace
 }  // namespace sluice::test
