@@ -160,6 +160,7 @@ core::Status BinlogStreamer::resolve_start() {
     if (auto s = m.guard.gtids().reset(kind, *info->gtid_state); !s) (void)m.guard.gtids().reset(GtidTracker::Kind::kNone, "");
   }
   if (m.start.kind == StreamStart::Kind::kFilePos) m.guard.set_committed(m.start.file, m.start.position, "");
+  if (options_.on_start) return options_.on_start(m.start);
   return core::ok();
 }
 
@@ -277,6 +278,7 @@ core::Status BinlogStreamer::stream_once(bool& streamed) {
   streamed = true;
   mysql::ReplicationStream& stream = **opened;
   DecoderOptions dopts;
+  dopts.resolver = options_.resolver;
   if (options_.verbose && options_.log) {
     dopts.debug = debug_to_log;
     dopts.debug_user = const_cast<std::function<void(std::string_view)>*>(&options_.log);

@@ -1,7 +1,8 @@
 #pragma once
 /// The live binlog as row changes: what `sluice binlog stream` runs (docs/binlog-stream.md).
 ///
-///   ReplicationStream (raw events) -> table-id prefilter -> EventDecoder -> ChangeAssembler
+///   ReplicationStream (raw events) -> table-id prefilter -> EventDecoder (+ optional schema
+///     resolver) -> ChangeAssembler
 ///     -> ResumeGuard -> your ChangeHandler (e.g. ChangePrinter), and with `rows_sink` the
 ///     rows events undecoded to it (ParallelPrinter: decoded and printed by worker threads)
 ///
@@ -76,6 +77,14 @@ struct StreamerOptions {
   /// Optional, not owned: rows events go here undecoded (e.g. a ParallelPrinter, whose workers
   /// decode and print them), through the resume guard; `out` then gets statements only.
   RowsEventSink* rows_sink = nullptr;
+  /// Optional, not owned: fills in what TABLE_MAPs do not carry (column names...) from a
+  /// schema history (schema::HistoryResolver); `out` should then keep that history in step
+  /// (schema::HistoryTracker), since statements reach `out` in binlog order.
+  SchemaResolver* resolver = nullptr;
+  /// Called once, after the start is resolved (a kCurrent start is then the server's
+  /// file/position) and before the first event: e.g. to seed a schema history there. An error
+  /// ends run() with it.
+  std::function<core::Status(const StreamStart& start)> on_start;
   /// Called instead of `flush` when the stream goes idle and no checkpoint is due (e.g. a
   /// ParallelPrinter's hand_over: lines come out promptly, nothing waits). Null: `flush`.
   std::function<core::Status()> hand_over;

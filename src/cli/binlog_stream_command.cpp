@@ -3,6 +3,7 @@
 #include "cli/binlog_stream_command.h"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -17,13 +18,16 @@
 #include "binlog/stream_checkpoint.h"
 #include "cli/cli_context.h"
 #include "config/source_config.h"
+#include "schema/history_resolver.h"
+#include "schema/history_setup.h"
+#include "schema/history_tracker.h"
 
 namespace sluice::cli {
 namespace {
 
 struct StreamArgs {
   std::string config_path;
-  std::string from, gtid, checkpoint;
+  std::string from, gtid, checkpoint, schema_history;
   std::string databases, tables;
   bool until_now = false;
   bool verbose = false;
@@ -104,6 +108,54 @@ void log_line(std::string_view line) {
   std::fprintf(stderr, "sluice: %.*s\n", static_cast<int>(line.size()), line.data());
 }
 
+// --schema-history: the stream's schema history, kept in step with the statements it prints
+// (docs/schema-changes.md) and saved after each one, so a checkpoint written later never
+// names a position past a statement the saved history lacks; saved again at the end.
+class HistoryKeeper : public binlog::ChangeHandler {
+ public:
+  HistoryKeeper(schema::SchemaHistory& history, std::string path, binlog::ChangeHandler& next)
+      : history_(history), path_(std::move(path)), tracker_(history, next) {}
+
+  core::Status on_row(const binlog::RowChange& change) override { return tracker_.on_row(change); }
+  core::Status on_statement(const binlog::StatementChange& s) override {
+    SLUICE_TRY(tracker_.on_statement(s));
+    return save();
+  }
+  core::Status on_commit(const binlog::TransactionInfo& txn) override { return tracker_.on_commit(txn); }
+  core::Status save() const { return history_.save(path_); }
+
+ private:
+  schema::SchemaHistory& history_;
+  std::string path_;
+  schema::HistoryTracker tracker_;
+};
+
+// Loads the history file, or seeds it by discovery on the config's server at the resolved
+// start (discovery runs now: right when the stream starts at the server's current position).
+core::Status open_stream_history(const StreamArgs& a, const binlog::StreamerOptions& o,
+                                 const binlog::StreamStart& start, schema::SchemaHistory& out) {
+  if (start.kind != binlog::StreamStart::Kind::kFilePos) {
+    return usage("--schema-history " + a.schema_history +
+                 " does not exist yet and a GTID start has no binlog position to seed it at; start once with "
+                 "--from FILE:POS or at the current position (no --gtid) to create it");
+  }
+  schema::HistorySetup setup;
+  setup.config_path = a.config_path;
+  setup.history_path = a.schema_history;
+  setup.databases = o.databases;
+  for (const std::string& t : o.tables) {
+    std::string db = t.substr(0, t.find('.'));
+    if (std::find(setup.databases.begin(), setup.databases.end(), db) == setup.databases.end()) {
+      setup.databases.push_back(db);
+    }
+  }
+  if (o.verbose) setup.debug = [](std::string_view line) { log_line(std::string("debug: ").append(line)); };
+  auto opened = schema::open_history(setup, schema::BinlogPosition{start.file, start.position});
+  if (!opened) return core::fail(opened.error().with_context("--schema-history " + a.schema_history));
+  out = std::move(*opened);
+  return core::ok();
+}
+
 int run_stream(const StreamArgs& a, bool global_verbose) {
   auto config = config::load_source_config(a.config_path);
   if (!config) return report_error(config.error());
@@ -144,14 +196,28 @@ int run_stream(const StreamArgs& a, bool global_verbose) {
     serial.emplace(stdout, popts);
   }
   binlog::ChangeHandler& printer = parallel ? static_cast<binlog::ChangeHandler&>(*parallel) : *serial;
-  binlog::BinlogStreamer streamer(std::move(o), printer,
-                                  [&] { return parallel ? parallel->flush() : serial->flush(); });
+  binlog::ChangeHandler* out = &printer;
+  schema::SchemaHistory history;  // with --schema-history: opened once the start is known
+  schema::HistoryResolver resolver(history);
+  std::optional<HistoryKeeper> keeper;
+  if (!a.schema_history.empty()) {
+    keeper.emplace(history, a.schema_history, printer);
+    out = &*keeper;
+    o.resolver = &resolver;
+    o.on_start = [&a, &o, &history](const binlog::StreamStart& start) {
+      return open_stream_history(a, o, start, history);
+    };
+  }
+  binlog::BinlogStreamer streamer(o, *out, [&] { return parallel ? parallel->flush() : serial->flush(); });
   g_stop.store(false);
   install_stop_handlers();
   core::Status s = streamer.run();
   core::Status f = parallel ? parallel->finish() : core::ok();
   // The workers' error (a row, the output) comes first in stream order.
   if (!f) return report_error(f.error());
+  if (keeper && !history.seeded_at().empty()) {
+    if (auto saved = keeper->save(); !saved) return report_error(saved.error());
+  }
   if (!s) return report_error(s.error());
   return kExitOk;
 }
@@ -176,6 +242,9 @@ void add_binlog_stream(CLI::App& binlog_cmd, CliContext& ctx) {
   cmd->add_option("--databases", args->databases, "only these databases (comma-separated; default: config filter_dbs)");
   cmd->add_option("--tables", args->tables, "only these tables, as db.table (comma-separated)");
   cmd->add_flag("--verbose", args->verbose, "add \"types\" to each line; debug lines on stderr");
+  cmd->add_option("--schema-history", args->schema_history,
+                  "FILE: decode with the tables' schema as of each event (names without binlog_row_metadata=FULL); "
+                  "seeded by discovery at the start when FILE does not exist, saved as the stream goes");
   cmd->add_option("--checkpoint", args->checkpoint,
                   "file keeping the end of the last complete transaction printed; resumes from it when it exists");
   cmd->callback([&ctx, args] { ctx.exit_code = run_stream(*args, ctx.verbose); });

@@ -272,6 +272,71 @@ TEST_P(BinlogStreamTest, RefusesAnIdAnotherReplicaUses) {
   }
 }
 
+// Without binlog_row_metadata=FULL (MySQL's and RDS's default is MINIMAL) a TABLE_MAP has no
+// column names. `--schema-history` seeds a history by discovery at the start, follows the DDL
+// in the stream and saves it: every row then has the names its table had when it was written,
+// across ADD/DROP/RENAME COLUMN and across runs resumed from a checkpoint.
+TEST_P(BinlogStreamTest, SchemaHistoryNamesColumnsAsTheyWereAcrossDdlAndRuns) {
+  ServerInfo s = server();
+  std::string old_metadata = split_lines(admin_sql(s, "SELECT @@GLOBAL.binlog_row_metadata")).at(0);
+  admin_sql(s, "SET GLOBAL binlog_row_metadata = MINIMAL");
+  struct Restore {
+    ServerInfo s;
+    std::string value;
+    ~Restore() { admin_sql(s, "SET GLOBAL binlog_row_metadata = " + value); }
+  } restore{s, old_metadata};
+  const std::string db = "stream_hist";
+  admin_sql(s, "DROP DATABASE IF EXISTS " + db + "; CREATE DATABASE " + db + "; CREATE TABLE " + db +
+                   ".t (id INT PRIMARY KEY, a VARCHAR(20), b INT)");
+  BinlogPos start = current_pos(s);
+  std::string dir = make_temp_dir("stream_hist");
+  std::string history = dir + "/history.json", cp = dir + "/stream.checkpoint";
+  std::string cfg = config_for(s, 4108);
+  // Run 1 at the start: nothing to print yet; the history is seeded there and saved.
+  CommandResult seed = run_sluice({"binlog", "stream", "--config", cfg, "--from", from_arg(start), "--until-now",
+                                   "--databases", db, "--schema-history", history});
+  ASSERT_EQ(seed.exit_code, 0) << seed.err;
+  ASSERT_FALSE(read_file(history).empty());
+  admin_sql(s, "INSERT INTO t VALUES (1, 'a1', 10);"
+               "ALTER TABLE t ADD COLUMN m VARCHAR(20) AFTER a;"
+               "INSERT INTO t VALUES (2, 'a2', 'm2', 20);"
+               "ALTER TABLE t DROP COLUMN b;"
+               "INSERT INTO t VALUES (3, 'a3', 'm3');",
+            db);
+  auto afters = [](const std::string& out) {
+    std::vector<std::string> v;
+    for (const auto& l : split_lines(out)) {
+      auto j = nlohmann::ordered_json::parse(l);
+      if (j["op"] == "insert") v.push_back(j["after"].dump());
+    }
+    return v;
+  };
+  // Run 2 from the same start, history loaded: each row under the names of its time.
+  CommandResult r2 = run_sluice({"binlog", "stream", "--config", cfg, "--from", from_arg(start), "--until-now",
+                                 "--databases", db, "--schema-history", history, "--checkpoint", cp});
+  ASSERT_EQ(r2.exit_code, 0) << r2.err;
+  EXPECT_EQ(afters(r2.out), (std::vector<std::string>{R"({"id":1,"a":"a1","b":10})",
+                                                        R"({"id":2,"a":"a2","m":"m2","b":20})",
+                                                        R"({"id":3,"a":"a3","m":"m3"})"}));
+  // The same stream without a history: the binlog alone has no names.
+  CommandResult bare = run_sluice(
+      {"binlog", "stream", "--config", cfg, "--from", from_arg(start), "--until-now", "--databases", db});
+  ASSERT_EQ(bare.exit_code, 0) << bare.err;
+  EXPECT_EQ(afters(bare.out).at(0), R"({"@1":1,"@2":"a1","@3":10})");
+  // Run 3 resumes from the checkpoint with the saved history: a rename made while no stream
+  // ran is followed, and no earlier row comes again.
+  admin_sql(s, "ALTER TABLE t RENAME COLUMN a TO a2; INSERT INTO t VALUES (4, 'x4', 'm4');", db);
+  CommandResult r3 = run_sluice({"binlog", "stream", "--config", cfg, "--until-now", "--databases", db,
+                                 "--schema-history", history, "--checkpoint", cp});
+  ASSERT_EQ(r3.exit_code, 0) << r3.err;
+  EXPECT_EQ(afters(r3.out), (std::vector<std::string>{R"({"id":4,"a2":"x4","m":"m4"})"}));
+  // A GTID start cannot seed a new history (no position): one line that says what to do.
+  CommandResult gtid = run_sluice({"binlog", "stream", "--config", cfg, "--gtid", gtid_state(s), "--until-now",
+                                   "--schema-history", dir + "/new.json"});
+  EXPECT_EQ(gtid.exit_code, 2);
+  EXPECT_NE(gtid.err.find("--from FILE:POS or at the current position"), std::string::npos) << gtid.err;
+}
+
 INSTANTIATE_TEST_SUITE_P(Servers, BinlogStreamTest, ::testing::Values("mariadb", "mysql"),
                          [](const auto& p) { return std::string(p.param); });
 
