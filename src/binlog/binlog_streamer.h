@@ -17,8 +17,8 @@
 ///   checkpoint (if any) is written after a flush, so it never names unflushed output.
 /// - Database/table filters skip rows events of unwanted table ids before they are decoded.
 ///
-/// run() blocks on the caller's thread (a rows sink may run threads of its own); `stop` (set from a signal handler or another thread) ends it
-/// at the next event, heartbeat or reconnect wait.
+/// run() blocks on the caller's thread (a rows sink may run threads of its own); `stop` (set from a signal
+/// handler or another thread) ends it at the next event, heartbeat or reconnect wait.
 
 #include <atomic>
 #include <cstdint>

@@ -242,9 +242,10 @@ void add_binlog_stream(CLI::App& binlog_cmd, CliContext& ctx) {
   cmd->add_option("--databases", args->databases, "only these databases (comma-separated; default: config filter_dbs)");
   cmd->add_option("--tables", args->tables, "only these tables, as db.table (comma-separated)");
   cmd->add_flag("--verbose", args->verbose, "add \"types\" to each line; debug lines on stderr");
-  cmd->add_option("--schema-history", args->schema_history,
-                  "FILE: decode with the tables' schema as of each event (names without binlog_row_metadata=FULL); "
-                  "seeded by discovery at the start when FILE does not exist, saved as the stream goes");
+  cmd->add_option(
+      "--schema-history", args->schema_history,
+      "FILE: decode with the tables' schema as of each event (names without binlog_row_metadata=FULL); "
+      "seeded by discovery at the start when FILE does not exist, saved as the stream goes");
   cmd->add_option("--checkpoint", args->checkpoint,
                   "file keeping the end of the last complete transaction printed; resumes from it when it exists");
   cmd->callback([&ctx, args] { ctx.exit_code = run_stream(*args, ctx.verbose); });

@@ -190,7 +190,6 @@ core::Result<size_t> decode_timestamp2(const ColumnDef& col, const uint8_t* p, s
   return n;
 }
 
-
 // MariaDB's own fractional formats ("hires"), of TIME/DATETIME/TIMESTAMP columns created with
 // mysql56_temporal_format=OFF (the only format before 10.1). The TABLE_MAP shows them as the
 // old types with no metadata: `meta` is the fsp 1..6 the schema history knows. All big-endian;
@@ -211,8 +210,8 @@ constexpr int64_t kTimeHiresZero = (838 * 3600 + 59 * 60 + 59 + 1) * int64_t{100
 
 }  // namespace
 
-core::Result<size_t> decode_time_hires(const ColumnDef& col, const uint8_t* p, size_t avail,
-                                       core::Arena&, core::Value& out) {
+core::Result<size_t> decode_time_hires(const ColumnDef& col, const uint8_t* p, size_t avail, core::Arena&,
+                                       core::Value& out) {
   auto fsp = checked_fsp(col, "TIME");
   if (!fsp) return core::fail(fsp.error());
   size_t n = kTimeHiresBytes[*fsp];
@@ -232,8 +231,8 @@ core::Result<size_t> decode_time_hires(const ColumnDef& col, const uint8_t* p, s
   return n;
 }
 
-core::Result<size_t> decode_datetime_hires(const ColumnDef& col, const uint8_t* p, size_t avail,
-                                           core::Arena&, core::Value& out) {
+core::Result<size_t> decode_datetime_hires(const ColumnDef& col, const uint8_t* p, size_t avail, core::Arena&,
+                                           core::Value& out) {
   auto fsp = checked_fsp(col, "DATETIME");
   if (!fsp) return core::fail(fsp.error());
   size_t n = kDatetimeHiresBytes[*fsp];

@@ -293,15 +293,16 @@ TEST_P(BinlogStreamTest, SchemaHistoryNamesColumnsAsTheyWereAcrossDdlAndRuns) {
   std::string history = dir + "/history.json", cp = dir + "/stream.checkpoint";
   std::string cfg = config_for(s, 4108);
   // Run 1 at the start: nothing to print yet; the history is seeded there and saved.
-  CommandResult seed = run_sluice({"binlog", "stream", "--config", cfg, "--from", from_arg(start), "--until-now",
-                                   "--databases", db, "--schema-history", history});
+  CommandResult seed = run_sluice({"binlog", "stream", "--config", cfg, "--from", from_arg(start),
+                                   "--until-now", "--databases", db, "--schema-history", history});
   ASSERT_EQ(seed.exit_code, 0) << seed.err;
   ASSERT_FALSE(read_file(history).empty());
-  admin_sql(s, "INSERT INTO t VALUES (1, 'a1', 10);"
-               "ALTER TABLE t ADD COLUMN m VARCHAR(20) AFTER a;"
-               "INSERT INTO t VALUES (2, 'a2', 'm2', 20);"
-               "ALTER TABLE t DROP COLUMN b;"
-               "INSERT INTO t VALUES (3, 'a3', 'm3');",
+  admin_sql(s,
+            "INSERT INTO t VALUES (1, 'a1', 10);"
+            "ALTER TABLE t ADD COLUMN m VARCHAR(20) AFTER a;"
+            "INSERT INTO t VALUES (2, 'a2', 'm2', 20);"
+            "ALTER TABLE t DROP COLUMN b;"
+            "INSERT INTO t VALUES (3, 'a3', 'm3');",
             db);
   auto afters = [](const std::string& out) {
     std::vector<std::string> v;
@@ -312,12 +313,13 @@ TEST_P(BinlogStreamTest, SchemaHistoryNamesColumnsAsTheyWereAcrossDdlAndRuns) {
     return v;
   };
   // Run 2 from the same start, history loaded: each row under the names of its time.
-  CommandResult r2 = run_sluice({"binlog", "stream", "--config", cfg, "--from", from_arg(start), "--until-now",
-                                 "--databases", db, "--schema-history", history, "--checkpoint", cp});
+  CommandResult r2 =
+      run_sluice({"binlog", "stream", "--config", cfg, "--from", from_arg(start), "--until-now",
+                  "--databases", db, "--schema-history", history, "--checkpoint", cp});
   ASSERT_EQ(r2.exit_code, 0) << r2.err;
-  EXPECT_EQ(afters(r2.out), (std::vector<std::string>{R"({"id":1,"a":"a1","b":10})",
-                                                        R"({"id":2,"a":"a2","m":"m2","b":20})",
-                                                        R"({"id":3,"a":"a3","m":"m3"})"}));
+  EXPECT_EQ(afters(r2.out),
+            (std::vector<std::string>{R"({"id":1,"a":"a1","b":10})", R"({"id":2,"a":"a2","m":"m2","b":20})",
+                                      R"({"id":3,"a":"a3","m":"m3"})"}));
   // The same stream without a history: the binlog alone has no names.
   CommandResult bare = run_sluice(
       {"binlog", "stream", "--config", cfg, "--from", from_arg(start), "--until-now", "--databases", db});
@@ -331,8 +333,8 @@ TEST_P(BinlogStreamTest, SchemaHistoryNamesColumnsAsTheyWereAcrossDdlAndRuns) {
   ASSERT_EQ(r3.exit_code, 0) << r3.err;
   EXPECT_EQ(afters(r3.out), (std::vector<std::string>{R"({"id":4,"a2":"x4","m":"m4"})"}));
   // A GTID start cannot seed a new history (no position): one line that says what to do.
-  CommandResult gtid = run_sluice({"binlog", "stream", "--config", cfg, "--gtid", gtid_state(s), "--until-now",
-                                   "--schema-history", dir + "/new.json"});
+  CommandResult gtid = run_sluice({"binlog", "stream", "--config", cfg, "--gtid", gtid_state(s),
+                                   "--until-now", "--schema-history", dir + "/new.json"});
   EXPECT_EQ(gtid.exit_code, 2);
   EXPECT_NE(gtid.err.find("--from FILE:POS or at the current position"), std::string::npos) << gtid.err;
 }

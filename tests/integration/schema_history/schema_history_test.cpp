@@ -9,8 +9,8 @@
 #include <cstdio>
 #include <ctime>
 #include <map>
-#include <random>
 #include <nlohmann/json.hpp>
+#include <random>
 
 #include "binlog/binlog_files.h"
 #include "binlog/change_assembler.h"
@@ -344,8 +344,8 @@ std::string temporal_literal(std::mt19937_64& rng, char kind, int fsp) {
   if (kind == 't') {
     std::snprintf(buf, sizeof buf, "%s%u:%02u:%02u", pick(2) ? "-" : "", pick(839), pick(60), pick(60));
   } else if (kind == 'd') {
-    std::snprintf(buf, sizeof buf, "%04u-%02u-%02u %02u:%02u:%02u", 1000 + pick(9000), 1 + pick(12), 1 + pick(28),
-                  pick(24), pick(60), pick(60));
+    std::snprintf(buf, sizeof buf, "%04u-%02u-%02u %02u:%02u:%02u", 1000 + pick(9000), 1 + pick(12),
+                  1 + pick(28), pick(24), pick(60), pick(60));
   } else {  // TIMESTAMP, UTC: 1970-01-01 00:00:01 .. 2038-01-19 03:14:07
     std::time_t t = 1 + static_cast<std::time_t>(pick(2147483646u));
     std::tm tm{};
@@ -386,7 +386,8 @@ TEST(SchemaHistoryMariadb, Pre101FractionalTemporalsDecodeWithTheHistory) {
     }
   }
   // The variable is global only: set it just around the CREATE (integration tests run serially).
-  admin_sql(s, "SET GLOBAL mysql56_temporal_format = OFF; " + create + "); SET GLOBAL mysql56_temporal_format = ON");
+  admin_sql(s, "SET GLOBAL mysql56_temporal_format = OFF; " + create +
+                   "); SET GLOBAL mysql56_temporal_format = ON");
   std::mt19937_64 rng(20261121);
   auto values = [&](int id) {
     std::string v = std::to_string(id);
@@ -399,13 +400,14 @@ TEST(SchemaHistoryMariadb, Pre101FractionalTemporalsDecodeWithTheHistory) {
     return v;
   };
   const int kRows = 40;
-  std::string insert = "SET time_zone = '+00:00'; INSERT INTO t VALUES (1, '-838:59:59', '-838:59:59.9', "
-                       "'838:59:59.99', '-00:00:00.001', '00:00:00.0000', '-00:00:00.00001', '838:59:59.999999', "
-                       "'0000-00-00 00:00:00', '1000-01-01 00:00:00.0', '9999-12-31 23:59:59.99', "
-                       "'0000-00-00 00:00:00.000', '2024-02-29 12:00:00.0001', '1000-01-01 00:00:00.00001', "
-                       "'9999-12-31 23:59:59.999999', '1970-01-01 00:00:01', '2038-01-19 03:14:07.9', NULL, "
-                       "'2000-01-01 00:00:00.000', '2000-01-01 00:00:00.0009', '1970-01-01 00:00:01.00001', "
-                       "'2038-01-19 03:14:07.999999')";
+  std::string insert =
+      "SET time_zone = '+00:00'; INSERT INTO t VALUES (1, '-838:59:59', '-838:59:59.9', "
+      "'838:59:59.99', '-00:00:00.001', '00:00:00.0000', '-00:00:00.00001', '838:59:59.999999', "
+      "'0000-00-00 00:00:00', '1000-01-01 00:00:00.0', '9999-12-31 23:59:59.99', "
+      "'0000-00-00 00:00:00.000', '2024-02-29 12:00:00.0001', '1000-01-01 00:00:00.00001', "
+      "'9999-12-31 23:59:59.999999', '1970-01-01 00:00:01', '2038-01-19 03:14:07.9', NULL, "
+      "'2000-01-01 00:00:00.000', '2000-01-01 00:00:00.0009', '1970-01-01 00:00:01.00001', "
+      "'2038-01-19 03:14:07.999999')";
   for (int id = 2; id <= kRows; ++id) insert += ", (" + values(id) + ")";
   admin_sql(s, insert, "hist");
   std::string select = "SET time_zone = '+00:00'; SELECT " + cols + " FROM t ORDER BY id";
@@ -478,7 +480,6 @@ TEST(SchemaHistoryMariadb, Pre101FractionalTemporalsDecodeWithTheHistory) {
       << st.error().message;
   EXPECT_TRUE(collector.rows.empty());
 }
-
 
 }  // namespace
 }  // namespace sluice::test

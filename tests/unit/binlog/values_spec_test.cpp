@@ -114,17 +114,20 @@ TEST(ValuesTemporal, MariadbHiresFormats) {
   auto t3 = decode(col_of(ColumnType::kTime, 3), {0x00, 0xb6, 0xba, 0xd2, 0x15}, arena);
   EXPECT_EQ(t3.json, "\"12:34:56.789\"");
   EXPECT_EQ(*t3.used, 5u);
-  EXPECT_EQ(decode(col_of(ColumnType::kTime, 3), {0x00, 0xb4, 0x07, 0xa5, 0x7f}, arena).json, "\"-00:00:00.001\"");
+  EXPECT_EQ(decode(col_of(ColumnType::kTime, 3), {0x00, 0xb4, 0x07, 0xa5, 0x7f}, arena).json,
+            "\"-00:00:00.001\"");
   auto t6 = decode(col_of(ColumnType::kTime, 6), {0x02, 0xbe, 0x5f, 0xf6, 0x03, 0x3c}, arena);
   EXPECT_EQ(t6.json, "\"-01:02:03.000004\"");
   EXPECT_EQ(*t6.used, 6u);
   EXPECT_EQ(decode(col_of(ColumnType::kTime, 1), {0x03, 0x99, 0xc0, 0xbf}, arena).json, "\"838:59:59.9\"");
-  // DATETIME: ((((year * 13 + month) * 32 + day) * 24 + hour) * 60 + minute) * 60 + second, then the fraction.
+  // DATETIME: ((((year * 13 + month) * 32 + day) * 24 + hour) * 60 + minute) * 60 + second, then the
+  // fraction.
   auto d2 = decode(col_of(ColumnType::kDateTime, 2), {0x03, 0x44, 0xea, 0x64, 0x96, 0x01}, arena);
   EXPECT_EQ(d2.json, "\"1000-01-01 00:00:00.01\"");
   EXPECT_EQ(*d2.used, 6u);
-  EXPECT_EQ(decode(col_of(ColumnType::kDateTime, 6), {0x04, 0xfc, 0xee, 0x39, 0x43, 0xbf, 0xff, 0xff}, arena).json,
-            "\"9999-12-31 23:59:59.999999\"");
+  EXPECT_EQ(
+      decode(col_of(ColumnType::kDateTime, 6), {0x04, 0xfc, 0xee, 0x39, 0x43, 0xbf, 0xff, 0xff}, arena).json,
+      "\"9999-12-31 23:59:59.999999\"");
   EXPECT_EQ(decode(col_of(ColumnType::kDateTime, 3), std::vector<uint8_t>(7, 0), arena).json,
             "\"0000-00-00 00:00:00.000\"");
   // TIMESTAMP: 4 bytes of seconds, then (fsp + 1) / 2 bytes of fraction.
@@ -135,7 +138,7 @@ TEST(ValuesTemporal, MariadbHiresFormats) {
             "\"2038-01-19 03:14:07.999999\"");
   // Out of range, short and impossible cells are errors.
   EXPECT_FALSE(decode(col_of(ColumnType::kTime, 2), {0x24, 0x01, 0x87, 0x80}, arena).used);  // 839:00:00
-  EXPECT_FALSE(decode(col_of(ColumnType::kTimestamp, 2), {0, 0, 0, 1, 0xff}, arena).used);          // .2550
+  EXPECT_FALSE(decode(col_of(ColumnType::kTimestamp, 2), {0, 0, 0, 1, 0xff}, arena).used);   // .2550
   EXPECT_FALSE(decode(col_of(ColumnType::kTime, 6), {0x02, 0xbe, 0x5f, 0xf6, 0x03}, arena).used);
   EXPECT_FALSE(decode(col_of(ColumnType::kDateTime, 7), std::vector<uint8_t>(8, 0), arena).used);
 }
