@@ -1,22 +1,67 @@
 #include "binlog/change_assembler.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 
 namespace sluice::binlog {
 namespace {
 
-bool starts_with_word(std::string_view sql, std::string_view word) {
-  size_t i = 0;
-  while (i < sql.size() && (sql[i] == ' ' || sql[i] == '\n' || sql[i] == '\t' || sql[i] == '\r')) ++i;
-  if (sql.size() - i < word.size()) return false;
+bool blank(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; }
+
+// Where `word` (upper case, matched in any case) ends when it comes at sql[i] after blanks and
+// before a blank, ';', '`' or the end; npos when it does not.
+size_t match_word(std::string_view sql, size_t i, std::string_view word) {
+  while (i < sql.size() && blank(sql[i])) ++i;
+  if (sql.size() - i < word.size()) return std::string_view::npos;
   for (size_t k = 0; k < word.size(); ++k) {
     char c = sql[i + k];
     if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
-    if (c != word[k]) return false;
+    if (c != word[k]) return std::string_view::npos;
   }
   size_t e = i + word.size();
-  return e == sql.size() || sql[e] == ' ' || sql[e] == ';' || sql[e] == '\n' || sql[e] == '\t' || sql[e] == '\r';
+  if (e < sql.size() && !blank(sql[e]) && sql[e] != ';' && sql[e] != '`') return std::string_view::npos;
+  return e;
+}
+
+bool starts_with_word(std::string_view sql, std::string_view word) {
+  return match_word(sql, 0, word) != std::string_view::npos;
+}
+
+// The savepoint named by "SAVEPOINT x" or (rollback) "ROLLBACK [WORK] TO [SAVEPOINT] x", x bare
+// or `quoted`, in upper case (savepoint names compare case-insensitively); "" when the
+// statement is not one.
+std::string savepoint_name(std::string_view sql, bool rollback) {
+  constexpr size_t npos = std::string_view::npos;
+  size_t i = 0;
+  auto word = [&](std::string_view w) {
+    size_t e = match_word(sql, i, w);
+    if (e != npos) i = e;
+    return e != npos;
+  };
+  if (rollback) {
+    if (!word("ROLLBACK")) return {};
+    word("WORK");
+    if (!word("TO")) return {};
+    word("SAVEPOINT");
+  } else if (!word("SAVEPOINT")) {
+    return {};
+  }
+  while (i < sql.size() && blank(sql[i])) ++i;
+  std::string name;
+  if (i < sql.size() && sql[i] == '`') {
+    for (++i; i < sql.size(); ++i) {
+      if (sql[i] == '`' && (i + 1 >= sql.size() || sql[i + 1] != '`')) break;
+      if (sql[i] == '`') ++i;  // a doubled backquote is one
+      name += sql[i];
+    }
+  } else {
+    while (i < sql.size() && !blank(sql[i]) && sql[i] != ';') name += sql[i++];
+  }
+  for (char& c : name) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
+  }
+  return name;
 }
 
 void format_uuid_gtid(std::string& out, const Gtid& g) {
@@ -64,6 +109,7 @@ core::Status ChangeAssembler::on_event(const Event& ev) {
         else if constexpr (std::is_same_v<T, Query>) return on_query(ev, body);
         else if constexpr (std::is_same_v<T, Rows>) return on_rows(ev, body);
         else if constexpr (std::is_same_v<T, Xid>) return commit(ev);
+        else if constexpr (std::is_same_v<T, XaPrepare>) return on_xa_prepare(ev, body);
         else {
           return core::ok();
         }
@@ -72,7 +118,8 @@ core::Status ChangeAssembler::on_event(const Event& ev) {
 }
 
 void ChangeAssembler::reset() {
-  open_ = began_ = streaming_ = standalone_ = false;
+  open_ = began_ = streaming_ = standalone_ = has_rows_ = false;
+  savepoints_.clear();
   buffered_ = 0;
   pending_.clear();
   raw_.clear();
@@ -97,6 +144,9 @@ core::Status ChangeAssembler::on_gtid(const Event& ev, const Gtid& g) {
   if (g.mariadb) {
     gtid_ = std::to_string(g.domain_id) + "-" + std::to_string(g.server_id) + "-" + std::to_string(g.seq_no);
     standalone_ = g.standalone;
+    // A transaction (it ends with XID, COMMIT or XA PREPARE): a statement inside it (SAVEPOINT,
+    // XA END) is part of it, not a transaction of its own.
+    began_ = !g.standalone;
     return core::ok();
   }
   if (!g.anonymous) format_uuid_gtid(gtid_, g);
@@ -119,8 +169,34 @@ core::Status ChangeAssembler::on_query(const Event& ev, const Query& q) {
     began_ = true;
     return core::ok();
   }
-  if (starts_with_word(q.sql, "COMMIT") || starts_with_word(q.sql, "ROLLBACK")) return commit(ev);
-  if (open_ && began_) return core::ok();  // statement inside a row transaction
+  if (starts_with_word(q.sql, "XA START")) {  // MySQL: held until its end says one or two phases
+    if (!open_) SLUICE_TRY(begin(ev));
+    began_ = true;
+    streaming_ = false;
+    return core::ok();
+  }
+  // ROLLBACK TO SAVEPOINT stays inside the transaction. XA COMMIT / XA ROLLBACK of a prepared
+  // XA transaction is a group of its own, without rows.
+  if (starts_with_word(q.sql, "COMMIT") ||
+      (starts_with_word(q.sql, "ROLLBACK") && !starts_with_word(q.sql, "ROLLBACK TO")) ||
+      starts_with_word(q.sql, "XA COMMIT") || starts_with_word(q.sql, "XA ROLLBACK")) {
+    return commit(ev);
+  }
+  if (open_ && began_) {  // a statement inside a row transaction
+    if (starts_with_word(q.sql, "SAVEPOINT")) return on_savepoint(q, false);
+    if (starts_with_word(q.sql, "ROLLBACK")) return on_savepoint(q, true);
+    if (starts_with_word(q.sql, "RELEASE") || starts_with_word(q.sql, "XA END")) return core::ok();
+    // Another statement is part of the transaction, which goes on: CREATE TABLE ... SELECT
+    // (its rows follow), DML logged as a statement. Rows before it come out first.
+    if (!pending_.empty()) {
+      SLUICE_TRY(flush_pending());
+      ++flushes_;
+    }
+    txn_.file = file_;
+    txn_.gtid = gtid_;
+    StatementChange s{&txn_, ev.pos, q.db, q.sql, &q.status};
+    return out_.on_statement(s);
+  }
   if (!open_) SLUICE_TRY(begin(ev));
   // A statement of its own (DDL): it is the whole transaction.
   txn_.file = file_;
@@ -133,6 +209,60 @@ core::Status ChangeAssembler::on_query(const Event& ev, const Query& q) {
   SLUICE_TRY(out_.on_commit(txn_));
   reset();
   return core::ok();
+}
+
+// SAVEPOINT marks where the transaction's buffered rows stand (rows after it are then buffered,
+// not streamed); ROLLBACK TO SAVEPOINT drops the rows buffered since the mark. Were some of
+// them printed already (a transaction beyond max_buffered_bytes), it stops with an error
+// instead of leaving rows the server undid.
+core::Status ChangeAssembler::on_savepoint(const Query& q, bool rollback) {
+  std::string name = savepoint_name(q.sql, rollback);
+  if (name.empty()) return core::ok();
+  if (!rollback) {
+    savepoints_.push_back(Savepoint{std::move(name), pending_.size(), raw_.size(), buffered_, flushes_});
+    streaming_ = false;  // rows after it may be undone: hold them (end_pos stays as known)
+    return core::ok();
+  }
+  auto it = std::find_if(savepoints_.rbegin(), savepoints_.rend(),
+                         [&](const Savepoint& sp) { return sp.name == name; });
+  if (it == savepoints_.rend() || it->flushes != flushes_) {
+    return core::fail(
+        core::ErrorCode::kUnsupported,
+        "a ROLLBACK TO SAVEPOINT in the transaction at " + file_ + ":" + std::to_string(txn_.begin_pos) +
+            " undoes rows that " +
+            (it == savepoints_.rend() ? "began before the start of the read"
+                                      : "were already printed (the transaction is larger than the "
+                                        "row buffer)") +
+            "; start the read before the transaction, or avoid ROLLBACK TO SAVEPOINT in "
+            "transactions that also change non-transactional tables",
+        false, true);
+  }
+  pending_.resize(it->rows);
+  raw_.resize(it->raw);
+  buffered_ = it->buffered;
+  savepoints_.erase(it.base(), savepoints_.end());  // the savepoints set after it are gone
+  return core::ok();
+}
+
+// A one-phase XA commit ends its transaction like XID. A two-phase XA PREPARE does not commit:
+// its rows become real only if a later XA COMMIT of the same XID comes, and a later XA
+// ROLLBACK undoes them. When it holds rows of followed tables, sluice stops there rather than
+// print rows that may never be committed (or, held back, lose them at a restart).
+core::Status ChangeAssembler::on_xa_prepare(const Event& ev, const XaPrepare& x) {
+  if (x.one_phase) return commit(ev);
+  if (!has_rows_) {  // nothing of the followed tables: its outcome does not matter here
+    reset();
+    return core::ok();
+  }
+  return core::fail(
+      core::ErrorCode::kUnsupported,
+      "XA transaction " + x.xid + " is prepared at " + std::string(ev.file) + ":" +
+          std::to_string(txn_.begin_pos ? txn_.begin_pos : ev.pos) +
+          " (XA PREPARE): its rows are committed only by a later XA COMMIT or undone by XA "
+          "ROLLBACK, and sluice does not follow two-phase XA transactions yet, so it stops here "
+          "instead of printing rows that may be rolled back; commit XA transactions with XA COMMIT "
+          "... ONE PHASE, or replicate these tables without XA",
+      false, true);
 }
 
 size_t ChangeAssembler::keep(std::span<const uint8_t> bytes) {
@@ -151,6 +281,7 @@ core::Status ChangeAssembler::on_rows(const Event& ev, const Rows& r) {
     SLUICE_TRY(begin(ev));  // e.g. --start-position inside a transaction
     began_ = true;
   }
+  has_rows_ = true;
   txn_.file = file_;
   txn_.gtid = gtid_;
   Pending p;
@@ -166,6 +297,7 @@ core::Status ChangeAssembler::on_rows(const Event& ev, const Rows& r) {
   if (streaming_) return emit(p, p.view);
   if (buffered_ + r.rows.size() > options_.max_buffered_bytes) {
     SLUICE_TRY(flush_pending());
+    ++flushes_;
     streaming_ = true;  // end_pos unknown from here on: bounded memory beats end_pos
     return emit(p, p.view);
   }

@@ -108,6 +108,8 @@ class ChangeAssembler : public EventHandler {
   };
   core::Status on_gtid(const Event& ev, const Gtid& g);
   core::Status on_query(const Event& ev, const Query& q);
+  core::Status on_xa_prepare(const Event& ev, const XaPrepare& x);
+  core::Status on_savepoint(const Query& q, bool rollback);
   core::Status on_rows(const Event& ev, const Rows& r);
   core::Status begin(const Event& ev);
   core::Status commit(const Event& ev);
@@ -124,11 +126,22 @@ class ChangeAssembler : public EventHandler {
   bool open_ = false;       // inside a GTID/BEGIN group
   bool began_ = false;      // a BEGIN query was seen (so queries are part of the group)
   bool streaming_ = false;  // rows are delivered as they arrive
+  bool has_rows_ = false;   // the group has rows of followed tables
   bool standalone_ = false; // MariaDB FL_STANDALONE: the next query ends the group
   size_t buffered_ = 0;
   std::vector<Pending> pending_;
   std::vector<uint8_t> raw_;
   std::vector<BlockRef> pins_;  // the blocks pending_'s views lie in
+  // SAVEPOINTs of the open transaction: where its buffered rows stood, so that a ROLLBACK TO
+  // SAVEPOINT in the binlog (written when the transaction also changed a non-transactional
+  // table) drops the rows it undid.
+  struct Savepoint {
+    std::string name;
+    size_t rows = 0, raw = 0, buffered = 0;
+    uint64_t flushes = 0;  // flushes_ when it was set: a later flush printed rows it could undo
+  };
+  std::vector<Savepoint> savepoints_;
+  uint64_t flushes_ = 0;  // buffered rows printed before the transaction's end (too large)
   RowDecoder rows_;
   TableLayoutPtr last_layout_;  // held so its address cannot be reused while cached
   bool last_wanted_ = false;

@@ -97,6 +97,36 @@ core::Status decode_xid(DecoderState&, const EventHeader&, ByteReader post, Byte
   return core::ok();
 }
 
+// one_phase (1), formatID (4), gtrid_length (4), bqual_length (4), gtrid and bqual bytes (at
+// most 64 each, as XIDs are).
+core::Status decode_xa_prepare(DecoderState&, const EventHeader&, ByteReader, ByteReader body,
+                               EventBody& out) {
+  uint8_t one_phase = 0;
+  uint32_t format_id = 0, gtrid_len = 0, bqual_len = 0;
+  std::string_view data;
+  if (!body.u8(one_phase) || !body.u32(format_id) || !body.u32(gtrid_len) || !body.u32(bqual_len) ||
+      gtrid_len > 64 || bqual_len > 64 || !body.str(gtrid_len + bqual_len, data)) {
+    return core::fail(corrupt("truncated or impossible XA_PREPARE_LOG_EVENT"));
+  }
+  XaPrepare x;
+  x.one_phase = one_phase != 0;
+  auto hex = [&x](std::string_view bytes) {
+    static constexpr char kDigits[] = "0123456789ABCDEF";
+    x.xid += "X'";
+    for (unsigned char c : bytes) {
+      x.xid += kDigits[c >> 4];
+      x.xid += kDigits[c & 15];
+    }
+    x.xid += "'";
+  };
+  hex(data.substr(0, gtrid_len));
+  x.xid += ",";
+  hex(data.substr(gtrid_len));
+  x.xid += "," + std::to_string(static_cast<int32_t>(format_id));
+  out = std::move(x);
+  return core::ok();
+}
+
 core::Status decode_heartbeat(DecoderState&, const EventHeader& h, ByteReader, ByteReader body, EventBody& out) {
   Heartbeat hb;
   hb.log_file = body.rest_str();

@@ -91,6 +91,7 @@ core::Status decode_format_description(DecoderState&, const EventHeader&, ByteRe
 core::Status decode_rotate(DecoderState&, const EventHeader&, ByteReader, ByteReader, EventBody&);
 core::Status decode_stop(DecoderState&, const EventHeader&, ByteReader, ByteReader, EventBody&);
 core::Status decode_xid(DecoderState&, const EventHeader&, ByteReader, ByteReader, EventBody&);
+core::Status decode_xa_prepare(DecoderState&, const EventHeader&, ByteReader, ByteReader, EventBody&);
 core::Status decode_heartbeat(DecoderState&, const EventHeader&, ByteReader, ByteReader, EventBody&);
 core::Status decode_heartbeat_v2(DecoderState&, const EventHeader&, ByteReader, ByteReader, EventBody&);
 core::Status decode_incident(DecoderState&, const EventHeader&, ByteReader, ByteReader, EventBody&);

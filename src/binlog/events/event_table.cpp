@@ -38,7 +38,7 @@ struct Table {
     set(E::kPreviousGtids, "PREVIOUS_GTIDS_LOG_EVENT", 0, decode_previous_gtids);
     set(E::kTransactionContext, "TRANSACTION_CONTEXT_EVENT", 18, nullptr);
     set(E::kViewChange, "VIEW_CHANGE_EVENT", 52, nullptr);
-    set(E::kXaPrepare, "XA_PREPARE_LOG_EVENT", 0, nullptr);
+    set(E::kXaPrepare, "XA_PREPARE_LOG_EVENT", 0, decode_xa_prepare);
     set(E::kPartialUpdateRows, "PARTIAL_UPDATE_ROWS_EVENT", 10, decode_rows);
     set(E::kTransactionPayload, "TRANSACTION_PAYLOAD_EVENT", 0, decode_transaction_payload);
     set(E::kHeartbeatV2, "HEARTBEAT_LOG_EVENT_V2", 0, decode_heartbeat_v2);

@@ -70,6 +70,14 @@ struct Xid {
   uint64_t xid = 0;
 };
 
+/// XA_PREPARE_LOG_EVENT (MySQL 5.7+, MariaDB 10.5+): ends the group of an XA transaction.
+/// Two-phase (`one_phase` false: XA PREPARE), its rows are committed only by a later group's
+/// XA COMMIT of the same XID, or undone by XA ROLLBACK; one-phase it is a commit.
+struct XaPrepare {
+  bool one_phase = false;
+  std::string xid;  ///< as the server writes it in XA statements: X'gtrid',X'bqual',formatID
+};
+
 /// MySQL GTID / ANONYMOUS_GTID / GTID_TAGGED, and MariaDB GTID_EVENT.
 struct Gtid {
   bool mariadb = false;
@@ -153,9 +161,9 @@ struct TransactionPayload {
 /// An event the decoder skips (unknown or irrelevant type): only its header is known.
 struct Skipped {};
 
-using EventBody = std::variant<Skipped, FormatDescription, Rotate, Query, Xid, Gtid, PreviousGtids,
-                               GtidList, TableMap, Rows, RowsQuery, Heartbeat, Incident,
-                               BinlogCheckpoint, Stop, TransactionPayload>;
+using EventBody =
+    std::variant<Skipped, FormatDescription, Rotate, Query, Xid, Gtid, PreviousGtids, GtidList, TableMap,
+                 Rows, RowsQuery, Heartbeat, Incident, BinlogCheckpoint, Stop, TransactionPayload, XaPrepare>;
 
 /// One decoded event. `pos` is the event's start offset in its file; `end_pos` the offset
 /// after it. Events inside a TRANSACTION_PAYLOAD carry the payload event's pos/end_pos and

@@ -119,6 +119,80 @@ TEST_P(BinlogFilesTest, MatchesServerDecoderAndSelect) {
   }
 }
 
+// Transactions as applications write them: savepoints (ORMs nest transactions with them), a
+// ROLLBACK TO SAVEPOINT that the binlog records with the rows it undid (MariaDB, when the
+// transaction also changed a MyISAM table; MySQL with GTIDs refuses such a transaction), and XA.
+// What comes out is what the server committed, as SELECT shows it, each transaction's rows
+// with one GTID and end position; CREATE TABLE ... SELECT prints its statement before its rows.
+// A two-phase XA transaction of a followed table stops the
+// read before any of its rows (it may be rolled back); one of another database is passed over.
+TEST_P(BinlogFilesTest, SavepointsAndXaGiveWhatTheServerCommitted) {
+  ServerInfo s = shared_server(GetParam());
+  admin_sql(s, "SET GLOBAL binlog_row_metadata = FULL");
+  admin_sql(s, "FLUSH BINARY LOGS");
+  std::string sql =
+      "DROP DATABASE IF EXISTS txn; CREATE DATABASE txn; USE txn;"
+      "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(10)); CREATE TABLE m (id INT PRIMARY KEY) ENGINE=MyISAM;"
+      "BEGIN; INSERT INTO t VALUES (1, 'a'); SAVEPOINT s1; INSERT INTO t VALUES (2, 'b'); ROLLBACK TO "
+      "SAVEPOINT s1;"
+      "INSERT INTO t VALUES (3, 'c'); SAVEPOINT s2; INSERT INTO t VALUES (4, 'd'); RELEASE SAVEPOINT s2; "
+      "COMMIT;";
+  if (!s.is_mysql()) {
+    sql +=
+        "BEGIN; INSERT INTO t VALUES (10, 'x'); SAVEPOINT a; INSERT INTO m VALUES (11); INSERT INTO t VALUES "
+        "(12, 'y');"
+        "SAVEPOINT `b``c`; INSERT INTO t VALUES (14, 'w'); ROLLBACK TO SAVEPOINT a; INSERT INTO t VALUES "
+        "(13, 'z');"
+        "COMMIT;";
+  }
+  sql +=
+      "CREATE TABLE c AS SELECT id, v FROM t;"  // the statement and its rows: one transaction
+      "XA START 'one'; INSERT INTO t VALUES (20, 'p'); XA END 'one'; XA COMMIT 'one' ONE PHASE;"
+      "DROP DATABASE IF EXISTS txn_other; CREATE DATABASE txn_other; CREATE TABLE txn_other.o (id INT "
+      "PRIMARY KEY);"
+      "XA START 'two'; INSERT INTO txn_other.o VALUES (1); XA END 'two'; XA PREPARE 'two'; XA COMMIT 'two';"
+      "INSERT INTO t VALUES (30, 'q');";
+  admin_sql(s, sql);
+  std::string file = copy_latest_binlog(s);
+  CommandResult r = run_sluice({"binlog", "read", "--databases", "txn", file});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::map<std::string, std::vector<std::string>> ids;  // table -> inserted ids, in order
+  std::vector<std::string> first_txn, ctas;
+  for (const auto& l : split_lines(r.out)) {
+    auto j = nlohmann::json::parse(l);
+    if (j["op"] == "ddl" && j["sql"].get<std::string>().starts_with("CREATE TABLE `c`")) {
+      ctas.push_back(cell_text(j["gtid"]));
+    }
+    if (j["table"] == "c") ctas.push_back(cell_text(j["gtid"]));
+    if (j["op"] != "insert") continue;
+    std::string id = cell_text(j["after"]["id"]);
+    ids[j["table"].get<std::string>()].push_back(id);
+    if (j["table"] == "t" && (id == "1" || id == "3" || id == "4")) {
+      first_txn.push_back(cell_text(j["gtid"]) + " " + cell_text(j["end_pos"]));
+    }
+  }
+  EXPECT_EQ(ids["t"], split_lines(admin_sql(s, "SELECT id FROM txn.t ORDER BY id")));
+  EXPECT_EQ(ids["m"], split_lines(admin_sql(s, "SELECT id FROM txn.m ORDER BY id")));
+  EXPECT_EQ(ids["c"], split_lines(admin_sql(s, "SELECT id FROM txn.c ORDER BY id")));
+  // CREATE TABLE ... SELECT: the statement, then its rows, all with the one GTID.
+  ASSERT_EQ(ctas.size(), ids["c"].size() + 1) << r.out;
+  for (const auto& g : ctas) EXPECT_EQ(g, ctas[0]);
+  ASSERT_EQ(first_txn.size(), 3u);
+  EXPECT_EQ(first_txn[0], first_txn[1]);
+  EXPECT_EQ(first_txn[0], first_txn[2]);
+  EXPECT_EQ(first_txn[0].find("null"), std::string::npos) << first_txn[0];
+
+  admin_sql(s, "FLUSH BINARY LOGS");
+  admin_sql(s,
+            "USE txn; XA START 'three'; INSERT INTO t VALUES (40, 'r'); XA END 'three'; XA PREPARE 'three';"
+            "XA ROLLBACK 'three'; INSERT INTO t VALUES (41, 's');");
+  std::string prepared = copy_latest_binlog(s);
+  CommandResult x = run_sluice({"binlog", "read", "--databases", "txn", prepared});
+  EXPECT_EQ(x.exit_code, 1);
+  EXPECT_NE(x.err.find("XA transaction X'7468726565',X'',1 is prepared at "), std::string::npos) << x.err;
+  EXPECT_EQ(x.out.find("\"id\":40"), std::string::npos) << x.out;
+}
+
 INSTANTIATE_TEST_SUITE_P(Both, BinlogFilesTest, ::testing::ValuesIn(shared_server_names()));
 
 }  // namespace
