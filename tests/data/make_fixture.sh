@@ -3,7 +3,8 @@
 # Runs NAME/make.sql on the server named by NAME/flavor ("mariadb" or "mysql", started by
 # scripts/testserver.sh; its SLUICE_<FLAVOR>_* variables must be exported), between two
 # FLUSH BINARY LOGS, and copies the binlog file written in between into NAME/.
-# Then writes NAME/expected.jsonl with `sluice binlog read --verbose` (review the diff!).
+# Then writes NAME/expected.jsonl with `sluice binlog read --verbose` (review the diff!), and
+# NAME/expected.err when the read ends with an error.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 name=${1:?fixture name}
@@ -23,5 +24,8 @@ file=$("${client[@]}" -N -e 'SHOW BINARY LOGS' | tail -1 | cut -f1)
 "${client[@]}" -e 'FLUSH BINARY LOGS'
 rm -f "$dir"/*-bin.* "$dir"/binlog.*
 cp "$data/$file" "$dir/$file"
-"$sluice" binlog read --verbose "$dir/$file" >"$dir/expected.jsonl"
+# A fixture that ends in an error (a two-phase XA PREPARE) keeps the error line in expected.err.
+rm -f "$dir/expected.err"
+"$sluice" binlog read --verbose "$dir/$file" >"$dir/expected.jsonl" 2>"$dir/expected.err" || true
+[ -s "$dir/expected.err" ] || rm -f "$dir/expected.err"
 echo "$name: $file ($(stat -c %s "$dir/$file") bytes), $(wc -l <"$dir/expected.jsonl") lines"
