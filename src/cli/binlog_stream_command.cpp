@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <csignal>
+#include <filesystem>
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -134,10 +135,21 @@ class HistoryKeeper : public binlog::ChangeHandler {
 // start (discovery runs now: right when the stream starts at the server's current position).
 core::Status open_stream_history(const StreamArgs& a, const binlog::StreamerOptions& o,
                                  const binlog::StreamStart& start, schema::SchemaHistory& out) {
-  if (start.kind != binlog::StreamStart::Kind::kFilePos) {
-    return usage("--schema-history " + a.schema_history +
-                 " does not exist yet and a GTID start has no binlog position to seed it at; start once with "
-                 "--from FILE:POS or at the current position (no --gtid) to create it");
+  std::function<void(std::string_view)> debug;
+  if (o.verbose) debug = [](std::string_view line) { log_line(std::string("debug: ").append(line)); };
+  if (start.kind != binlog::StreamStart::Kind::kFilePos) {  // a GTID start: no position to check or seed at
+    std::error_code ec;
+    if (!std::filesystem::exists(a.schema_history, ec)) {
+      return usage("--schema-history " + a.schema_history +
+                   " does not exist yet and a GTID start has no binlog position to seed it at; start once "
+                   "with --from FILE:POS or at the current position (no --gtid) to create it");
+    }
+    schema::HistoryOptions options;
+    options.debug = debug;
+    auto loaded = schema::SchemaHistory::load(a.schema_history, std::move(options));
+    if (!loaded) return core::fail(loaded.error().with_context("--schema-history " + a.schema_history));
+    out = std::move(*loaded);
+    return core::ok();
   }
   schema::HistorySetup setup;
   setup.config_path = a.config_path;
@@ -149,7 +161,7 @@ core::Status open_stream_history(const StreamArgs& a, const binlog::StreamerOpti
       setup.databases.push_back(db);
     }
   }
-  if (o.verbose) setup.debug = [](std::string_view line) { log_line(std::string("debug: ").append(line)); };
+  setup.debug = debug;
   auto opened = schema::open_history(setup, schema::BinlogPosition{start.file, start.position});
   if (!opened) return core::fail(opened.error().with_context("--schema-history " + a.schema_history));
   out = std::move(*opened);

@@ -332,9 +332,16 @@ TEST_P(BinlogStreamTest, SchemaHistoryNamesColumnsAsTheyWereAcrossDdlAndRuns) {
                                  "--schema-history", history, "--checkpoint", cp});
   ASSERT_EQ(r3.exit_code, 0) << r3.err;
   EXPECT_EQ(afters(r3.out), (std::vector<std::string>{R"({"id":4,"a2":"x4","m":"m4"})"}));
-  // A GTID start cannot seed a new history (no position): one line that says what to do.
-  CommandResult gtid = run_sluice({"binlog", "stream", "--config", cfg, "--gtid", gtid_state(s),
-                                   "--until-now", "--schema-history", dir + "/new.json"});
+  // A GTID start loads an existing history (the resume set of a MySQL checkpoint is a GTID set).
+  std::string before_five = gtid_state(s);
+  admin_sql(s, "INSERT INTO t VALUES (5, 'x5', 'm5');", db);
+  CommandResult by_gtid = run_sluice({"binlog", "stream", "--config", cfg, "--gtid", before_five, "--until-now",
+                                      "--databases", db, "--schema-history", history});
+  ASSERT_EQ(by_gtid.exit_code, 0) << by_gtid.err;
+  EXPECT_EQ(afters(by_gtid.out), (std::vector<std::string>{R"({"id":5,"a2":"x5","m":"m5"})"}));
+  // It cannot seed a new one (no position): one line that says what to do.
+  CommandResult gtid = run_sluice({"binlog", "stream", "--config", cfg, "--gtid", gtid_state(s), "--until-now",
+                                   "--schema-history", dir + "/new.json"});
   EXPECT_EQ(gtid.exit_code, 2);
   EXPECT_NE(gtid.err.find("--from FILE:POS or at the current position"), std::string::npos) << gtid.err;
 }
