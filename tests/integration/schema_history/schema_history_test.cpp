@@ -60,18 +60,18 @@ std::string current_binlog(const ServerInfo& s) {
   return lines.back().substr(0, lines.back().find('\t'));
 }
 
-// Sets binlog_row_metadata for the test and restores the server's value afterwards.
-class RowMetadata {
+// Sets a global server variable for the test and restores the server's value afterwards.
+class GlobalSetting {
  public:
-  RowMetadata(const ServerInfo& s, const std::string& value) : s_(s) {
-    old_ = split_lines(admin_sql(s, "SELECT @@GLOBAL.binlog_row_metadata")).at(0);
-    admin_sql(s, "SET GLOBAL binlog_row_metadata = " + value);
+  GlobalSetting(const ServerInfo& s, const std::string& name, const std::string& value) : s_(s), name_(name) {
+    old_ = split_lines(admin_sql(s, "SELECT @@GLOBAL." + name)).at(0);
+    admin_sql(s, "SET GLOBAL " + name + " = " + value);
   }
-  ~RowMetadata() { admin_sql(s_, "SET GLOBAL binlog_row_metadata = " + old_); }
+  ~GlobalSetting() { admin_sql(s_, "SET GLOBAL " + name_ + " = " + old_); }
 
  private:
   ServerInfo s_;
-  std::string old_;
+  std::string name_, old_;
 };
 
 std::vector<schema::TableSchema> discover_hist(const ServerInfo& s) {
@@ -181,7 +181,7 @@ class SchemaHistoryTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(SchemaHistoryTest, AlterBetweenInsertsNeverShiftsValues) {
   ServerInfo s = shared_server(GetParam());
-  RowMetadata minimal(s, "MINIMAL");
+  GlobalSetting minimal(s, "binlog_row_metadata", "MINIMAL");
   admin_sql(s, kCreate);
   admin_sql(s, "FLUSH BINARY LOGS");
   std::string name = current_binlog(s);
@@ -280,7 +280,7 @@ TEST_P(SchemaHistoryTest, AlterBetweenInsertsNeverShiftsValues) {
 // distinct value in every column (as the server itself lists them) decodes under those names.
 TEST_P(SchemaHistoryTest, VersionedCommentsInDdlFollowTheServer) {
   ServerInfo s = shared_server(GetParam());
-  RowMetadata minimal(s, "MINIMAL");
+  GlobalSetting minimal(s, "binlog_row_metadata", "MINIMAL");
   admin_sql(
       s,
       "DROP DATABASE IF EXISTS hist; CREATE DATABASE hist; CREATE TABLE hist.t (id INT PRIMARY KEY, a INT)");
@@ -369,7 +369,7 @@ std::string temporal_literal(std::mt19937_64& rng, char kind, int fsp) {
 // MySQL 5.6 format the table decodes from its new type codes.
 TEST(SchemaHistoryMariadb, Pre101FractionalTemporalsDecodeWithTheHistory) {
   ServerInfo s = shared_server("mariadb");
-  RowMetadata minimal(s, "MINIMAL");
+  GlobalSetting minimal(s, "binlog_row_metadata", "MINIMAL");
   admin_sql(s, "DROP DATABASE IF EXISTS hist; CREATE DATABASE hist; FLUSH BINARY LOGS");
   std::string name = current_binlog(s);
   schema::SchemaHistory history(only_hist());
@@ -385,9 +385,10 @@ TEST(SchemaHistoryMariadb, Pre101FractionalTemporalsDecodeWithTheHistory) {
       cols += ", " + col;
     }
   }
-  // The variable is global only: set it just around the CREATE (integration tests run serially).
-  admin_sql(s, "SET GLOBAL mysql56_temporal_format = OFF; " + create +
-                   "); SET GLOBAL mysql56_temporal_format = ON");
+  {  // the variable is global only: set just around the CREATE (integration tests run serially)
+    GlobalSetting old_format(s, "mysql56_temporal_format", "OFF");
+    admin_sql(s, create + ")");
+  }
   std::mt19937_64 rng(20261121);
   auto values = [&](int id) {
     std::string v = std::to_string(id);
