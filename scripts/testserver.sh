@@ -182,6 +182,11 @@ stop_one() {
     for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
     kill -9 "$pid" 2>/dev/null || true
   fi
+  # A MySQL server's data lives in the shared chroot, not under $root (which the test command
+  # removes): delete it too, since every start begins from fresh data; otherwise each test run
+  # leaves ~1 GB in the cache.
+  local chroot_data=${SLUICE_CACHE:-$HOME/.cache/sluice}/mysql-root/srv/sluice-test/
+  case "$dir" in "$chroot_data"?*) rm -rf "$dir"; rmdir "$(dirname "$dir")" 2>/dev/null || true ;; esac
   rm -f "$root/$name.datadir" "$root/$name.env" "$root/$name.launch"
 }
 
