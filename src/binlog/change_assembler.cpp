@@ -118,7 +118,7 @@ core::Status ChangeAssembler::on_event(const Event& ev) {
 }
 
 void ChangeAssembler::reset() {
-  open_ = began_ = streaming_ = standalone_ = has_rows_ = false;
+  open_ = began_ = streaming_ = standalone_ = has_rows_ = xa_ = false;
   savepoints_.clear();
   buffered_ = 0;
   pending_.clear();
@@ -147,6 +147,7 @@ core::Status ChangeAssembler::on_gtid(const Event& ev, const Gtid& g) {
     // A transaction (it ends with XID, COMMIT or XA PREPARE): a statement inside it (SAVEPOINT,
     // XA END) is part of it, not a transaction of its own.
     began_ = !g.standalone;
+    xa_ = (g.flags2 & 0x40) != 0;  // FL_PREPARED_XA: the group ends with XA PREPARE
     return core::ok();
   }
   if (!g.anonymous) format_uuid_gtid(gtid_, g);
@@ -173,15 +174,17 @@ core::Status ChangeAssembler::on_query(const Event& ev, const Query& q) {
     if (!open_) SLUICE_TRY(begin(ev));
     began_ = true;
     streaming_ = false;
+    xa_ = true;
     return core::ok();
   }
   // ROLLBACK TO SAVEPOINT stays inside the transaction. XA COMMIT / XA ROLLBACK of a prepared
   // XA transaction is a group of its own, without rows.
   if (starts_with_word(q.sql, "COMMIT") ||
-      (starts_with_word(q.sql, "ROLLBACK") && !starts_with_word(q.sql, "ROLLBACK TO")) ||
-      starts_with_word(q.sql, "XA COMMIT") || starts_with_word(q.sql, "XA ROLLBACK")) {
+      (starts_with_word(q.sql, "ROLLBACK") && !starts_with_word(q.sql, "ROLLBACK TO"))) {
     return commit(ev);
   }
+  if (starts_with_word(q.sql, "XA COMMIT")) return on_xa_end(ev, q, true);
+  if (starts_with_word(q.sql, "XA ROLLBACK")) return on_xa_end(ev, q, false);
   if (open_ && began_) {  // a statement inside a row transaction
     if (starts_with_word(q.sql, "SAVEPOINT")) return on_savepoint(q, false);
     if (starts_with_word(q.sql, "ROLLBACK")) return on_savepoint(q, true);
@@ -206,7 +209,7 @@ core::Status ChangeAssembler::on_query(const Event& ev, const Query& q) {
   // a DDL touches (ALTER TABLE shop.t from another database), and schema history needs them all.
   StatementChange s{&txn_, ev.pos, q.db, q.sql, &q.status};
   SLUICE_TRY(out_.on_statement(s));
-  SLUICE_TRY(out_.on_commit(txn_));
+  SLUICE_TRY(deliver());
   reset();
   return core::ok();
 }
@@ -246,23 +249,70 @@ core::Status ChangeAssembler::on_savepoint(const Query& q, bool rollback) {
 
 // A one-phase XA commit ends its transaction like XID. A two-phase XA PREPARE does not commit:
 // its rows become real only if a later XA COMMIT of the same XID comes, and a later XA
-// ROLLBACK undoes them. When it holds rows of followed tables, sluice stops there rather than
-// print rows that may never be committed (or, held back, lose them at a restart).
+// ROLLBACK undoes them. With a PreparedXa they are held until then; without one, sluice stops
+// rather than print rows that may never be committed.
 core::Status ChangeAssembler::on_xa_prepare(const Event& ev, const XaPrepare& x) {
   if (x.one_phase) return commit(ev);
   if (!has_rows_) {  // nothing of the followed tables: its outcome does not matter here
     reset();
     return core::ok();
   }
-  return core::fail(
-      core::ErrorCode::kUnsupported,
-      "XA transaction " + x.xid + " is prepared at " + std::string(ev.file) + ":" +
-          std::to_string(txn_.begin_pos ? txn_.begin_pos : ev.pos) +
-          " (XA PREPARE): its rows are committed only by a later XA COMMIT or undone by XA "
-          "ROLLBACK, and sluice does not follow two-phase XA transactions yet, so it stops here "
-          "instead of printing rows that may be rolled back; commit XA transactions with XA COMMIT "
-          "... ONE PHASE, or replicate these tables without XA",
-      false, true);
+  if (options_.prepared_xa != nullptr) return hold_prepared(ev, x);
+  return core::fail(core::ErrorCode::kUnsupported,
+                    "XA transaction " + x.xid + " is prepared at " + std::string(ev.file) + ":" +
+                        std::to_string(txn_.begin_pos ? txn_.begin_pos : ev.pos) +
+                        " (XA PREPARE): its rows are committed only by a later XA COMMIT or undone by XA "
+                        "ROLLBACK, and this reader does not hold two-phase XA transactions, so it stops here "
+                        "instead of printing rows that may be rolled back",
+                    false, true);
+}
+
+// The prepared transaction's rows (copied: the reader's blocks are not held that long) wait in
+// the PreparedXa for its XA COMMIT or XA ROLLBACK. Nothing is committed: no on_commit.
+core::Status ChangeAssembler::hold_prepared(const Event& ev, const XaPrepare& x) {
+  if (flushes_ != 0) {
+    return core::fail(core::ErrorCode::kUnsupported,
+                      "XA transaction " + x.xid + " prepared at " + std::string(ev.file) + ":" +
+                          std::to_string(txn_.begin_pos) +
+                          " is larger than the row buffer and its rows were printed before its XA PREPARE "
+                          "showed it was an XA transaction; start the read before the transaction's XA START",
+                      false, true);
+  }
+  PreparedXa::Txn t;
+  t.xid = PreparedXa::key(x.xid);
+  t.file = file_;
+  t.begin_pos = txn_.begin_pos;
+  t.gtid = gtid_;
+  const uint8_t* base = raw_.data();
+  for (const Pending& p : pending_) {
+    PreparedXa::RowsRef r{p.layout, p.op, p.partial, t.bytes.size(), p.bitmap_len, p.rows_len};
+    auto put = [&](std::span<const uint8_t> b) { t.bytes.insert(t.bytes.end(), b.begin(), b.end()); };
+    if (p.block) {
+      put(p.view.present_before);
+      put(p.view.present_after);
+      put(p.view.rows);
+    } else {
+      put({base + p.before_off, p.bitmap_len});
+      put({base + p.after_off, p.bitmap_len});
+      put({base + p.rows_off, p.rows_len});
+    }
+    t.rows.push_back(std::move(r));
+  }
+  options_.prepared_xa->add(std::move(t));
+  reset();
+  return core::ok();
+}
+
+// XA COMMIT / XA ROLLBACK of a prepared XA transaction: a group of its own, without rows of its
+// own. A commit delivers the rows held since the XA PREPARE; a rollback drops them.
+core::Status ChangeAssembler::on_xa_end(const Event& ev, const Query& q, bool commit_it) {
+  PreparedXa::Txn held;
+  bool found = false;
+  if (options_.prepared_xa != nullptr) {
+    size_t e = match_word(q.sql, match_word(q.sql, 0, "XA"), commit_it ? "COMMIT" : "ROLLBACK");
+    found = options_.prepared_xa->take(PreparedXa::key(q.sql.substr(e)), held);
+  }
+  return commit(ev, found && commit_it ? &held : nullptr);
 }
 
 size_t ChangeAssembler::keep(std::span<const uint8_t> bytes) {
@@ -295,7 +345,19 @@ core::Status ChangeAssembler::on_rows(const Event& ev, const Rows& r) {
   ByteBlock* b = ev.block;
   if (b && b->holds(r.present_before) && b->holds(r.present_after) && b->holds(r.rows)) p.block = b;
   if (streaming_) return emit(p, p.view);
-  if (buffered_ + r.rows.size() > options_.max_buffered_bytes) {
+  if (xa_ && options_.prepared_xa != nullptr) {
+    // Held whole until its end says one or two phases (two: held on until XA COMMIT).
+    const PreparedXa& px = *options_.prepared_xa;
+    if (px.bytes() + buffered_ + r.rows.size() > px.limit()) {
+      return core::fail(core::ErrorCode::kUnsupported,
+                        "the XA transaction at " + file_ + ":" + std::to_string(txn_.begin_pos) +
+                            " and the prepared XA transactions waiting for their XA COMMIT hold more than " +
+                            std::to_string(px.limit() >> 20) +
+                            " MiB of rows, the most sluice keeps in memory; commit large XA transactions in "
+                            "smaller ones",
+                        false, true);
+    }
+  } else if (buffered_ + r.rows.size() > options_.max_buffered_bytes) {
     SLUICE_TRY(flush_pending());
     ++flushes_;
     streaming_ = true;  // end_pos unknown from here on: bounded memory beats end_pos
@@ -326,7 +388,15 @@ core::Status ChangeAssembler::flush_pending() {
   return core::ok();
 }
 
-core::Status ChangeAssembler::commit(const Event& ev) {
+// Commits txn_, naming where a restart must read from while XA transactions are held.
+core::Status ChangeAssembler::deliver() {
+  const PreparedXa::Txn* oldest = options_.prepared_xa ? options_.prepared_xa->oldest() : nullptr;
+  txn_.resume_file = oldest ? std::string_view(oldest->file) : std::string_view();
+  txn_.resume_pos = oldest ? oldest->begin_pos : 0;
+  return out_.on_commit(txn_);
+}
+
+core::Status ChangeAssembler::commit(const Event& ev, const PreparedXa::Txn* held) {
   if (!open_) {
     SLUICE_TRY(begin(ev));
   }
@@ -335,7 +405,17 @@ core::Status ChangeAssembler::commit(const Event& ev) {
   txn_.file = file_;
   txn_.gtid = gtid_;
   SLUICE_TRY(flush_pending());
-  SLUICE_TRY(out_.on_commit(txn_));
+  if (held != nullptr) {
+    // The XA transaction's rows, at this XA COMMIT (their rows events were at its XA PREPARE,
+    // maybe in an earlier file: pos is the XA COMMIT's, like file, end_pos and GTID).
+    for (const PreparedXa::RowsRef& r : held->rows) {
+      RowsEvent re{&r.layout,       r.op,           r.partial,        ev.pos,
+                   held->before(r), held->after(r), held->rows_of(r), nullptr};
+      SLUICE_TRY(options_.rows_sink ? options_.rows_sink->on_rows_event(txn_, re)
+                                    : rows_.decode(txn_, re, out_));
+    }
+  }
+  SLUICE_TRY(deliver());
   reset();
   return core::ok();
 }

@@ -26,8 +26,9 @@
 #include "binlog/byte_block.h"
 #include "binlog/event_decoder.h"
 #include "binlog/partial_json.h"
-#include "binlog/values/json_diff.h"
+#include "binlog/prepared_xa.h"
 #include "binlog/row_change.h"
+#include "binlog/values/json_diff.h"
 #include "core/arena.h"
 
 namespace sluice::binlog {
@@ -79,6 +80,11 @@ struct AssemblerOptions {
   size_t max_buffered_bytes = size_t{8} << 20;
   /// Optional, not owned: receives the rows events instead of decoded rows (see above).
   RowsEventSink* rows_sink = nullptr;
+  /// Optional, not owned: holds the rows of two-phase XA transactions from their XA PREPARE to
+  /// their XA COMMIT (delivered then, as part of the XA COMMIT's transaction) or XA ROLLBACK
+  /// (dropped). Commits carry TransactionInfo::resume_file/pos while one is held. Null: an XA
+  /// PREPARE with rows of followed tables stops the read with an error (kUnsupported).
+  PreparedXa* prepared_xa = nullptr;
 };
 
 class ChangeAssembler : public EventHandler {
@@ -112,7 +118,10 @@ class ChangeAssembler : public EventHandler {
   core::Status on_savepoint(const Query& q, bool rollback);
   core::Status on_rows(const Event& ev, const Rows& r);
   core::Status begin(const Event& ev);
-  core::Status commit(const Event& ev);
+  core::Status commit(const Event& ev, const PreparedXa::Txn* held = nullptr);
+  core::Status on_xa_end(const Event& ev, const Query& q, bool commit);
+  core::Status hold_prepared(const Event& ev, const XaPrepare& x);
+  core::Status deliver();
   core::Status flush_pending();
   core::Status emit(const Pending& p, const RowsBytes& b);
   void reset();
@@ -128,6 +137,7 @@ class ChangeAssembler : public EventHandler {
   bool streaming_ = false;  // rows are delivered as they arrive
   bool has_rows_ = false;   // the group has rows of followed tables
   bool standalone_ = false; // MariaDB FL_STANDALONE: the next query ends the group
+  bool xa_ = false;         // an XA transaction (XA START, MariaDB FL_PREPARED_XA): may be held
   size_t buffered_ = 0;
   std::vector<Pending> pending_;
   std::vector<uint8_t> raw_;

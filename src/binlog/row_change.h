@@ -24,6 +24,11 @@ struct TransactionInfo {
   bool commit_time_has_micros = false;
   int64_t commit_seconds = 0;  ///< commit time, seconds since the epoch (UTC)
   uint32_t commit_micros = 0;
+  /// Set (at commits) while a two-phase XA transaction is prepared and not yet committed: the
+  /// file and position of its group's start, where a reader must start again so as not to lose
+  /// its rows (every transaction from there up to end_pos was delivered already). Empty: end_pos.
+  std::string_view resume_file;
+  uint64_t resume_pos = 0;
 };
 
 /// One inserted, updated or deleted row.

@@ -81,6 +81,8 @@ int run_read(const ReadArgs& a) {
     tracker.emplace(*history, printer);
     dopts.resolver = &*resolver;
   }
+  binlog::PreparedXa prepared;  // two-phase XA transactions, printed at their XA COMMIT
+  aopts.prepared_xa = &prepared;
   binlog::ChangeAssembler assembler(tracker ? static_cast<binlog::ChangeHandler&>(*tracker) : printer, aopts);
   if (a.verbose) dopts.debug = debug_line;
   // Rows events' CRC32 checked by the workers (before any later line is written). Not with
@@ -95,6 +97,15 @@ int run_read(const ReadArgs& a) {
   if (!f && parallel) return report_error(f.error());
   if (!s) return report_error(s.error());
   if (!f) return report_error(f.error());
+  for (const binlog::PreparedXa::Txn* t = prepared.oldest(); t != nullptr; t = prepared.oldest()) {
+    std::fprintf(
+        stderr,
+        "sluice: XA transaction %s prepared at %s:%llu has no XA COMMIT or XA ROLLBACK in the files read: "
+        "its %zu rows events are not printed\n",
+        t->xid.c_str(), t->file.c_str(), static_cast<unsigned long long>(t->begin_pos), t->rows.size());
+    binlog::PreparedXa::Txn gone;
+    prepared.take(t->xid, gone);
+  }
   if (history && !a.schema_history.empty()) {
     auto saved = history->save(a.schema_history);
     if (!saved) return report_error(saved.error());

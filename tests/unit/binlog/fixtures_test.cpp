@@ -45,6 +45,8 @@ Decoded decode_with(const std::vector<std::string>& files, Mode mode, ParallelOp
     po.json_diff = apply;
     AssemblerOptions ao;
     ao.json_diff = apply;
+    PreparedXa prepared;  // as `binlog read` does
+    ao.prepared_xa = &prepared;
     if (mode == Mode::kSerial) {
       EventDecoder decoder;
       ChangePrinter printer(mem, popts);
