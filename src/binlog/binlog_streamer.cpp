@@ -100,6 +100,9 @@ struct BinlogStreamer::Impl : public EventHandler {
   }
 
   ResumeGuard guard;
+  // Two-phase XA transactions prepared and not yet committed: kept across reconnects (a new
+  // connection resumes after the last commit, past their XA PREPARE).
+  PreparedXa prepared_xa;
   std::unique_ptr<ChangeAssembler> assembler;
   bool filtering = false;
   std::unordered_set<uint64_t> unwanted;
@@ -137,6 +140,8 @@ StreamCheckpoint BinlogStreamer::committed() const {
   cp.file = impl_->guard.committed_file();
   cp.position = impl_->guard.committed_pos();
   cp.gtid = impl_->guard.committed_gtid();
+  cp.resume_file = impl_->guard.resume_file();
+  cp.resume_position = impl_->guard.resume_pos();
   const GtidTracker& g = impl_->guard.gtids();
   if (g.kind() != GtidTracker::Kind::kNone && g.complete()) cp.gtid_set = g.text();
   return cp;
@@ -159,7 +164,12 @@ core::Status BinlogStreamer::resolve_start() {
   if (info->gtid_state) {
     if (auto s = m.guard.gtids().reset(kind, *info->gtid_state); !s) (void)m.guard.gtids().reset(GtidTracker::Kind::kNone, "");
   }
-  if (m.start.kind == StreamStart::Kind::kFilePos) m.guard.set_committed(m.start.file, m.start.position, "");
+  if (m.start.kind == StreamStart::Kind::kFilePos) {
+    m.guard.set_committed(m.start.file, m.start.position, "");
+    if (!options_.start.delivered_file.empty()) {
+      m.guard.set_delivered(options_.start.delivered_file, options_.start.delivered_position);
+    }
+  }
   if (options_.on_start) return options_.on_start(m.start);
   return core::ok();
 }
@@ -290,6 +300,7 @@ core::Status BinlogStreamer::stream_once(bool& streamed) {
   aopts.tables = options_.tables;
   aopts.max_buffered_bytes = options_.max_buffered_bytes;
   if (options_.rows_sink != nullptr) aopts.rows_sink = &m.guard;
+  aopts.prepared_xa = &m.prepared_xa;
   m.assembler = std::make_unique<ChangeAssembler>(m.guard, aopts);
   m.unwanted.clear();
   const int fd = stream.socket_fd();

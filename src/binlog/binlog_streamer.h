@@ -51,6 +51,10 @@ struct StreamStart {
   std::string gtid;
   /// Known GTID state at a kFilePos start (from a checkpoint), "" = ask the server when it can tell.
   std::string gtid_state;
+  /// A kFilePos start at a checkpoint's resume point (a held XA transaction's start): where the
+  /// transactions delivered before end; those that begin before it are skipped. "" = none.
+  std::string delivered_file;
+  uint64_t delivered_position = 0;
 };
 
 struct StreamerOptions {

@@ -268,7 +268,9 @@ core::Status ChangeAssembler::on_xa_prepare(const Event& ev, const XaPrepare& x)
 }
 
 // The prepared transaction's rows (copied: the reader's blocks are not held that long) wait in
-// the PreparedXa for its XA COMMIT or XA ROLLBACK. Nothing is committed: no on_commit.
+// the PreparedXa for its XA COMMIT or XA ROLLBACK. Its group ends as a transaction without
+// changes: readers' positions (and GTID sets) pass it, and its commit names it as the resume
+// point.
 core::Status ChangeAssembler::hold_prepared(const Event& ev, const XaPrepare& x) {
   if (flushes_ != 0) {
     return core::fail(core::ErrorCode::kUnsupported,
@@ -299,8 +301,11 @@ core::Status ChangeAssembler::hold_prepared(const Event& ev, const XaPrepare& x)
     t.rows.push_back(std::move(r));
   }
   options_.prepared_xa->add(std::move(t));
-  reset();
-  return core::ok();
+  pending_.clear();
+  raw_.clear();
+  pins_.clear();
+  buffered_ = 0;
+  return commit(ev);
 }
 
 // XA COMMIT / XA ROLLBACK of a prepared XA transaction: a group of its own, without rows of its

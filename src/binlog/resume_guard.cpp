@@ -2,9 +2,20 @@
 
 #include <algorithm>
 
+#include "binlog/binlog_streamer.h"
+
 namespace sluice::binlog {
 
+bool ResumeGuard::delivered_before(const TransactionInfo& txn) {
+  if (delivered_file_.empty()) return false;
+  int c = compare_binlog_files(txn.file, delivered_file_);
+  if (c < 0 || (c == 0 && txn.begin_pos < delivered_pos_)) return true;
+  delivered_file_.clear();
+  return false;
+}
+
 bool ResumeGuard::replayed(const TransactionInfo& txn) {
+  if (delivered_before(txn)) return true;
   if (!open_ || open_begin_ != txn.begin_pos || open_file_ != txn.file) {
     open_ = true;
     open_file_.assign(txn.file);
@@ -35,6 +46,7 @@ core::Status ResumeGuard::on_statement(const StatementChange& s) {
 }
 
 core::Status ResumeGuard::on_commit(const TransactionInfo& txn) {
+  if (delivered_before(txn)) return core::ok();
   SLUICE_TRY(out_.on_commit(txn));
   open_ = false;
   open_count_ = 0;
@@ -44,6 +56,8 @@ core::Status ResumeGuard::on_commit(const TransactionInfo& txn) {
   pos_ = txn.end_pos;
   gtid_.assign(txn.gtid);
   gtids_.add(txn.gtid);
+  resume_file_.assign(txn.resume_file);
+  resume_pos_ = txn.resume_pos;
   ++commits_;
   return core::ok();
 }
@@ -58,6 +72,11 @@ void ResumeGuard::on_disconnect() {
   }
   open_ = false;
   open_count_ = 0;
+}
+
+void ResumeGuard::set_delivered(std::string file, uint64_t pos) {
+  delivered_file_ = std::move(file);
+  delivered_pos_ = pos;
 }
 
 void ResumeGuard::set_committed(std::string file, uint64_t pos, std::string gtid) {

@@ -8,6 +8,11 @@
 /// A transaction is identified by (file, begin position); a binlog never changes once written,
 /// so the replay delivers the same changes in the same order. Not thread-safe.
 ///
+/// Two-phase XA: a checkpoint taken while an XA transaction is prepared (held by the
+/// assembler's PreparedXa) names where reading must start again, its XA PREPARE (`resume_*`),
+/// besides the end of the last delivered transaction. A restart from there skips, by position,
+/// every transaction that begins before that end (set_delivered): they were delivered.
+///
 /// With a rows sink (the assembler's `rows_sink` pointed at the guard), rows events pass
 /// through undecoded and count as one change each: the replay skips whole rows events,
 /// exactly those handed over before the drop (the binlog's events do not change either).
@@ -45,6 +50,12 @@ class ResumeGuard : public ChangeHandler, public RowsEventSink {
   const std::string& committed_file() const { return file_; }
   uint64_t committed_pos() const { return pos_; }
   const std::string& committed_gtid() const { return gtid_; }
+  /// Where a restart must read from so as not to lose a held XA transaction ("" = committed_*).
+  const std::string& resume_file() const { return resume_file_; }
+  uint64_t resume_pos() const { return resume_pos_; }
+  /// Transactions that begin before `file`:`pos` (the end of the last one delivered before a
+  /// restart from an earlier resume point) are skipped whole, commits included.
+  void set_delivered(std::string file, uint64_t pos);
   /// Number of complete transactions delivered so far.
   uint64_t commits() const { return commits_; }
   /// Changes (rows and statements; rows events with a rows sink) delivered so far; skipped
@@ -56,12 +67,19 @@ class ResumeGuard : public ChangeHandler, public RowsEventSink {
  private:
   /// True when this change was delivered before the reconnect (and is skipped now).
   bool replayed(const TransactionInfo& txn);
+  /// True when `txn` begins before the delivered point of set_delivered (which is cleared once
+  /// a transaction begins at or after it).
+  bool delivered_before(const TransactionInfo& txn);
 
   ChangeHandler& out_;
   RowsEventSink* rows_out_ = nullptr;
   GtidTracker gtids_;
   std::string file_, gtid_;
   uint64_t pos_ = 0;
+  std::string resume_file_;
+  uint64_t resume_pos_ = 0;
+  std::string delivered_file_;  // "" = none
+  uint64_t delivered_pos_ = 0;
   uint64_t commits_ = 0, changes_ = 0;
   // The open transaction: key and changes passed (delivered or skipped).
   std::string open_file_;

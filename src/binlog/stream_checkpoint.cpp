@@ -74,6 +74,14 @@ core::Result<std::optional<StreamCheckpoint>> load_checkpoint(const std::string&
   str("file", cp.file);
   str("gtid", cp.gtid);
   str("gtid_set", cp.gtid_set);
+  str("resume_file", cp.resume_file);
+  if (!cp.resume_file.empty()) {
+    auto rp = doc.find("resume_position");
+    if (rp == doc.end() || !rp->is_number_unsigned() || cp.file.empty()) {
+      return core::fail(bad(path, "\"resume_file\" without \"resume_position\" and \"file\""));
+    }
+    cp.resume_position = rp->get<uint64_t>();
+  }
   auto pos = doc.find("position");
   if (pos == doc.end() || !pos->is_number_unsigned()) return core::fail(bad(path, "no \"position\" number"));
   cp.position = pos->get<uint64_t>();
@@ -89,6 +97,10 @@ core::Status save_checkpoint(const std::string& path, const StreamCheckpoint& cp
   json += ",\"position\":" + std::to_string(cp.position);
   field(json, "gtid", cp.gtid);
   field(json, "gtid_set", cp.gtid_set);
+  if (!cp.resume_file.empty()) {
+    field(json, "resume_file", cp.resume_file);
+    json += ",\"resume_position\":" + std::to_string(cp.resume_position);
+  }
   field(json, "updated", now_utc());
   json += "}\n";
   const std::string tmp = path + ".tmp";

@@ -8,7 +8,9 @@
 ///    "position":1234,"gtid":"uuid:17","gtid_set":"uuid:1-17","updated":"2024-05-01T12:00:00Z"}
 ///
 /// `gtid` is the last transaction's GTID (may be empty); `gtid_set` the MySQL GTID set or
-/// MariaDB GTID position up to and including it when known (else empty).
+/// MariaDB GTID position up to and including it when known (else empty). While a two-phase XA
+/// transaction is prepared and not committed, "resume_file"/"resume_position" name its start:
+/// a restart reads from there and skips what begins before `file`:`position`.
 
 #include <cstdint>
 #include <optional>
@@ -26,6 +28,8 @@ struct StreamCheckpoint {
   uint64_t position = 0; ///< position after its last event
   std::string gtid;      ///< its GTID, "" when none
   std::string gtid_set;  ///< full GTID set / position when known
+  std::string resume_file;       ///< "" = resume at file:position
+  uint64_t resume_position = 0;  ///< (a held XA transaction's start)
 };
 
 /// Reads the checkpoint at `path`: nullopt when the file does not exist; kConfig naming the

@@ -93,7 +93,14 @@ core::Status choose_start(const StreamArgs& a, binlog::StreamStart& start) {
   auto cp = binlog::load_checkpoint(a.checkpoint);
   if (!cp) return core::fail(cp.error());
   if (!*cp) return core::ok();
-  if (!(*cp)->file.empty()) {
+  if (!(*cp)->resume_file.empty()) {  // an XA transaction was held: read it again, skip the rest
+    start.kind = binlog::StreamStart::Kind::kFilePos;
+    start.file = (*cp)->resume_file;
+    start.position = (*cp)->resume_position;
+    start.delivered_file = (*cp)->file;
+    start.delivered_position = (*cp)->position;
+    start.gtid_state = (*cp)->gtid_set;
+  } else if (!(*cp)->file.empty()) {
     start.kind = binlog::StreamStart::Kind::kFilePos;
     start.file = (*cp)->file;
     start.position = (*cp)->position;

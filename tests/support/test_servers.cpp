@@ -90,6 +90,16 @@ std::string admin_sql(const ServerInfo& server, const std::string& sql, const st
   return r.out;
 }
 
+XaCleanup::~XaCleanup() {
+  try {
+    std::string prepared = admin_sql(server_, "XA RECOVER");
+    for (const std::string& xid : xids_) {
+      if (prepared.find("\t" + xid) != std::string::npos) admin_sql(server_, "XA ROLLBACK '" + xid + "'");
+    }
+  } catch (...) {  // the server is gone: nothing is held
+  }
+}
+
 void purge_binary_logs_to(const ServerInfo& server, const std::string& file) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (true) {

@@ -51,6 +51,21 @@ class ScopedServer {
 /// Returns stdout (tab-separated, no headers); throws with the client's stderr on failure.
 std::string admin_sql(const ServerInfo& server, const std::string& sql, const std::string& database = "");
 
+/// Rolls back, at scope exit, the XA transactions named that are still prepared: a failed test
+/// must not leave their locks to the tests after it.
+class XaCleanup {
+ public:
+  XaCleanup(ServerInfo server, std::vector<std::string> xids)
+      : server_(std::move(server)), xids_(std::move(xids)) {}
+  ~XaCleanup();
+  XaCleanup(const XaCleanup&) = delete;
+  XaCleanup& operator=(const XaCleanup&) = delete;
+
+ private:
+  ServerInfo server_;
+  std::vector<std::string> xids_;
+};
+
 /// PURGE BINARY LOGS TO `file`, retried until SHOW BINARY LOGS no longer lists older files (a
 /// just-closed reader's dump thread holds its file for a moment). Throws after 20 s.
 void purge_binary_logs_to(const ServerInfo& server, const std::string& file);

@@ -186,16 +186,7 @@ TEST_P(BinlogFilesTest, SavepointsAndXaGiveWhatTheServerCommitted) {
   // transactions, its XA COMMIT in the next file. Its rows come out at the XA COMMIT. (Each
   // admin_sql is a connection of its own: MariaDB keeps a session's prepared XA transaction
   // until it ends.)
-  // A failure must not leave 'four' prepared (it would hold its locks for the tests after).
-  struct RollbackFour {
-    const ServerInfo& s;
-    ~RollbackFour() {
-      try {
-        if (admin_sql(s, "XA RECOVER").find("four") != std::string::npos) admin_sql(s, "XA ROLLBACK 'four'");
-      } catch (...) {
-      }
-    }
-  } rollback_four{s};
+  XaCleanup cleanup(s, {"four"});
   std::string four_rows;  // by key (record locks only: the INSERT of 41 waits for no gap lock)
   for (const auto& id : ids["t"]) {
     four_rows += (four_rows.empty() ? "(" : ", (") + std::to_string(std::stoi(id) + 100) + ", 'x')";

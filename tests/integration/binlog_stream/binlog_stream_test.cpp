@@ -194,6 +194,65 @@ TEST_P(BinlogStreamTest, CheckpointResumesAcrossRuns) {
   EXPECT_EQ((*saved2)->gtid_set, gtid_state(s));
 }
 
+// A two-phase XA transaction prepared before a checkpoint and committed after it: the
+// checkpoint names its XA PREPARE as the resume point, and the next run prints its rows once,
+// at its XA COMMIT, without repeating what the first run printed. A rolled back one prints none.
+TEST_P(BinlogStreamTest, PreparedXaHeldAcrossRunsComesOutOnceAtItsCommit) {
+  ServerInfo s = server();
+  std::string db = fresh_db(s, "stream_xa");
+  XaCleanup cleanup(s, {"sx1", "sx2"});
+  BinlogPos start = current_pos(s);
+  insert_rows(s, db, 1, 4, 2);
+  // Each admin_sql is a connection: MariaDB holds a prepared XA transaction while its session lasts.
+  admin_sql(s, "USE " + db +
+                   "; XA START 'sx1'; INSERT INTO t (id) VALUES (100), (101); UPDATE t SET name = 'xa' "
+                   "WHERE id = 1; XA END 'sx1'; XA PREPARE 'sx1'");
+  BinlogPos prepared_at = current_pos(s);
+  insert_rows(s, db, 5, 8, 2);
+  std::string cp = make_temp_dir("xacp") + "/stream.checkpoint";
+  std::string cfg = config_for(s, 4110);
+  auto stream = [&] {
+    return run_sluice(
+        {"binlog", "stream", "--config", cfg, "--until-now", "--checkpoint", cp, "--databases", db});
+  };
+  CommandResult r1 = run_sluice({"binlog", "stream", "--config", cfg, "--from", from_arg(start),
+                                 "--until-now", "--checkpoint", cp, "--databases", db});
+  ASSERT_EQ(r1.exit_code, 0) << r1.err;
+  EXPECT_EQ(ids_of(split_lines(r1.out), "t"), iota_ids(1, 8));
+  auto saved = binlog::load_checkpoint(cp);
+  ASSERT_TRUE(saved && *saved);
+  EXPECT_EQ((*saved)->position, current_pos(s).pos);
+  EXPECT_EQ((*saved)->resume_file, prepared_at.file);
+  EXPECT_GT((*saved)->resume_position, start.pos);
+  EXPECT_LT((*saved)->resume_position, prepared_at.pos);
+
+  insert_rows(s, db, 9, 10, 2);
+  admin_sql(s, "XA COMMIT 'sx1'");
+  insert_rows(s, db, 11, 12, 2);
+  CommandResult r2 = stream();
+  ASSERT_EQ(r2.exit_code, 0) << r2.err;
+  std::vector<int64_t> want = {9, 10, 100, 101, 1, 11, 12};
+  EXPECT_EQ(ids_of(split_lines(r2.out), "t"), want) << r2.out;
+  EXPECT_NE(r2.out.find(":\"xa\""), std::string::npos) << r2.out;  // name (or "@2" without FULL metadata)
+  auto saved2 = binlog::load_checkpoint(cp);
+  ASSERT_TRUE(saved2 && *saved2);
+  EXPECT_EQ((*saved2)->resume_file, "");
+  EXPECT_EQ((*saved2)->position, current_pos(s).pos);
+  EXPECT_EQ((*saved2)->gtid_set, gtid_state(s));
+
+  admin_sql(
+      s, "USE " + db + "; XA START 'sx2'; INSERT INTO t (id) VALUES (200); XA END 'sx2'; XA PREPARE 'sx2'");
+  CommandResult r3 = stream();
+  ASSERT_EQ(r3.exit_code, 0) << r3.err;
+  EXPECT_EQ(ids_of(split_lines(r3.out), "t"), std::vector<int64_t>{});
+  admin_sql(s, "XA ROLLBACK 'sx2'");
+  insert_rows(s, db, 13, 13, 1);
+  CommandResult r4 = stream();
+  ASSERT_EQ(r4.exit_code, 0) << r4.err;
+  EXPECT_EQ(ids_of(split_lines(r4.out), "t"), std::vector<int64_t>{13});
+  EXPECT_EQ(admin_sql(s, "SELECT COUNT(*) FROM " + db + ".t WHERE id >= 100"), "2\n");
+}
+
 TEST_P(BinlogStreamTest, PurgedBinlogSaysWhatIsLostAndExits1) {
   ServerInfo s = server();
   admin_sql(s, "FLUSH BINARY LOGS");

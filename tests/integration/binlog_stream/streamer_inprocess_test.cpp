@@ -32,7 +32,7 @@ struct Collect : ChangeHandler {
 TEST(ResumeGuard, ReplayOfACutTransactionSkipsWhatWasDelivered) {
   Collect out;
   ResumeGuard g(out);
-  TransactionInfo t1{"bin.000001", 100, 500, "", false, false, 0, 0};
+  TransactionInfo t1{"bin.000001", 100, 500, "", false, false, 0, 0, "", 0};
   RowChange c;
   c.txn = &t1;
   for (uint64_t pos : {120, 140, 160}) {
@@ -56,7 +56,7 @@ TEST(ResumeGuard, ReplayOfACutTransactionSkipsWhatWasDelivered) {
   EXPECT_EQ(g.committed_file(), "bin.000001");
   EXPECT_EQ(g.committed_pos(), 500u);
   // The next transaction is never skipped.
-  TransactionInfo t2{"bin.000001", 500, 900, "", false, false, 0, 0};
+  TransactionInfo t2{"bin.000001", 500, 900, "", false, false, 0, 0, "", 0};
   c.txn = &t2;
   c.pos = 520;
   ASSERT_TRUE(g.on_row(c));
@@ -78,7 +78,7 @@ TEST(ResumeGuard, RowsEventsToASinkAreSkippedOnReplayByEvent) {
   CollectEvents sink;
   ResumeGuard g(out);
   g.set_rows_sink(&sink);
-  TransactionInfo t1{"bin.000001", 100, 500, "", false, false, 0, 0};
+  TransactionInfo t1{"bin.000001", 100, 500, "", false, false, 0, 0, "", 0};
   TableLayoutPtr layout;
   RowsEvent r{&layout, RowOp::kInsert, false, 0, {}, {}, {}};
   for (uint64_t pos : {120, 240}) {
@@ -127,7 +127,7 @@ TEST(StreamCheckpoint, RoundTripAndClearErrors) {
   auto none = load_checkpoint(path);
   ASSERT_TRUE(none);
   EXPECT_FALSE(*none);
-  StreamCheckpoint cp{"mysql", "127.0.0.1:3306", "binlog.000007", 1234, "u:9", "u:1-9"};
+  StreamCheckpoint cp{"mysql", "127.0.0.1:3306", "binlog.000007", 1234, "u:9", "u:1-9", "", 0};
   ASSERT_TRUE(save_checkpoint(path, cp));
   auto back = load_checkpoint(path);
   ASSERT_TRUE(back && *back);
