@@ -102,16 +102,23 @@ class CatchupHandler : public binlog::ChangeHandler {
     pos_.pos = t.end_pos;
     history_.advance(pos_);
     track_gtid(t);
+    resume_.file.assign(t.resume_file);
+    resume_.pos = t.resume_pos;
     if (schema::compare_positions(pos_, end_) >= 0) done_ = true;
     if (out_.checkpoint_due()) return checkpoint(pos_);
     return core::ok();
   }
 
   /// Names each stream's GTID state in `streams_` and checkpoints at `pos` (a transaction end).
-  core::Status checkpoint(const schema::BinlogPosition& pos) {
+  /// While a two-phase XA transaction is prepared and not committed, at its start instead: the
+  /// next job reads it again (and delivers again what came between: at least once), with the
+  /// GTID state unknown there.
+  core::Status checkpoint(schema::BinlogPosition pos) {
+    const bool held = !resume_.file.empty() && schema::compare_positions(resume_, pos) < 0;
+    if (held) pos = resume_;
     for (size_t i = 0; i < streams_.size(); ++i) {
       if (gtids_[i].kind() == binlog::GtidTracker::Kind::kNone) continue;
-      streams_[i].gtid = gtids_[i].complete() ? gtids_[i].text() : std::string();
+      streams_[i].gtid = gtids_[i].complete() && !held ? gtids_[i].text() : std::string();
     }
     return out_.on_checkpoint(pos);
   }
@@ -214,6 +221,7 @@ class CatchupHandler : public binlog::ChangeHandler {
   CatchupConsumer& out_;
   schema::BinlogPosition end_;
   schema::BinlogPosition pos_;
+  schema::BinlogPosition resume_;  // the held XA transaction's start after the last commit, or empty
   std::vector<Map> maps_;
   std::vector<size_t> versions_;
   std::vector<binlog::GtidTracker> gtids_;  // per stream: GTID state after the last commit
@@ -245,6 +253,8 @@ core::Status run_catchup(const CatchupOptions& options, std::vector<CatchupStrea
   CatchupHandler handler(streams, history, out, options.end);
   binlog::AssemblerOptions aopts;
   aopts.tables = hopts.tables;
+  binlog::PreparedXa prepared;  // two-phase XA transactions: delivered at their XA COMMIT
+  aopts.prepared_xa = &prepared;
   binlog::ChangeAssembler assembler(handler, aopts);
   binlog::DecoderOptions dopts;
   dopts.resolver = &resolver;
