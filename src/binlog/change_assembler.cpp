@@ -276,8 +276,9 @@ core::Status ChangeAssembler::hold_prepared(const Event& ev, const XaPrepare& x)
     return core::fail(core::ErrorCode::kUnsupported,
                       "XA transaction " + x.xid + " prepared at " + std::string(ev.file) + ":" +
                           std::to_string(txn_.begin_pos) +
-                          " is larger than the row buffer and its rows were printed before its XA PREPARE "
-                          "showed it was an XA transaction; start the read before the transaction's XA START",
+                          " logged a statement (STATEMENT or MIXED format) after some of its rows, which were "
+                          "printed then, before the XA PREPARE that may still be rolled back; log XA "
+                          "transactions in ROW format (binlog_format=ROW)",
                       false, true);
   }
   PreparedXa::Txn t;
