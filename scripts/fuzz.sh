@@ -13,8 +13,14 @@ corpus=build/fuzz/corpus
 mkdir -p "$corpus" build/fuzz/crashes
 for t in $targets; do
   mkdir -p "$corpus/$t"
-  # Seeds: every committed binlog fixture (the decoders meet real events first, then mutations).
-  find tests/data -type f \( -name 'binlog.*' -o -name 'mysql-bin.*' -o -name '*.bin' \) -exec cp {} "$corpus/$t/" \;
+  # Seeds: the target's committed corpus (tests/data/fuzz_corpus/NAME without the fuzz_ prefix) when
+  # there is one, else every committed binlog fixture (decoders meet real events first, then mutations).
+  seeds=tests/data/fuzz_corpus/${t#fuzz_}
+  if [ -d "$seeds" ]; then
+    cp "$seeds"/* "$corpus/$t/"
+  else
+    find tests/data -type f \( -name 'binlog.*' -o -name 'mysql-bin.*' -o -name '*.bin' \) -exec cp {} "$corpus/$t/" \;
+  fi
   echo "fuzz: $t for ${seconds}s" >&2
   build/fuzz/tests/fuzz/$t -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
     -artifact_prefix=build/fuzz/crashes/$t- "$corpus/$t" 2>build/fuzz/$t.log || {

@@ -5,7 +5,10 @@
 #include <vector>
 
 #include "cli/cli_context.h"
+#include "config/destination.h"
+#include "config/json_file.h"
 #include "config/source_config.h"
+#include "job/sync_job.h"
 #include "preflight/preflight.h"
 #include "preflight/report_format.h"
 
@@ -33,6 +36,18 @@ int run_check(const CheckArgs& args) {
   auto config = config::load_source_config(args.config_path);
   if (!config) return report_error(config.error());
   for (const std::string& w : config->warnings) std::fprintf(stderr, "sluice: warning: %s\n", w.c_str());
+  // The job's own keys too: a config that check calls fine must not be refused by sync.
+  auto doc = config::read_json_file(args.config_path);
+  if (!doc) return report_error(doc.error());
+  job::SyncOptions sync_options;
+  if (auto st = job::read_sync_options(*doc, args.config_path, sync_options); !st)
+    return report_error(st.error());
+  auto destination = config::destination_from_config(*doc, args.config_path);
+  if (!destination) return report_error(destination.error());
+  if (*destination) {
+    for (const std::string& w : (*destination)->warnings)
+      std::fprintf(stderr, "sluice: warning: %s\n", w.c_str());
+  }
 
   preflight::PreflightRequest request;
   request.methods = methods_from(args.methods);

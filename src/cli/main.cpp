@@ -1,12 +1,32 @@
 // sluice: moves data out of MySQL while it changes. See README.md and docs/.
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <exception>
+#include <string>
+#include <string_view>
 
 #include "cli/cli_context.h"
 
-int main(int argc, char** argv) {
+namespace {
+
+// CLI11 says "A subcommand is required" for `sluice foo`: name the word and the commands instead.
+bool unknown_command(const CLI::App& app, int argc, char** argv) {
+  if (argc < 2 || argv[1][0] == '-') return false;
+  std::string_view word(argv[1]);
+  std::string names;
+  for (const CLI::App* sub : app.get_subcommands({})) {
+    if (sub->get_name() == word) return false;
+    names += (names.empty() ? "" : ", ") + sub->get_name();
+  }
+  std::fprintf(stderr, "sluice: error: unknown command '%.*s'; the commands are %s (see 'sluice --help')\n",
+               static_cast<int>(word.size()), word.data(), names.c_str());
+  return true;
+}
+
+int run(int argc, char** argv) {
   using namespace sluice::cli;
-  CLI::App app{"sluice: replicate MySQL and MariaDB tables and binlog changes"};
+  // A fixed name: usage lines say `sluice`, not the path the binary was started by.
+  CLI::App app{"sluice: replicate MySQL and MariaDB tables and binlog changes", "sluice"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "sluice 0.1.0");
   CliContext ctx;
@@ -15,6 +35,7 @@ int main(int argc, char** argv) {
   register_sync(app, ctx);
   register_binlog(app, ctx);
   register_status(app, ctx);
+  if (unknown_command(app, argc, argv)) return kExitUsage;
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -28,4 +49,19 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
   return ctx.exit_code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Errors are values inside sluice; this is the last guard so that nothing a library throws
+  // ends the process with an abort and a core instead of one line and an exit status.
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "sluice: error: internal error: %s (please report it)\n", e.what());
+  } catch (...) {
+    std::fprintf(stderr, "sluice: error: internal error (please report it)\n");
+  }
+  return sluice::cli::kExitFailure;
 }

@@ -83,6 +83,7 @@ int run_sync_command(const SyncArgs& args) {
   for (const std::string& w : destination->warnings) std::fprintf(stderr, "sluice: warning: %s\n", w.c_str());
 
   sinks::SinkEnvironment env;
+  env.summary = !args.quiet;
   env.zero_dates = config->zero_dates == config::ZeroDates::kString ? core::ValueFormat::ZeroDates::kString
                                                                    : core::ValueFormat::ZeroDates::kNull;
   auto made = sinks::make_sink(*destination, env);
@@ -129,7 +130,9 @@ void register_sync(CLI::App& app, CliContext& ctx) {
                   "a JSON file, or TYPE:PATH (sqlite:shop.db, jsonl:out/, avro:out/); default: the config's "
                   "`destination` section, else Singer stdout. See docs/destinations.md");
   cmd->add_flag("--discover", args->discover, "print the catalog instead of syncing (tap-mysql --discover)");
-  cmd->add_option("--chunk-rows", args->chunk_rows, "rows per snapshot chunk (default 50000, config chunk_rows)");
+  cmd->add_option("--chunk-rows", args->chunk_rows,
+                  "rows per snapshot chunk (default 50000, config chunk_rows)")
+      ->check(CLI::Range(size_t{1}, size_t{100000000}));
   cmd->add_option("--threads", args->threads,
                   "connections reading key ranges of a table in parallel (Full Table and log-based snapshots; "
                   "default 1, config snapshot_threads)")

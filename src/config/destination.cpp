@@ -1,8 +1,10 @@
 #include "config/destination.h"
 
 #include <array>
+#include <span>
 
 #include "config/json_file.h"
+#include "core/spelling.h"
 
 namespace sluice::config {
 namespace {
@@ -39,15 +41,31 @@ std::string type_list() {
 
 std::string shown(const json& v) { return v.dump(-1, ' ', false, json::error_handler_t::replace); }
 
-/// Keys sluice's own sinks read; avro and postgres validate their keys in their factories.
+// What a value is, without its text: a destination section may hold a password.
+std::string kind_of(const json& v) {
+  if (v.is_string()) return "a string";
+  if (v.is_array()) return "an array";
+  if (v.is_number()) return "a number";
+  if (v.is_boolean()) return "a boolean";
+  return "null";
+}
+
+// Keys the JSON-lines and SQLite destinations read; avro and postgres validate theirs when they
+// open (an unknown key is an error there, with its own "did you mean").
+constexpr const char* kCommonKeys[] = {"type", "report", "report_dir"};
+constexpr const char* kJsonlKeys[] = {"type", "report", "report_dir", "path", "max_file_bytes"};
+constexpr const char* kSqliteKeys[] = {"type", "report", "report_dir", "path", "deletes"};
+
+std::span<const char* const> known_keys(DestinationType type) {
+  if (type == DestinationType::kJsonl) return kJsonlKeys;
+  if (type == DestinationType::kSqlite) return kSqliteKeys;
+  return kCommonKeys;
+}
+
 bool known_key(DestinationType type, const std::string& key) {
-  if (key == "type" || key == "report" || key == "report_dir") return true;
-  switch (type) {
-    case DestinationType::kSinger: return false;
-    case DestinationType::kJsonl: return key == "path" || key == "max_file_bytes";
-    case DestinationType::kSqlite: return key == "path" || key == "deletes";
-    case DestinationType::kAvro:
-    case DestinationType::kPostgres: return true;
+  if (type == DestinationType::kAvro || type == DestinationType::kPostgres) return true;
+  for (const char* k : known_keys(type)) {
+    if (key == k) return true;
   }
   return false;
 }
@@ -116,9 +134,12 @@ std::string_view destination_type_name(DestinationType type) {
 core::Result<DestinationConfig> parse_destination(const json& section, std::string_view origin) {
   std::string where(origin);
   if (!section.is_object()) {
-    return core::fail(core::ErrorCode::kConfig,
-                      where + ": the destination must be a JSON object like {\"type\": \"sqlite\", \"path\": \"sluice.db\"}, got " +
-                          shown(section));
+    return core::fail(
+        core::ErrorCode::kConfig,
+        where +
+            ": the destination must be a JSON object like {\"type\": \"sqlite\", \"path\": \"sluice.db\"}, "
+            "not " +
+            kind_of(section));
   }
   auto type_it = section.find("type");
   if (type_it == section.end()) {
@@ -143,7 +164,8 @@ core::Result<DestinationConfig> parse_destination(const json& section, std::stri
   for (const auto& [key, value] : section.items()) {
     if (!known_key(out.type, key)) {
       out.warnings.push_back(where + ": unknown key '" + key + "' for a " +
-                             std::string(destination_type_name(out.type)) + " destination is ignored");
+                             std::string(destination_type_name(out.type)) + " destination is ignored" +
+                             core::did_you_mean(key, known_keys(out.type)));
     }
   }
   return out;

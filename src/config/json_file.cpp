@@ -13,12 +13,45 @@ using core::ErrorCode;
 
 // nlohmann's message looks like "[json.exception.parse_error.101] parse error at line 2,
 // column 5: syntax error while parsing object key - invalid literal; last read: '...'".
-// Keep the part after the position, which says what was wrong.
+// Keep the part after the position, which says what was wrong, and never the "last read" text:
+// it quotes the file, and the broken value may be a password.
 std::string explanation(const char* what) {
   std::string_view msg(what);
   auto colon = msg.find(": ", msg.find("column"));
   if (colon != std::string_view::npos) msg.remove_prefix(colon + 2);
+  if (auto last = msg.find("; last read"); last != std::string_view::npos) msg = msg.substr(0, last);
   return std::string(msg);
+}
+
+// The key whose value holds byte `offset` ("" when the offset is not inside a value): a small
+// scan that follows strings and the punctuation around them, enough to name the key in an error.
+std::string key_at(std::string_view text, size_t offset) {
+  std::string key, last_string;
+  bool in_string = false, escaped = false;
+  size_t start = 0;
+  for (size_t i = 0; i < offset && i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+        last_string = std::string(text.substr(start, i - start));
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+      start = i + 1;
+    } else if (c == ':') {
+      key = last_string;
+    } else if (c == ',' || c == '{' || c == '}' || c == '[' || c == ']') {
+      key.clear();
+    }
+  }
+  return key;
 }
 
 }  // namespace
@@ -45,11 +78,15 @@ core::Result<nlohmann::json> parse_json_text(std::string_view text, std::string_
     return nlohmann::json::parse(text.begin(), text.end());
   } catch (const nlohmann::json::parse_error& e) {
     // e.byte is 1-based: the position of the character that broke the parse.
-    TextPosition pos = position_of(text, e.byte == 0 ? 0 : e.byte - 1);
-    return core::fail(ErrorCode::kConfig, std::string(origin) + ": not valid JSON at line " + std::to_string(pos.line) +
-                                              ", column " + std::to_string(pos.column) + ": " + explanation(e.what()));
-  } catch (const std::exception& e) {
-    return core::fail(ErrorCode::kConfig, std::string(origin) + ": not valid JSON: " + e.what());
+    size_t offset = e.byte == 0 ? 0 : e.byte - 1;
+    TextPosition pos = position_of(text, offset);
+    std::string key = key_at(text, offset);
+    std::string in_key = key.empty() ? "" : " (in the value of \"" + key + "\")";
+    return core::fail(ErrorCode::kConfig,
+                      std::string(origin) + ": not valid JSON at line " + std::to_string(pos.line) +
+                          ", column " + std::to_string(pos.column) + in_key + ": " + explanation(e.what()));
+  } catch (const std::exception&) {
+    return core::fail(ErrorCode::kConfig, std::string(origin) + ": not valid JSON");
   }
 }
 

@@ -4,10 +4,10 @@
 #include <array>
 #include <cctype>
 #include <fstream>
-
 #include <nlohmann/json.hpp>
 
 #include "config/json_file.h"
+#include "core/spelling.h"
 
 namespace sluice::config {
 namespace {
@@ -32,20 +32,6 @@ std::string lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
-}
-
-size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t subst = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, subst});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
 }
 
 // A JSON value as shown in a message: short, on one line.
@@ -244,13 +230,8 @@ void Validator::warn_misspellings() {
         std::any_of(kIgnoredKeys.begin(), kIgnoredKeys.end(), known)) {
       continue;
     }
-    for (const char* k : kKnownKeys) {
-      std::string_view kv(k);
-      size_t d = edit_distance(lower(key), kv);
-      if (d <= (kv.size() >= 6 ? 2U : 1U)) {
-        warning("unknown key '" + key + "' is ignored; did you mean '" + k + "'?");
-        break;
-      }
+    if (auto k = core::closest_name(key, kKnownKeys)) {
+      warning("unknown key '" + key + "' is ignored; did you mean '" + *k + "'?");
     }
   }
 }

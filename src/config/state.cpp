@@ -62,6 +62,89 @@ void State::keep_only(const std::string& stream_id, std::initializer_list<std::s
 
 std::string State::dump() const { return doc_.dump(-1, ' ', false, ordered_json::error_handler_t::replace); }
 
+namespace {
+
+// The JSON type names a user reads in an error.
+const char* type_name(const ordered_json& v) {
+  switch (v.type()) {
+    case ordered_json::value_t::null:
+      return "null";
+    case ordered_json::value_t::boolean:
+      return "a boolean";
+    case ordered_json::value_t::string:
+      return "a string";
+    case ordered_json::value_t::array:
+      return "an array";
+    case ordered_json::value_t::object:
+      return "an object";
+    case ordered_json::value_t::number_float:
+      return "a fractional number";
+    default:
+      return v.is_number() ? "a number" : "something else";
+  }
+}
+
+// The bookmark keys sluice and the tap read, with the JSON type each must have. A wrong type
+// would otherwise surface as a JSON library exception deep in the job.
+struct KeyRule {
+  const char* key;
+  const char* expected;
+  bool (*fits)(const ordered_json&);
+};
+
+constexpr KeyRule kBookmarkKeys[] = {
+    {"version", "an integer", [](const ordered_json& v) { return v.is_number_integer(); }},
+    {"initial_full_table_complete", "true or false", [](const ordered_json& v) { return v.is_boolean(); }},
+    {"initial_binlog_complete", "true or false", [](const ordered_json& v) { return v.is_boolean(); }},
+    {"log_file", "a string (a binlog file name)", [](const ordered_json& v) { return v.is_string(); }},
+    {"log_pos", "a non-negative integer", [](const ordered_json& v) { return v.is_number_unsigned(); }},
+    {"gtid", "a string or null", [](const ordered_json& v) { return v.is_string() || v.is_null(); }},
+    {"replication_key", "a string (a column name)", [](const ordered_json& v) { return v.is_string(); }},
+    {"replication_key_value", "a string, number, boolean or null",
+     [](const ordered_json& v) { return v.is_primitive(); }},
+    {"last_pk_fetched", "an object of key column values",
+     [](const ordered_json& v) { return v.is_object(); }},
+    {"max_pk_values", "an object of key column values", [](const ordered_json& v) { return v.is_object(); }},
+    {"sluice_columns", "an array of [name, type, ...] arrays",
+     [](const ordered_json& v) {
+       if (!v.is_array()) return false;
+       for (const auto& c : v) {
+         if (!c.is_array() || c.size() < 2 || !c[0].is_string() || !c[1].is_string()) return false;
+       }
+       return true;
+     }},
+};
+
+// A key's value inside a key object (last_pk_fetched, max_pk_values) is a column value.
+bool scalar_values(const ordered_json& v) {
+  for (const auto& [k, x] : v.items()) {
+    if (!x.is_primitive()) return false;
+  }
+  return true;
+}
+
+core::Status check_bookmarks(const ordered_json& bookmarks, std::string_view origin) {
+  auto bad = [&](const std::string& where, const char* expected, const ordered_json& got) {
+    return core::fail(core::ErrorCode::kConfig,
+                      std::string(origin) + ": " + where + " must be " + expected + ", not " +
+                          type_name(got) +
+                          " (fix or remove the value, or start the stream over with 'sluice reset')");
+  };
+  for (const auto& [stream, b] : bookmarks.items()) {
+    if (!b.is_object()) return bad("the bookmark of '" + stream + "'", "an object", b);
+    for (const KeyRule& rule : kBookmarkKeys) {
+      auto it = b.find(rule.key);
+      if (it == b.end()) continue;
+      std::string where = "'" + std::string(rule.key) + "' in the bookmark of '" + stream + "'";
+      if (!rule.fits(*it)) return bad(where, rule.expected, *it);
+      if (it->is_object() && !scalar_values(*it)) return bad(where, "an object of column values", *it);
+    }
+  }
+  return core::ok();
+}
+
+}  // namespace
+
 core::Result<State> parse_state(const ordered_json& doc, std::string_view origin) {
   const ordered_json* value = &doc;
   if (doc.is_object() && doc.contains("type") && doc.contains("value")) value = &doc["value"];
@@ -78,6 +161,13 @@ core::Result<State> parse_state(const ordered_json& doc, std::string_view origin
     return core::fail(core::ErrorCode::kConfig, std::string(origin) + ": 'bookmarks' must be an object");
   }
   if (!state.doc_.contains("currently_syncing")) state.doc_["currently_syncing"] = nullptr;
+  if (const auto& cs = state.doc_["currently_syncing"]; !cs.is_string() && !cs.is_null()) {
+    return core::fail(core::ErrorCode::kConfig, std::string(origin) +
+                                                    ": 'currently_syncing' must be a stream id "
+                                                    "string or null, not " +
+                                                    type_name(cs));
+  }
+  if (auto st = check_bookmarks(state.doc_["bookmarks"], origin); !st) return core::fail(st.error());
   return state;
 }
 

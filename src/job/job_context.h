@@ -44,7 +44,10 @@ struct JobContext {
            options.state_interval_s;
   }
   void warn(const std::string& line) const { std::fprintf(options.log, "sluice: warning: %s\n", line.c_str()); }
-  void info(const std::string& line) const { std::fprintf(options.log, "sluice: %s\n", line.c_str()); }
+  /// An informational line; --quiet (options.progress off) leaves it out, warnings stay.
+  void info(const std::string& line) const {
+    if (options.progress) std::fprintf(options.log, "sluice: %s\n", line.c_str());
+  }
 };
 
 /// Wall-clock now (UTC) and in milliseconds (Singer table versions).

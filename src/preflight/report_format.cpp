@@ -39,8 +39,9 @@ std::string format_table(const PreflightReport& report) {
   }
   out += std::to_string(report.count(CheckStatus::kFailed)) + " failed, " +
          std::to_string(report.count(CheckStatus::kWarning)) + " warning(s), " +
-         std::to_string(report.count(CheckStatus::kOk) + report.count(CheckStatus::kInfo)) + " ok, for " +
-         join_names(report.methods) + " on " + report.server + "\n";
+         std::to_string(report.count(CheckStatus::kOk)) + " ok, " +
+         std::to_string(report.count(CheckStatus::kInfo)) + " info, for " + join_names(report.methods) +
+         " on " + report.server + "\n";
   return out;
 }
 

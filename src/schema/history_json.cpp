@@ -169,7 +169,15 @@ core::Result<SchemaHistory> SchemaHistory::from_json(std::string_view text, Hist
   try {
     return HistoryJson::load(json::parse(text), std::move(options));
   } catch (const json::exception& e) {
-    return core::fail(core::ErrorCode::kConfig, std::string("malformed schema history: ") + e.what());
+    // "[json.exception.type_error.302] type must be string, but is number": keep what was wrong.
+    std::string_view what(e.what());
+    if (auto end = what.find("] "); what.starts_with("[json.") && end != std::string_view::npos) {
+      what.remove_prefix(end + 2);
+    }
+    return core::fail(
+        core::ErrorCode::kConfig,
+        "malformed schema history (" + std::string(what) +
+            "): restore a good copy, or delete it to seed a new one from the server's current tables");
   }
 }
 

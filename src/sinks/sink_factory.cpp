@@ -124,6 +124,7 @@ core::Result<MadeSink> make_sink(const config::DestinationConfig& d, const SinkE
   ReportOptions ro;
   ro.report_dir = default_report_dir(d);
   ro.log = env.log;
+  ro.summary = env.summary;
   ro.destination = nlohmann::json::object();
   ro.destination["type"] = type_text(d.type);
   if (!d.path.empty()) ro.destination["path"] = d.path;

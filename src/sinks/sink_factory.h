@@ -20,7 +20,8 @@ namespace sluice::sinks {
 /// What the sinks take from the job rather than from the destination section.
 struct SinkEnvironment {
   std::FILE* singer_out = stdout;  ///< the Singer sink's output
-  std::FILE* log = stderr;         ///< the report's summary line
+  std::FILE* log = stderr;         ///< the report's summary line and warnings
+  bool summary = true;             ///< print the summary line (off under --quiet)
   core::ValueFormat::ZeroDates zero_dates = core::ValueFormat::ZeroDates::kNull;  ///< Singer only
 };
 

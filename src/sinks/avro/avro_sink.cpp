@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "core/json_writer.h"
+#include "core/spelling.h"
 #include "core/value_format.h"
 
 namespace sluice::sinks {
@@ -83,7 +84,8 @@ core::Result<AvroSinkOptions> parse_avro_options(const nlohmann::json& options) 
     for (const char* k : kKeys) known = known || it.key() == k;
     if (!known) {
       return core::fail(core::ErrorCode::kConfig, "avro destination: unknown option '" + it.key() +
-                                                      "' (known: path, codec, block_bytes, max_file_bytes)");
+                                                      "' (known: path, codec, block_bytes, max_file_bytes)" +
+                                                      core::did_you_mean(it.key(), kKeys));
     }
   }
   auto path = options.find("path");

@@ -1,4 +1,5 @@
 // Destination options of the PostgreSQL sink and its factory.
+#include "core/spelling.h"
 #include "sinks/postgres/pg_ddl.h"
 #include "sinks/postgres/postgres_sink.h"
 
@@ -31,7 +32,9 @@ core::Result<PostgresSinkOptions> parse_postgres_options(const nlohmann::json& o
   for (auto it = options.begin(); it != options.end(); ++it) {
     bool known = false;
     for (const char* k : kKeys) known = known || it.key() == k;
-    if (!known) return core::fail(config_error("unknown option '" + it.key() + "'").error());
+    if (!known)
+      return core::fail(
+          config_error("unknown option '" + it.key() + "'" + core::did_you_mean(it.key(), kKeys)).error());
   }
   PostgresSinkOptions out;
   pg::PgConnectOptions& c = out.connect;

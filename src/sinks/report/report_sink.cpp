@@ -273,7 +273,7 @@ core::Status ReportSink::finish() {
   finished_ = std::chrono::steady_clock::now();
   finished_called_ = true;
   write_report();
-  if (options_.log != nullptr) std::fprintf(options_.log, "%s\n", summary_line().c_str());
+  if (options_.log != nullptr && options_.summary) std::fprintf(options_.log, "%s\n", summary_line().c_str());
   return st;
 }
 

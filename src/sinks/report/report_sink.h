@@ -30,8 +30,10 @@ struct ReportOptions {
   std::string report_dir;
   /// What the destination is, for the report and the summary: {"type": "sqlite", "path": ...}.
   nlohmann::json destination = nlohmann::json::object();
-  /// Where the summary line goes; nullptr = nowhere.
+  /// Where the summary line and warnings go; nullptr = nowhere.
   std::FILE* log = stderr;
+  /// Print the summary line at finish() (off under --quiet; warnings still go to `log`).
+  bool summary = true;
 };
 
 class ReportSink final : public Sink {

@@ -161,6 +161,28 @@ TEST(JsonFile, SyntaxErrorNamesLineAndColumn) {
   EXPECT_EQ(r.error().message.rfind("config.json: not valid JSON at line 3, column 11", 0), 0U) << r.error().message;
 }
 
+// A broken value must not be echoed: it may be the password (nlohmann quotes what it "last read").
+TEST(JsonFile, SyntaxErrorsNeverQuoteTheText) {
+  const char* texts[] = {
+      "{\"host\": \"h\", \"password\": \"Sup3rSecretPW\\q\"}",             // bad escape
+      "{\"host\": \"h\", \"password\": \"Sup3rSecretPW\x01\"}",            // control character
+      "{\"host\": \"h\", \"password\": \"Sup3rSecretPW",                   // unterminated
+      "{\"host\": \"h\", \"password\": \"Sup3rSecretPW\"\n \"user\": 1}",  // missing comma after it
+  };
+  for (const char* text : texts) {
+    auto r = parse_json_text(text, "config.json");
+    ASSERT_FALSE(r) << text;
+    EXPECT_EQ(r.error().message.find("Sup3rSecret"), std::string::npos) << r.error().message;
+    EXPECT_EQ(r.error().message.find("last read"), std::string::npos) << r.error().message;
+    EXPECT_NE(r.error().message.find("line "), std::string::npos) << r.error().message;
+  }
+  auto r = parse_json_text(texts[0], "config.json");
+  EXPECT_NE(r.error().message.find("(in the value of \"password\")"), std::string::npos) << r.error().message;
+  auto s = parse_source_config_text(texts[1], "config.json");
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().message.find("Sup3rSecret"), std::string::npos) << s.error().message;
+}
+
 TEST(JsonFile, EmptyAndMissingFiles) {
   auto empty = parse_json_text("  \n", "c.json");
   ASSERT_FALSE(empty);

@@ -54,5 +54,53 @@ TEST(State, EmptyFileIsEmptyStateAndGarbageIsAnError) {
   EXPECT_FALSE(load_state(dir + "/missing.json"));
 }
 
+// Every key sluice reads from a bookmark, given the wrong JSON type: one kConfig error naming the
+// file, the stream, the key and the type it must have; never an exception.
+TEST(State, WrongTypedValuesAreOneErrorNamingTheKey) {
+  struct Case {
+    const char* bookmark;
+    const char* key;
+    const char* expected;
+  };
+  const Case cases[] = {
+      {R"({"log_pos": "abc"})", "'log_pos'", "a non-negative integer"},
+      {R"({"log_pos": -4})", "'log_pos'", "a non-negative integer"},
+      {R"({"log_file": 42})", "'log_file'", "a string"},
+      {R"({"initial_full_table_complete": "yes"})", "'initial_full_table_complete'", "true or false"},
+      {R"({"version": "1"})", "'version'", "an integer"},
+      {R"({"version": 1.5})", "'version'", "an integer"},
+      {R"({"gtid": 7})", "'gtid'", "a string or null"},
+      {R"({"replication_key_value": {"a": 1}})", "'replication_key_value'", "a string, number"},
+      {R"({"last_pk_fetched": [1]})", "'last_pk_fetched'", "an object"},
+      {R"({"max_pk_values": {"id": [1]}})", "'max_pk_values'", "an object of column values"},
+      {R"({"sluice_columns": [["id"]]})", "'sluice_columns'", "an array of [name, type"},
+      {R"("not an object")", "the bookmark of 'db-t'", "an object"},
+  };
+  for (const Case& c : cases) {
+    auto doc = nlohmann::ordered_json::parse(std::string(R"({"bookmarks": {"db-t": )") + c.bookmark + "}}");
+    auto s = parse_state(doc, "state.json");
+    ASSERT_FALSE(s) << c.bookmark;
+    const std::string& m = s.error().message;
+    EXPECT_EQ(s.error().code, core::ErrorCode::kConfig);
+    EXPECT_EQ(m.rfind("state.json: ", 0), 0U) << m;
+    EXPECT_NE(m.find(c.key), std::string::npos) << m;
+    EXPECT_NE(m.find(c.expected), std::string::npos) << m;
+    EXPECT_NE(m.find("'db-t'"), std::string::npos) << m;
+    EXPECT_EQ(m.find('\n'), std::string::npos) << m;
+  }
+  auto cs =
+      parse_state(nlohmann::ordered_json::parse(R"({"currently_syncing": 3, "bookmarks": {}})"), "s.json");
+  ASSERT_FALSE(cs);
+  EXPECT_NE(cs.error().message.find("'currently_syncing'"), std::string::npos) << cs.error().message;
+  // The tap's own forms stay accepted: large unsigned keys, datetime strings, null gtid.
+  auto ok = parse_state(nlohmann::ordered_json::parse(
+                            R"({"bookmarks": {"a": {"version": 1, "log_file": "f", "log_pos": 4, "gtid": null,
+                            "replication_key": "ts", "replication_key_value": "2020-01-01T00:00:00+00:00",
+                            "last_pk_fetched": {"id": 18446744073709551615}, "initial_full_table_complete": true,
+                            "sluice_columns": [["id", "int", null]], "unknown_key": {"x": [1]}}}})"),
+                        "s.json");
+  EXPECT_TRUE(ok) << ok.error().message;
+}
+
 }  // namespace
 }  // namespace sluice::config

@@ -21,7 +21,7 @@ TEST(ReportFormat, TableHasOneLinePerCheckAndASummary) {
             "STATUS   CHECK          DETAIL\n"
             "ok       binlog_format  ROW\n"
             "failed   log_bin        binary logging is OFF really  -> fix: add log_bin=mysql-bin\n"
-            "1 failed, 0 warning(s), 1 ok, for full_table, incremental, log_based on MariaDB 10.11.6 "
+            "1 failed, 0 warning(s), 1 ok, 0 info, for full_table, incremental, log_based on MariaDB 10.11.6 "
             "(self-managed)\n");
 }
 
