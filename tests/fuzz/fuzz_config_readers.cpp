@@ -40,9 +40,9 @@ bool write_scratch(std::string_view text) {
 
 void read_everything(std::string_view text) {
   (void)config::parse_source_config_text(text, "fuzz");
-  (void)config::parse_destination_arg(text);
   if (auto doc = config::parse_json_text(text, "fuzz")) {
     (void)config::parse_catalog(*doc, "fuzz");
+    (void)config::parse_destination(*doc, "fuzz");
     (void)config::destination_from_config(*doc, "fuzz");
   }
   auto ordered = nlohmann::ordered_json::parse(text, nullptr, false);
