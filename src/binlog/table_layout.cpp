@@ -17,6 +17,23 @@ core::Error row_error(std::string message) {
   return core::Error{core::ErrorCode::kCorrupt, std::move(message), false, true};
 }
 
+// `enum('a','b')` when the labels are known (binlog_row_metadata=FULL or a schema history), in
+// information_schema's COLUMN_TYPE form: a quote or backslash inside a label is doubled.
+std::string with_members(const char* base, const std::vector<std::string>& members) {
+  if (members.empty()) return base;
+  std::string out = std::string(base) + "(";
+  for (size_t i = 0; i < members.size(); ++i) {
+    if (i > 0) out += ',';
+    out += '\'';
+    for (char ch : members[i]) {
+      if (ch == '\'' || ch == '\\') out += ch;
+      out += ch;
+    }
+    out += '\'';
+  }
+  return out + ")";
+}
+
 }  // namespace
 
 core::Result<size_t> decode_row_image(const TableLayout& layout, const uint8_t* present, const uint8_t* p,
@@ -74,8 +91,10 @@ std::string sql_type_name(const ColumnDef& c) {
     case ColumnType::kVarchar: case ColumnType::kVarString:
       return with_len(binary ? "varbinary" : "varchar", c.meta);
     case ColumnType::kString: return with_len(binary ? "binary" : "char", c.meta);
-    case ColumnType::kEnum: return "enum";
-    case ColumnType::kSet: return "set";
+    case ColumnType::kEnum:
+      return with_members("enum", c.enum_values);
+    case ColumnType::kSet:
+      return with_members("set", c.enum_values);
     case ColumnType::kTinyBlob: case ColumnType::kMediumBlob: case ColumnType::kLongBlob:
     case ColumnType::kBlob: {
       static const char* const blobs[] = {"tinyblob", "blob", "mediumblob", "longblob"};

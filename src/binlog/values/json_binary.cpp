@@ -179,7 +179,9 @@ core::Status JsonTextWriter::opaque_text(uint8_t field_type, const uint8_t* p, s
       if (len < 2) return corrupt("opaque DECIMAL truncated");
       auto used = decode_decimal_text(p + 2, len - 2, p[0], p[1], buf, n);
       if (!used) return corrupt("opaque DECIMAL: " + used.error().message);
-      break;
+      // A JSON number with the exact digits, as MySQL's own JSON text (and SELECT) shows it.
+      out_.append(buf, n);
+      return core::ok();
     }
     case kFieldDate: case kFieldNewDate:
     case kFieldTime: case kFieldTime2:

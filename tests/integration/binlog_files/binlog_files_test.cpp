@@ -228,6 +228,59 @@ TEST_P(BinlogFilesTest, SavepointsAndXaGiveWhatTheServerCommitted) {
   EXPECT_NE(alone.err.find("XA transaction X'666f7572',X'',1 prepared at "), std::string::npos) << alone.err;
 }
 
+// What `--verbose` says of a column and how a DECIMAL inside a JSON document prints, checked
+// against the server itself: with binlog_row_metadata=FULL an ENUM/SET type names its members
+// exactly as information_schema's COLUMN_TYPE does (quotes and backslashes doubled), and JSON
+// documents holding decimals (MySQL's binary JSON) read as SELECT shows them: numbers with every digit.
+TEST_P(BinlogFilesTest, VerboseTypesAndJsonDecimalsAreWhatTheServerShows) {
+  ServerInfo s = shared_server(GetParam());
+  admin_sql(s, "SET GLOBAL binlog_row_metadata = FULL");
+  admin_sql(s, "FLUSH BINARY LOGS");
+  std::string json_col = s.is_mysql() ? ", j JSON" : "";
+  std::string json_val =
+      s.is_mysql() ? ", JSON_OBJECT('d', 12.50, 'n', -0.000001, 'a', JSON_ARRAY(1, 2.50, 'x'))" : "";
+  admin_sql(s,
+            "DROP DATABASE IF EXISTS vt; CREATE DATABASE vt; USE vt;"
+            "CREATE TABLE t (id INT PRIMARY KEY, e ENUM('it''s','a\\\\b','x,y'), s SET('p','q''r')" +
+                json_col +
+                ");"
+                "INSERT INTO t VALUES (1, 'it''s', 'p,q''r'" +
+                json_val + ");");
+  std::string file = copy_latest_binlog(s);
+  CommandResult r = run_sluice({"binlog", "read", "--verbose", "--no-ddl", "--databases", "vt", file});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::vector<std::string> lines = split_lines(r.out);
+  ASSERT_EQ(lines.size(), 1u) << r.out;
+  nlohmann::json row = nlohmann::json::parse(lines[0]);
+  auto column_types = split_lines(admin_sql(
+      s,
+      "SELECT COLUMN_NAME, COLUMN_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = 'vt' AND "
+      "TABLE_NAME = 't' AND COLUMN_NAME IN ('e', 's') ORDER BY COLUMN_NAME"));
+  ASSERT_EQ(column_types.size(), 2u);
+  // admin_sql prints in batch mode, which writes a backslash as two.
+  auto unbatch = [](std::string v) {
+    for (size_t at = v.find("\\\\"); at != std::string::npos; at = v.find("\\\\", at + 1)) v.erase(at, 1);
+    return v;
+  };
+  EXPECT_EQ("e\t" + row["types"]["e"].get<std::string>(), unbatch(column_types[0]));
+  EXPECT_EQ("s\t" + row["types"]["s"].get<std::string>(), unbatch(column_types[1]));
+  EXPECT_EQ(row["types"]["e"], "enum('it''s','a\\\\b','x,y')");
+  EXPECT_EQ(row["after"]["e"], "it's");
+  EXPECT_EQ(row["after"]["s"], "p,q'r");
+  if (s.is_mysql()) {
+    std::string text = split_lines(admin_sql(s, "SELECT j FROM vt.t")).at(0);
+    std::string compact;
+    for (char c : text) {
+      if (c != ' ') compact += c;  // the document holds no spaces inside its strings
+    }
+    // The raw text of the line (a JSON parser would round the digits): "j" is the last column of "after".
+    size_t from = lines[0].find("\"j\":"), to = lines[0].find("},\"types\"");
+    ASSERT_TRUE(from != std::string::npos && to != std::string::npos) << lines[0];
+    EXPECT_EQ(lines[0].substr(from + 4, to - from - 4), compact);
+    EXPECT_EQ(compact, R"({"a":[1,2.50,"x"],"d":12.50,"n":-0.000001})");
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Both, BinlogFilesTest, ::testing::ValuesIn(shared_server_names()));
 
 }  // namespace

@@ -41,8 +41,12 @@ TEST(ValuesJsonBinary, ScalarsAndEmptyDocument) {
   EXPECT_EQ(text_of({0x0B, 0, 0, 0, 0, 0, 0, 0x04, 0x40}), "2.5");
   // Opaque of an unknown type keeps its bytes: base64:type<N>:...
   EXPECT_EQ(text_of({0x0F, 0xFC, 0x02, 0x01, 0x02}), "\"base64:type252:AQI=\"");
-  // Opaque DECIMAL(4,2) 12.50: precision, scale, packed decimal.
-  EXPECT_EQ(text_of({0x0F, 0xF6, 0x04, 0x04, 0x02, 0x8C, 0x32}), "\"12.50\"");
+  // Opaque DECIMAL(4,2) 12.50: precision, scale, packed decimal. A JSON number with its exact
+  // digits, trailing zeros kept, as SELECT shows JSON_OBJECT('d', 12.50).
+  EXPECT_EQ(text_of({0x0F, 0xF6, 0x04, 0x04, 0x02, 0x8C, 0x32}), "12.50");
+  // DECIMAL(6,3) -123.456 (negative: every byte inverted) and 0.05 as DECIMAL(2,2).
+  EXPECT_EQ(text_of({0x0F, 0xF6, 0x06, 0x06, 0x03, 0x7F, 0x84, 0xFE, 0x37}), "-123.456");
+  EXPECT_EQ(text_of({0x0F, 0xF6, 0x03, 0x02, 0x02, 0x85}), "0.05");
   // A string whose length uses two varlen bytes (200 = 0xC8 0x01).
   std::vector<uint8_t> s = {0x0C, 0xC8, 0x01};
   s.insert(s.end(), 200, 'q');
