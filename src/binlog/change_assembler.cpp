@@ -479,6 +479,7 @@ core::Status RowDecoder::decode(const TransactionInfo& txn, const RowsEvent& r, 
     const size_t left_before = left;
     c.before = {};
     c.after = {};
+    c.json_diffs = false;
     if (r.op != RowOp::kInsert) {
       auto used = decode_row_image(t, r.present_before.data(), cur, left, cell_arena_, before);
       if (!used) return core::fail(used.error().with_context(where(txn, r)));
@@ -494,6 +495,8 @@ core::Status RowDecoder::decode(const TransactionInfo& txn, const RowsEvent& r, 
       cur += *used;
       left -= *used;
       c.after = after;
+      c.json_diffs = r.partial && std::any_of(after.begin(), after.end(),
+                                              [](const core::Value& v) { return v.is_json_diff(); });
     }
     if (left == left_before) {
       return core::fail(core::Error{core::ErrorCode::kCorrupt, "empty row image", false, true}.with_context(where(txn, r)));

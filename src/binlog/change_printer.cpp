@@ -39,12 +39,28 @@ void append_image(std::string& out, const char* name, const TableLayout& t, std:
   out.append(",\"").append(name).append("\":{");
   bool first = true;
   for (size_t i = 0; i < t.columns.size(); ++i) {
-    if (row[i].is_absent()) continue;
+    if (row[i].is_absent() || row[i].is_json_diff()) continue;  // a diff goes under "json_diffs"
     if (!first) out.push_back(',');
     first = false;
     core::json_append_string(out, t.columns[i].key);
     out.push_back(':');
     core::append_value_json(out, row[i], fmt);
+  }
+  out.push_back('}');
+}
+
+// "json_diffs":{"col":[...]}: the changes MySQL logged for JSON documents it did not log
+// (PARTIAL_JSON under binlog_row_image=MINIMAL), docs/json-lines.md.
+void append_json_diffs(std::string& out, const TableLayout& t, std::span<const core::Value> row) {
+  out.append(",\"json_diffs\":{");
+  bool first = true;
+  for (size_t i = 0; i < t.columns.size(); ++i) {
+    if (!row[i].is_json_diff()) continue;
+    if (!first) out.push_back(',');
+    first = false;
+    core::json_append_string(out, t.columns[i].key);
+    out.push_back(':');
+    out.append(row[i].text);
   }
   out.push_back('}');
 }
@@ -80,6 +96,7 @@ void ChangePrinter::append_row(std::string& out, const RowChange& c, bool types)
   core::json_append_string(out, t.table);
   if (!c.before.empty()) append_image(out, "before", t, c.before, fmt);
   if (!c.after.empty()) append_image(out, "after", t, c.after, fmt);
+  if (c.json_diffs) append_json_diffs(out, t, c.after);
   if (types) {
     out.append(",\"types\":{");
     for (size_t i = 0; i < t.columns.size(); ++i) {
@@ -169,8 +186,8 @@ void ChangePrinter::append_cached_image(const char* name, const TableCache& tc, 
 }
 
 core::Status ChangePrinter::on_row(const RowChange& c) {
-  if (options_.types) {
-    append_row(buf_, c, true);
+  if (options_.types || c.json_diffs) {
+    append_row(buf_, c, options_.types);
     return maybe_flush();
   }
   const TableCache& tc = table_cache(c);

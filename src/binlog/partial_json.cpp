@@ -78,8 +78,10 @@ core::Result<size_t> decode_partial_after_image(const TableLayout& layout, const
     size_t len_size = c.def.meta >= 1 && c.def.meta <= 4 ? c.def.meta : 4;
     if (!r.uint_n(len_size, len) || !r.bytes(len, diff)) return core::fail(bad("truncated partial JSON cell"));
     SLUICE_TRY(parse_json_diffs(diff, len, scratch));
-    if (scratch.empty() && i < before.size() && !before[i].is_absent()) {
-      out[i] = before[i];  // marked partial but unchanged ("@3=@3" in mysqlbinlog)
+    if (scratch.empty()) {
+      // Marked partial but unchanged ("@3=@3" in mysqlbinlog): the before value, or nothing
+      // when the before image lacks it too.
+      out[i] = i < before.size() ? before[i] : core::Value::absent();
       continue;
     }
     if (apply == nullptr) {
@@ -87,11 +89,15 @@ core::Result<size_t> decode_partial_after_image(const TableLayout& layout, const
                         "column " + c.key + " holds a partial JSON update (binlog_row_value_options=PARTIAL_JSON) "
                         "and no JSON diff applier is available");
     }
-    if (i >= before.size() || before[i].kind != core::ValueKind::kJson) {
-      return core::fail(core::ErrorCode::kUnsupported,
-                        "partial JSON update of column " + c.key + " without its before image (binlog_row_image=FULL needed)");
+    // Without the document in the before image (binlog_row_image=MINIMAL) the applier gives the
+    // diff list itself, flagged core::kValueFlagJsonDiff: the update is not lost.
+    const core::Value missing = core::Value::absent();
+    const core::Value& prior = i < before.size() ? before[i] : missing;
+    if (prior.kind != core::ValueKind::kJson && !prior.is_absent()) {
+      return core::fail(
+          bad("partial JSON update of column " + c.key + " whose before image is not a JSON document"));
     }
-    auto s = apply(before[i], scratch, arena, out[i]);
+    auto s = apply(prior, scratch, arena, out[i]);
     if (!s) return core::fail(s.error().with_context("applying JSON diff to column " + c.key));
   }
   return avail - r.remaining();

@@ -42,6 +42,9 @@ struct RowChange {
   const TableLayoutPtr* table_owner = nullptr;
   std::span<const core::Value> before;  ///< empty for inserts; one slot per column otherwise
   std::span<const core::Value> after;   ///< empty for deletes
+  /// Some `after` value is a JSON diff, not a document (core::Value::is_json_diff: a PARTIAL_JSON
+  /// update under binlog_row_image=MINIMAL). A consumer that needs documents must refuse it.
+  bool json_diffs = false;
 };
 
 /// A statement logged as text outside a row transaction (DDL, or STATEMENT-format DML).

@@ -52,6 +52,11 @@ struct EpochTime {
 
 /// Value::flags: ENUM/SET text holds labels (else only the index/bitmask is known).
 inline constexpr uint8_t kValueFlagLabels = 1;
+/// Value::flags on a kJson value: `text` is not the document but the changes MySQL logged for
+/// it (a PARTIAL_JSON update whose before image lacks the document, binlog_row_image=MINIMAL):
+/// a JSON array of {"op": "replace"|"insert"|"remove", "path": "$...", "value": ...} applied in
+/// order (docs/json-lines.md). The document itself is not known.
+inline constexpr uint8_t kValueFlagJsonDiff = 2;
 
 struct Value {
   ValueKind kind = ValueKind::kNull;
@@ -80,6 +85,7 @@ struct Value {
 
   bool is_null() const { return kind == ValueKind::kNull; }
   bool is_absent() const { return kind == ValueKind::kAbsent; }
+  bool is_json_diff() const { return kind == ValueKind::kJson && (flags & kValueFlagJsonDiff) != 0; }
 };
 
 }  // namespace sluice::core

@@ -24,6 +24,19 @@ class StreamPieces : public binlog::EventPieces {
   mysql::ReplicationStream& stream_;
 };
 
+// A destination stores documents; a PARTIAL_JSON update logged without its before image
+// (binlog_row_image=MINIMAL) carries only the changes, so the new document cannot be known here.
+core::Status partial_json_without_document(const binlog::TableLayout& t, const binlog::TransactionInfo& txn,
+                                           uint64_t pos) {
+  return core::fail(
+      core::ErrorCode::kUnsupported,
+      t.db + "." + t.table + " at " + std::string(txn.file) + ":" + std::to_string(pos) +
+          ": a partial JSON update (binlog_row_value_options=PARTIAL_JSON) logged with "
+          "binlog_row_image=MINIMAL holds the document's changes, not the document; set "
+          "binlog_row_image=FULL (or binlog_row_value_options='') on the source, then re-snapshot "
+          "the table with 'sluice reset'");
+}
+
 class CatchupHandler : public binlog::ChangeHandler {
  public:
   CatchupHandler(std::vector<CatchupStream>& streams, schema::SchemaHistory& history, CatchupConsumer& out,
@@ -50,6 +63,7 @@ class CatchupHandler : public binlog::ChangeHandler {
     size_t i = find(c.table->db, c.table->table);
     if (i == kNone) return core::ok();
     if (!in_range(i, *c.txn)) return core::ok();
+    if (c.json_diffs) return partial_json_without_document(*c.table, *c.txn, c.pos);
     Map& m = maps_[i];
     if (m.layout != c.table) build_map(m, *c.table, streams_[i]);
     auto image = c.op == binlog::RowOp::kDelete ? c.before : c.after;

@@ -218,8 +218,30 @@ void write(const Json& j, std::string& out) {
 
 }  // namespace
 
+core::Status render_json_diffs(std::span<const JsonDiff> diffs, core::Arena& arena, core::Value& out) {
+  static constexpr const char* kOpNames[] = {"replace", "insert", "remove"};
+  std::string text = "[";
+  for (const JsonDiff& diff : diffs) {
+    if (text.size() > 1) text.push_back(',');
+    auto op = static_cast<size_t>(diff.op);
+    if (op >= std::size(kOpNames)) return corrupt("unknown operation " + std::to_string(op));
+    text.append("{\"op\":\"").append(kOpNames[op]).append("\",\"path\":");
+    core::json_append_string(text, diff.path);
+    if (diff.op != JsonDiffOp::kRemove) {
+      text.append(",\"value\":");
+      SLUICE_TRY(json_binary_value_to_text(diff.value_type, diff.value, text));
+    }
+    text.push_back('}');
+  }
+  text.push_back(']');
+  out = core::Value::with_text(core::ValueKind::kJson, arena.copy(text));
+  out.flags = core::kValueFlagJsonDiff;
+  return core::ok();
+}
+
 core::Status apply_json_diffs(const core::Value& before, std::span<const JsonDiff> diffs,
                               core::Arena& arena, core::Value& out) {
+  if (before.is_absent()) return render_json_diffs(diffs, arena, out);
   if (before.kind != core::ValueKind::kJson && before.kind != core::ValueKind::kNull) {
     return corrupt("before image of the column is not JSON");
   }

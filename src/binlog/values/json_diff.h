@@ -29,8 +29,13 @@
 namespace sluice::binlog::values {
 
 /// Applies `diffs` in order to `before` (kJson text) and sets `out` to a kJson Value whose
-/// text lives in `arena`.
+/// text lives in `arena`. When `before` is absent (binlog_row_image=MINIMAL: the document is not
+/// in the event), `out` is the diff list itself (render_json_diffs).
 core::Status apply_json_diffs(const core::Value& before, std::span<const JsonDiff> diffs,
                               core::Arena& arena, core::Value& out);
+
+/// Sets `out` to a kJson Value flagged core::kValueFlagJsonDiff whose text (in `arena`) is the
+/// diff list as JSON: [{"op":"replace","path":"$.a","value":2},{"op":"remove","path":"$.b[0]"}].
+core::Status render_json_diffs(std::span<const JsonDiff> diffs, core::Arena& arena, core::Value& out);
 
 }  // namespace sluice::binlog::values
