@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   register_sync(app, ctx);
   register_binlog(app, ctx);
   register_status(app, ctx);
+  register_reset(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -318,10 +318,12 @@ core::Status PostgresSink::update_stream(StreamHandle stream, const StreamInfo& 
   return core::ok();
 }
 
-// A log-based stream without a key is appended to, and its snapshot is read again whole (with a
-// new version) when one was interrupted: the table holds only the new version's rows from its
-// first activation on. The table comment records the version, as for Full Table loads.
-core::Status PostgresSink::replace_keyless_snapshot(Stream& s, int64_t version) {
+// A log-based snapshot under a new version (a first one, a keyless one read again whole after an
+// interruption, one after `sluice reset`) replaces the table's rows: the table holds only the new
+// version's rows from its first activation on, so keys the source no longer has do not stay live.
+// The table comment records the version, as for Full Table loads; a keyed snapshot resumed under
+// its own version finds it there and keeps its rows.
+core::Status PostgresSink::replace_log_snapshot(Stream& s, int64_t version) {
   auto comment = conn_.query("SELECT obj_description(to_regclass($1), 'pg_class')", {s.table});
   if (!comment) return core::fail(comment.error());
   std::string active = "sluice version " + std::to_string(version);
@@ -335,9 +337,8 @@ core::Status PostgresSink::replace_keyless_snapshot(Stream& s, int64_t version) 
 core::Status PostgresSink::activate_version(StreamHandle stream, int64_t version) {
   if (stream >= streams_.size()) return core::fail(core::ErrorCode::kInternal, "postgres: unknown stream handle");
   Stream& s = *streams_[stream];
-  if (s.dest == s.table && s.key_columns.empty() && s.info.method == Method::kLogBased && version != 0 &&
-      s.info.version == version) {
-    auto st = replace_keyless_snapshot(s, version);
+  if (s.dest == s.table && s.info.method == Method::kLogBased && version != 0 && s.info.version == version) {
+    auto st = replace_log_snapshot(s, version);
     if (!st) return fail_and_rollback(st.error());
     return core::ok();
   }

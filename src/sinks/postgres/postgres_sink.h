@@ -103,7 +103,7 @@ class PostgresSink final : public Sink {
   core::Status reconcile_columns(Stream& s, const std::string& qualified);
   core::Status record_names(const Stream& s);
   core::Status restart_keyless_load(const Stream& s);
-  core::Status replace_keyless_snapshot(Stream& s, int64_t version);
+  core::Status replace_log_snapshot(Stream& s, int64_t version);
   core::Status flush(Stream& s);
   core::Status merge(Stream& s);
   core::Status ensure_state_table(const std::string& schema);
