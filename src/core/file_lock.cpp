@@ -94,7 +94,7 @@ bool write_holder(int fd) {
 Result<FileLock> FileLock::acquire(const std::string& path, std::string_view what) {
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) {
-    if (errno == ENOENT) return FileLock();
+    if (errno == ENOENT || errno == ENOTDIR) return FileLock();
     return fail(lock_io_error("cannot open the lock file", path, errno));
   }
   // A holder that has just taken the lock may not have written its name yet, and one that has

@@ -45,8 +45,8 @@ class FileLock {
   /// Takes the lock on `path` (created when missing) without waiting, and records this process
   /// in it. `what` names the locked thing in messages ("SQLite destination shop.db"). When
   /// another process holds it: kIo (retryable), one line naming the holder and the fix. When
-  /// `path`'s directory does not exist: an unlocked FileLock (nothing can be written there
-  /// anyway; the caller's own open reports it).
+  /// `path`'s directory does not exist (or is not a directory): an unlocked FileLock (nothing can
+  /// be written there anyway; the caller's own open reports it).
   static Result<FileLock> acquire(const std::string& path, std::string_view what);
 
   bool held() const { return fd_ >= 0; }
