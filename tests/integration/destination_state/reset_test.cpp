@@ -1,8 +1,9 @@
 // `sluice reset` (issue 12, item 7): after two jobs, one of two log-based tables is reset; the next
 // job reads it again from scratch under a new version, while the other continues from its
 // bookmark (its rows are not sent again), and the destination equals the source value by value.
-// SQLite and PostgreSQL destinations, and a Singer state file. A reset is refused while a job
-// holds the destination, and an unknown table is named with the bookmarked streams.
+// SQLite, PostgreSQL, JSON-lines and Avro destinations, and a Singer state file. A reset is
+// refused while a job holds the destination, and an unknown table is named with the bookmarked
+// streams.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -121,6 +122,40 @@ TEST(Reset, PostgresOneOfTwoLogBasedTablesIsReadAgain) {
   ServerInfo server = shared_server("mariadb");
   reset_one_of_two_tables(server, pg_dest(server));
   psql("DROP SCHEMA IF EXISTS sluice_reset CASCADE");
+}
+
+// JSON lines and Avro: files are appended to, and the reset table's new version makes the
+// rows of its older one obsolete (`_sdc_table_version`).
+TEST(Reset, JsonlAndAvroOneOfTwoLogBasedTablesIsReadAgain) {
+  ServerInfo server = shared_server("mariadb");
+  for (const std::string type : {"jsonl", "avro"}) {
+    SCOPED_TRACE(type);
+    make_tables(server, kDb, {"a", "b"}, kRows);
+    std::string config = write_config(server, "\"filter_dbs\": \"rs\"");
+    std::string catalog = make_catalog(config, kDb, {{"a", "LOG_BASED"}, {"b", "LOG_BASED"}});
+    std::string dir = make_temp_dir("reset-" + type) + "/out";
+    auto rows = [&](const std::string& stream, size_t* records) {
+      return type == "jsonl" ? jsonl_rows(dir, stream, records) : avro_rows(dir, stream, records);
+    };
+    std::vector<std::string> sync = {"sync",  "--config", config,          "--catalog",
+                                     catalog, "--quiet",  "--destination", type + ":" + dir};
+    ASSERT_EQ(run_sluice(sync).exit_code, 0);
+    first_changes(server);
+    ASSERT_EQ(run_sluice(sync).exit_code, 0);
+    CommandResult reset =
+        run_sluice({"reset", "--config", config, "--destination", type + ":" + dir, "rs-a"});
+    ASSERT_EQ(reset.exit_code, 0) << reset.err;
+    size_t b_before = 0;
+    rows("rs-b", &b_before);
+
+    second_changes(server);
+    CommandResult third = run_sluice(sync);
+    ASSERT_EQ(third.exit_code, 0) << third.err;
+    size_t b_after = 0;
+    EXPECT_EQ(rows("rs-a", nullptr), source_rows(server, kDb, "a"));
+    EXPECT_EQ(rows("rs-b", &b_after), source_rows(server, kDb, "b"));
+    EXPECT_EQ(b_after - b_before, 2u);  // b continued: only its two changes
+  }
 }
 
 /// The rows a Singer output (several runs' stdout, in order) leaves for `stream` in a keyed

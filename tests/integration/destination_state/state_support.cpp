@@ -144,45 +144,64 @@ std::vector<std::string> pg_rows_of(const std::string& schema, const std::string
       psql("SELECT id, v FROM " + schema + "." + table + " WHERE _sdc_deleted_at IS NULL ORDER BY id"));
 }
 
-std::vector<std::string> jsonl_rows(const std::string& dir, const std::string& stream_id) {
+std::vector<std::string> jsonl_rows(const std::string& dir, const std::string& stream_id, size_t* records) {
   std::vector<std::string> files;
   for (const auto& e : std::filesystem::directory_iterator(dir)) {
     std::string name = e.path().filename().string();
     if (name.starts_with(stream_id + "-") && name.ends_with(".jsonl")) files.push_back(e.path().string());
   }
   std::sort(files.begin(), files.end());
-  std::map<int64_t, std::string> rows;
+  std::map<int64_t, std::pair<std::string, int64_t>> rows;  // id -> (v, version)
+  int64_t newest = 0;
+  size_t lines = 0;
   for (const std::string& f : files) {
     for (const std::string& line : split_lines(read_file(f))) {
+      ++lines;
       nlohmann::json row = nlohmann::json::parse(line);
       int64_t id = row["id"].get<int64_t>();
+      int64_t version = row.value("_sdc_table_version", int64_t{0});
+      newest = std::max(newest, version);
       if (row.contains("_sdc_deleted_at") && !row["_sdc_deleted_at"].is_null()) {
         rows.erase(id);
       } else {
-        rows[id] = row["v"].get<std::string>();
+        rows[id] = {row["v"].get<std::string>(), version};
       }
     }
   }
-  return sorted_rows(rows);
+  if (records != nullptr) *records = lines;
+  std::map<int64_t, std::string> live;
+  for (const auto& [id, row] : rows) {
+    if (row.second == newest) live[id] = row.first;  // rows of older versions are obsolete
+  }
+  return sorted_rows(live);
 }
 
-std::vector<std::string> avro_rows(const std::string& dir, const std::string& stream_id) {
+std::vector<std::string> avro_rows(const std::string& dir, const std::string& stream_id, size_t* records) {
   static const char* kReader = R"(
 import avro.datafile, avro.io, glob, os, sys
-rows = {}
+rows, newest, n = {}, 0, 0
 for path in sorted(glob.glob(os.path.join(sys.argv[1], sys.argv[2] + ".*.avro"))):
     with avro.datafile.DataFileReader(open(path, "rb"), avro.io.DatumReader()) as r:
         for rec in r:
+            n += 1
+            version = rec.get("_sdc_table_version") or 0
+            newest = max(newest, version)
             if rec.get("_sdc_deleted_at") is not None:
                 rows.pop(rec["id"], None)
             else:
-                rows[rec["id"]] = rec["v"]
+                rows[rec["id"]] = (rec["v"], version)
+print(n)
 for k in sorted(rows):
-    print("%d|%s" % (k, rows[k]))
+    if rows[k][1] == newest:
+        print("%d|%s" % (k, rows[k][0]))
 )";
   CommandResult r = run_command({"/usr/bin/python3", "-c", kReader, dir, stream_id});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  return split_lines(r.out);
+  std::vector<std::string> lines = split_lines(r.out);
+  if (lines.empty()) return lines;
+  if (records != nullptr) *records = std::stoul(lines[0]);
+  lines.erase(lines.begin());
+  return lines;
 }
 
 std::string pg_destination(const std::string& schema, const std::string& state_id) {

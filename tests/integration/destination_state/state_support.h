@@ -51,11 +51,14 @@ std::vector<std::string> source_rows(const ServerInfo& server, const std::string
                                      const std::string& table);
 
 /// Live "id|v" lines ordered by id of a destination's table, read by sqlite3, psql, python3-avro or
-/// by parsing the JSON lines (the last line of a key wins; deleted rows dropped).
+/// by parsing the JSON lines (the last record of a key wins, deleted rows and rows of versions
+/// older than the newest dropped). `records`: how many records the files hold.
 std::vector<std::string> sqlite_rows(const std::string& path, const std::string& table);
 std::vector<std::string> pg_rows_of(const std::string& schema, const std::string& table);
-std::vector<std::string> jsonl_rows(const std::string& dir, const std::string& stream_id);
-std::vector<std::string> avro_rows(const std::string& dir, const std::string& stream_id);
+std::vector<std::string> jsonl_rows(const std::string& dir, const std::string& stream_id,
+                                    size_t* records = nullptr);
+std::vector<std::string> avro_rows(const std::string& dir, const std::string& stream_id,
+                                   size_t* records = nullptr);
 
 /// A PostgreSQL destination section (config JSON field) for `schema`, state_id `state_id`.
 std::string pg_destination(const std::string& schema, const std::string& state_id = "default");
