@@ -54,7 +54,7 @@ for s in cat["streams"]:
 PY
 
 db=$demo/shop.sqlite
-rm -rf "$db" "$db"-* "$db.reports"
+rm -rf "$db" "$db"-* "$db.reports" "$db.lock"
 step "job 1: sluice sync --destination sqlite:$db (snapshot; log-based tables record their binlog position)"
 "$sluice" sync --config "$demo/config.json" --catalog "$demo/catalog.json" --destination "sqlite:$db" --quiet
 

@@ -35,6 +35,7 @@ int run(int argc, char** argv) {
   register_sync(app, ctx);
   register_binlog(app, ctx);
   register_status(app, ctx);
+  register_reset(app, ctx);
   if (unknown_command(app, argc, argv)) return kExitUsage;
   try {
     app.parse(argc, argv);

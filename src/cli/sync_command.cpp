@@ -6,6 +6,7 @@
 #include <string>
 
 #include "cli/cli_context.h"
+#include "cli/saved_state.h"
 #include "config/catalog.h"
 #include "config/destination.h"
 #include "config/json_file.h"
@@ -97,8 +98,7 @@ int run_sync_command(const SyncArgs& args) {
     if (!loaded) return report_error(loaded.error());
     state = std::move(*loaded);
   } else if (made->saved_state) {
-    auto parsed = config::parse_state(nlohmann::ordered_json::parse(*made->saved_state, nullptr, false),
-                                      "the destination's saved state");
+    auto parsed = read_saved_state(*made, reset_command_line(args.config_path, args.destination));
     if (!parsed) return report_error(parsed.error());
     state = std::move(*parsed);
   }

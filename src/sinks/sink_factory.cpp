@@ -1,5 +1,7 @@
 #include "sinks/sink_factory.h"
 
+#include <filesystem>
+
 #include "sinks/avro/avro_sink.h"
 #include "sinks/jsonl/jsonl_sink.h"
 #include "sinks/postgres/postgres_sink.h"
@@ -40,6 +42,51 @@ nlohmann::json sink_options(const config::DestinationConfig& d) {
 std::unique_ptr<Sink> on_writer_thread(DestinationType t, std::unique_ptr<Sink> sink) {
   if (t != DestinationType::kSqlite && t != DestinationType::kJsonl && t != DestinationType::kAvro) return sink;
   return std::make_unique<ThreadedSink>(std::move(sink));
+}
+
+/// Takes the lock of a file destination (see MadeSink); Singer has no state, PostgreSQL locks in
+/// its own session (PostgresSink::open).
+core::Result<core::FileLock> lock_destination(const config::DestinationConfig& d) {
+  switch (d.type) {
+    case DestinationType::kSqlite:
+      return core::FileLock::acquire(d.path + ".lock", "SQLite destination " + d.path);
+    case DestinationType::kJsonl:
+    case DestinationType::kAvro: {
+      // The lock file lives in the directory, so the directory is made first, as the sink would
+      // (Avro with its parents; JSONL only when its parent exists, else the sink reports it).
+      std::error_code ec;
+      if (d.type == DestinationType::kAvro) {
+        std::filesystem::create_directories(d.path, ec);
+      } else {
+        std::filesystem::create_directory(d.path, ec);
+      }
+      std::string what =
+          std::string(d.type == DestinationType::kAvro ? "Avro" : "JSONL") + " destination " + d.path;
+      return core::FileLock::acquire(d.path + "/_sluice.lock", what);
+    }
+    default:
+      return core::FileLock();
+  }
+}
+
+std::string state_location(const config::DestinationConfig& d) {
+  switch (d.type) {
+    case DestinationType::kSqlite:
+      return "the state saved in table _sluice_state of SQLite destination " + d.path;
+    case DestinationType::kJsonl:
+      return "the state saved in " + d.path + "/_sluice_checkpoint.json";
+    case DestinationType::kAvro:
+      return "the state saved in " + d.path + "/" + AvroSink::kStateFile;
+    case DestinationType::kPostgres: {
+      auto o = parse_postgres_options(sink_options(d));
+      if (!o) return "the state saved in the PostgreSQL destination";
+      return "the state saved in PostgreSQL table " +
+             (o->schema.empty() ? std::string("sluice") : o->schema) + "._sluice_state (row '" + o->state_id +
+             "')";
+    }
+    default:
+      return "the state";
+  }
 }
 
 struct Opened {
@@ -111,10 +158,14 @@ std::string default_report_dir(const config::DestinationConfig& d) {
 }
 
 core::Result<MadeSink> make_sink(const config::DestinationConfig& d, const SinkEnvironment& env) {
+  MadeSink made;
+  auto lock = lock_destination(d);
+  if (!lock) return core::fail(lock.error());
+  made.lock = std::move(*lock);
   auto inner = open_inner(d, env);
   if (!inner) return core::fail(inner.error());
-  MadeSink made;
   made.saved_state = std::move(inner->saved_state);
+  made.state_location = state_location(d);
   // Singer output gets a report only when asked for a directory: its own summary is enough.
   bool report = d.report && (d.type != DestinationType::kSinger || !d.report_dir.empty());
   if (!report) {

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "config/destination.h"
+#include "core/file_lock.h"
 #include "core/result.h"
 #include "core/value_format.h"
 #include "sinks/report/report_sink.h"
@@ -25,8 +26,15 @@ struct SinkEnvironment {
   core::ValueFormat::ZeroDates zero_dates = core::ValueFormat::ZeroDates::kNull;  ///< Singer only
 };
 
-/// A ready destination.
+/// A ready destination. One job at a time per destination state: make_sink locks it before it
+/// reads the saved state, and the lock is held until the MadeSink is destroyed (keep it alive while
+/// the sink is used). SQLite: `<path>.lock` beside the file; JSONL and Avro: `_sluice.lock` in the
+/// directory (flock: released when the process ends, however it ends); PostgreSQL: a session
+/// advisory lock on schema + state_id (postgres_sink.h). A second job refuses (kIo) naming the
+/// holder, before touching anything.
 struct MadeSink {
+  /// Declared first, so it is released last, after the sink.
+  core::FileLock lock;
   /// Hand this to the job (job::run_sync); finish() it at the end, also after a failure.
   std::unique_ptr<Sink> sink;
   /// The report decorator inside `sink` (nullptr when reports are off): set_initial_state() and
@@ -36,6 +44,8 @@ struct MadeSink {
   /// PostgreSQL), nullopt when it has none. A job started without --state resumes from it:
   /// exactly-once for keyed tables.
   std::optional<std::string> saved_state;
+  /// Where the saved state lives, for messages: "table _sluice_state of SQLite file shop.db".
+  std::string state_location;
 };
 
 /// Opens the destination. Errors name the destination and what to fix (missing directory,

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "core/file_lock.h"
 #include "core/json_writer.h"
 #include "core/value_format.h"
 #include "sinks/postgres/pg_ddl.h"
@@ -50,6 +51,7 @@ core::Result<std::unique_ptr<PostgresSink>> PostgresSink::open(PostgresSinkOptio
   auto conn = pg::PgConnection::connect(options.connect);
   if (!conn) return core::fail(conn.error().with_context("postgres destination"));
   std::unique_ptr<PostgresSink> sink(new PostgresSink(std::move(options), std::move(*conn)));
+  SLUICE_TRY(sink->lock_state());
   std::string table = quote_ident(sink->state_schema()) + "._sluice_state";
   auto exists = sink->conn_.query("SELECT to_regclass($1)::text", {table});
   if (!exists) return core::fail(exists.error().with_context("postgres destination"));
@@ -59,6 +61,82 @@ core::Result<std::unique_ptr<PostgresSink>> PostgresSink::open(PostgresSinkOptio
     if (!state->empty()) sink->committed_state_ = (*state)[0];
   }
   return sink;
+}
+
+namespace {
+
+/// The advisory lock key of a state: FNV-1a of "schema/state_id", as PostgreSQL's bigint.
+uint64_t state_lock_key(const std::string& schema, const std::string& state_id) {
+  uint64_t h = 1469598103934665603ULL;
+  for (char c : schema + "/" + state_id) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+  return h;
+}
+
+/// The holder of an advisory lock, from its session: "sluice PID@HOST" (application_name, set
+/// by lock_state) and the session's start.
+core::LockHolder holder_of(const std::string& application, const std::string& backend_pid,
+                           const std::string& since) {
+  core::LockHolder h;
+  h.since = since;
+  constexpr std::string_view kPrefix = "sluice ";
+  size_t at = application.find('@');
+  if (application.starts_with(kPrefix) && at != std::string::npos) {
+    h.pid = std::strtoll(application.c_str() + kPrefix.size(), nullptr, 10);
+    h.host = application.substr(at + 1);
+  } else {
+    // Not a sluice job: name its PostgreSQL backend.
+    h.host = "the PostgreSQL server (backend pid " + backend_pid + ", application '" + application + "')";
+  }
+  return h;
+}
+
+}  // namespace
+
+// One job per schema + state_id: a session-level advisory lock, released by PostgreSQL when
+// this connection ends (the job's end, or its death: the server sees the socket close).
+core::Status PostgresSink::lock_state() {
+  core::LockHolder me = core::this_process();
+  auto named = conn_.query("SELECT set_config('application_name', $1, false)",
+                           {"sluice " + std::to_string(me.pid) + "@" + me.host});
+  if (!named) return core::fail(named.error().with_context("postgres destination"));
+  uint64_t key = state_lock_key(state_schema(), options_.state_id);
+  std::string key_text = std::to_string(static_cast<int64_t>(key));
+  auto got = conn_.query("SELECT pg_try_advisory_lock($1::bigint)::text", {key_text});
+  if (!got) return core::fail(got.error().with_context("postgres destination"));
+  if (!got->empty() && (*got)[0] == "true") return core::ok();
+  auto holder = conn_.query(
+      "SELECT coalesce(a.application_name, '') || '|' || a.pid || '|' || "
+      "to_char(a.backend_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') || ' UTC' "
+      "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted "
+      "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+      "AND l.classid = $1::oid AND l.objid = $2::oid AND l.objsubid = 1",
+      {std::to_string(key >> 32), std::to_string(key & 0xffffffffULL)});
+  core::LockHolder h;
+  if (holder && !holder->empty() && (*holder)[0]) {
+    const std::string& row = *(*holder)[0];
+    size_t a = row.find('|');
+    size_t b = row.find('|', a + 1);
+    if (a != std::string::npos && b != std::string::npos) {
+      h = holder_of(row.substr(0, a), row.substr(a + 1, b - a - 1), row.substr(b + 1));
+    }
+  }
+  if ((h.pid == 0 && h.host.empty()) || h.dead_here()) {
+    // Released a moment ago, or held by a job of this host killed a moment ago: its session ends
+    // as soon as the server notices.
+    auto waited = conn_.query(
+        "SELECT set_config('lock_timeout', '10s', false), pg_advisory_lock($1::bigint)::text, "
+        "set_config('lock_timeout', '0', false)",
+        {key_text});
+    if (waited) return core::ok();
+  }
+  std::string where = "PostgreSQL destination " + conn_.where() + " (schema " + state_schema() +
+                      ", state_id '" + options_.state_id + "')";
+  return core::fail(
+      core::ErrorCode::kIo,
+      where + " is in use by another sluice job (" + h.describe() +
+          "): wait until that job ends and run this one again, or give this job its own 'state_id' "
+          "(a lock of a job that died is released by itself)",
+      /*retryable=*/true);
 }
 
 std::string PostgresSink::state_schema() const { return options_.schema.empty() ? "sluice" : options_.schema; }
@@ -240,10 +318,12 @@ core::Status PostgresSink::update_stream(StreamHandle stream, const StreamInfo& 
   return core::ok();
 }
 
-// A log-based stream without a key is appended to, and its snapshot is read again whole (with a
-// new version) when one was interrupted: the table holds only the new version's rows from its
-// first activation on. The table comment records the version, as for Full Table loads.
-core::Status PostgresSink::replace_keyless_snapshot(Stream& s, int64_t version) {
+// A log-based snapshot under a new version (a first one, a keyless one read again whole after an
+// interruption, one after `sluice reset`) replaces the table's rows: the table holds only the new
+// version's rows from its first activation on, so keys the source no longer has do not stay live.
+// The table comment records the version, as for Full Table loads; a keyed snapshot resumed under
+// its own version finds it there and keeps its rows.
+core::Status PostgresSink::replace_log_snapshot(Stream& s, int64_t version) {
   auto comment = conn_.query("SELECT obj_description(to_regclass($1), 'pg_class')", {s.table});
   if (!comment) return core::fail(comment.error());
   std::string active = "sluice version " + std::to_string(version);
@@ -257,9 +337,8 @@ core::Status PostgresSink::replace_keyless_snapshot(Stream& s, int64_t version) 
 core::Status PostgresSink::activate_version(StreamHandle stream, int64_t version) {
   if (stream >= streams_.size()) return core::fail(core::ErrorCode::kInternal, "postgres: unknown stream handle");
   Stream& s = *streams_[stream];
-  if (s.dest == s.table && s.key_columns.empty() && s.info.method == Method::kLogBased && version != 0 &&
-      s.info.version == version) {
-    auto st = replace_keyless_snapshot(s, version);
+  if (s.dest == s.table && s.info.method == Method::kLogBased && version != 0 && s.info.version == version) {
+    auto st = replace_log_snapshot(s, version);
     if (!st) return fail_and_rollback(st.error());
     return core::ok();
   }

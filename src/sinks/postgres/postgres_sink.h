@@ -12,6 +12,9 @@
 ///   `hard_delete` is true.
 /// - Everything between two checkpoints is one transaction; checkpoint(state) writes the
 ///   state into `<schema>._sluice_state` and commits: rows and bookmark together, exactly once.
+/// - One job per schema + state_id: open() takes a session-level advisory lock keyed on them
+///   before it reads the state (a second job refuses, naming the holder from pg_stat_activity);
+///   PostgreSQL releases it when the connection ends, also when the job was killed.
 /// - Full Table loads of a new version go into a load table and replace the table in one
 ///   transaction at activate_version (the table comment records the active version).
 ///
@@ -92,6 +95,7 @@ class PostgresSink final : public Sink {
 
   PostgresSink(PostgresSinkOptions options, pg::PgConnection conn)
       : options_(std::move(options)), conn_(std::move(conn)) {}
+  core::Status lock_state();
   core::Status begin();
   core::Status fail_and_rollback(core::Error e);
   core::Status prepare(Stream& s, const StreamInfo& info);
@@ -99,7 +103,7 @@ class PostgresSink final : public Sink {
   core::Status reconcile_columns(Stream& s, const std::string& qualified);
   core::Status record_names(const Stream& s);
   core::Status restart_keyless_load(const Stream& s);
-  core::Status replace_keyless_snapshot(Stream& s, int64_t version);
+  core::Status replace_log_snapshot(Stream& s, int64_t version);
   core::Status flush(Stream& s);
   core::Status merge(Stream& s);
   core::Status ensure_state_table(const std::string& schema);

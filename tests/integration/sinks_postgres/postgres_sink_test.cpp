@@ -231,8 +231,9 @@ TEST(PostgresSink, BadDestinationGivesOneClearErrorAndKeepsTheBookmark) {
   write(*sink, *h, 1, 1, store);
   ASSERT_TRUE(sink->checkpoint(R"({"n":1})"));
   write(*sink, *h, 1, 2, store);
-  psql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'sluice' "
-       "AND pid <> pg_backend_pid()");
+  psql(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE 'sluice %' "
+      "AND pid <> pg_backend_pid()");
   auto st = sink->checkpoint(R"({"n":2})");
   ASSERT_FALSE(st);
   EXPECT_NE(st.error().message.find("postgres destination"), std::string::npos) << st.error().message;

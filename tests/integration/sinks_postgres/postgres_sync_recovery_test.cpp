@@ -105,7 +105,8 @@ struct BackgroundJob {
 /// True while sluice's PostgreSQL transaction has written rows (backend_xid is set) not yet committed.
 bool rows_in_open_transaction() {
   return psql(
-             "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'sluice' AND backend_xid IS NOT "
+             "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'sluice %' AND backend_xid "
+             "IS NOT "
              "NULL") == "1\n";
 }
 
