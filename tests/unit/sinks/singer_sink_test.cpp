@@ -53,6 +53,38 @@ TEST(SingerSink, WritesTheTapsMessagesInOrder) {
   EXPECT_EQ(lines[4], R"({"type":"STATE","value":{"bookmarks":{}}})");
 }
 
+// A TRUNCATE: ACTIVATE_VERSION of the new, empty version, which the records after it carry.
+TEST(SingerSink, TruncateActivatesANewVersionThatLaterRecordsCarry) {
+  std::string path = test::make_temp_dir("singer-truncate") + "/out.jsonl";
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  ASSERT_NE(f, nullptr);
+  SingerSink sink(f);
+  StreamInfo info;
+  info.stream_id = "db-t";
+  info.stream = "t";
+  info.columns = {schema::column_from_type("id", "", "int")};
+  info.key_properties = {"id"};
+  info.method = Method::kLogBased;
+  info.version = 17;
+  auto h = sink.open_stream(info);
+  ASSERT_TRUE(h);
+  std::vector<core::Value> values = {core::Value::from_int(1)};
+  Row row;
+  row.op = RowOp::kInsert;
+  row.values = values;
+  ASSERT_TRUE(sink.write_row(*h, row));
+  ASSERT_TRUE(sink.truncate_stream(*h, 18, core::EpochTime{86400, 0}));
+  ASSERT_TRUE(sink.write_row(*h, row));
+  ASSERT_TRUE(sink.finish());
+  std::fclose(f);
+  auto lines = test::split_lines(test::read_file(path));
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_NE(lines[1].find(R"("version":17,)"), std::string::npos) << lines[1];
+  EXPECT_EQ(lines[2], R"({"type":"ACTIVATE_VERSION","stream":"t","version":18})");
+  EXPECT_NE(lines[3].find(R"("version":18,)"), std::string::npos) << lines[3];
+  EXPECT_FALSE(sink.truncate_stream(3, 19, core::EpochTime{0, 0}));
+}
+
 TEST(SingerSink, UnknownStreamIsAnError) {
   SingerSink sink(stdout);
   Row row;
