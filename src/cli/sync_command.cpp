@@ -83,6 +83,7 @@ int run_sync_command(const SyncArgs& args) {
   for (const std::string& w : destination->warnings) std::fprintf(stderr, "sluice: warning: %s\n", w.c_str());
 
   sinks::SinkEnvironment env;
+  env.stop_point = sinks::test_stop_point_from_environment();
   env.zero_dates = config->zero_dates == config::ZeroDates::kString ? core::ValueFormat::ZeroDates::kString
                                                                    : core::ValueFormat::ZeroDates::kNull;
   auto made = sinks::make_sink(*destination, env);

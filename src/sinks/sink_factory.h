@@ -14,6 +14,7 @@
 #include "core/value_format.h"
 #include "sinks/report/report_sink.h"
 #include "sinks/sink.h"
+#include "sinks/test_stop_sink.h"
 
 namespace sluice::sinks {
 
@@ -22,6 +23,8 @@ struct SinkEnvironment {
   std::FILE* singer_out = stdout;  ///< the Singer sink's output
   std::FILE* log = stderr;         ///< the report's summary line
   core::ValueFormat::ZeroDates zero_dates = core::ValueFormat::ZeroDates::kNull;  ///< Singer only
+  /// Tests only (test_stop_sink.h): stop the process at this point of the job.
+  std::optional<TestStopPoint> stop_point;
 };
 
 /// A ready destination.

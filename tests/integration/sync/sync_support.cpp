@@ -1,13 +1,7 @@
 #include "integration/sync/sync_support.h"
 
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <chrono>
-#include <thread>
+#include <sys/types.h>
 
 namespace sluice::test::sync {
 
@@ -83,36 +77,13 @@ SyncRun run_sync(const std::string& config, const std::string& catalog, const st
 std::string sync_killed_after_states(const std::string& config, const std::string& catalog,
                                      const std::vector<std::string>& extra, size_t states) {
   std::string out = make_temp_dir("kill") + "/out.jsonl";
-  write_file(out, "");
   std::vector<std::string> args = {SLUICE_BINARY, "sync", "--config", config, "--catalog", catalog, "--quiet"};
   args.insert(args.end(), extra.begin(), extra.end());
-  std::vector<char*> argv;
-  for (std::string& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = fork();
-  EXPECT_GE(pid, 0);
-  if (pid < 0) return "";
-  if (pid == 0) {
-    int fd = open(out.c_str(), O_WRONLY | O_TRUNC, 0644);
-    dup2(fd, 1);
-    execv(SLUICE_BINARY, argv.data());
-    _exit(127);
-  }
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  for (;;) {
-    std::string text = read_file(out);
-    size_t seen = 0;
-    for (size_t p = text.find("last_pk_fetched"); p != std::string::npos; p = text.find("last_pk_fetched", p + 1)) ++seen;
-    if (seen >= states) break;
-    if (std::chrono::steady_clock::now() > deadline) {
-      ADD_FAILURE() << "no progress: " << seen << " states after 60 s";
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  kill(pid, SIGKILL);
-  int status = 0;
-  waitpid(pid, &status, 0);
+  // The stream's first checkpoint is taken at its start; each one after it ends a chunk.
+  pid_t pid = start_process(args, stop_env(states + 1), out, out + ".err");
+  EXPECT_TRUE(wait_until_stopped(pid))
+      << "the job did not stop after " << states + 1 << " checkpoints: " << read_file(out + ".err");
+  kill9_and_reap(pid);
   return read_file(out);
 }
 

@@ -41,8 +41,8 @@ SyncRun run_sync(const std::string& config, const std::string& catalog, const st
              const std::vector<std::string>& extra = {});
 
 /// Starts `sluice sync --config C --catalog K --quiet` plus `extra`, stdout to a file, and kills it
-/// (SIGKILL) once its output holds `states` STATE messages with `last_pk_fetched` (fails the test
-/// after 60 s). Returns what it wrote (the last line may be cut).
+/// (SIGKILL) right after the STATE of its `states`th snapshot chunk was flushed (stop_env: the
+/// job stops itself there, however fast it runs). Returns what it wrote.
 std::string sync_killed_after_states(const std::string& config, const std::string& catalog,
                                      const std::vector<std::string>& extra, size_t states);
 
