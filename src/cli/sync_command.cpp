@@ -94,6 +94,15 @@ int run_sync_command(const SyncArgs& args) {
   }
   if (!destination) destination = config::DestinationConfig{};
   for (const std::string& w : destination->warnings) std::fprintf(stderr, "sluice: warning: %s\n", w.c_str());
+  if (!options.key_change_deletes && destination->type != config::DestinationType::kSinger) {
+    // A table that keeps the old key of a moved row would hold a row the source no longer has.
+    std::fprintf(
+        stderr,
+        "sluice: warning: 'key_change_deletes': false applies to Singer output only; the %s destination "
+        "still deletes the old key of an UPDATE that changes the primary key\n",
+        std::string(config::destination_type_name(destination->type)).c_str());
+    options.key_change_deletes = true;
+  }
 
   sinks::SinkEnvironment env;
   env.stop_point = sinks::test_stop_point_from_environment();

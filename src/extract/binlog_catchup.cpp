@@ -5,6 +5,7 @@
 #include "binlog/change_assembler.h"
 #include "binlog/event_decoder.h"
 #include "binlog/gtid_tracker.h"
+#include "core/value_equal.h"
 #include "mysql/replication_stream.h"
 #include "schema/history_resolver.h"
 #include "schema/type_mapping.h"
@@ -52,29 +53,21 @@ class CatchupHandler : public binlog::ChangeHandler {
     if (!in_range(i, *c.txn)) return core::ok();
     Map& m = maps_[i];
     if (m.layout != c.table) build_map(m, *c.table, streams_[i]);
-    auto image = c.op == binlog::RowOp::kDelete ? c.before : c.after;
-    values_.assign(streams_[i].columns.size(), core::Value::absent());
-    if (pads_.size() < values_.size()) pads_.resize(values_.size());
-    const size_t n = std::min(m.out.size(), image.size());
-    for (size_t k = 0; k < n; ++k) {
-      if (m.out[k] == kNone) continue;
-      const core::Value& v = image[k];
-      core::Value& dst = values_[m.out[k]];
-      // Without binlog_row_metadata the binlog does not say UNSIGNED: the history does.
-      if (m.unsigned_bits[k] != 0 && v.kind == core::ValueKind::kInt) {
-        uint64_t mask = m.unsigned_bits[k] == 64 ? ~uint64_t{0} : (uint64_t{1} << m.unsigned_bits[k]) - 1;
-        dst = core::Value::from_uint(static_cast<uint64_t>(v.i) & mask);
-      } else if (m.binary[k] != 0 && v.kind == core::ValueKind::kString) {
-        dst = as_bytes(v, m.binary[k], m.out[k]);
-      } else {
-        dst = v;  // copied in place: a temporary here stalls on store forwarding
-      }
-    }
-    ChangeOp op = c.op == binlog::RowOp::kInsert   ? ChangeOp::kInsert
-                  : c.op == binlog::RowOp::kUpdate ? ChangeOp::kUpdate
-                                                   : ChangeOp::kDelete;
     core::EpochTime t{c.txn->commit_seconds, c.txn->has_commit_time ? c.txn->commit_micros : 0};
-    return out_.on_change(i, op, values_, t);
+    const size_t width = streams_[i].columns.size();
+    if (pads_.size() < 2 * width) pads_.resize(2 * width);
+    if (c.op == binlog::RowOp::kDelete) {
+      map_image(m, c.before, values_, 0);
+      return out_.on_change(i, ChangeOp::kDelete, values_, t);
+    }
+    map_image(m, c.after, values_, 0);
+    if (c.op == binlog::RowOp::kInsert) return out_.on_change(i, ChangeOp::kInsert, values_, t);
+    if (update_key(m, c.before, c.after) && streams_[i].key_change_deletes) {
+      // The old key is gone from the source: deleted before the new row, in the same transaction.
+      map_image(m, c.before, before_, width);
+      SLUICE_TRY(out_.on_change(i, ChangeOp::kDelete, before_, t));
+    }
+    return out_.on_change(i, ChangeOp::kUpdate, values_, t);
   }
 
   core::Status on_statement(const binlog::StatementChange& s) override {
@@ -157,6 +150,8 @@ class CatchupHandler : public binlog::ChangeHandler {
     std::vector<size_t> out;  // layout column -> output index
     std::vector<uint8_t> unsigned_bits;  // layout column -> width of an UNSIGNED integer, else 0
     std::vector<uint64_t> binary;  // layout column -> 1 byte string, n: BINARY(n) padded; 0 text
+    std::vector<size_t> key_layout;  // layout columns of the stream's key columns
+    size_t width = 0;                // output columns
   };
 
   // Without binlog_row_metadata a byte string arrives as text (no charset) and BINARY(n)
@@ -206,6 +201,8 @@ class CatchupHandler : public binlog::ChangeHandler {
     m.out.assign(layout.columns.size(), kNone);
     m.unsigned_bits.assign(layout.columns.size(), 0);
     m.binary.assign(layout.columns.size(), 0);
+    m.key_layout.clear();
+    m.width = s.columns.size();
     for (size_t k = 0; k < layout.columns.size(); ++k) {
       const schema::ColumnSchema* c = s.table.find_column(layout.columns[k].def.name);
       m.unsigned_bits[k] = unsigned_width(c);
@@ -213,7 +210,50 @@ class CatchupHandler : public binlog::ChangeHandler {
       for (size_t j = 0; j < s.columns.size(); ++j) {
         if (layout.columns[k].def.name == s.columns[j]) m.out[k] = j;
       }
+      if (m.out[k] != kNone &&
+          std::find(s.key_columns.begin(), s.key_columns.end(), m.out[k]) != s.key_columns.end()) {
+        m.key_layout.push_back(k);
+      }
     }
+  }
+
+  // One image into `out` (one slot per output column, kAbsent where the image lacks it);
+  // BINARY(n) padding goes to pads_[pad_base + output index].
+  void map_image(const Map& m, std::span<const core::Value> image, std::vector<core::Value>& out,
+                 size_t pad_base) {
+    out.assign(m.width, core::Value::absent());
+    const size_t n = std::min(m.out.size(), image.size());
+    for (size_t k = 0; k < n; ++k) {
+      if (m.out[k] != kNone) map_cell(m, k, image[k], out[m.out[k]], pad_base);
+    }
+  }
+
+  void map_cell(const Map& m, size_t k, const core::Value& v, core::Value& dst, size_t pad_base) {
+    // Without binlog_row_metadata the binlog does not say UNSIGNED: the history does.
+    if (m.unsigned_bits[k] != 0 && v.kind == core::ValueKind::kInt) {
+      uint64_t mask = m.unsigned_bits[k] == 64 ? ~uint64_t{0} : (uint64_t{1} << m.unsigned_bits[k]) - 1;
+      dst = core::Value::from_uint(static_cast<uint64_t>(v.i) & mask);
+    } else if (m.binary[k] != 0 && v.kind == core::ValueKind::kString) {
+      dst = as_bytes(v, m.binary[k], pad_base + m.out[k]);
+    } else {
+      dst = v;  // copied in place: a temporary here stalls on store forwarding
+    }
+  }
+
+  // The key columns of an update (values_ holds its after image): one the after image lacks
+  // (binlog_row_image=MINIMAL) is unchanged, taken from the before image. True when a key
+  // column present in both images differs: the update moved the row to another key.
+  bool update_key(const Map& m, std::span<const core::Value> before, std::span<const core::Value> after) {
+    bool changed = false;
+    for (size_t k : m.key_layout) {
+      if (k >= before.size() || before[k].is_absent()) continue;
+      if (k >= after.size() || after[k].is_absent()) {
+        map_cell(m, k, before[k], values_[m.out[k]], 0);
+      } else if (!core::same_value(before[k], after[k])) {
+        changed = true;
+      }
+    }
+    return changed;
   }
 
   std::vector<CatchupStream>& streams_;
@@ -228,7 +268,8 @@ class CatchupHandler : public binlog::ChangeHandler {
   schema::BinlogPosition range_at_;  // begin of the transaction range_ok_ was computed for
   std::vector<uint8_t> range_ok_;    // per stream: in_range() of that transaction
   std::vector<core::Value> values_;
-  std::vector<std::string> pads_;  // per output column: BINARY(n) padding buffer
+  std::vector<core::Value> before_;  // an update's before image, when its key changed
+  std::vector<std::string> pads_;    // per output column, after then before image: BINARY(n) padding
   bool done_ = false;
 };
 

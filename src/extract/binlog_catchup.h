@@ -31,6 +31,14 @@ struct CatchupStream {
   /// keeps it current: before each on_checkpoint it names the state after the checkpoint's
   /// transaction, or is "" when a transaction's GTID could not be followed.
   std::string gtid;
+  /// Output indices (into `columns`) of the stream's key, set by the caller. An update's key
+  /// columns absent from its after image (binlog_row_image=MINIMAL) are unchanged: they are
+  /// taken from the before image, which always carries them.
+  std::vector<size_t> key_columns;
+  /// An update whose before and after images differ in a key column is delivered as a delete
+  /// of the before image (the old key), then the update. False: the update alone (the Singer
+  /// tap's behaviour, config `key_change_deletes`).
+  bool key_change_deletes = true;
 };
 
 enum class ChangeOp : uint8_t { kInsert = 1, kUpdate = 2, kDelete = 3 };
@@ -39,7 +47,8 @@ class CatchupConsumer {
  public:
   virtual ~CatchupConsumer() = default;
   /// One change: `values` has one entry per CatchupStream::columns (kAbsent when the image
-  /// lacks the column); updates give the after image, deletes the before image.
+  /// lacks the column); updates give the after image, deletes the before image. An update that
+  /// changes the key comes as a delete of the old key, then the update (CatchupStream above).
   virtual core::Status on_change(size_t stream, ChangeOp op, std::span<const core::Value> values,
                                  core::EpochTime commit_time) = 0;
   /// A DDL changed the stream's table: `table` is its new schema (columns may have gone or come).

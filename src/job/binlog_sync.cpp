@@ -1,5 +1,6 @@
 // The binlog pass of log-based streams: one catch-up for all of them, up to the server's
-// position at the start of the pass; deletes carry _sdc_deleted_at; DDL gives a new SCHEMA.
+// position at the start of the pass; deletes carry _sdc_deleted_at; DDL gives a new SCHEMA; an
+// UPDATE of the key deletes the old key first (extract::CatchupStream).
 #include <algorithm>
 #include <random>
 
@@ -11,6 +12,16 @@ namespace sluice::job {
 namespace {
 
 using nlohmann::ordered_json;
+
+// Indices in `columns` of the key properties.
+std::vector<size_t> key_columns(const std::vector<std::string>& columns,
+                                const std::vector<std::string>& keys) {
+  std::vector<size_t> out;
+  for (size_t j = 0; j < columns.size(); ++j) {
+    if (std::find(keys.begin(), keys.end(), columns[j]) != keys.end()) out.push_back(j);
+  }
+  return out;
+}
 
 class CatchupWriter : public extract::CatchupConsumer {
  public:
@@ -79,6 +90,7 @@ class CatchupWriter : public extract::CatchupConsumer {
       }
     }
     streams_[i].columns = kept;
+    streams_[i].key_columns = key_columns(kept, sel.key_properties);
     streams_[i].table = table;
     infos_[i].columns = cols;
     return ctx_.sink.update_stream(handles_[i], infos_[i]);
@@ -177,6 +189,8 @@ core::Status sync_binlog(JobContext& ctx, const std::vector<const SelectedStream
       for (size_t i : s->columns) sel = sel || s->table.columns[i].name == c.name;
       if (sel) cs.columns.push_back(c.name);
     }
+    cs.key_columns = key_columns(cs.columns, s->key_properties);
+    cs.key_change_deletes = ctx.options.key_change_deletes;
     cs.from = schema::BinlogPosition{b.value("log_file", std::string()), b.value("log_pos", uint64_t{4})};
     if (auto g = b.find("gtid"); g != b.end() && g->is_string()) cs.gtid = g->get<std::string>();
     streams.push_back(std::move(cs));

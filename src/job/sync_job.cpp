@@ -142,6 +142,12 @@ core::Status read_sync_options(const nlohmann::json& doc, std::string_view origi
   SLUICE_TRY(number("snapshot_threads", 1, 64, threads));
   options.snapshot_threads = static_cast<size_t>(threads);
   SLUICE_TRY(number("state_interval_seconds", 0, 86400, options.state_interval_s));
+  if (auto it = doc.find("key_change_deletes"); it != doc.end() && !it->is_null()) {
+    if (!it->is_boolean()) {
+      return core::fail(core::ErrorCode::kConfig, where + ": 'key_change_deletes' must be true or false");
+    }
+    options.key_change_deletes = it->get<bool>();
+  }
   return core::ok();
 }
 

@@ -30,6 +30,9 @@ struct SyncOptions {
   /// in parallel (Full Table and log-based snapshots); 1 reads on the job's connection.
   size_t snapshot_threads = 1;
   double state_interval_s = 5.0;    ///< config `state_interval_seconds`: STATE at least this often
+  /// config `key_change_deletes`: an UPDATE that changes the primary key is delivered as a delete
+  /// of the old key, then the new row. False (Singer output only): the new row alone, like the tap.
+  bool key_change_deletes = true;
   bool progress = true;             ///< progress lines and the summary on stderr
   std::FILE* log = stderr;          ///< warnings, progress, summary
   /// Set (from a signal handler) to stop the job at its next checkpoint: the current chunk or
@@ -39,7 +42,8 @@ struct SyncOptions {
 };
 
 /// Reads the sluice keys of a config document (default_replication_method, chunk_rows,
-/// snapshot_threads, state_interval_seconds) into `options`. Errors (kConfig) name the key and the fix.
+/// snapshot_threads, state_interval_seconds, key_change_deletes) into `options`. Errors (kConfig) name the
+/// key and the fix.
 core::Status read_sync_options(const nlohmann::json& config_doc, std::string_view origin, SyncOptions& options);
 
 /// Runs one job. `state` is the job's starting state (empty for a first run); the final state

@@ -63,6 +63,8 @@ enum class RowOp : uint8_t {
   kUpdate = 2,    ///< binlog update: values are the after image
   kDelete = 3,    ///< binlog delete: values are the before image
 };
+// An UPDATE that changes the key reaches a sink as a kDelete of the before image, then a
+// kUpdate of the after image (the job decides; sinks need not compare keys).
 
 /// One row for a stream. Views are valid only during the write_row call.
 struct Row {

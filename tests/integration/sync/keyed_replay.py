@@ -10,6 +10,13 @@ batch output (NULL for null, DECIMAL digits exact).
                                                    _sdc_sequence order; also checks that
                                                    every sequence number is unique
   keyed_replay.py sqlite TABLE  KEY COLS DBFILE    an SQLite table: rows without _sdc_deleted_at
+  keyed_replay.py avro   STEM   KEY COLS DIR       Avro files STEM.NNNNNN.avro (python3-avro), in
+                                                   name order, records in file order
+
+Singer ACTIVATE_VERSION v removes the rows of older versions (as targets do); a JSON-lines line
+with `_sdc_truncated_at`, and an Avro file whose header has `sluice.truncated_at`, remove every
+row before them. With KEYED_REPLAY_EVENTS=1 in the environment, prints the changes in the order
+applied instead: `upsert KEY`, `delete KEY`, `truncate`.
 
 COLS is a comma-separated list of the columns to print (a column absent from a row prints
 as ABSENT). Exit 1 with a message on any inconsistency.
@@ -34,6 +41,25 @@ def loads(line):
     return json.loads(line, parse_float=decimal.Decimal)
 
 
+EVENTS = []
+
+
+def apply(rows, key, r):
+    """Applies one record: a set _sdc_deleted_at removes its key, else the record replaces it."""
+    if r.get("_sdc_deleted_at") is not None:
+        EVENTS.append(f"delete {r[key]}")
+        rows.pop(r[key], None)
+    else:
+        EVENTS.append(f"upsert {r[key]}")
+        rows[r[key]] = r
+
+
+def truncate(rows, keep=lambda r: False):
+    EVENTS.append("truncate")
+    for k in [k for k, r in rows.items() if not keep(r)]:
+        del rows[k]
+
+
 def replay_singer(stream, key, files):
     rows = {}
     for path in files:
@@ -43,13 +69,16 @@ def replay_singer(stream, key, files):
                     m = loads(line)
                 except ValueError:
                     continue  # the line cut by kill -9
-                if m.get("type") != "RECORD" or m.get("stream") != stream:
+                if m.get("stream") != stream:
+                    continue
+                if m.get("type") == "ACTIVATE_VERSION":
+                    v = m["version"]
+                    truncate(rows, lambda r: r.get("_version", v) >= v)
+                if m.get("type") != "RECORD":
                     continue
                 r = m["record"]
-                if r.get("_sdc_deleted_at") is not None:
-                    rows.pop(r[key], None)
-                else:
-                    rows[r[key]] = r
+                r["_version"] = m.get("version", 0)
+                apply(rows, key, r)
     return rows
 
 
@@ -67,11 +96,24 @@ def replay_jsonl(stem, key, directory):
     lines.sort(key=lambda r: r["_sdc_sequence"])
     rows = {}
     for r in lines:
-        if r.get("_sdc_deleted_at") is not None:
-            rows.pop(r[key], None)
+        if "_sdc_truncated_at" in r:
+            truncate(rows)
         else:
-            rows[r[key]] = r
+            apply(rows, key, r)
     print(f"# lines {len(lines)}", file=sys.stderr)
+    return rows
+
+
+def replay_avro(stem, key, directory):
+    import avro.datafile
+    import avro.io
+    rows = {}
+    for path in sorted(glob.glob(os.path.join(directory, glob.escape(stem) + ".*.avro"))):
+        with avro.datafile.DataFileReader(open(path, "rb"), avro.io.DatumReader()) as f:
+            if f.get_meta("sluice.truncated_at") is not None:
+                truncate(rows)
+            for r in f:
+                apply(rows, key, r)
     return rows
 
 
@@ -96,8 +138,13 @@ def main():
         rows = replay_jsonl(name, key, rest[0])
     elif mode == "sqlite":
         rows = replay_sqlite(name, key, rest[0])
+    elif mode == "avro":
+        rows = replay_avro(name, key, rest[0])
     else:
         sys.exit("unknown mode " + mode)
+    if os.environ.get("KEYED_REPLAY_EVENTS") == "1":
+        print("\n".join(EVENTS))
+        return
     columns = cols.split(",")
     for k in sorted(rows):
         r = rows[k]
