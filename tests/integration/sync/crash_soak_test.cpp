@@ -1,8 +1,9 @@
 // The crash-and-resume soak (issue 12's acceptance): log-based jobs into SQLite and PostgreSQL,
 // from MariaDB and MySQL, killed with SIGKILL again and again while a writer changes the source
 // with primary-key updates, deletes, re-inserts of the same key, a TRUNCATE and an ALTER TABLE
-// ADD COLUMN. Half the kills land right after a committed checkpoint or inside the open
-// transaction after it (the job stops itself there: stop_env), the others after a random delay.
+// ADD COLUMN. One kill lands in the first snapshot, the others in the binlog catch-up (which
+// holds the TRUNCATE and the ALTER): right after a committed checkpoint or inside the open
+// transaction after it (the job stops itself there: stop_env), or after a random delay.
 // At the end every table's live rows (`_sdc_deleted_at` unset) equal the source's value by
 // value, with no key the source does not have. Bounded by count: 6 kills per destination and
 // server (24 in all), at most 20 attempts each. The seed is in the trace of a failure.
@@ -31,8 +32,8 @@ namespace {
 constexpr int kKills = 6;
 constexpr int kMaxAttempts = 20;
 constexpr int kBatch = 25;       // writer transactions started with each job
-constexpr int kTruncateAt = 40;  // the writer's transaction that truncates b
-constexpr int kAlterAt = 90;     // the one that adds a column to a
+constexpr int kTruncateAt = 60;  // the writer's transaction that truncates b (after the snapshots)
+constexpr int kAlterAt = 110;    // the one that adds a column to a
 
 // Random transactions on soak_t.a (int key) and soak_t.b (composite key) on their own connection
 // and thread, `kBatch` at a time when asked (so the amount of work is bounded by the job count).
@@ -314,30 +315,42 @@ TEST_P(CrashSoakTest, KilledJobsEndEqualToTheSource) {
 
   SoakWriter writer(server, seed);
   int kills = 0, attempts = 0, by_mode[3] = {0, 0, 0};
-  for (; kills < kKills && attempts < kMaxAttempts; ++attempts) {
+  // One job; mode 0 stops it right after a committed checkpoint, 1 inside the transaction after
+  // one, 2 lets it run a random time. Returns whether it was killed (else it ended with 0).
+  auto attempt = [&](int mode, const std::vector<std::string>& env) {
     writer.request(kBatch);
-    // Mode 0: right after a committed checkpoint; 1: inside the transaction after one; 2: at a
-    // random moment.
-    int mode = attempts % 3;
-    std::vector<std::string> env;
-    if (mode == 0) env = stop_env(1 + rng() % 16);
-    if (mode == 1) env = stop_env(1 + rng() % 16, 1 + rng() % 3);
-    std::string err = dir + "/err" + std::to_string(attempts);
+    std::string err = dir + "/err" + std::to_string(attempts++);
     pid_t pid = start_process(args, env, "/dev/null", err);
     int status = 0;
     bool ended = mode == 2 ? ended_within(pid, static_cast<int>(rng() % 300), status)
                            : !wait_until_stopped(pid, 60, &status);
     if (ended && mode != 2 && waitpid(pid, nullptr, WNOHANG) == 0) {
       kill9_and_reap(pid);
-      FAIL() << "the job neither stopped nor ended in 60 s: " << read_file(err);
+      ADD_FAILURE() << "the job neither stopped nor ended in 60 s: " << read_file(err);
+      return false;
     }
     if (ended) {
-      ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status << ": " << read_file(err);
-      continue;
+      EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status << ": " << read_file(err);
+      return false;
     }
     kill9_and_reap(pid);
     ++kills;
     ++by_mode[mode];
+    return true;
+  };
+  // The first job is killed inside the snapshot of a (5 chunks after the stream's first
+  // checkpoint), the next one finishes the snapshots; writes go on meanwhile.
+  ASSERT_TRUE(attempt(0, stop_env(1 + rng() % 5)));
+  writer.request(kBatch);
+  CommandResult finished = run_command(args);
+  ASSERT_EQ(finished.exit_code, 0) << finished.err;
+  // Then the binlog catch-up, through the TRUNCATE and the ALTER.
+  while (kills < kKills && attempts < kMaxAttempts && !HasFailure()) {
+    int mode = attempts % 3;
+    std::vector<std::string> env;
+    if (mode == 0) env = stop_env(1 + rng() % 16);
+    if (mode == 1) env = stop_env(1 + rng() % 16, 1 + rng() % 3);
+    attempt(mode, env);
   }
   std::printf(
       "soak %s into %s: %d kills in %d jobs (%d after a checkpoint, %d inside a transaction, %d at random)\n",
