@@ -7,6 +7,7 @@
 #include "binlog/gtid_tracker.h"
 #include "core/value_equal.h"
 #include "mysql/replication_stream.h"
+#include "schema/ddl_parser.h"
 #include "schema/history_resolver.h"
 #include "schema/type_mapping.h"
 
@@ -71,6 +72,11 @@ class CatchupHandler : public binlog::ChangeHandler {
   }
 
   core::Status on_statement(const binlog::StatementChange& s) override {
+    SLUICE_TRY(apply_ddl(s));
+    return propagate_truncate(s);
+  }
+
+  core::Status apply_ddl(const binlog::StatementChange& s) {
     SLUICE_TRY(history_.apply(s));
     for (size_t i = 0; i < streams_.size(); ++i) {
       const auto& vs = history_.versions(streams_[i].table.database, streams_[i].table.name);
@@ -118,6 +124,21 @@ class CatchupHandler : public binlog::ChangeHandler {
 
  private:
   static constexpr size_t kNone = ~size_t{0};
+
+  // A TRUNCATE of a followed table (its own transaction): the stream's rows are gone from here on.
+  core::Status propagate_truncate(const binlog::StatementChange& s) {
+    if (s.txn == nullptr || schema::ascii_lower(s.sql).find("truncate") == std::string::npos)
+      return core::ok();
+    schema::SqlServer server =
+        s.status ? schema::parse_server_version(s.status->server_version) : schema::SqlServer{};
+    auto parsed = schema::parse_ddl(s.sql, s.db, server);
+    if (!parsed || parsed->kind != schema::DdlKind::kTruncateTable || parsed->tables.empty())
+      return core::ok();
+    size_t i = find(parsed->tables[0].db, parsed->tables[0].table);
+    if (i == kNone || !in_range(i, *s.txn)) return core::ok();
+    return out_.on_truncate(
+        i, core::EpochTime{s.txn->commit_seconds, s.txn->has_commit_time ? s.txn->commit_micros : 0});
+  }
 
   // Adds the transaction's GTID to the state of each stream it belongs to (at or after `from`).
   void track_gtid(const binlog::TransactionInfo& t) {

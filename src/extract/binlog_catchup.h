@@ -53,6 +53,9 @@ class CatchupConsumer {
                                  core::EpochTime commit_time) = 0;
   /// A DDL changed the stream's table: `table` is its new schema (columns may have gone or come).
   virtual core::Status on_table_changed(size_t stream, const schema::TableSchema& table) = 0;
+  /// A TRUNCATE [TABLE] of the stream's table (recognised by schema::parse_ddl), in order with
+  /// the changes; its own transaction, so a checkpoint may follow.
+  virtual core::Status on_truncate(size_t stream, core::EpochTime commit_time) = 0;
   virtual bool checkpoint_due() = 0;
   /// Every change before `pos` was delivered (called at commits when due, and at the end).
   virtual core::Status on_checkpoint(const schema::BinlogPosition& pos) = 0;

@@ -1,6 +1,7 @@
 // The binlog pass of log-based streams: one catch-up for all of them, up to the server's
 // position at the start of the pass; deletes carry _sdc_deleted_at; DDL gives a new SCHEMA; an
-// UPDATE of the key deletes the old key first (extract::CatchupStream).
+// UPDATE of the key deletes the old key first (extract::CatchupStream); a TRUNCATE of the table
+// starts a new table version.
 #include <algorithm>
 #include <random>
 
@@ -56,6 +57,15 @@ class CatchupWriter : public extract::CatchupConsumer {
     ++rows_;
     ctx_.progress.add();
     return ctx_.sink.write_row(handles_[i], row_);
+  }
+
+  // A TRUNCATE: the stream continues under a new table version (Singer targets drop the rows of
+  // older versions at its ACTIVATE_VERSION), saved in the bookmark at the next checkpoint.
+  core::Status on_truncate(size_t i, core::EpochTime commit_time) override {
+    int64_t version = std::max(now_ms(), infos_[i].version + 1);
+    infos_[i].version = version;
+    ctx_.state.bookmark(selected_[i]->stream_id)["version"] = version;
+    return ctx_.sink.truncate_stream(handles_[i], version, commit_time);
   }
 
   core::Status on_table_changed(size_t i, const schema::TableSchema& table) override {

@@ -5,8 +5,8 @@
 ///
 /// A sink sees only core::Value cells and the schema model (schema::ColumnSchema), never
 /// MySQL wire bytes, extract or binlog types. Calls come from one thread (the job's), in this
-/// order per stream: open_stream, then any of write_row / activate_version / update_stream,
-/// and checkpoint() between rows of any streams; finish() once at the end.
+/// order per stream: open_stream, then any of write_row / activate_version / update_stream /
+/// truncate_stream, and checkpoint() between rows of any streams; finish() once at the end.
 ///
 /// Delivery contract: checkpoint(state) is called after the rows it covers were passed to
 /// write_row. A sink returns from checkpoint() only once those rows are durable (flushed to
@@ -99,6 +99,12 @@ class Sink {
 
   /// Delivers one row.
   virtual core::Status write_row(StreamHandle stream, const Row& row) = 0;
+
+  /// A TRUNCATE TABLE of the stream's source table, in order with its rows: every row written
+  /// before it is gone (database sinks: deleted, or `_sdc_deleted_at` = `commit_time` in soft
+  /// mode; Singer: ACTIVATE_VERSION of `version`; JSON lines / Avro: a truncate record). Later
+  /// rows carry table version `version` (newer than the stream's).
+  virtual core::Status truncate_stream(StreamHandle stream, int64_t version, core::EpochTime commit_time) = 0;
 
   /// Makes every row written so far durable, then records `state_json` (the job's full
   /// Singer state object, compact JSON) with them. See the delivery contract above.

@@ -43,6 +43,9 @@ class TestStopSink final : public Sink {
   core::Status activate_version(StreamHandle stream, int64_t version) override {
     return inner_->activate_version(stream, version);
   }
+  core::Status truncate_stream(StreamHandle stream, int64_t version, core::EpochTime commit_time) override {
+    return inner_->truncate_stream(stream, version, commit_time);
+  }
   core::Status write_row(StreamHandle stream, const Row& row) override;
   core::Status checkpoint(std::string_view state_json) override;
   core::Status finish() override { return inner_->finish(); }

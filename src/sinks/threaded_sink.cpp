@@ -153,6 +153,12 @@ core::Status ThreadedSink::activate_version(StreamHandle stream, int64_t version
   return inner_->activate_version(stream, version);
 }
 
+core::Status ThreadedSink::truncate_stream(StreamHandle stream, int64_t version,
+                                           core::EpochTime commit_time) {
+  SLUICE_TRY(drain());
+  return inner_->truncate_stream(stream, version, commit_time);
+}
+
 core::Status ThreadedSink::write_row(StreamHandle stream, const Row& row) {
   if (failed_.load(std::memory_order_relaxed)) return first_error();
   Batch& b = current();

@@ -14,8 +14,8 @@
 /// on the job's thread, and by finish(); later queued work is dropped and the wrapped sink's
 /// own failure handling (rollback, cut-off) keeps the bookmark where it was.
 ///
-/// open_stream, update_stream and activate_version wait until the writer has drained the queue
-/// and then call the wrapped sink on the job's thread (rare calls; their result is needed now).
+/// open_stream, update_stream, activate_version and truncate_stream wait until the writer has drained the
+/// queue and then call the wrapped sink on the job's thread (rare calls; their result is needed now).
 /// Threads: the job's thread calls this sink; the wrapped sink is called by one thread at a time
 /// (the writer, or the job's thread while the writer is idle), each hand-over through the
 /// queue's mutex.
@@ -53,6 +53,7 @@ class ThreadedSink final : public Sink {
   core::Status activate_version(StreamHandle stream, int64_t version) override;
   /// Copies the row into the current batch; waits only when the queue is full.
   core::Status write_row(StreamHandle stream, const Row& row) override;
+  core::Status truncate_stream(StreamHandle stream, int64_t version, core::EpochTime commit_time) override;
   /// Queues the checkpoint after the rows before it and hands the batch over.
   core::Status checkpoint(std::string_view state_json) override;
   /// Runs everything queued, stops the writer, then finishes the wrapped sink. Returns the

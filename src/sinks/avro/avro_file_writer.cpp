@@ -51,7 +51,7 @@ core::Status AvroFileWriter::write_all(std::string_view bytes) {
 }
 
 core::Status AvroFileWriter::open(const std::string& path, std::string_view schema_json, Codec codec,
-                                  size_t block_bytes) {
+                                  size_t block_bytes, const Metadata& metadata) {
   path_ = path;
   codec_ = codec;
   block_bytes_ = block_bytes;
@@ -63,11 +63,15 @@ core::Status AvroFileWriter::open(const std::string& path, std::string_view sche
     std::memcpy(sync_ + i, &r, 4);
   }
   out_.assign("Obj\x01", 4);
-  put_long(out_, 2);
+  put_long(out_, 2 + static_cast<int64_t>(metadata.size()));
   put_bytes(out_, "avro.schema");
   put_bytes(out_, schema_json);
   put_bytes(out_, "avro.codec");
   put_bytes(out_, codec == Codec::kDeflate ? "deflate" : "null");
+  for (const auto& [key, value] : metadata) {
+    put_bytes(out_, key);
+    put_bytes(out_, value);
+  }
   put_long(out_, 0);
   out_.append(sync_, sizeof sync_);
   file_bytes_ = 0;

@@ -16,6 +16,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/result.h"
 
@@ -32,8 +34,11 @@ class AvroFileWriter {
   AvroFileWriter(const AvroFileWriter&) = delete;
   AvroFileWriter& operator=(const AvroFileWriter&) = delete;
 
+  /// Extra header metadata (key, value) after avro.schema and avro.codec.
+  using Metadata = std::vector<std::pair<std::string, std::string>>;
   /// Creates `path` (it must not exist) and writes the header.
-  core::Status open(const std::string& path, std::string_view schema_json, Codec codec, size_t block_bytes);
+  core::Status open(const std::string& path, std::string_view schema_json, Codec codec, size_t block_bytes,
+                    const Metadata& metadata = {});
   /// Appends one encoded record; writes a block when the buffer is full.
   core::Status append(std::string_view record);
   /// Writes the buffered records as one block (nothing when none).

@@ -214,12 +214,12 @@ core::Status AvroSink::activate_version(StreamHandle stream, int64_t version) {
   return core::ok();
 }
 
-core::Status AvroSink::open_file(Stream& s) {
+core::Status AvroSink::open_file(Stream& s, const avro::AvroFileWriter::Metadata& metadata) {
   char seq[24];
   std::snprintf(seq, sizeof seq, "%06llu", static_cast<unsigned long long>(next_seq_++));
   s.file_name = file_stem(s.info.stream_id) + "." + seq + ".avro";
   SLUICE_TRY(s.file.open(options_.directory + "/" + s.file_name, s.plan.json, options_.codec,
-                         options_.block_bytes));
+                         options_.block_bytes, metadata));
   files_[s.file_name] = 0;
   return core::ok();
 }
@@ -229,6 +229,22 @@ core::Status AvroSink::close_file(Stream& s) {
   SLUICE_TRY(s.file.close());
   files_[s.file_name] = s.file.file_bytes();
   return core::ok();
+}
+
+// A TRUNCATE: a new file begins at once, for the new version, with `sluice.truncated_at` (the
+// commit time, UTC) in its header: the rows of the stream's earlier files are gone (docs/avro.md).
+core::Status AvroSink::truncate_stream(StreamHandle stream, int64_t version, core::EpochTime commit_time) {
+  if (stream >= streams_.size()) return core::fail(core::ErrorCode::kInternal, "avro: unknown stream handle");
+  Stream& s = *streams_[stream];
+  SLUICE_TRY(close_file(s));
+  s.info.version = version;
+  auto plan = avro::build_schema(s.info);
+  if (!plan) return core::fail(plan.error().with_context("avro destination"));
+  s.plan = std::move(*plan);
+  char at[40];
+  size_t n = core::format_datetime(at, core::temporal_from_epoch(commit_time), 6, 'T');
+  at[n++] = 'Z';
+  return open_file(s, {{"sluice.truncated_at", std::string(at, n)}});
 }
 
 std::string AvroSink::key_description(const Stream& s, const Row& row) const {

@@ -6,7 +6,8 @@
 ///
 /// - open_stream: builds the table's Avro schema (avro_schema.h); the file opens at the
 ///   first row. update_stream (a schema change) closes the file; the next row starts a new
-///   file with the new schema. A file rotates when it passes max_file_bytes.
+///   file with the new schema. A file rotates when it passes max_file_bytes. truncate_stream
+///   starts a file at once, `sluice.truncated_at` in its header.
 /// - write_row: validates and encodes the row (avro_record.h); a value that does not fit
 ///   stops the job with the table, key and column named (ErrorCode::kSchemaMismatch).
 /// - checkpoint(state): writes the open blocks, fsyncs every file, then replaces
@@ -58,6 +59,7 @@ class AvroSink final : public Sink {
   core::Status update_stream(StreamHandle stream, const StreamInfo& info) override;
   core::Status activate_version(StreamHandle stream, int64_t version) override;
   core::Status write_row(StreamHandle stream, const Row& row) override;
+  core::Status truncate_stream(StreamHandle stream, int64_t version, core::EpochTime commit_time) override;
   core::Status checkpoint(std::string_view state_json) override;
   core::Status finish() override;
 
@@ -78,7 +80,7 @@ class AvroSink final : public Sink {
   explicit AvroSink(AvroSinkOptions options) : options_(std::move(options)) {}
   core::Status recover();
   core::Status close_file(Stream& s);
-  core::Status open_file(Stream& s);
+  core::Status open_file(Stream& s, const avro::AvroFileWriter::Metadata& metadata = {});
   core::Status write_state_file(std::string_view state_json);
   std::string key_description(const Stream& s, const Row& row) const;
 

@@ -330,6 +330,28 @@ core::Status JsonlSink::write_row(StreamHandle stream, const Row& row) {
   return core::ok();
 }
 
+// A TRUNCATE: one line without columns, `_sdc_truncated_at` first (docs/destinations.md); the
+// stream goes on under the new version, recorded as activated (older lines are obsolete).
+core::Status JsonlSink::truncate_stream(StreamHandle stream, int64_t version, core::EpochTime commit_time) {
+  if (failed_) return core::fail(*failed_);
+  if (stream >= streams_.size())
+    return core::fail(core::ErrorCode::kInternal, "truncate_stream: unknown stream");
+  Stream& s = *streams_[stream];
+  s.info.version = version;
+  versions_[s.info.stream_id] = version;
+  std::string& out = s.buf;
+  out += "{\"_sdc_truncated_at\":";
+  append_time(out, commit_time);
+  out += ",\"_sdc_sequence\":";
+  core::json_append_int(out, options_.job_start_ms * 1000000 + static_cast<int64_t>(sequence_++));
+  out += ",\"_sdc_table_version\":";
+  core::json_append_int(out, version);
+  out += "}\n";
+  SLUICE_TRY(rotate_if_full(s));
+  if (out.size() >= options_.buffer_bytes) return write_out(s);
+  return core::ok();
+}
+
 core::Status JsonlSink::checkpoint(std::string_view state_json) {
   if (failed_) return core::fail(*failed_);
   for (auto& sp : streams_) {

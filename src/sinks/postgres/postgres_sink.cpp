@@ -279,6 +279,27 @@ core::Status PostgresSink::activate_version(StreamHandle stream, int64_t version
   return core::ok();
 }
 
+core::Status PostgresSink::truncate_stream(StreamHandle stream, int64_t version,
+                                           core::EpochTime commit_time) {
+  if (stream >= streams_.size())
+    return core::fail(core::ErrorCode::kInternal, "postgres: unknown stream handle");
+  Stream& s = *streams_[stream];
+  auto run = [&]() -> core::Status {
+    SLUICE_TRY(flush(s));  // the rows before the TRUNCATE first
+    SLUICE_TRY(begin());
+    if (options_.hard_delete) return conn_.exec("DELETE FROM " + s.dest);
+    // Soft deletes keep the rows, marked with the TRUNCATE's commit time (rows deleted earlier keep theirs).
+    std::string at;
+    append_epoch(at, commit_time);
+    return conn_.exec("UPDATE " + s.dest + " SET \"_sdc_deleted_at\" = '" + at +
+                      "'::timestamptz WHERE \"_sdc_deleted_at\" IS NULL");
+  };
+  auto st = run();
+  if (!st) return fail_and_rollback(st.error());
+  s.info.version = version;
+  return core::ok();
+}
+
 std::string PostgresSink::key_description(const Stream& s, const Row& row) const {
   std::string out;
   core::ValueFormat fmt;

@@ -127,6 +127,12 @@ core::Status ReportSink::activate_version(StreamHandle stream, int64_t version) 
   return st;
 }
 
+core::Status ReportSink::truncate_stream(StreamHandle stream, int64_t version, core::EpochTime commit_time) {
+  auto st = note(stream, inner_->truncate_stream(stream, version, commit_time));
+  if (st && stream < tables_.size()) tables_[stream].active = true;
+  return st;
+}
+
 core::Status ReportSink::write_row(StreamHandle stream, const Row& row) {
   auto st = inner_->write_row(stream, row);
   if (!st) return note(stream, std::move(st));

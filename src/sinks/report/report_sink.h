@@ -42,6 +42,7 @@ class ReportSink final : public Sink {
   core::Status update_stream(StreamHandle stream, const StreamInfo& info) override;
   core::Status activate_version(StreamHandle stream, int64_t version) override;
   core::Status write_row(StreamHandle stream, const Row& row) override;
+  core::Status truncate_stream(StreamHandle stream, int64_t version, core::EpochTime commit_time) override;
   core::Status checkpoint(std::string_view state_json) override;
   /// Finishes the destination, then writes the report and the summary line.
   core::Status finish() override;

@@ -94,6 +94,15 @@ core::Status SingerSink::activate_version(StreamHandle stream, int64_t version) 
   return maybe_flush();
 }
 
+// A TRUNCATE: a new, empty version is activated at once (targets drop the older versions' rows);
+// later records carry it.
+core::Status SingerSink::truncate_stream(StreamHandle stream, int64_t version, core::EpochTime) {
+  if (stream >= streams_.size())
+    return core::fail(core::ErrorCode::kInternal, "truncate_stream: unknown stream");
+  streams_[stream].info.version = version;
+  return activate_version(stream, version);
+}
+
 void SingerSink::append_time(core::EpochTime t) {
   if (t.seconds != cached_time_.seconds || t.micro != cached_time_.micro) {
     cached_time_ = t;

@@ -338,6 +338,21 @@ core::Status SqliteSink::activate_version(StreamHandle stream, int64_t version) 
   return core::ok();
 }
 
+core::Status SqliteSink::truncate_stream(StreamHandle stream, int64_t version, core::EpochTime commit_time) {
+  SLUICE_TRY(begin());
+  if (stream >= streams_.size())
+    return core::fail(core::ErrorCode::kInternal, "truncate_stream: unknown stream");
+  Stream& s = *streams_[stream];
+  // Soft deletes keep the rows, marked with the TRUNCATE's commit time (rows deleted earlier keep theirs).
+  std::string sql = options_.hard_deletes ? "DELETE FROM " + s.qtable
+                                          : "UPDATE " + s.qtable + " SET _sdc_deleted_at = '" +
+                                                time_text(commit_time) + "' WHERE _sdc_deleted_at IS NULL";
+  if (auto st = db_.exec(sql, "truncating " + s.qtable); !st) return fail_with(st.error());
+  s.counts.deleted += static_cast<uint64_t>(sqlite3_changes64(db_.get()));
+  s.info.version = version;
+  return core::ok();
+}
+
 core::Result<sqlite3_stmt*> SqliteSink::upsert_for(Stream& s, const Row& row) {
   bool any_absent = false;
   for (const core::Value& v : row.values) any_absent = any_absent || v.is_absent();

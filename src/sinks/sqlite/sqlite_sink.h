@@ -7,7 +7,7 @@
 /// `_sdc_deleted_at` and `_sdc_table_version`. Keyed streams upsert by primary key
 /// (INSERT ... ON CONFLICT DO UPDATE); streams without a key append. Deletes are soft
 /// (`_sdc_deleted_at` set) or hard (row removed). activate_version(v) removes rows whose
-/// `_sdc_table_version` is older than v.
+/// `_sdc_table_version` is older than v. truncate_stream deletes (or marks deleted) every row.
 ///
 /// Exactly-once: everything between two checkpoints is one SQLite transaction; checkpoint()
 /// writes the state into `_sluice_state` and commits (WAL, synchronous=FULL), so the rows and
@@ -47,6 +47,7 @@ class SqliteSink final : public Sink, public LoadCountSource {
   core::Status update_stream(StreamHandle stream, const StreamInfo& info) override;
   core::Status activate_version(StreamHandle stream, int64_t version) override;
   core::Status write_row(StreamHandle stream, const Row& row) override;
+  core::Status truncate_stream(StreamHandle stream, int64_t version, core::EpochTime commit_time) override;
   core::Status checkpoint(std::string_view state_json) override;
   core::Status finish() override;
 

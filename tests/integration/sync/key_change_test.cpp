@@ -1,5 +1,5 @@
-// Log-based jobs where the source changes primary keys (UPDATE ... SET id = ..., one row and many),
-// on both servers, into every destination: SQLite (soft and hard deletes),
+// Log-based jobs where the source changes primary keys (UPDATE ... SET id = ..., one row and many)
+// and truncates a table, on both servers, into every destination: SQLite (soft and hard deletes),
 // PostgreSQL (soft and hard), Singer stdout, JSON lines and Avro. After the jobs the live rows
 // (`_sdc_deleted_at` unset, or replayed as a Singer target would) equal the source value by value,
 // with no key the source no longer has; each destination is read by its own reader (python's
@@ -206,6 +206,63 @@ TEST(KeyChange, MinimalRowImagesIntoSqlite) {
       expect_live_rows_equal_source(server, db, d);
     }
     admin_sql(server, "DROP DATABASE " + db);
+  }
+}
+
+// TRUNCATE TABLE in the binlog (as written, with the session's default database, comments and
+// quoted names): every destination drops the table's rows at its place in the stream; a TRUNCATE
+// of a table with the same name in another database changes nothing.
+TEST(Truncate, PropagatesToEveryDestinationAtItsPlace) {
+  for (const std::string& name : shared_server_names()) {
+    SCOPED_TRACE(name);
+    ServerInfo server = shared_server(name);
+    std::string db = "truncate_" + name, other = "truncate_other_" + name, config, catalog;
+    std::vector<Destination> ds = start(server, db, config, catalog, every);
+    admin_sql(server, "DROP DATABASE IF EXISTS " + other + "; CREATE DATABASE " + other + "; CREATE TABLE " +
+                          other + ".t (id INT PRIMARY KEY); INSERT INTO " + other + ".t VALUES (1)");
+    admin_sql(server,
+              "UPDATE t SET v = 'before truncate' WHERE id = 3; DELETE FROM t WHERE id = 4;"
+              "TRUNCATE /* all of it */ TABLE `t`;"
+              "INSERT INTO t VALUES (1, 'one again', 1.00), (2, 'two again', 2.00), (50, 'fifty', 50.00);"
+              "TRUNCATE TABLE " +
+                  other +
+                  ".t;"
+                  "UPDATE t SET v = 'after' WHERE id = 2;",
+              db);
+    for (Destination& d : ds) {
+      run_job(d, config, catalog);
+      expect_live_rows_equal_source(server, db, d);
+      if (d.mode != "jsonl" && d.mode != "avro" && d.mode != "singer") continue;
+      std::vector<std::string> events = replay(d, db, true);
+      size_t at = find_event(events, "truncate");
+      ASSERT_LT(at, events.size()) << d.label;
+      if (d.mode == "singer") continue;  // Singer's first job activates versions too
+      std::vector<std::string> tail(events.begin() + static_cast<std::ptrdiff_t>(at), events.end());
+      EXPECT_EQ(tail, (std::vector<std::string>{"truncate", "upsert 1", "upsert 2", "upsert 50", "upsert 2"}))
+          << d.label;
+    }
+    // Singer: the rows after the TRUNCATE carry the activated version, and so does the bookmark.
+    nlohmann::json last_activate;
+    int64_t later_records = 0;
+    for (const std::string& line : split_lines(read_file(ds.back().singer_outputs.back()))) {
+      nlohmann::json m = nlohmann::json::parse(line);
+      if (m["type"] == "ACTIVATE_VERSION") last_activate = m["version"];
+      if (m["type"] == "RECORD" && !last_activate.is_null()) {
+        EXPECT_EQ(m["version"], last_activate) << line;
+        ++later_records;
+      }
+    }
+    EXPECT_EQ(later_records, 4);
+    std::string state_line = split_lines(read_file(ds.back().singer_outputs.back())).back();
+    EXPECT_EQ(nlohmann::json::parse(state_line)["value"]["bookmarks"][db + "-t"]["version"], last_activate);
+
+    // Another form, from another default database; then rows after it.
+    admin_sql(server, "TRUNCATE `" + db + "`.`t`; INSERT INTO " + db + ".t VALUES (7, 'seven', 7.00)", other);
+    for (Destination& d : ds) {
+      run_job(d, config, catalog);
+      expect_live_rows_equal_source(server, db, d);
+    }
+    admin_sql(server, "DROP DATABASE " + db + "; DROP DATABASE " + other);
   }
 }
 

@@ -35,6 +35,10 @@ class RecordingSink final : public sinks::Sink {
     calls.push_back("activate " + std::to_string(h) + " " + std::to_string(version));
     return core::ok();
   }
+  core::Status truncate_stream(sinks::StreamHandle h, int64_t version, core::EpochTime) override {
+    calls.push_back("truncate " + std::to_string(h) + " " + std::to_string(version));
+    return core::ok();
+  }
   core::Status write_row(sinks::StreamHandle h, const sinks::Row& row) override {
     row_thread = std::this_thread::get_id();
     std::string line = "row " + std::to_string(h) + " op" + std::to_string(static_cast<int>(row.op)) + " t" +
