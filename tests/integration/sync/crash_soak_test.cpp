@@ -5,8 +5,8 @@
 // holds the TRUNCATE and the ALTER): right after a committed checkpoint or inside the open
 // transaction after it (the job stops itself there: stop_env), or after a random delay.
 // At the end every table's live rows (`_sdc_deleted_at` unset) equal the source's value by
-// value, with no key the source does not have. Bounded by count: 6 kills per destination and
-// server (24 in all), at most 20 attempts each. The seed is in the trace of a failure.
+// value, with no key the source does not have. Bounded by count: 9 kills per destination and
+// server (36 in all), at most 24 jobs each. The seed is in the trace of a failure.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -29,8 +29,8 @@
 namespace sluice::test::sync {
 namespace {
 
-constexpr int kKills = 6;
-constexpr int kMaxAttempts = 20;
+constexpr int kKills = 9;
+constexpr int kMaxAttempts = 24;
 constexpr int kBatch = 25;       // writer transactions started with each job
 constexpr int kTruncateAt = 60;  // the writer's transaction that truncates b (after the snapshots)
 constexpr int kAlterAt = 110;    // the one that adds a column to a
