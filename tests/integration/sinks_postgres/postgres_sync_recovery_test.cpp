@@ -49,10 +49,11 @@ void expect_equal(const ServerInfo& server, const std::string& db, const std::st
   EXPECT_EQ(psql("SELECT count(*), count(DISTINCT a), sum(a) FROM " + schema + ".bag"), bag);
 }
 
-std::string pg_destination(const std::string& schema) {
+std::string pg_destination(const std::string& schema, int batch_bytes = 65536) {
   return "\"destination\": {\"type\": \"postgres\", \"host\": \"127.0.0.1\", \"port\": " + pg_port() +
          ", \"user\": \"postgres\", \"password\": \"pgpw\", \"dbname\": \"sluice\", \"schema\": \"" + schema +
-         "\", \"batch_bytes\": 2048, \"report_dir\": \"" + make_temp_dir("pg-reports") + "\"}";
+         "\", \"batch_bytes\": " + std::to_string(batch_bytes) + ", \"report_dir\": \"" +
+         make_temp_dir("pg-reports") + "\"}";
 }
 
 bool state_committed(const std::string& schema) {
@@ -60,7 +61,8 @@ bool state_committed(const std::string& schema) {
          psql("SELECT count(*) FROM " + schema + "._sluice_state") == "1\n";
 }
 
-/// A job of `db` (made by make_tables) into `schema`, started in the background.
+/// A job of `db` (made by make_tables) into `schema`, started in the background; `config` is the
+/// reruns' (the background job's commits every 256 rows and sends rows in 2 KiB batches).
 struct BackgroundJob {
   std::string config, catalog, dir;
   pid_t pid = -1;
@@ -94,11 +96,13 @@ BackgroundJob start_job(const ServerInfo& server, const std::string& db, const s
   make_tables(server, db);
   if (!then.empty()) admin_sql(server, then, db);
   BackgroundJob job;
-  job.config = write_config(
-      server, "\"filter_dbs\": \"" + db + "\", \"state_interval_seconds\": 0, " + pg_destination(schema));
+  job.config = write_config(server, "\"filter_dbs\": \"" + db + "\", " + pg_destination(schema));
+  std::string every_256_rows =
+      write_config(server, "\"filter_dbs\": \"" + db + "\", \"state_interval_seconds\": 0, " +
+                               pg_destination(schema, 2048));
   job.catalog = make_sink_catalog(job.config, db, "LOG_BASED", log_based);
   job.dir = make_temp_dir("pg-recovery");
-  job.pid = start_process({SLUICE_BINARY, "sync", "--config", job.config, "--catalog", job.catalog}, stop,
+  job.pid = start_process({SLUICE_BINARY, "sync", "--config", every_256_rows, "--catalog", job.catalog}, stop,
                           job.dir + "/out", job.dir + "/err");
   return job;
 }
