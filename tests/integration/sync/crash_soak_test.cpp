@@ -273,14 +273,7 @@ bool ended_within(pid_t pid, int ms, int& status) {
   return false;
 }
 
-class CrashSoakTest : public ::testing::TestWithParam<std::tuple<std::string, std::string>> {};
-
-TEST_P(CrashSoakTest, KilledJobsEndEqualToTheSource) {
-  ServerInfo server = shared_server(std::get<0>(GetParam()));
-  Destination d{std::get<1>(GetParam()), "", ""};
-  uint32_t seed = static_cast<uint32_t>(std::random_device{}());
-  SCOPED_TRACE("seed " + std::to_string(seed));
-  std::mt19937 rng(seed);
+void create_soak_tables(const ServerInfo& server) {
   admin_sql(
       server,
       std::string(server.is_mysql() ? "SET SESSION cte_max_recursion_depth = 10000;"
@@ -289,11 +282,15 @@ TEST_P(CrashSoakTest, KilledJobsEndEqualToTheSource) {
           "CREATE TABLE soak_t.a (id INT NOT NULL PRIMARY KEY, v VARCHAR(200) NOT NULL, n INT NOT NULL);"
           "CREATE TABLE soak_t.b (k1 VARCHAR(4) NOT NULL, k2 INT NOT NULL, w VARCHAR(200) NOT NULL,"
           " n INT NOT NULL, PRIMARY KEY (k1, k2));"
-          "INSERT INTO soak_t.a WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < "
-          "1500)"
-          " SELECT i, CONCAT('row ', i), i FROM s;"
-          "INSERT INTO soak_t.b WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 400)"
-          " SELECT ELT(1 + i % 3, 'p', 'q', 'r'), i, CONCAT('row ', i), i FROM s;");
+          "INSERT INTO soak_t.a WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s"
+          " WHERE i < 1500) SELECT i, CONCAT('row ', i), i FROM s;"
+          "INSERT INTO soak_t.b WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s"
+          " WHERE i < 400) SELECT ELT(1 + i % 3, 'p', 'q', 'r'), i, CONCAT('row ', i), i FROM s;");
+}
+
+// The job's command line into `d` (a fresh SQLite file or PostgreSQL schema): a commit per
+// binlog transaction, snapshots in chunks of 300 rows.
+std::vector<std::string> soak_job(const ServerInfo& server, Destination& d) {
   std::string settings = "\"filter_dbs\": \"soak_t\", \"server_id\": 7720, \"state_interval_seconds\": 0";
   std::vector<std::string> to_dest = {"--chunk-rows", "300", "--quiet"};
   if (d.kind == "sqlite") {
@@ -311,18 +308,23 @@ TEST_P(CrashSoakTest, KilledJobsEndEqualToTheSource) {
   std::string catalog = make_catalog(config, "soak_t", {{"a", "LOG_BASED"}, {"b", "LOG_BASED"}});
   std::vector<std::string> args = {SLUICE_BINARY, "sync", "--config", config, "--catalog", catalog};
   args.insert(args.end(), to_dest.begin(), to_dest.end());
-  std::string dir = make_temp_dir("soakrun");
+  return args;
+}
 
-  SoakWriter writer(server, seed);
-  int kills = 0, attempts = 0, by_mode[3] = {0, 0, 0};
-  // One job; mode 0 stops it right after a committed checkpoint, 1 inside the transaction after
-  // one, 2 lets it run a random time. Returns whether it was killed (else it ended with 0).
-  auto attempt = [&](int mode, const std::vector<std::string>& env) {
-    writer.request(kBatch);
-    std::string err = dir + "/err" + std::to_string(attempts++);
-    pid_t pid = start_process(args, env, "/dev/null", err);
+// Starts jobs (each with a batch of writes) and kills them, counting.
+class Killer {
+ public:
+  Killer(std::vector<std::string> args, SoakWriter& writer, std::mt19937& rng)
+      : args_(std::move(args)), writer_(writer), rng_(rng), dir_(make_temp_dir("soakrun")) {}
+
+  /// Mode 0 stops the job right after a committed checkpoint (`env`), 1 inside the transaction
+  /// after one, 2 lets it run a random time; then SIGKILL. False when it ended first (with 0).
+  bool attempt(int mode, const std::vector<std::string>& env) {
+    writer_.request(kBatch);
+    std::string err = dir_ + "/err" + std::to_string(attempts++);
+    pid_t pid = start_process(args_, env, "/dev/null", err);
     int status = 0;
-    bool ended = mode == 2 ? ended_within(pid, static_cast<int>(rng() % 300), status)
+    bool ended = mode == 2 ? ended_within(pid, static_cast<int>(rng_() % 300), status)
                            : !wait_until_stopped(pid, 60, &status);
     if (ended && mode != 2 && waitpid(pid, nullptr, WNOHANG) == 0) {
       kill9_and_reap(pid);
@@ -337,25 +339,46 @@ TEST_P(CrashSoakTest, KilledJobsEndEqualToTheSource) {
     ++kills;
     ++by_mode[mode];
     return true;
-  };
+  }
+  int kills = 0, attempts = 0, by_mode[3] = {0, 0, 0};
+
+ private:
+  std::vector<std::string> args_;
+  SoakWriter& writer_;
+  std::mt19937& rng_;
+  std::string dir_;
+};
+
+class CrashSoakTest : public ::testing::TestWithParam<std::tuple<std::string, std::string>> {};
+
+TEST_P(CrashSoakTest, KilledJobsEndEqualToTheSource) {
+  ServerInfo server = shared_server(std::get<0>(GetParam()));
+  Destination d{std::get<1>(GetParam()), "", ""};
+  uint32_t seed = static_cast<uint32_t>(std::random_device{}());
+  SCOPED_TRACE("seed " + std::to_string(seed));
+  std::mt19937 rng(seed);
+  create_soak_tables(server);
+  std::vector<std::string> args = soak_job(server, d);
+  SoakWriter writer(server, seed);
+  Killer k(args, writer, rng);
   // The first job is killed inside the snapshot of a (5 chunks after the stream's first
   // checkpoint), the next one finishes the snapshots; writes go on meanwhile.
-  ASSERT_TRUE(attempt(0, stop_env(1 + rng() % 5)));
+  ASSERT_TRUE(k.attempt(0, stop_env(1 + rng() % 5)));
   writer.request(kBatch);
   CommandResult finished = run_command(args);
   ASSERT_EQ(finished.exit_code, 0) << finished.err;
   // Then the binlog catch-up, through the TRUNCATE and the ALTER.
-  while (kills < kKills && attempts < kMaxAttempts && !HasFailure()) {
-    int mode = attempts % 3;
+  while (k.kills < kKills && k.attempts < kMaxAttempts && !HasFailure()) {
+    int mode = k.attempts % 3;
     std::vector<std::string> env;
     if (mode == 0) env = stop_env(1 + rng() % 16);
     if (mode == 1) env = stop_env(1 + rng() % 16, 1 + rng() % 3);
-    attempt(mode, env);
+    k.attempt(mode, env);
   }
   std::printf(
       "soak %s into %s: %d kills in %d jobs (%d after a checkpoint, %d inside a transaction, %d at random)\n",
-      server.name.c_str(), d.kind.c_str(), kills, attempts, by_mode[0], by_mode[1], by_mode[2]);
-  ASSERT_GE(kills, kKills) << "in " << attempts << " attempts";
+      server.name.c_str(), d.kind.c_str(), k.kills, k.attempts + 1, k.by_mode[0], k.by_mode[1], k.by_mode[2]);
+  ASSERT_GE(k.kills, kKills) << "in " << k.attempts << " attempts";
   ASSERT_EQ(writer.drain(), "");
   ASSERT_GE(writer.done(), kAlterAt);
   // The first run finishes a snapshot that a kill interrupted; the second reads the binlog to its end.
