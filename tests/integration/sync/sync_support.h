@@ -2,12 +2,13 @@
 // Helpers for the `sluice sync` integration tests: catalogs with chosen methods, parsed Singer
 // output, the independent validator (singer_validate.py with python3-jsonschema).
 
+#include <cstdint>
+#include <functional>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "support/test_servers.h"
 #include "support/test_util.h"
@@ -39,6 +40,12 @@ struct SyncRun {
 /// Runs `sluice sync` with the args; saves stdout.
 SyncRun run_sync(const std::string& config, const std::string& catalog, const std::string& state = "",
              const std::vector<std::string>& extra = {});
+
+/// Like run_sync (no --state), but the job stops itself right after its `checkpoint`th checkpoint
+/// (stop_env), `while_stopped` runs, and then the job goes on to its end.
+SyncRun run_sync_paused(const std::string& config, const std::string& catalog,
+                        const std::vector<std::string>& extra, uint64_t checkpoint,
+                        const std::function<void()>& while_stopped);
 
 /// Starts `sluice sync --config C --catalog K --quiet` plus `extra`, stdout to a file, and kills it
 /// (SIGKILL) right after the STATE of its `states`th snapshot chunk was flushed (stop_env: the
