@@ -5,7 +5,6 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <atomic>
-#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -18,6 +17,7 @@
 #include "binlog/parallel_printer.h"
 #include "binlog/stream_checkpoint.h"
 #include "cli/cli_context.h"
+#include "cli/stop_signal.h"
 #include "config/source_config.h"
 #include "schema/history_resolver.h"
 #include "schema/history_setup.h"
@@ -33,21 +33,6 @@ struct StreamArgs {
   bool until_now = false;
   bool verbose = false;
 };
-
-std::atomic<bool> g_stop{false};
-
-extern "C" void on_stop_signal(int) { g_stop.store(true); }
-
-// SIGINT/SIGTERM end the stream cleanly (output flushed, checkpoint written). No SA_RESTART:
-// a blocking read returns early instead of waiting for the next heartbeat.
-void install_stop_handlers() {
-  struct sigaction sa {};
-  sa.sa_handler = on_stop_signal;
-  sigemptyset(&sa.sa_mask);
-  sa.sa_flags = 0;
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
-}
 
 std::vector<std::string> split_list(const std::string& s) {
   std::vector<std::string> out;
@@ -199,7 +184,6 @@ int run_stream(const StreamArgs& a, bool global_verbose) {
   o.checkpoint_path = a.checkpoint;
   o.verbose = a.verbose || global_verbose;
   o.log = log_line;
-  o.stop = &g_stop;
   if (auto s = choose_start(a, o.start); !s) return report_error(s.error());
   binlog::PrinterOptions popts;
   popts.types = a.verbose;
@@ -227,9 +211,10 @@ int run_stream(const StreamArgs& a, bool global_verbose) {
       return open_stream_history(a, o, start, history);
     };
   }
+  // SIGINT/SIGTERM end the stream cleanly (output flushed, checkpoint written). No SA_RESTART:
+  // a blocking read returns early instead of waiting for the next heartbeat.
+  o.stop = &install_stop_handlers(false);
   binlog::BinlogStreamer streamer(o, *out, [&] { return parallel ? parallel->flush() : serial->flush(); });
-  g_stop.store(false);
-  install_stop_handlers();
   core::Status s = streamer.run();
   core::Status f = parallel ? parallel->finish() : core::ok();
   // The workers' error (a row, the output) comes first in stream order.

@@ -11,10 +11,12 @@ class App;
 
 namespace sluice::cli {
 
-/// Exit codes: 0 success, 1 runtime failure (server, I/O, data), 2 usage or configuration error.
+/// Exit codes: 0 success, 1 runtime failure (server, I/O, data), 2 usage or configuration error,
+/// 3 interrupted by SIGTERM/SIGINT after committing the bookmark (`sync`: the next job continues).
 constexpr int kExitOk = 0;
 constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 2;
+constexpr int kExitInterrupted = 3;
 
 /// State shared by the verbs of one invocation.
 struct CliContext {

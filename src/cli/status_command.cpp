@@ -89,8 +89,9 @@ void register_status(CLI::App& app, CliContext& ctx) {
   auto args = std::make_shared<StatusArgs>();
   auto* cmd = app.add_subcommand(
       "status",
-      "Prints the last jobs' loading reports as a table (start, duration, destination, ok/FAILED, tables, rows "
-      "inserted/updated/deleted, bytes, error), newest last. See docs/loading-reports.md");
+      "Prints the last jobs' loading reports as a table (start, duration, destination, "
+      "ok/interrupted/FAILED, "
+      "tables, rows inserted/updated/deleted, bytes, error), newest last. See docs/loading-reports.md");
   auto* dest = cmd->add_option("--destination", args->destination,
                                "the destination whose reports to show: TYPE:PATH (sqlite:shop.db, jsonl:out/, "
                                "avro:out/), JSON text or a JSON file, as for sync");

@@ -7,6 +7,7 @@
 
 #include "cli/cli_context.h"
 #include "cli/saved_state.h"
+#include "cli/stop_signal.h"
 #include "config/catalog.h"
 #include "config/destination.h"
 #include "config/json_file.h"
@@ -45,6 +46,18 @@ int run_discover_mode(const config::SourceConfig& config) {
     return report_error(core::Error{core::ErrorCode::kIo, "cannot write the catalog to stdout"});
   }
   return kExitOk;
+}
+
+// SIGTERM/SIGINT stopped the job after a checkpoint: make it durable, report the job as
+// interrupted, one line, exit 3.
+int finish_interrupted(sinks::MadeSink& made) {
+  if (made.report != nullptr) made.report->record_interrupted();
+  if (auto fin = made.sink->finish(); !fin) return report_error(fin.error());
+  std::fprintf(stderr,
+               "sluice: interrupted by %s: the bookmark of what was delivered is committed; the next job "
+               "continues from it\n",
+               stop_signal_name());
+  return kExitInterrupted;
 }
 
 int run_sync_command(const SyncArgs& args) {
@@ -94,6 +107,7 @@ int run_sync_command(const SyncArgs& args) {
 
   sinks::SinkEnvironment env;
   env.summary = !args.quiet;
+  env.stop_point = sinks::test_stop_point_from_environment();
   env.zero_dates = config->zero_dates == config::ZeroDates::kString ? core::ValueFormat::ZeroDates::kString
                                                                    : core::ValueFormat::ZeroDates::kNull;
   auto made = sinks::make_sink(*destination, env);
@@ -112,7 +126,9 @@ int run_sync_command(const SyncArgs& args) {
     state = std::move(*parsed);
   }
   if (made->report != nullptr) made->report->set_initial_state(state.dump());
+  options.stop = &install_stop_handlers(true);  // restarted calls: no client read is cut short
   auto st = job::run_sync(*config, *catalog, std::move(state), options, *made->sink);
+  if (!st && st.error().code == core::ErrorCode::kCancelled) return finish_interrupted(*made);
   if (!st) {
     if (made->report != nullptr) made->report->record_error(st.error().message);
     (void)made->sink->finish();  // rows a checkpoint covered stay; later ones are rolled back

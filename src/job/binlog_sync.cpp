@@ -125,7 +125,7 @@ class CatchupWriter : public extract::CatchupConsumer {
       }
       b["sluice_columns"] = saved_columns(streams_[i].table);
     }
-    return ctx_.checkpoint();
+    return ctx_.checkpoint_or_stop();
   }
 
   void set_end(const extract::BinlogPosition& end) {

@@ -38,10 +38,20 @@ struct JobContext {
     last_state = std::chrono::steady_clock::now();
     return sink.checkpoint(state.dump());
   }
-  /// True when the last checkpoint is older than options.state_interval_s.
+  /// True when the last checkpoint is older than options.state_interval_s, or a stop was asked.
   bool state_due() const {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - last_state).count() >=
-           options.state_interval_s;
+    return stop_requested() ||
+           std::chrono::duration<double>(std::chrono::steady_clock::now() - last_state).count() >=
+               options.state_interval_s;
+  }
+  /// A signal asked the job to stop (SyncOptions::stop).
+  bool stop_requested() const { return options.stop != nullptr && options.stop->load(); }
+  /// Hands the current state to the sink, then ends the job (kCancelled) when a stop was asked:
+  /// what the checkpoint covers is where the next job continues.
+  core::Status checkpoint_or_stop() {
+    SLUICE_TRY(checkpoint());
+    if (!stop_requested()) return core::ok();
+    return core::fail(core::ErrorCode::kCancelled, "stopped by a signal after committing the bookmark");
   }
   void warn(const std::string& line) const { std::fprintf(options.log, "sluice: warning: %s\n", line.c_str()); }
   /// An informational line; --quiet (options.progress off) leaves it out, warnings stay.

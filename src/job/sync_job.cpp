@@ -69,6 +69,7 @@ std::vector<const SelectedStream*> order_streams(const Selection& sel, const con
 core::Status run_streams(JobContext& ctx, const Selection& sel) {
   std::vector<const SelectedStream*> binlog_streams;
   for (const SelectedStream* s : order_streams(sel, ctx.state)) {
+    if (ctx.stop_requested()) return ctx.checkpoint_or_stop();
     warn_about(ctx, *s);
     switch (s->method) {
       case sinks::Method::kFullTable:
@@ -89,7 +90,7 @@ core::Status run_streams(JobContext& ctx, const Selection& sel) {
     }
   }
   ctx.state.set_currently_syncing(std::nullopt);
-  SLUICE_TRY(ctx.checkpoint());
+  SLUICE_TRY(ctx.checkpoint_or_stop());
   if (!binlog_streams.empty()) SLUICE_TRY(sync_binlog(ctx, binlog_streams));
   return core::ok();
 }

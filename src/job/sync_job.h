@@ -6,11 +6,11 @@
 /// few seconds and at the end (the tap's state keys, see docs/singer-compatibility.md).
 /// One thread; owns its connections.
 
+#include <atomic>
 #include <cstdio>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "config/catalog.h"
 #include "config/source_config.h"
@@ -35,6 +35,10 @@ struct SyncOptions {
   bool key_change_deletes = true;
   bool progress = true;             ///< progress lines and the summary on stderr
   std::FILE* log = stderr;          ///< warnings, progress, summary
+  /// Set (from a signal handler) to stop the job at its next checkpoint: the current chunk or
+  /// transaction is committed with its bookmark, then run_sync() fails with kCancelled. Not
+  /// owned; null: never.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 /// Reads the sluice keys of a config document (default_replication_method, chunk_rows,
@@ -43,7 +47,8 @@ struct SyncOptions {
 core::Status read_sync_options(const nlohmann::json& config_doc, std::string_view origin, SyncOptions& options);
 
 /// Runs one job. `state` is the job's starting state (empty for a first run); the final state
-/// was checkpointed through `sink` when this returns success.
+/// was checkpointed through `sink` when this returns success. When options.stop was set, the
+/// error is kCancelled and the state of the rows delivered so far was checkpointed last.
 core::Status run_sync(const config::SourceConfig& config, const config::Catalog& catalog, config::State state,
                       const SyncOptions& options, sinks::Sink& sink);
 

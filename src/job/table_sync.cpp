@@ -46,7 +46,7 @@ class RowWriter : public extract::SnapshotConsumer {
       const schema::ColumnSchema& c = s_.table.columns[rk_column_];
       b["replication_key_value"] = extract::bookmark_json(c, rk_value_);
     }
-    return ctx_.checkpoint();
+    return ctx_.checkpoint_or_stop();
   }
   void set_rk_column(size_t column) { rk_column_ = column; }
 

@@ -38,8 +38,11 @@ nlohmann::json sink_options(const config::DestinationConfig& d) {
 }
 
 /// File destinations write on their own thread (threaded_sink.h), overlapping the source's reading;
-/// Singer stdout and PostgreSQL are written on the job's thread.
-std::unique_ptr<Sink> on_writer_thread(DestinationType t, std::unique_ptr<Sink> sink) {
+/// Singer stdout and PostgreSQL are written on the job's thread. A test's stop point goes inside
+/// the writer thread: it runs after the destination's own checkpoint.
+std::unique_ptr<Sink> on_writer_thread(DestinationType t, std::unique_ptr<Sink> sink,
+                                       const SinkEnvironment& env) {
+  if (env.stop_point) sink = std::make_unique<TestStopSink>(std::move(sink), *env.stop_point);
   if (t != DestinationType::kSqlite && t != DestinationType::kJsonl && t != DestinationType::kAvro) return sink;
   return std::make_unique<ThreadedSink>(std::move(sink));
 }
@@ -169,7 +172,7 @@ core::Result<MadeSink> make_sink(const config::DestinationConfig& d, const SinkE
   // Singer output gets a report only when asked for a directory: its own summary is enough.
   bool report = d.report && (d.type != DestinationType::kSinger || !d.report_dir.empty());
   if (!report) {
-    made.sink = on_writer_thread(d.type, std::move(inner->sink));
+    made.sink = on_writer_thread(d.type, std::move(inner->sink), env);
     return made;
   }
   ReportOptions ro;
@@ -182,7 +185,7 @@ core::Result<MadeSink> make_sink(const config::DestinationConfig& d, const SinkE
   auto wrapped = std::make_unique<ReportSink>(std::move(inner->sink), std::move(ro));
   if (made.saved_state) wrapped->set_initial_state(*made.saved_state);
   made.report = wrapped.get();
-  made.sink = on_writer_thread(d.type, std::move(wrapped));
+  made.sink = on_writer_thread(d.type, std::move(wrapped), env);
   return made;
 }
 

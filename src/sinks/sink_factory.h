@@ -15,6 +15,7 @@
 #include "core/value_format.h"
 #include "sinks/report/report_sink.h"
 #include "sinks/sink.h"
+#include "sinks/test_stop_sink.h"
 
 namespace sluice::sinks {
 
@@ -24,6 +25,8 @@ struct SinkEnvironment {
   std::FILE* log = stderr;         ///< the report's summary line and warnings
   bool summary = true;             ///< print the summary line (off under --quiet)
   core::ValueFormat::ZeroDates zero_dates = core::ValueFormat::ZeroDates::kNull;  ///< Singer only
+  /// Tests only (test_stop_sink.h): stop the process at this point of the job.
+  std::optional<TestStopPoint> stop_point;
 };
 
 /// A ready destination. One job at a time per destination state: make_sink locks it before it

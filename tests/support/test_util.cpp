@@ -2,11 +2,13 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -104,6 +106,62 @@ int start_process(const std::vector<std::string>& argv) {
   }
   if (pid < 0) throw std::runtime_error("fork failed: " + std::string(std::strerror(errno)));
   return pid;
+}
+
+std::vector<std::string> stop_env(uint64_t checkpoint, uint64_t rows) {
+  std::vector<std::string> env = {"SLUICE_TEST_STOP_AFTER_CHECKPOINT=" + std::to_string(checkpoint)};
+  if (rows > 0) env.push_back("SLUICE_TEST_STOP_AFTER_ROWS=" + std::to_string(rows));
+  return env;
+}
+
+int start_process(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+                  const std::string& out_path, const std::string& err_path) {
+  std::vector<std::string> copy = argv, env_copy = env;
+  std::vector<char*> args, envp;
+  for (std::string& a : copy) args.push_back(a.data());
+  args.push_back(nullptr);
+  // Built before fork: the child of a threaded test may only make async-signal-safe calls.
+  for (std::string& e : env_copy) envp.push_back(e.data());  // first: getenv() finds these
+  for (char** e = environ; *e != nullptr; ++e) envp.push_back(*e);
+  envp.push_back(nullptr);
+  pid_t pid = fork();
+  if (pid == 0) {
+    auto redirect = [](const std::string& path, int fd) {
+      if (path.empty()) return;
+      int f = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      if (f < 0 || dup2(f, fd) < 0) _exit(126);
+      close(f);
+    };
+    redirect(out_path, 1);
+    redirect(err_path, 2);
+    close_range(3, ~0u, 0);
+    execve(args[0], args.data(), envp.data());
+    _exit(127);
+  }
+  if (pid < 0) throw std::runtime_error("fork failed: " + std::string(std::strerror(errno)));
+  return pid;
+}
+
+bool wait_until_stopped(int pid, int seconds, int* status) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  for (;;) {
+    int st = 0;
+    pid_t got = waitpid(pid, &st, WNOHANG | WUNTRACED);
+    if (got == pid) {
+      if (WIFSTOPPED(st)) return true;
+      if (status != nullptr) *status = st;
+      return false;
+    }
+    if (got < 0 || std::chrono::steady_clock::now() > deadline) return false;
+    poll(nullptr, 0, 2);
+  }
+}
+
+int kill9_and_reap(int pid) {
+  kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return status;
 }
 
 CommandResult run_sluice(const std::vector<std::string>& args, std::string_view input) {

@@ -1,6 +1,7 @@
 #pragma once
 /// Small helpers for tests: running commands (sluice itself, independent readers), temp dirs.
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,6 +23,24 @@ CommandResult run_sluice(const std::vector<std::string>& args, std::string_view 
 /// Starts argv (argv[0] is a path; stdio inherited) without waiting for it: the child's pid, for
 /// tests that kill a job part-way. Throws when it cannot start.
 int start_process(const std::vector<std::string>& argv);
+
+/// Environment entries ("NAME=value") that make a sluice job stop itself (SIGSTOP) right after
+/// its `checkpoint`th checkpoint was made durable by the destination, or, with `rows`, once that
+/// many rows were written after it (inside the open transaction): the test's switch for killing
+/// or signalling a job at a known point however fast it runs (docs/development.md).
+std::vector<std::string> stop_env(uint64_t checkpoint, uint64_t rows = 0);
+
+/// Like start_process, with `env` ("NAME=value") added to the child's environment and stdout /
+/// stderr sent to the files `out_path` / `err_path` ("" = inherited).
+int start_process(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+                  const std::string& out_path = "", const std::string& err_path = "");
+
+/// Waits, at most `seconds`, until child `pid` stops itself (stop_env). False when it ended
+/// first (reaped; `*status` gets its wait status when given) or the time ran out.
+bool wait_until_stopped(int pid, int seconds = 120, int* status = nullptr);
+
+/// SIGKILLs child `pid` (stopped or running) and reaps it; returns its wait status.
+int kill9_and_reap(int pid);
 
 /// A fresh directory under the test root, removed at process exit is not guaranteed.
 std::string make_temp_dir(std::string_view prefix);

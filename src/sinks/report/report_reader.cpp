@@ -150,6 +150,7 @@ core::Result<JobReport> parse_report(const ordered_json& doc, const std::string&
     return core::fail(core::ErrorCode::kCorrupt, path + ": 'status' is missing; not a sluice loading report");
   }
   out.ok = status->get<std::string>() == "succeeded";
+  out.interrupted = status->get<std::string>() == "interrupted";
   out.job_id = string_or_empty(doc, "job_id");
   out.started_at = string_or_empty(doc, "started_at");
   if (out.started_at.empty()) return core::fail(core::ErrorCode::kCorrupt, path + ": 'started_at' is missing");
@@ -220,21 +221,28 @@ core::Result<ReportListing> read_reports(const std::string& dir, size_t last) {
   return listing;
 }
 
+namespace {
+// The STATUS column: ok, interrupted (a signal stopped it after committing), FAILED.
+std::string status_text(const JobReport& r) { return r.ok ? "ok" : r.interrupted ? "interrupted" : "FAILED"; }
+}  // namespace
+
 std::string format_jobs_table(const std::vector<JobReport>& reports) {
   std::vector<std::vector<std::string>> rows{{"STARTED (UTC)", "DURATION", "DESTINATION", "STATUS", "TABLES",
                                               "INSERTED", "UPDATED", "DELETED", "BYTES", "ERROR"}};
   for (const JobReport& r : reports) {
     rows.push_back({started_text(r.started_at), seconds_text(r.duration_seconds), r.destination,
-                    r.ok ? "ok" : "FAILED", std::to_string(r.tables), std::to_string(r.inserted),
+                    status_text(r), std::to_string(r.tables), std::to_string(r.inserted),
                     std::to_string(r.updated), std::to_string(r.deleted), human_bytes(r.bytes),
-                    r.ok ? "" : r.error});
+                    r.ok || r.interrupted ? "" : r.error});
   }
   return aligned(rows, {false, true, false, false, true, true, true, true, true, false});
 }
 
 std::string format_tables(const JobReport& report) {
   std::string out = "job " + report.job_id + " into " + report.destination + ", started " +
-                    started_text(report.started_at) + ", " + (report.ok ? "ok" : "FAILED: " + report.error) + "\n";
+                    started_text(report.started_at) + ", " +
+                    (report.ok || report.interrupted ? status_text(report) : "FAILED: " + report.error) +
+                    "\n";
   std::vector<std::vector<std::string>> rows{{"STREAM", "METHOD", "INSERTED", "UPDATED", "DELETED",
                                               "NOT COMMITTED", "BYTES", "DURATION", "ERRORS", "BOOKMARK BEFORE",
                                               "BOOKMARK AFTER"}};

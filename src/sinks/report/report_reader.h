@@ -38,6 +38,7 @@ struct JobReport {
   std::string started_at;  ///< ISO 8601 UTC, as written
   double duration_seconds = 0;
   bool ok = true;          ///< status "succeeded"
+  bool interrupted = false;  ///< status "interrupted": stopped by a signal, bookmark committed
   std::string error;       ///< the first error of a failed job
   std::string destination; ///< "sqlite:shop.db", "postgres"
   uint64_t tables = 0;

@@ -180,7 +180,7 @@ ordered_json ReportSink::report() const {
   doc["started_at"] = utc_text(started_wall_, false);
   auto end = finished_called_ ? finished_ : std::chrono::steady_clock::now();
   doc["duration_seconds"] = seconds(end - started_);
-  doc["status"] = errors_.empty() ? "succeeded" : "failed";
+  doc["status"] = !errors_.empty() ? "failed" : interrupted_ ? "interrupted" : "succeeded";
   doc["error"] = errors_.empty() ? ordered_json(nullptr) : ordered_json(errors_.front());
   doc["destination"] = options_.destination;
   ordered_json tables = ordered_json::array();
@@ -225,9 +225,13 @@ std::string ReportSink::summary_line() const {
   if (options_.destination.contains("path") && options_.destination["path"].is_string()) {
     dest += ":" + options_.destination["path"].get<std::string>();
   }
+  const char* verb = !errors_.empty() ? "FAILED after loading"
+                     : interrupted_   ? "interrupted after loading"
+                                      : "loaded";
   char buf[256];
-  std::snprintf(buf, sizeof buf, "%s %zu table%s into %s: %llu inserted, %llu updated, %llu deleted, %s in %.1f s",
-                errors_.empty() ? "loaded" : "FAILED after loading", static_cast<size_t>(totals["tables"].get<uint64_t>()),
+  std::snprintf(buf, sizeof buf,
+                "%s %zu table%s into %s: %llu inserted, %llu updated, %llu deleted, %s in %.1f s", verb,
+                static_cast<size_t>(totals["tables"].get<uint64_t>()),
                 totals["tables"].get<uint64_t>() == 1 ? "" : "s", dest.c_str(),
                 static_cast<unsigned long long>(totals["rows_inserted"].get<uint64_t>()),
                 static_cast<unsigned long long>(totals["rows_updated"].get<uint64_t>()),

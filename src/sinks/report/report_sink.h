@@ -54,6 +54,9 @@ class ReportSink final : public Sink {
   /// A job failure that happened outside the sink (source error, cancel): marks the job failed.
   /// May be called from the job's thread while a ThreadedSink's writer runs this sink.
   void record_error(std::string_view message);
+  /// The job was stopped by a signal after committing its bookmark: status "interrupted" (unless
+  /// an error was recorded too). Call before finish().
+  void record_interrupted() { interrupted_ = true; }
 
   /// The report document as it stands (finish() writes it).
   nlohmann::ordered_json report() const;
@@ -93,6 +96,7 @@ class ReportSink final : public Sink {
   std::chrono::steady_clock::time_point finished_;
   std::string report_path_;
   bool finished_called_ = false;
+  bool interrupted_ = false;
 };
 
 /// The payload size of a value for reports: text/binary lengths, 8 bytes for other non-nulls.

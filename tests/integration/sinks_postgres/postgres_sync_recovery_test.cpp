@@ -1,56 +1,20 @@
 // `sluice sync` into PostgreSQL interrupted for real: kill -9 while rows are written but their
 // bookmark is not committed, and PostgreSQL stopped in the middle of a job. A rerun leaves the
 // destination equal to the source, with no duplicate row, keyed or keyless.
-#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
-#include <chrono>
 #include <functional>
 #include <string>
-#include <thread>
 
 #include "support/pg_test_server.h"
 #include "support/sink_fixture.h"
 #include "support/test_servers.h"
 #include "support/test_util.h"
 
-extern char** environ;
-
 namespace sluice::test {
 namespace {
-
-/// `sluice ARGS` in the background, stdout and stderr into files.
-pid_t spawn_sluice(const std::vector<std::string>& args, const std::string& out, const std::string& err) {
-  std::vector<std::string> argv = {SLUICE_BINARY};
-  argv.insert(argv.end(), args.begin(), args.end());
-  std::vector<char*> cargv;
-  for (auto& a : argv) cargv.push_back(a.data());
-  cargv.push_back(nullptr);
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&fa, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  pid_t pid = -1;
-  int rc = posix_spawn(&pid, cargv[0], &fa, nullptr, cargv.data(), environ);
-  posix_spawn_file_actions_destroy(&fa);
-  return rc == 0 ? pid : -1;
-}
-
-/// Polls `ready` every 20 ms until it holds, or the child exits, or 120 s pass.
-bool wait_until(pid_t child, const std::function<bool()>& ready) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (ready()) return true;
-    int status = 0;
-    if (waitpid(child, &status, WNOHANG) == child) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return false;
-}
 
 int wait_exit(pid_t child) {
   int status = 0;
@@ -85,10 +49,11 @@ void expect_equal(const ServerInfo& server, const std::string& db, const std::st
   EXPECT_EQ(psql("SELECT count(*), count(DISTINCT a), sum(a) FROM " + schema + ".bag"), bag);
 }
 
-std::string pg_destination(const std::string& schema) {
+std::string pg_destination(const std::string& schema, int batch_bytes = 65536) {
   return "\"destination\": {\"type\": \"postgres\", \"host\": \"127.0.0.1\", \"port\": " + pg_port() +
          ", \"user\": \"postgres\", \"password\": \"pgpw\", \"dbname\": \"sluice\", \"schema\": \"" + schema +
-         "\", \"batch_bytes\": 65536, \"report_dir\": \"" + make_temp_dir("pg-reports") + "\"}";
+         "\", \"batch_bytes\": " + std::to_string(batch_bytes) + ", \"report_dir\": \"" +
+         make_temp_dir("pg-reports") + "\"}";
 }
 
 bool state_committed(const std::string& schema) {
@@ -96,7 +61,8 @@ bool state_committed(const std::string& schema) {
          psql("SELECT count(*) FROM " + schema + "._sluice_state") == "1\n";
 }
 
-/// A job of `db` (made by make_tables) into `schema`, started in the background.
+/// A job of `db` (made by make_tables) into `schema`, started in the background; `config` is the
+/// reruns' (the background job's commits every 256 rows and sends rows in 2 KiB batches).
 struct BackgroundJob {
   std::string config, catalog, dir;
   pid_t pid = -1;
@@ -110,40 +76,47 @@ bool rows_in_open_transaction() {
              "NULL") == "1\n";
 }
 
-/// Waits until `ready` holds, then kill -9s the job: true when it was caught running (and killed).
-bool kill_when(const BackgroundJob& job, const std::function<bool()>& ready) {
-  bool caught = wait_until(job.pid, ready);
-  kill(job.pid, SIGKILL);
-  int status = wait_exit(job.pid);
-  EXPECT_TRUE(caught) << "the job ended before it could be killed: " << read_file(job.dir + "/err");
-  EXPECT_TRUE(!caught || WIFSIGNALED(status)) << status;
-  return caught && WIFSIGNALED(status);
+/// Waits until the job stops itself (start_job's stop point), checks `ready` there, then kill -9s
+/// it: true when it was caught stopped with `ready` holding.
+bool kill_at_stop(const BackgroundJob& job, const std::function<bool()>& ready) {
+  bool stopped = wait_until_stopped(job.pid);
+  bool holds = stopped && ready();
+  int status = kill9_and_reap(job.pid);
+  EXPECT_TRUE(stopped) << "the job ended before its stop point: " << read_file(job.dir + "/err");
+  EXPECT_TRUE(!stopped || WIFSIGNALED(status)) << status;
+  EXPECT_TRUE(!stopped || holds) << "the stop point is not where the test needs it";
+  return holds && WIFSIGNALED(status);
 }
 
 /// `log_based` is the table read LOG_BASED, the others FULL_TABLE; `then` runs after make_tables.
+/// The job stops itself at `stop` (stop_env; a commit every 256 rows with state_interval_seconds 0).
 BackgroundJob start_job(const ServerInfo& server, const std::string& db, const std::string& schema,
-                        const std::string& log_based = "big", const std::string& then = "") {
+                        const std::vector<std::string>& stop, const std::string& log_based = "big",
+                        const std::string& then = "") {
   psql("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
   make_tables(server, db);
   if (!then.empty()) admin_sql(server, then, db);
   BackgroundJob job;
-  job.config = write_config(
-      server, "\"filter_dbs\": \"" + db + "\", \"state_interval_seconds\": 0, " + pg_destination(schema));
+  job.config = write_config(server, "\"filter_dbs\": \"" + db + "\", " + pg_destination(schema));
+  std::string every_256_rows =
+      write_config(server, "\"filter_dbs\": \"" + db + "\", \"state_interval_seconds\": 0, " +
+                               pg_destination(schema, 2048));
   job.catalog = make_sink_catalog(job.config, db, "LOG_BASED", log_based);
   job.dir = make_temp_dir("pg-recovery");
-  job.pid = spawn_sluice({"sync", "--config", job.config, "--catalog", job.catalog}, job.dir + "/out",
-                         job.dir + "/err");
+  job.pid = start_process({SLUICE_BINARY, "sync", "--config", every_256_rows, "--catalog", job.catalog}, stop,
+                          job.dir + "/out", job.dir + "/err");
   return job;
 }
 
 TEST(PostgresSyncRecovery, KillNineBetweenRowsAndBookmarkThenRerunIsExactlyOnce) {
   ServerInfo server = shared_server("mariadb");
   std::string db = "sink_pg_kill", schema = "sluice_kill";
-  BackgroundJob job = start_job(server, db, schema);
+  // 40 commits of 256 rows, then 200 rows (a COPY batch or more) in the open transaction.
+  BackgroundJob job = start_job(server, db, schema, stop_env(40, 200));
   ASSERT_GT(job.pid, 0);
   const std::string &config = job.config, &catalog = job.catalog;
   // Rows of an open transaction after a committed bookmark.
-  ASSERT_TRUE(kill_when(job, [&] { return state_committed(schema) && rows_in_open_transaction(); }));
+  ASSERT_TRUE(kill_at_stop(job, [&] { return state_committed(schema) && rows_in_open_transaction(); }));
 
   admin_sql(server,
             "UPDATE big SET v = 'changed' WHERE id % 1000 = 0; DELETE FROM big WHERE id % 999 = 0;"
@@ -169,11 +142,11 @@ TEST(PostgresSyncRecovery, KeylessLogBasedFirstLoadKilledThenRerunHasNoDuplicate
   ServerInfo server = shared_server("mysql");
   std::string db = "sink_pg_keyless", schema = "sluice_keyless";
   // 160k rows: a load long enough to be caught in the middle.
-  BackgroundJob job = start_job(server, db, schema, "bag",
+  BackgroundJob job = start_job(server, db, schema, stop_env(40, 200), "bag",
                                 "DROP TABLE big; INSERT INTO bag SELECT a + 40000, b FROM bag;"
                                 "INSERT INTO bag SELECT a + 80000, b FROM bag");
   ASSERT_GT(job.pid, 0);
-  ASSERT_TRUE(kill_when(job, [&] {
+  ASSERT_TRUE(kill_at_stop(job, [&] {
     return state_committed(schema) && psql("SELECT to_regclass('" + schema + ".bag') IS NOT NULL") == "t\n" &&
            rows_in_open_transaction();
   }));
@@ -196,21 +169,23 @@ TEST(PostgresSyncRecovery, KeylessLogBasedFirstLoadKilledThenRerunHasNoDuplicate
 TEST(PostgresSyncRecovery, PostgresDownMidJobFailsClearlyAndRerunCompletes) {
   ServerInfo server = shared_server("mysql");
   std::string db = "sink_pg_down", schema = "sluice_down";
-  BackgroundJob job = start_job(server, db, schema);
+  // Stopped after 5 commits; PostgreSQL goes down while it is stopped, then the job continues.
+  BackgroundJob job = start_job(server, db, schema, stop_env(5));
   pid_t child = job.pid;
   ASSERT_GT(child, 0);
   const std::string &config = job.config, &catalog = job.catalog, &dir = job.dir;
-  bool caught = wait_until(child, [&] { return state_committed(schema); });
+  bool caught = wait_until_stopped(child) && state_committed(schema);
   std::string pg_ctl = "/usr/lib/postgresql/15/bin/pg_ctl";
   CommandResult stop = run_command(
       {"runuser", "-u", "postgres", "--", pg_ctl, "-D", pg_data_dir(), "-m", "immediate", "-w", "stop"});
+  kill(child, SIGCONT);
   int status = wait_exit(child);
   // restart reuses the options of the last start (postmaster.opts): same port and socket dir.
   CommandResult start = run_command({"runuser", "-u", "postgres", "--", pg_ctl, "-D", pg_data_dir(), "-w",
                                      "-t", "60", "-l", pg_data_dir() + "/../server.log", "restart"});
   ASSERT_EQ(stop.exit_code, 0) << stop.err;
   ASSERT_EQ(start.exit_code, 0) << start.out << start.err;
-  ASSERT_TRUE(caught) << "the job ended before PostgreSQL was stopped: " << read_file(dir + "/err");
+  ASSERT_TRUE(caught) << "the job did not stop after committing 5 times: " << read_file(dir + "/err");
   ASSERT_TRUE(WIFEXITED(status)) << status;
   EXPECT_NE(WEXITSTATUS(status), 0);
   std::string err = read_file(dir + "/err");

@@ -4,14 +4,10 @@
 // exactly once, value by value, and the file in WAL mode for the jobs after it.
 
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
+#include <sys/types.h>
 
-#include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <thread>
 
 #include "support/sink_fixture.h"
 #include "support/test_servers.h"
@@ -20,7 +16,7 @@
 namespace sluice::test {
 namespace {
 
-constexpr int kRows = 200000;
+constexpr int kRows = 100000;
 
 uintmax_t size_of(const std::string& path) {
   std::error_code ec;
@@ -47,28 +43,20 @@ uintmax_t committed_size(const std::string& journal) {
   return be32(16) * be32(24);
 }
 
-/// Starts `args` and SIGKILLs it while a transaction that changed committed pages is open (its
-/// rollback journal is not empty) after some rows were committed. True when the kill left a hot
-/// journal behind and the committed part holds some rows but not the whole table (a commit can
-/// slip in between the look and the kill, and a slow machine can let the job finish the table
-/// first, its last state still to commit: the caller retries).
-bool kill_inside_a_transaction(const std::vector<std::string>& args, const std::string& db) {
-  pid_t pid = start_process(args);
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-  bool killed = false;
-  while (!killed && std::chrono::steady_clock::now() < deadline) {
-    if (size_of(db) > (4u << 20) && size_of(db + "-journal") > 0) {
-      kill(pid, SIGKILL);
-      killed = true;
-    } else if (int status = 0; waitpid(pid, &status, WNOHANG) == pid) {
-      return false;  // ended before it could be killed
-    }
-  }
-  if (!killed) kill(pid, SIGKILL);
-  int status = 0;
-  waitpid(pid, &status, 0);
+/// Starts `args` stopped inside a transaction (stop_env: after the 3rd checkpoint, i.e. two
+/// committed chunks of 20000 rows, and 2000 rows into the next one), checks that this left a
+/// rollback journal whose header names a committed part of some rows but not the whole table,
+/// and SIGKILLs it there.
+void kill_inside_a_transaction(const std::vector<std::string>& args, const std::string& db) {
+  pid_t pid = start_process(args, stop_env(3, 2000));
+  bool stopped = wait_until_stopped(pid);
+  kill9_and_reap(pid);
+  ASSERT_TRUE(stopped) << "the job ended before its stop point";
+  EXPECT_GT(size_of(db), 4u << 20);
+  ASSERT_GT(size_of(db + "-journal"), 0u) << "no transaction was open";
   uintmax_t committed = committed_size(db + "-journal");
-  return killed && committed > (2u << 20) && committed < (16u << 20);
+  EXPECT_GT(committed, 2u << 20);
+  EXPECT_LT(committed, 16u << 20);
 }
 
 TEST(SinksSqliteFirstLoad, KilledInsideATransactionTheRerunRollsBackAndResumes) {
@@ -79,19 +67,15 @@ TEST(SinksSqliteFirstLoad, KilledInsideATransactionTheRerunRollsBackAndResumes) 
     create_sequence_table(server, db,
                           "CREATE TABLE f (id INT PRIMARY KEY, v VARCHAR(200) CHARACTER SET utf8mb4) ENGINE=InnoDB",
                           "f", kRows, "i, CONCAT(REPEAT(HEX(i * 2654435761 % 4294967296), 16), ' déjà 😀 ', i)");
-    std::string config = write_config(server, "\"filter_dbs\": \"" + db + "\", \"state_interval_seconds\": 0.05");
+    // Checkpoints at chunk ends only.
+    std::string config =
+        write_config(server, "\"filter_dbs\": \"" + db + "\", \"state_interval_seconds\": 3600");
     std::string catalog = make_sink_catalog(config, db, "FULL_TABLE", "f");
-
-    std::string dest;
-    bool hot = false;
-    for (int attempt = 0; attempt < 5 && !hot; ++attempt) {
-      dest = make_temp_dir("sqfirst") + "/dest.db";
-      hot = kill_inside_a_transaction({SLUICE_BINARY, "sync", "--config", config, "--catalog", catalog,
-                                       "--destination", "sqlite:" + dest, "--quiet"},
-                                      dest);
-    }
-    ASSERT_TRUE(hot) << "no kill -9 landed inside a transaction after some rows (not all) were committed, in 5 "
-                        "attempts";
+    std::string dest = make_temp_dir("sqfirst") + "/dest.db";
+    ASSERT_NO_FATAL_FAILURE(
+        kill_inside_a_transaction({SLUICE_BINARY, "sync", "--config", config, "--catalog", catalog,
+                                   "--destination", "sqlite:" + dest, "--chunk-rows", "20000", "--quiet"},
+                                  dest));
 
     CommandResult rerun =
         run_sluice({"sync", "--config", config, "--catalog", catalog, "--destination", "sqlite:" + dest});

@@ -5,12 +5,7 @@
 // as duplicates.
 
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <chrono>
-#include <thread>
+#include <sys/types.h>
 
 #include "support/sink_fixture.h"
 #include "support/test_servers.h"
@@ -19,7 +14,7 @@
 namespace sluice::test {
 namespace {
 
-constexpr int kRows = 150000;
+constexpr int kRows = 40000;
 
 /// `sqlite3 path sql`'s single value, or -1 while the database is busy or not there yet.
 long long sqlite_count(const std::string& path, const std::string& sql) {
@@ -28,26 +23,15 @@ long long sqlite_count(const std::string& path, const std::string& sql) {
   return std::atoll(r.out.c_str());
 }
 
-/// Starts `args`, waits until the destination's table `k` holds committed rows (but not all of
-/// them), then SIGKILLs the job. Returns the committed row count seen before the kill.
+/// Starts `args` stopped right after its 11th checkpoint (a commit every 256 rows with
+/// state_interval_seconds 0, the first at the stream's start), SIGKILLs it there and returns the
+/// committed row count.
 long long kill_when_partly_loaded(const std::vector<std::string>& args, const std::string& db_path) {
-  pid_t pid = start_process(args);
-  long long seen = -1;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-  while (std::chrono::steady_clock::now() < deadline) {
-    seen = sqlite_count(db_path, "SELECT COUNT(*) FROM k");
-    if (seen > 0) break;
-    int status = 0;
-    if (waitpid(pid, &status, WNOHANG) == pid) {
-      ADD_FAILURE() << "the job ended before any committed rows were seen: make the table bigger";
-      return seen;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  kill(pid, SIGKILL);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return seen;
+  pid_t pid = start_process(args, stop_env(11));
+  bool stopped = wait_until_stopped(pid);
+  kill9_and_reap(pid);
+  EXPECT_TRUE(stopped) << "the job ended before its stop point";
+  return sqlite_count(db_path, "SELECT COUNT(*) FROM k");
 }
 
 // Each server, each method that reads the whole table (a log-based table's first snapshot too:
@@ -60,20 +44,22 @@ TEST(SinksSqliteResume, KeylessFullTableKilledMidLoadEndsWithoutDuplicates) {
       const std::string db = "sq_keyless";
       create_sequence_table(server, db, "CREATE TABLE k (id INT, pad VARCHAR(200)) ENGINE=InnoDB", "k", kRows,
                             "i, REPEAT('x', 150)");
-      // A bookmark (and so a commit of the rows so far) every 50 ms.
-      std::string config =
-          write_config(server, "\"filter_dbs\": \"" + db + "\", \"state_interval_seconds\": 0.05");
+      // The killed job: a bookmark (and so a commit of the rows so far) every 256 rows.
+      std::string every_chunk =
+          write_config(server, "\"filter_dbs\": \"" + db + "\", \"state_interval_seconds\": 0");
+      std::string config = write_config(server, "\"filter_dbs\": \"" + db + "\"");
       std::string catalog = make_sink_catalog(config, db, method, "k");
       std::string dest = make_temp_dir("keyless") + "/dest.db";
-      std::vector<std::string> args = {SLUICE_BINARY,   "sync",           "--config",
-                                       config,          "--catalog",      catalog,
-                                       "--destination", "sqlite:" + dest, "--quiet"};
+      auto args = [&](const std::string& cfg) {
+        return std::vector<std::string>{SLUICE_BINARY, "sync",  "--config",      cfg,
+                                        "--catalog",   catalog, "--destination", "sqlite:" + dest,
+                                        "--quiet"};
+      };
 
-      long long partial = kill_when_partly_loaded(args, dest);
-      ASSERT_GT(partial, 0);
-      ASSERT_LT(partial, kRows) << "the job finished before the kill: make the table bigger";
+      long long partial = kill_when_partly_loaded(args(every_chunk), dest);
+      ASSERT_EQ(partial, 10 * 256) << "the committed rows of 10 checkpoints";
 
-      CommandResult rerun = run_command(args);
+      CommandResult rerun = run_command(args(config));
       ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
       EXPECT_EQ(sqlite_count(dest, "SELECT COUNT(*) FROM k WHERE _sdc_deleted_at IS NULL"), kRows);
       EXPECT_EQ(sqlite_count(dest, "SELECT COUNT(DISTINCT id) FROM k"), kRows);

@@ -149,23 +149,20 @@ TEST_P(ParallelSyncTest, LogBasedParallelSnapshotWithConcurrentWritesReplaysToSo
                          "; ANALYZE TABLE par_t.big;");
   std::string catalog = make_catalog(config_, "par_t", {{"big", "LOG_BASED"}});
   Writer writer(server_, rows);
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (writer.batches() == 0) {
-    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "the writer made no progress: " << writer.error();
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  int before = writer.batches();
-  SyncRun first = run_sync(config_, catalog, "", {"--threads", "2", "--chunk-rows", "1000"});
-  int during = writer.batches() - before;
-  // Let the writer commit a little more after the snapshot, then stop it.
-  while (writer.batches() < before + during + 1) {
-    ASSERT_LT(std::chrono::steady_clock::now(), deadline + std::chrono::seconds(60)) << writer.error();
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
+  // Stopped after its first chunk; writes are committed before it goes on.
+  int during = 0;
+  SyncRun first = run_sync_paused(config_, catalog, {"--threads", "2", "--chunk-rows", "1000"}, 2, [&] {
+    int before = writer.batches();
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (writer.batches() < before + 3 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    during = writer.batches() - before;
+  });
   writer.stop();
   ASSERT_TRUE(writer.error().empty()) << writer.error();
   ASSERT_EQ(first.exit_code, 0) << first.err;
-  EXPECT_GT(during, 0) << "no write committed while the snapshot ran";
+  ASSERT_GE(during, 3) << "no write committed while the snapshot ran";
   SyncRun second = run_sync(config_, catalog, first.out_path);
   ASSERT_EQ(second.exit_code, 0) << second.err;
   // Keyed replay: later records win, a record with _sdc_deleted_at removes its key.

@@ -1,20 +1,16 @@
 // kill -9 during log-based jobs, then a rerun from the last emitted (or committed) state, against
 // real MariaDB and MySQL servers: during the initial snapshot with writes going on, during the
-// binlog catch-up (Singer on a pipe read slowly, an ALTER TABLE ADD COLUMN in the range), and
+// binlog catch-up (inside a transaction, an ALTER TABLE ADD COLUMN in the range), and
 // with SQLite / JSONL destinations resumed from their own state. Every time, the keyed replay
 // of what the destination received (keyed_replay.py, an independent reader) equals the source
 // table value by value, and every STATE names the end of a whole transaction.
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <map>
-#include <thread>
-
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "integration/sync/resume_support.h"
 #include "integration/sync/sync_support.h"
@@ -57,6 +53,16 @@ void expect_states_at_transaction_ends(const ServerInfo& server, const std::vect
   }
 }
 
+// Waits (at most 60 s) until `writer` committed `n` more transactions.
+void wait_for_writes(const BackgroundWriter& writer, int64_t n) {
+  int64_t want = writer.committed() + n;
+  auto deadline = Clock::now() + std::chrono::seconds(60);
+  while (writer.committed() < want) {
+    ASSERT_LT(Clock::now(), deadline) << "the background writer stalled";
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+}
+
 class ResumeLogTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override { server_ = shared_server(GetParam()); }
@@ -74,22 +80,15 @@ TEST_P(ResumeLogTest, Kill9DuringTheSnapshotWithConcurrentWrites) {
   std::string catalog = make_catalog(cfg, "resume_t", {{"t", "LOG_BASED"}});
   BackgroundWriter writer(server_, rows);
   std::string killed = make_temp_dir("snapkill") + "/out.jsonl";
-  int fd = open(killed.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  pid_t pid = spawn_sluice({"sync", "--config", cfg, "--catalog", catalog, "--chunk-rows", "500", "--quiet"}, fd,
-                           killed + ".err");
-  close(fd);
-  auto deadline = Clock::now() + std::chrono::seconds(120);
-  for (;;) {
-    std::string text = read_file(killed);
-    size_t states = 0;
-    for (size_t p = text.find("last_pk_fetched"); p != std::string::npos; p = text.find("last_pk_fetched", p + 1)) {
-      ++states;
-    }
-    if (states >= 4 && writer.committed() >= 2) break;
-    ASSERT_LT(Clock::now(), deadline) << "no progress: " << read_file(killed + ".err");
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  kill9(pid);
+  // Stopped right after the STATE of its 4th chunk (the first checkpoint is the stream's start).
+  pid_t pid = start_process(
+      {SLUICE_BINARY, "sync", "--config", cfg, "--catalog", catalog, "--chunk-rows", "500", "--quiet"},
+      stop_env(5), killed, killed + ".err");
+  ASSERT_TRUE(wait_until_stopped(pid))
+      << "the job did not stop in its snapshot: " << read_file(killed + ".err");
+  // Writes land between the snapshot's start and the kill.
+  wait_for_writes(writer, 2);
+  kill9_and_reap(pid);
   std::string last_state;
   size_t snapshot_rows = 0;
   for (const std::string& line : split_lines(read_file(killed))) {
@@ -101,8 +100,7 @@ TEST_P(ResumeLogTest, Kill9DuringTheSnapshotWithConcurrentWrites) {
   ASSERT_LT(snapshot_rows, static_cast<size_t>(rows)) << "the snapshot ended before the kill: make the table bigger";
   ASSERT_NE(last_state.find("last_pk_fetched"), std::string::npos) << last_state;
   // Writes go on between the runs and during the resumed snapshot.
-  auto more = writer.committed() + 3;
-  while (writer.committed() < more) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  wait_for_writes(writer, 3);
   std::string state = make_temp_dir("snapstate") + "/state.json";
   write_file(state, last_state);
   SyncRun resumed = run_sync(cfg, catalog, state, {"--chunk-rows", "500"});
@@ -119,34 +117,6 @@ TEST_P(ResumeLogTest, Kill9DuringTheSnapshotWithConcurrentWrites) {
   EXPECT_GT(catchup.records(kRecords).size(), 0u);
   expect_replay_equals_source(server_, "id,v,n,d",
                               keyed_replay("singer", kRecords, "id,v,n,d", {killed, resumed.out_path, catchup.out_path}));
-}
-
-// Reads the catch-up's Singer output from a pipe, line by line (the job blocks on the full
-// pipe meanwhile), and kills it once `kill_after` records were read, a STATE followed and then
-// at least one more RECORD. Returns the lines read.
-std::vector<std::string> read_then_kill(pid_t pid, int pipe_fd, size_t kill_after) {
-  std::FILE* in = fdopen(pipe_fd, "r");
-  std::vector<std::string> lines;
-  size_t records = 0;
-  int phase = 0;  // 0: counting records, 1: waiting for a STATE, 2: waiting for a RECORD after it
-  char* buf = nullptr;
-  size_t cap = 0;
-  ssize_t n = 0;
-  while (phase < 3 && (n = getline(&buf, &cap, in)) > 0) {
-    std::string line(buf, static_cast<size_t>(n));
-    if (line.back() == '\n') line.pop_back();
-    lines.push_back(line);
-    bool record = line.find("{\"type\":\"RECORD\"") == 0, state = line.find("{\"type\":\"STATE\"") == 0;
-    records += record;
-    if (phase == 0 && records >= kill_after) phase = 1;
-    else if (phase == 1 && state) phase = 2;
-    else if (phase == 2 && record) phase = 3;
-  }
-  kill9(pid);
-  free(buf);
-  std::fclose(in);
-  EXPECT_EQ(phase, 3) << "the job ended before the kill point";
-  return lines;
 }
 
 TEST_P(ResumeLogTest, Kill9DuringTheBinlogCatchupWithAlterInTheRange) {
@@ -166,18 +136,23 @@ TEST_P(ResumeLogTest, Kill9DuringTheBinlogCatchupWithAlterInTheRange) {
     admin_sql(server_, sql);
     // A catalog discovered after the ALTER selects c_added: it joins the stream at the ALTER.
     std::string catalog = make_catalog(cfg, "resume_t", {{"t", "LOG_BASED"}});
-    int fds[2];
-    ASSERT_EQ(pipe2(fds, O_CLOEXEC), 0);
+    // A STATE after each transaction (state_interval_seconds 0): stopped inside the transaction
+    // after the `fraction` of them (the ALTER is the 151st of 301), one row past its STATE.
     std::string dir = make_temp_dir("binkill");
-    pid_t pid = spawn_sluice({"sync", "--config", config(true), "--catalog", catalog, "--state", first.out_path,
-                              "--quiet"}, fds[1], dir + "/err");
-    close(fds[1]);
-    std::vector<std::string> lines =
-        read_then_kill(pid, fds[0], static_cast<size_t>(fraction * static_cast<double>(script.changes())));
-    std::string killed = dir + "/killed.jsonl", last_state;
-    std::string text;
+    std::string killed = dir + "/killed.jsonl";
+    pid_t pid = start_process({SLUICE_BINARY, "sync", "--config", config(true), "--catalog", catalog,
+                               "--state", first.out_path, "--quiet"},
+                              stop_env(1 + static_cast<uint64_t>(fraction * 300), 1), killed, dir + "/err");
+    ASSERT_TRUE(wait_until_stopped(pid))
+        << "the job ended before the kill point: " << read_file(dir + "/err");
+    kill9_and_reap(pid);
+    // Whole lines only: the Singer buffer may have been written in the middle of one.
+    std::vector<std::string> lines;
+    std::string text, last_state;
     size_t killed_records = 0;
-    for (const std::string& l : lines) {
+    for (const std::string& l : split_lines(read_file(killed))) {
+      if (nlohmann::json::parse(l, nullptr, false).is_discarded()) continue;
+      lines.push_back(l);
       text += l + "\n";
       if (l.find("{\"type\":\"STATE\"") == 0) last_state = l;
       killed_records += l.find("{\"type\":\"RECORD\"") == 0;
@@ -247,19 +222,16 @@ TEST_P(ResumeDestinationTest, Kill9DuringTheCatchupResumesFromTheDestination) {
   admin_sql(server, sql);
   auto [end_file, end] = binlog_end(server);
   std::string catalog = make_catalog(cfg, "resume_t", {{"t", "LOG_BASED"}});
-  // One commit per transaction (state_interval_seconds 0, fsync each): slow enough to kill.
-  int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
-  pid_t pid = spawn_sluice(sync(every_commit, catalog), devnull, dir + "/err");
-  close(devnull);
-  auto deadline = Clock::now() + std::chrono::seconds(120);
-  uint64_t at = start;
-  while ((at = committed_pos(kind, dest)) <= start + (end - start) / 3) {
-    ASSERT_LT(Clock::now(), deadline) << "no progress: " << read_file(dir + "/err");
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
-  kill9(pid);
+  // One commit per transaction (state_interval_seconds 0): stopped right after the destination
+  // committed the first third of the 801 (the job's first checkpoint is its start).
+  std::vector<std::string> args = sync(every_commit, catalog);
+  args.insert(args.begin(), SLUICE_BINARY);
+  pid_t pid = start_process(args, stop_env(1 + 801 / 3), "/dev/null", dir + "/err");
+  ASSERT_TRUE(wait_until_stopped(pid)) << "the job ended before the kill point: " << read_file(dir + "/err");
+  kill9_and_reap(pid);
   uint64_t killed_at = committed_pos(kind, dest);
-  ASSERT_LT(killed_at, end) << "the job finished before the kill: make the range bigger";
+  ASSERT_GT(killed_at, start) << "nothing was committed before the kill";
+  ASSERT_LT(killed_at, end) << "the job finished before the kill";
   CommandResult resumed = run_sluice(sync(cfg, catalog));  // no --state: the destination's own
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
   EXPECT_EQ(committed_pos(kind, dest), end);

@@ -1,10 +1,6 @@
 #include "integration/sync/resume_support.h"
 
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <sstream>
 
@@ -133,29 +129,6 @@ void BackgroundWriter::run(ServerInfo server, int max_id) {
     }
     ++committed_;
   }
-}
-
-pid_t spawn_sluice(const std::vector<std::string>& args, int stdout_fd, const std::string& err_path) {
-  std::vector<char*> argv = {const_cast<char*>(SLUICE_BINARY)};
-  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  pid_t pid = fork();
-  if (pid == 0) {
-    dup2(stdout_fd, 1);
-    dup2(err, 2);
-    close_range(3, ~0u, 0);
-    execv(SLUICE_BINARY, argv.data());
-    _exit(127);
-  }
-  close(err);
-  return pid;
-}
-
-void kill9(pid_t pid) {
-  kill(pid, SIGKILL);
-  int status = 0;
-  waitpid(pid, &status, 0);
 }
 
 std::vector<std::string> keyed_replay(const std::string& mode, const std::string& name, const std::string& cols,

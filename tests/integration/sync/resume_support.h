@@ -1,9 +1,8 @@
 #pragma once
 // Helpers for the kill -9 resume tests of log-based jobs: a table and change workloads whose
-// effect is known, a background writer, sluice started as a child to be killed, and the
-// independent keyed replay (keyed_replay.py) compared with what the server SELECTs.
-
-#include <sys/types.h>
+// effect is known, a background writer, and the independent keyed replay (keyed_replay.py)
+// compared with what the server SELECTs. Jobs are started and killed at known points with
+// test_util.h (start_process, stop_env).
 
 #include <atomic>
 #include <cstdint>
@@ -55,12 +54,6 @@ class BackgroundWriter {
   std::string error_;
   std::thread thread_;
 };
-
-/// Starts `sluice` with `args`, stdout to `stdout_fd`, stderr to `err_path`; the child closes
-/// every other descriptor. Returns its pid.
-pid_t spawn_sluice(const std::vector<std::string>& args, int stdout_fd, const std::string& err_path);
-/// kill -9 and reap.
-void kill9(pid_t pid);
 
 /// keyed_replay.py's output (MODE singer|jsonl|sqlite, NAME stream/stem/table, COLS "id,v,...",
 /// then files): the surviving rows as tab-separated lines sorted by id. Fails the test on error.

@@ -1,13 +1,9 @@
 #include "integration/sync/sync_support.h"
 
-#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/types.h>
 #include <sys/wait.h>
-#include <unistd.h>
-
-#include <chrono>
-#include <thread>
 
 namespace sluice::test::sync {
 
@@ -59,60 +55,69 @@ nlohmann::json SyncRun::last_state() const {
   return last;
 }
 
-SyncRun run_sync(const std::string& config, const std::string& catalog, const std::string& state,
-             const std::vector<std::string>& extra) {
+namespace {
+
+std::vector<std::string> sync_args(const std::string& config, const std::string& catalog,
+                                   const std::string& state, const std::vector<std::string>& extra) {
   std::vector<std::string> args = {"sync", "--config", config, "--catalog", catalog, "--quiet"};
   if (!state.empty()) {
     args.push_back("--state");
     args.push_back(state);
   }
   args.insert(args.end(), extra.begin(), extra.end());
-  CommandResult r = run_sluice(args);
+  return args;
+}
+
+// Parses the stdout of a finished run saved at `out_path`.
+SyncRun parse_run(int exit_code, const std::string& err, const std::string& out_path) {
   SyncRun run;
-  run.exit_code = r.exit_code;
-  run.err = r.err;
-  run.out_path = make_temp_dir("run") + "/out.jsonl";
-  write_file(run.out_path, r.out);
-  for (const std::string& line : split_lines(r.out)) {
+  run.exit_code = exit_code;
+  run.err = err;
+  run.out_path = out_path;
+  for (const std::string& line : split_lines(read_file(out_path))) {
     run.lines.push_back(line);
     run.messages.push_back(nlohmann::json::parse(line));
   }
   return run;
 }
 
+}  // namespace
+
+SyncRun run_sync(const std::string& config, const std::string& catalog, const std::string& state,
+                 const std::vector<std::string>& extra) {
+  CommandResult r = run_sluice(sync_args(config, catalog, state, extra));
+  std::string out_path = make_temp_dir("run") + "/out.jsonl";
+  write_file(out_path, r.out);
+  return parse_run(r.exit_code, r.err, out_path);
+}
+
+SyncRun run_sync_paused(const std::string& config, const std::string& catalog,
+                        const std::vector<std::string>& extra, uint64_t checkpoint,
+                        const std::function<void()>& while_stopped) {
+  std::vector<std::string> argv = sync_args(config, catalog, "", extra);
+  argv.insert(argv.begin(), SLUICE_BINARY);
+  std::string dir = make_temp_dir("run");
+  pid_t pid = start_process(argv, stop_env(checkpoint), dir + "/out.jsonl", dir + "/err");
+  EXPECT_TRUE(wait_until_stopped(pid))
+      << "the job did not stop after " << checkpoint << " checkpoints: " << read_file(dir + "/err");
+  while_stopped();
+  kill(pid, SIGCONT);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return parse_run(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), read_file(dir + "/err"),
+                   dir + "/out.jsonl");
+}
+
 std::string sync_killed_after_states(const std::string& config, const std::string& catalog,
                                      const std::vector<std::string>& extra, size_t states) {
   std::string out = make_temp_dir("kill") + "/out.jsonl";
-  write_file(out, "");
   std::vector<std::string> args = {SLUICE_BINARY, "sync", "--config", config, "--catalog", catalog, "--quiet"};
   args.insert(args.end(), extra.begin(), extra.end());
-  std::vector<char*> argv;
-  for (std::string& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = fork();
-  EXPECT_GE(pid, 0);
-  if (pid < 0) return "";
-  if (pid == 0) {
-    int fd = open(out.c_str(), O_WRONLY | O_TRUNC, 0644);
-    dup2(fd, 1);
-    execv(SLUICE_BINARY, argv.data());
-    _exit(127);
-  }
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  for (;;) {
-    std::string text = read_file(out);
-    size_t seen = 0;
-    for (size_t p = text.find("last_pk_fetched"); p != std::string::npos; p = text.find("last_pk_fetched", p + 1)) ++seen;
-    if (seen >= states) break;
-    if (std::chrono::steady_clock::now() > deadline) {
-      ADD_FAILURE() << "no progress: " << seen << " states after 60 s";
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  kill(pid, SIGKILL);
-  int status = 0;
-  waitpid(pid, &status, 0);
+  // The stream's first checkpoint is taken at its start; each one after it ends a chunk.
+  pid_t pid = start_process(args, stop_env(states + 1), out, out + ".err");
+  EXPECT_TRUE(wait_until_stopped(pid))
+      << "the job did not stop after " << states + 1 << " checkpoints: " << read_file(out + ".err");
+  kill9_and_reap(pid);
   return read_file(out);
 }
 

@@ -2,12 +2,13 @@
 // Helpers for the `sluice sync` integration tests: catalogs with chosen methods, parsed Singer
 // output, the independent validator (singer_validate.py with python3-jsonschema).
 
+#include <cstdint>
+#include <functional>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "support/test_servers.h"
 #include "support/test_util.h"
@@ -40,9 +41,15 @@ struct SyncRun {
 SyncRun run_sync(const std::string& config, const std::string& catalog, const std::string& state = "",
              const std::vector<std::string>& extra = {});
 
+/// Like run_sync (no --state), but the job stops itself right after its `checkpoint`th checkpoint
+/// (stop_env), `while_stopped` runs, and then the job goes on to its end.
+SyncRun run_sync_paused(const std::string& config, const std::string& catalog,
+                        const std::vector<std::string>& extra, uint64_t checkpoint,
+                        const std::function<void()>& while_stopped);
+
 /// Starts `sluice sync --config C --catalog K --quiet` plus `extra`, stdout to a file, and kills it
-/// (SIGKILL) once its output holds `states` STATE messages with `last_pk_fetched` (fails the test
-/// after 60 s). Returns what it wrote (the last line may be cut).
+/// (SIGKILL) right after the STATE of its `states`th snapshot chunk was flushed (stop_env: the
+/// job stops itself there, however fast it runs). Returns what it wrote.
 std::string sync_killed_after_states(const std::string& config, const std::string& catalog,
                                      const std::vector<std::string>& extra, size_t states);
 
