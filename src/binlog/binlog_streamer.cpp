@@ -108,14 +108,16 @@ struct BinlogStreamer::Impl : public EventHandler {
   std::unordered_set<uint64_t> unwanted;
   mysql::Flavor flavor = mysql::Flavor::kMySQL;
   std::string server;  // host:port
+  std::string identity;  // mysql::read_source_identity, for the checkpoint
   // Resolved start (after kCurrent was turned into a position).
   StreamStart start;
   // --until-now target.
   std::string stop_file;
   uint64_t stop_pos = 0;
   bool done = false;
-  // Flush / checkpoint bookkeeping.
+  // Flush / checkpoint bookkeeping: `saved` once a checkpoint was written in this run.
   uint64_t flushed_commits = 0, saved_commits = 0;
+  bool saved = false;
   // resolve_start's connection, until the first stream_once takes it.
   std::unique_ptr<mysql::Connection> first_connection;
   Clock::time_point last_flush = Clock::now(), last_save = Clock::now() - std::chrono::hours(1);
@@ -137,6 +139,7 @@ StreamCheckpoint BinlogStreamer::committed() const {
   StreamCheckpoint cp;
   cp.flavor = impl_->flavor == mysql::Flavor::kMariaDB ? "mariadb" : "mysql";
   cp.server = impl_->server;
+  cp.server_identity = impl_->identity;
   cp.file = impl_->guard.committed_file();
   cp.position = impl_->guard.committed_pos();
   cp.gtid = impl_->guard.committed_gtid();
@@ -144,6 +147,14 @@ StreamCheckpoint BinlogStreamer::committed() const {
   cp.resume_position = impl_->guard.resume_pos();
   const GtidTracker& g = impl_->guard.gtids();
   if (g.kind() != GtidTracker::Kind::kNone && g.complete()) cp.gtid_set = g.text();
+  if (impl_->guard.commits() == 0 && !impl_->start.delivered_file.empty()) {
+    // Restarted at a held XA transaction's start and nothing delivered yet: the checkpoint
+    // read at start, unchanged (what was delivered ends later than where reading starts).
+    cp.resume_file = cp.file;
+    cp.resume_position = cp.position;
+    cp.file = impl_->start.delivered_file;
+    cp.position = impl_->start.delivered_position;
+  }
   return cp;
 }
 
@@ -157,6 +168,8 @@ core::Status BinlogStreamer::resolve_start() {
   m.first_connection = std::move(info->connection);  // the first stream starts on it
   m.flavor = info->flavor;
   m.server = info->server;
+  m.identity = info->identity;
+  if (!info->note.empty()) log(info->note);
   m.start = info->start;
   m.stop_file = info->end_file;
   m.stop_pos = info->end_pos;
@@ -166,9 +179,8 @@ core::Status BinlogStreamer::resolve_start() {
   }
   if (m.start.kind == StreamStart::Kind::kFilePos) {
     m.guard.set_committed(m.start.file, m.start.position, "");
-    if (!options_.start.delivered_file.empty()) {
-      m.guard.set_delivered(options_.start.delivered_file, options_.start.delivered_position);
-    }
+    if (!m.start.delivered_file.empty())
+      m.guard.set_delivered(m.start.delivered_file, m.start.delivered_position);
   }
   if (options_.on_start) return options_.on_start(m.start);
   return core::ok();
@@ -180,6 +192,9 @@ core::Status BinlogStreamer::run() {
                       "server_id is not set: add \"server_id\" to the config (sluice check proposes a free one)");
   }
   if (auto s = resolve_start(); !s) return s;
+  // The resolved start is the checkpoint until a transaction passes: a run stopped before any
+  // change (idle, --until-now on a quiet server) resumes there, not at the server's end then.
+  if (auto s = save_checkpoint_now(); !s) return s;
   unsigned delay = options_.backoff_initial_ms;
   unsigned failures = 0;
   bool ever_streamed = false;
@@ -253,14 +268,23 @@ core::Status BinlogStreamer::flush_and_checkpoint(bool force) {
   Impl& m = *impl_;
   const auto now = Clock::now();
   m.last_flush = now;
-  const bool due = !options_.checkpoint_path.empty() && m.guard.commits() != m.saved_commits &&
+  const bool due = !options_.checkpoint_path.empty() && (!m.saved || m.guard.commits() != m.saved_commits) &&
                    (force || now - m.last_save >= std::chrono::milliseconds(options_.checkpoint_interval_ms));
   if (!due && options_.hand_over) return options_.hand_over();
   SLUICE_TRY(flush_());
   if (!due) return core::ok();
-  SLUICE_TRY(save_checkpoint(options_.checkpoint_path, committed()));
+  return save_checkpoint_now();
+}
+
+core::Status BinlogStreamer::save_checkpoint_now() {
+  Impl& m = *impl_;
+  if (options_.checkpoint_path.empty() || m.server.empty()) return core::ok();  // no start resolved yet
+  StreamCheckpoint cp = committed();
+  if (cp.file.empty() && cp.gtid_set.empty()) return core::ok();  // nothing a restart could use
+  SLUICE_TRY(save_checkpoint(options_.checkpoint_path, cp));
   m.saved_commits = m.guard.commits();
-  m.last_save = now;
+  m.saved = true;
+  m.last_save = Clock::now();
   return core::ok();
 }
 
@@ -334,12 +358,9 @@ core::Status BinlogStreamer::stream_once(bool& streamed) {
 }
 
 core::Status BinlogStreamer::finish(core::Status status) {
-  Impl& m = *impl_;
   core::Status f = flush_();
-  if (f && !options_.checkpoint_path.empty() && m.guard.commits() != m.saved_commits) {
-    f = save_checkpoint(options_.checkpoint_path, committed());
-    m.saved_commits = m.guard.commits();
-  }
+  // Every exit writes it (after the flush): a clean stop, --until-now, or an error.
+  if (f) f = save_checkpoint_now();
   if (!status) return status;
   return f;
 }

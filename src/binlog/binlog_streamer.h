@@ -55,6 +55,12 @@ struct StreamStart {
   /// transactions delivered before end; those that begin before it are skipped. "" = none.
   std::string delivered_file;
   uint64_t delivered_position = 0;
+  /// The identity of the server a checkpoint was written on (mysql::read_source_identity), ""
+  /// = unknown (a --from start, an older checkpoint): a kFilePos start on another server is
+  /// refused unless that server has executed `gtid_state` (then it continues by GTID).
+  std::string server_identity;
+  /// Where a kFilePos start comes from, for messages: "" = --from, else e.g. "checkpoint FILE".
+  std::string origin;
 };
 
 struct StreamerOptions {
@@ -123,6 +129,8 @@ class BinlogStreamer {
   mysql::ReplicationOptions replication_options() const;
   mysql::ConnectOptions stream_connect_options() const;
   core::Status flush_and_checkpoint(bool force);
+  /// Writes committed() to the checkpoint file (when there is one and the start is resolved).
+  core::Status save_checkpoint_now();
   bool reached_end(std::span<const uint8_t> ev, bool was_in_stop_file, std::string_view file) const;
   core::Status finish(core::Status status);
   core::Error purged_error(const core::Error& e);

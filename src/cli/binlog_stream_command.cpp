@@ -93,6 +93,8 @@ core::Status choose_start(const StreamArgs& a, binlog::StreamStart& start) {
   auto cp = binlog::load_checkpoint(a.checkpoint);
   if (!cp) return core::fail(cp.error());
   if (!*cp) return core::ok();
+  start.server_identity = (*cp)->server_identity;
+  start.origin = "checkpoint " + a.checkpoint;
   if (!(*cp)->resume_file.empty()) {  // an XA transaction was held: read it again, skip the rest
     start.kind = binlog::StreamStart::Kind::kFilePos;
     start.file = (*cp)->resume_file;
