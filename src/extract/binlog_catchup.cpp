@@ -262,12 +262,22 @@ core::Status run_catchup(const CatchupOptions& options, std::vector<CatchupStrea
 
   mysql::ReplicationOptions ropts;
   ropts.server_id = options.server_id;
-  ropts.file = start.file;
-  ropts.position = start.pos;
+  if (options.start_gtid.empty()) {
+    ropts.file = start.file;
+    ropts.position = start.pos;
+  } else if (binlog::looks_like_mariadb_gtid_pos(options.start_gtid)) {
+    ropts.mariadb_gtid_pos = options.start_gtid;
+  } else {
+    ropts.mysql_gtid_set = options.start_gtid;
+  }
   ropts.non_blocking = true;
   ropts.piece_size = kPieceSize;  // a huge (compressed) transaction goes through in pieces
   auto stream = mysql::ReplicationStream::open(options.connect, ropts);
-  if (!stream) return core::fail(stream.error().with_context("reading the binlog from " + start.str()));
+  if (!stream) {
+    return core::fail(stream.error().with_context(
+        "reading the binlog from " +
+        (options.start_gtid.empty() ? start.str() : "GTID " + options.start_gtid)));
+  }
   decoder.set_checksum_alg((*stream)->checksums() ? 1 : 0);
   decoder.set_file(start.file);
   StreamPieces pieces(**stream);

@@ -31,6 +31,9 @@ struct CatchupStream {
   /// keeps it current: before each on_checkpoint it names the state after the checkpoint's
   /// transaction, or is "" when a transaction's GTID could not be followed.
   std::string gtid;
+  /// The server the bookmark was read on (mysql::read_source_identity), "" = unknown (a tap's
+  /// bookmark): checked by check_bookmarks (bookmark_check.h).
+  std::string server_identity;
 };
 
 enum class ChangeOp : uint8_t { kInsert = 1, kUpdate = 2, kDelete = 3 };
@@ -53,6 +56,9 @@ struct CatchupOptions {
   mysql::ConnectOptions connect;
   uint32_t server_id = 0;
   BinlogPosition end;  ///< stop once this position is reached (the server's end at job start)
+  /// Non-empty: read from this GTID state (MySQL GTID set / MariaDB GTID position) instead of
+  /// the streams' positions (a failover, see bookmark_check.h); their `from` is then empty.
+  std::string start_gtid;
 };
 
 /// Runs the catch-up for `streams` (their `columns` may be narrowed by on_table_changed's

@@ -4,6 +4,7 @@
 #include <random>
 
 #include "extract/binlog_catchup.h"
+#include "extract/bookmark_check.h"
 #include "job/job_context.h"
 #include "schema/type_mapping.h"
 
@@ -102,13 +103,15 @@ class CatchupWriter : public extract::CatchupConsumer {
         b.erase("gtid");
       }
       b["sluice_columns"] = saved_columns(streams_[i].table);
+      if (!identity_.empty()) b["sluice_server_identity"] = identity_;
     }
     return ctx_.checkpoint();
   }
 
-  void set_end(const extract::BinlogPosition& end) {
+  void set_end(const extract::BinlogPosition& end, std::string identity) {
     end_ = schema::BinlogPosition{end.file, end.position};
     end_gtid_ = end.gtid;
+    identity_ = std::move(identity);
   }
   uint64_t rows() const { return rows_; }
 
@@ -128,6 +131,7 @@ class CatchupWriter : public extract::CatchupConsumer {
   uint64_t rows_ = 0;
   schema::BinlogPosition end_;
   std::string end_gtid_;
+  std::string identity_;  // the server's, recorded in each bookmark
 };
 
 // The table as of the bookmark: the columns saved there by the previous job, else discovery.
@@ -179,8 +183,13 @@ core::Status sync_binlog(JobContext& ctx, const std::vector<const SelectedStream
     }
     cs.from = schema::BinlogPosition{b.value("log_file", std::string()), b.value("log_pos", uint64_t{4})};
     if (auto g = b.find("gtid"); g != b.end() && g->is_string()) cs.gtid = g->get<std::string>();
+    cs.server_identity = b.value("sluice_server_identity", std::string());
     streams.push_back(std::move(cs));
   }
+  // Bookmarks that cannot be right on this server stop the job before anything is read.
+  auto verdict = extract::check_bookmarks(*ctx.conn, streams, ctx.options.reset_command);
+  if (!verdict) return core::fail(verdict.error());
+  for (const std::string& note : verdict->notes) ctx.info(note);
   ctx.progress.begin("binlog", "LOG_BASED", std::nullopt);
   CatchupWriter writer(ctx, selected, streams);
   SLUICE_TRY(writer.open_all());
@@ -188,8 +197,9 @@ core::Status sync_binlog(JobContext& ctx, const std::vector<const SelectedStream
   opts.connect = ctx.config.connection;
   opts.server_id = reader_server_id(ctx);
   opts.end = *end;
+  opts.start_gtid = verdict->start_gtid;
   // The final checkpoint (inside run_catchup) carries the GTID set of the end position.
-  writer.set_end(*end);
+  writer.set_end(*end, verdict->identity);
   SLUICE_TRY(extract::run_catchup(opts, streams, writer));
   ctx.progress.end();
   return core::ok();

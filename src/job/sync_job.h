@@ -32,6 +32,9 @@ struct SyncOptions {
   double state_interval_s = 5.0;    ///< config `state_interval_seconds`: STATE at least this often
   bool progress = true;             ///< progress lines and the summary on stderr
   std::FILE* log = stderr;          ///< warnings, progress, summary
+  /// The command that re-snapshots streams of this job, for messages (the tables follow), e.g.
+  /// "sluice reset --config config.json --destination sqlite:shop.db".
+  std::string reset_command = "sluice reset --config CONFIG --destination DEST";
 };
 
 /// Reads the sluice keys of a config document (default_replication_method, chunk_rows,

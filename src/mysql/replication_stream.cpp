@@ -253,8 +253,9 @@ core::Error ReplicationStream::stream_error(unsigned number, const std::string& 
                            "): give each reader a unique \"server_id\"",
                        false};
   }
-  core::Error e = detail::statement_error(where, detail::ClientError{number, text});
-  return e;
+  detail::ClientError err{number, text};
+  err.read_timeout_s = connection_->options().read_timeout_s;
+  return detail::statement_error(where, err);
 }
 
 int ReplicationStream::socket_fd() { return static_cast<int>(mysql_get_socket(connection_->handle())); }
