@@ -31,6 +31,7 @@ class CatchupHandler : public binlog::ChangeHandler {
       : streams_(streams), history_(history), out_(out), end_{end.file, end.position} {
     maps_.resize(streams.size());
     versions_.resize(streams.size());
+    gone_.assign(streams.size(), 0);
     gtids_.resize(streams.size());
     for (size_t i = 0; i < streams.size(); ++i) {
       versions_[i] = history.versions(streams[i].table.database, streams[i].table.name).size();
@@ -48,7 +49,7 @@ class CatchupHandler : public binlog::ChangeHandler {
   core::Status on_row(const binlog::RowChange& c) override {
     if (c.table == nullptr || c.txn == nullptr) return core::ok();
     size_t i = find(c.table->db, c.table->table);
-    if (i == kNone) return core::ok();
+    if (i == kNone || gone_[i] != 0) return core::ok();
     if (!in_range(i, *c.txn)) return core::ok();
     Map& m = maps_[i];
     if (m.layout != c.table) build_map(m, *c.table, streams_[i]);
@@ -81,9 +82,14 @@ class CatchupHandler : public binlog::ChangeHandler {
     SLUICE_TRY(history_.apply(s));
     for (size_t i = 0; i < streams_.size(); ++i) {
       const auto& vs = history_.versions(streams_[i].table.database, streams_[i].table.name);
-      if (vs.size() == versions_[i]) continue;
+      if (vs.size() == versions_[i] || gone_[i] != 0) continue;
       versions_[i] = vs.size();
       const schema::SchemaVersion& v = vs.back();
+      if (v.state == schema::SchemaVersion::State::kDropped) {
+        gone_[i] = 1;
+        SLUICE_TRY(out_.on_table_gone(i, v));
+        continue;
+      }
       if (v.state == schema::SchemaVersion::State::kUnknown) {
         return core::fail(core::ErrorCode::kSchemaMismatch,
                           "cannot follow '" + v.statement + "' on " + streams_[i].table.stream_id() + " at " +
@@ -224,6 +230,7 @@ class CatchupHandler : public binlog::ChangeHandler {
   schema::BinlogPosition resume_;  // the held XA transaction's start after the last commit, or empty
   std::vector<Map> maps_;
   std::vector<size_t> versions_;
+  std::vector<uint8_t> gone_;               // per stream: its table was dropped (nothing more is delivered)
   std::vector<binlog::GtidTracker> gtids_;  // per stream: GTID state after the last commit
   schema::BinlogPosition range_at_;  // begin of the transaction range_ok_ was computed for
   std::vector<uint8_t> range_ok_;    // per stream: in_range() of that transaction

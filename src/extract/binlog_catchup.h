@@ -47,6 +47,10 @@ class CatchupConsumer {
                                  core::EpochTime commit_time) = 0;
   /// A DDL changed the stream's table: `table` is its new schema (columns may have gone or come).
   virtual core::Status on_table_changed(size_t stream, const schema::TableSchema& table) = 0;
+  /// The stream's table was dropped (or renamed away) by `change` (its position and statement):
+  /// every change before it was delivered; none of the stream follows in this catch-up (a table
+  /// created again under the name is a new table, to be snapshotted).
+  virtual core::Status on_table_gone(size_t stream, const schema::SchemaVersion& change) = 0;
   virtual bool checkpoint_due() = 0;
   /// Every change before `pos` was delivered (called at commits when due, and at the end).
   virtual core::Status on_checkpoint(const schema::BinlogPosition& pos) = 0;

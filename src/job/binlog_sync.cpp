@@ -85,11 +85,27 @@ class CatchupWriter : public extract::CatchupConsumer {
     return ctx_.sink.update_stream(handles_[i], infos_[i]);
   }
 
+  core::Status on_table_gone(size_t i, const schema::SchemaVersion& change) override {
+    const std::string& id = selected_[i]->stream_id;
+    const std::string where = change.position.str();
+    ctx_.warn(
+        id + ": its table was dropped at " + where + " (`" + change.statement +
+        "`): its changes up to there are delivered and the stream ends; its bookmark is cleared, so a table "
+        "created again under that name is snapshotted afresh (docs/replication-methods.md)");
+    ctx_.sink.stream_gone(handles_[i], "dropped at " + where);
+    ctx_.gone.push_back(id);
+    return core::ok();
+  }
+
   bool checkpoint_due() override { return ctx_.state_due(); }
 
   core::Status on_checkpoint(const schema::BinlogPosition& pos) override {
     for (size_t i = 0; i < selected_.size(); ++i) {
       if (schema::compare_positions(pos, streams_[i].from) < 0) continue;
+      if (std::find(ctx_.gone.begin(), ctx_.gone.end(), selected_[i]->stream_id) != ctx_.gone.end()) {
+        ctx_.state.keep_only(selected_[i]->stream_id, {});  // with the rows before the DROP
+        continue;
+      }
       ordered_json& b = ctx_.state.bookmark(selected_[i]->stream_id);
       b["log_file"] = pos.file;
       b["log_pos"] = pos.pos;

@@ -14,7 +14,7 @@
 /// on the job's thread, and by finish(); later queued work is dropped and the wrapped sink's
 /// own failure handling (rollback, cut-off) keeps the bookmark where it was.
 ///
-/// open_stream, update_stream and activate_version wait until the writer has drained the queue
+/// open_stream, update_stream, activate_version and stream_gone wait until the writer has drained the queue
 /// and then call the wrapped sink on the job's thread (rare calls; their result is needed now).
 /// Threads: the job's thread calls this sink; the wrapped sink is called by one thread at a time
 /// (the writer, or the job's thread while the writer is idle), each hand-over through the
@@ -51,6 +51,8 @@ class ThreadedSink final : public Sink {
   core::Result<StreamHandle> open_stream(const StreamInfo& info) override;
   core::Status update_stream(StreamHandle stream, const StreamInfo& info) override;
   core::Status activate_version(StreamHandle stream, int64_t version) override;
+  /// Waits like activate_version, then passes it on.
+  void stream_gone(StreamHandle stream, std::string_view reason) override;
   /// Copies the row into the current batch; waits only when the queue is full.
   core::Status write_row(StreamHandle stream, const Row& row) override;
   /// Queues the checkpoint after the rows before it and hands the batch over.
