@@ -22,6 +22,7 @@ bool is_rows_event(uint8_t type) {
   return (type >= 23 && type <= 25) || (type >= 30 && type <= 32) || type == 39 || (type >= 166 && type <= 171);
 }
 bool is_heartbeat(uint8_t type) { return type == 27 || type == 41; }
+constexpr uint8_t kRotateEvent = 4;
 
 constexpr size_t kPieceSize = size_t{1} << 20;
 
@@ -118,6 +119,7 @@ struct BinlogStreamer::Impl : public EventHandler {
   // Flush / checkpoint bookkeeping: `saved` once a checkpoint was written in this run.
   uint64_t flushed_commits = 0, saved_commits = 0;
   bool saved = false;
+  bool moved = false;  // the resume point moved without a commit (a ROTATE, a heartbeat)
   // resolve_start's connection, until the first stream_once takes it.
   std::unique_ptr<mysql::Connection> first_connection;
   Clock::time_point last_flush = Clock::now(), last_save = Clock::now() - std::chrono::hours(1);
@@ -268,12 +270,29 @@ core::Status BinlogStreamer::flush_and_checkpoint(bool force) {
   Impl& m = *impl_;
   const auto now = Clock::now();
   m.last_flush = now;
-  const bool due = !options_.checkpoint_path.empty() && (!m.saved || m.guard.commits() != m.saved_commits) &&
+  const bool due = !options_.checkpoint_path.empty() &&
+                   (!m.saved || m.moved || m.guard.commits() != m.saved_commits) &&
                    (force || now - m.last_save >= std::chrono::milliseconds(options_.checkpoint_interval_ms));
   if (!due && options_.hand_over) return options_.hand_over();
   SLUICE_TRY(flush_());
   if (!due) return core::ok();
   return save_checkpoint_now();
+}
+
+bool BinlogStreamer::advance_idle(const std::string& file, uint64_t pos) {
+  Impl& m = *impl_;
+  ResumeGuard& g = m.guard;
+  // Only between transactions, with no XA transaction held and past a restart's skipped part.
+  if (file.empty() || pos < 4 || g.in_transaction() || !g.resume_file().empty() ||
+      g.committed_file().empty()) {
+    return false;
+  }
+  if (g.commits() == 0 && !m.start.delivered_file.empty()) return false;
+  const int c = compare_binlog_files(file, g.committed_file());
+  if (c < 0 || (c == 0 && pos <= g.committed_pos())) return false;
+  g.set_committed(file, pos, g.committed_gtid());
+  m.moved = true;
+  return true;
 }
 
 core::Status BinlogStreamer::save_checkpoint_now() {
@@ -284,6 +303,7 @@ core::Status BinlogStreamer::save_checkpoint_now() {
   SLUICE_TRY(save_checkpoint(options_.checkpoint_path, cp));
   m.saved_commits = m.guard.commits();
   m.saved = true;
+  m.moved = false;
   m.last_save = Clock::now();
   return core::ok();
 }
@@ -339,11 +359,18 @@ core::Status BinlogStreamer::stream_once(bool& streamed) {
       return core::ok();
     }
     if (is_heartbeat((*ev)[4])) {
+      // A v1 heartbeat names the file and, in its header, the position the server has sent up to.
+      const size_t name_len = ev->size() - std::min(ev->size(), size_t{19} + (stream.checksums() ? 4 : 0));
+      std::string_view name(reinterpret_cast<const char*>(ev->data()) + 19, name_len);
+      if ((*ev)[4] == 27 && name == decoder.file()) advance_idle(decoder.file(), header_u32(*ev, 13));
       SLUICE_TRY(flush_and_checkpoint(true));
       continue;
     }
     const bool in_stop_file = options_.until_now && decoder.file() == m.stop_file;
     if (!m.skip_raw(*ev)) SLUICE_TRY(decoder.feed(*ev, EventDecoder::kPosFromHeader, pieces, m));
+    if ((*ev)[4] == kRotateEvent && header_u32(*ev, 13) != 0 && advance_idle(decoder.file(), 4)) {
+      SLUICE_TRY(flush_and_checkpoint(true));  // the next file (rare): the old one may be purged
+    }
     if (options_.until_now && reached_end(*ev, in_stop_file, decoder.file())) {
       m.done = true;
       return core::ok();

@@ -2,6 +2,8 @@
 // the live binlog as JSON lines (docs/binlog-stream.md, docs/json-lines.md).
 #include "cli/binlog_stream_command.h"
 
+#include <pthread.h>
+
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <atomic>
@@ -210,7 +212,15 @@ int run_stream(const StreamArgs& a, bool global_verbose) {
   std::optional<binlog::ChangePrinter> serial;
   std::optional<binlog::ParallelPrinter> parallel;
   if (size_t workers = binlog_print_workers(); workers > 0) {
+    // The workers inherit this mask: SIGINT/SIGTERM then reach this thread, whose wait on the
+    // server they interrupt at once (not at the next heartbeat).
+    sigset_t stop_signals, old_mask;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, &old_mask);
     parallel.emplace(stdout, popts, binlog::ParallelOptions{.workers = workers});
+    pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
     o.rows_sink = &*parallel;
     o.hand_over = [&parallel] { return parallel->hand_over(); };
   } else {
