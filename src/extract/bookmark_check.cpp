@@ -25,10 +25,13 @@ core::Result<bool> continues_by_gtid(mysql::Connection& conn, const CatchupStrea
   auto executed = s.gtid.empty() ? core::Result<bool>(false) : mysql::has_executed_gtids(conn, s.gtid);
   if (!executed) return core::fail(executed.error());
   if (*executed) return true;
+  const std::string why =
+      s.server_identity.empty() || s.server_identity == identity
+          ? "must be read by GTID with the streams of another server (a failover)"
+          : "was written on another server (" + s.server_identity + "; " + server + " is " + identity + ")";
   return core::fail(
       core::ErrorCode::kConfig,
-      s.table.stream_id() + ": its bookmark (" + bookmark_text(s) + ") was written on another server (" +
-          s.server_identity + "; " + server + " is " + identity + ") and " +
+      s.table.stream_id() + ": its bookmark (" + bookmark_text(s) + ") " + why + " and " +
           (s.gtid.empty() ? "has no gtid" : "its gtid '" + s.gtid + "' is not executed here") +
           ", so it names nothing on this server; the bookmark is unchanged: point the config at the "
           "server it came from, or re-snapshot the stream with `" +
