@@ -16,6 +16,7 @@ struct ClientError {
   std::string text;        ///< mysql_error()
   double elapsed_s = 0;    ///< how long the failed attempt took (tells refused from timed out)
   unsigned read_timeout_s = 0;  ///< the connection's read timeout (0: unknown), for stall messages
+  uint32_t heartbeat_ms = 0;    ///< heartbeats asked of the server (a binlog dump), 0: none
 };
 
 /// The error for a failed mysql_real_connect() with `options`.

@@ -12,6 +12,7 @@ typedef unsigned char uchar;
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <climits>
 #include <cstring>
 #include <string_view>
@@ -59,6 +60,8 @@ long WireReader::read_some(uint8_t* dst, size_t n) {
   if (pvio->ctls != nullptr) {
     SSL* ssl = static_cast<SSL*>(pvio->ctls->ssl);
     int want = static_cast<int>(std::min<size_t>(n, INT_MAX));
+    // SSL_read may itself wait on the socket (its own receive timeout): what it waited counts.
+    auto waiting_since = std::chrono::steady_clock::now();
     while (true) {
       errno = 0;
       int r = SSL_read(ssl, dst, want);
@@ -77,7 +80,18 @@ long WireReader::read_some(uint8_t* dst, size_t n) {
         }
         return -1;
       }
-      if (!wait_readable(timeout)) return -1;
+      int left = timeout;
+      if (timeout > 0) {
+        auto waited = std::chrono::steady_clock::now() - waiting_since;
+        left =
+            timeout - static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(waited).count());
+        if (left <= 0) {
+          error_ = "no data from the server within the read timeout";
+          return -1;
+        }
+      }
+      if (!wait_readable(left)) return -1;
+      waiting_since = std::chrono::steady_clock::now();  // bytes came: a new wait begins
     }
   }
   if (!wait_readable(timeout)) return -1;

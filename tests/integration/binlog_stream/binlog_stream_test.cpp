@@ -2,6 +2,7 @@
 // files, GTID starts, continuous streaming across a server crash and restart (no transaction
 // lost or repeated), checkpoints across runs, purged binlogs, TLS, server_id refusals.
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <map>
 #include <nlohmann/json.hpp>
@@ -354,6 +355,37 @@ TEST_P(BinlogStreamTest, SchemaHistoryNamesColumnsAsTheyWereAcrossDdlAndRuns) {
                                    "--schema-history", dir + "/new.json"});
   EXPECT_EQ(gtid.exit_code, 2);
   EXPECT_NE(gtid.err.find("--from FILE:POS or at the current position"), std::string::npos) << gtid.err;
+}
+
+// The server stops answering (SIGSTOP) while a stream waits on it: after the read timeout the
+// reconnect line says so (not "TLS/SSL error"), and once the server runs again the stream goes on.
+// One server: the message is the client's, the same for both flavors (the sync tests cover both).
+TEST(BinlogStreamStall, AStoppedServerIsNamedAndTheStreamResumesWhenItRunsAgain) {
+  ServerInfo s = shared_server("mariadb");
+  admin_sql(s,
+            "DROP DATABASE IF EXISTS stream_stall; CREATE DATABASE stream_stall;"
+            "CREATE TABLE stream_stall.t (id INT PRIMARY KEY)");
+  const pid_t server_pid = static_cast<pid_t>(std::stol(read_file(s.dir + "/pid")));
+  struct Resume {  // the server runs again whatever happens to the test
+    pid_t pid;
+    ~Resume() { kill(pid, SIGCONT); }
+  } resume{server_pid};
+  StreamProcess p({"binlog", "stream", "--config", config_for(s, 4109), "--from", from_arg(current_pos(s)),
+                   "--tables", "stream_stall.t"});
+  admin_sql(s, "INSERT INTO stream_stall.t VALUES (1)");
+  ASSERT_TRUE(p.read_until([](const auto& l) { return ids_of(l, "t").size() >= 1; }, 30)) << p.err();
+  ASSERT_EQ(kill(server_pid, SIGSTOP), 0);
+  p.read_until([&](const auto&) { return p.err().find("stopped answering") != std::string::npos; }, 60);
+  kill(server_pid, SIGCONT);
+  EXPECT_NE(p.err().find("the server stopped answering: nothing arrived within read_timeout (20 s)"),
+            std::string::npos)
+      << p.err();
+  EXPECT_NE(p.err().find("asked for a heartbeat every 5000 ms"), std::string::npos) << p.err();
+  EXPECT_EQ(p.err().find("TLS/SSL error: Connection timed out;"), std::string::npos) << p.err();
+  admin_sql(s, "INSERT INTO stream_stall.t VALUES (2)");
+  ASSERT_TRUE(p.read_until([](const auto& l) { return ids_of(l, "t").size() >= 2; }, 60)) << p.err();
+  EXPECT_EQ(p.stop(), 0) << p.err();
+  EXPECT_EQ(ids_of(p.lines(), "t"), iota_ids(1, 2));
 }
 
 INSTANTIATE_TEST_SUITE_P(Servers, BinlogStreamTest, ::testing::Values("mariadb", "mysql"),
