@@ -95,17 +95,18 @@ TEST_P(DroppedTableTest, TableDroppedAndCreatedAgainIsSnapshottedAfresh) {
   ASSERT_EQ(first.exit_code, 0) << first.err;
   admin_sql(server_,
             "INSERT INTO dt_t.t VALUES (3, 'three'); DROP TABLE dt_t.t;"
-            "CREATE TABLE dt_t.t (id INT PRIMARY KEY, v VARCHAR(20));"
-            "INSERT INTO dt_t.t VALUES (2, 'new two'), (7, 'seven')");
+            "CREATE TABLE dt_t.t (id INT PRIMARY KEY, w INT, v VARCHAR(40));"
+            "INSERT INTO dt_t.t VALUES (2, 20, 'new two'), (7, 70, 'seven')");
   CommandResult second = job();
   ASSERT_EQ(second.exit_code, 0) << second.err;
   EXPECT_NE(second.err.find("snapshotting it afresh"), std::string::npos) << second.err;
-  // The destination holds the new table's rows only, value by value.
+  // The destination holds the new table's rows only, value by value (the new table's columns
+  // differ: w is not in the catalog, v is wider).
   EXPECT_EQ(sqlite_rows(dest_, "SELECT id, v FROM t WHERE _sdc_deleted_at IS NULL ORDER BY id"),
             source_rows());
   EXPECT_EQ(source_rows(), (std::vector<std::string>{"2|new two", "7|seven"}));
   // And it goes on from the new snapshot.
-  admin_sql(server_, "INSERT INTO dt_t.t VALUES (8, 'eight')");
+  admin_sql(server_, "INSERT INTO dt_t.t VALUES (8, 80, 'eight')");
   CommandResult third = job();
   ASSERT_EQ(third.exit_code, 0) << third.err;
   EXPECT_EQ(sqlite_rows(dest_, "SELECT id, v FROM t WHERE _sdc_deleted_at IS NULL ORDER BY id"),
