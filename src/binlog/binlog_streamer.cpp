@@ -22,6 +22,7 @@ bool is_rows_event(uint8_t type) {
   return (type >= 23 && type <= 25) || (type >= 30 && type <= 32) || type == 39 || (type >= 166 && type <= 171);
 }
 bool is_heartbeat(uint8_t type) { return type == 27 || type == 41; }
+constexpr uint8_t kRotateEvent = 4;
 
 constexpr size_t kPieceSize = size_t{1} << 20;
 
@@ -108,14 +109,17 @@ struct BinlogStreamer::Impl : public EventHandler {
   std::unordered_set<uint64_t> unwanted;
   mysql::Flavor flavor = mysql::Flavor::kMySQL;
   std::string server;  // host:port
+  std::string identity;  // mysql::read_source_identity, for the checkpoint
   // Resolved start (after kCurrent was turned into a position).
   StreamStart start;
   // --until-now target.
   std::string stop_file;
   uint64_t stop_pos = 0;
   bool done = false;
-  // Flush / checkpoint bookkeeping.
+  // Flush / checkpoint bookkeeping: `saved` once a checkpoint was written in this run.
   uint64_t flushed_commits = 0, saved_commits = 0;
+  bool saved = false;
+  bool moved = false;  // the resume point moved without a commit (a ROTATE, a heartbeat)
   // resolve_start's connection, until the first stream_once takes it.
   std::unique_ptr<mysql::Connection> first_connection;
   Clock::time_point last_flush = Clock::now(), last_save = Clock::now() - std::chrono::hours(1);
@@ -137,6 +141,7 @@ StreamCheckpoint BinlogStreamer::committed() const {
   StreamCheckpoint cp;
   cp.flavor = impl_->flavor == mysql::Flavor::kMariaDB ? "mariadb" : "mysql";
   cp.server = impl_->server;
+  cp.server_identity = impl_->identity;
   cp.file = impl_->guard.committed_file();
   cp.position = impl_->guard.committed_pos();
   cp.gtid = impl_->guard.committed_gtid();
@@ -144,6 +149,14 @@ StreamCheckpoint BinlogStreamer::committed() const {
   cp.resume_position = impl_->guard.resume_pos();
   const GtidTracker& g = impl_->guard.gtids();
   if (g.kind() != GtidTracker::Kind::kNone && g.complete()) cp.gtid_set = g.text();
+  if (impl_->guard.commits() == 0 && !impl_->start.delivered_file.empty()) {
+    // Restarted at a held XA transaction's start and nothing delivered yet: the checkpoint
+    // read at start, unchanged (what was delivered ends later than where reading starts).
+    cp.resume_file = cp.file;
+    cp.resume_position = cp.position;
+    cp.file = impl_->start.delivered_file;
+    cp.position = impl_->start.delivered_position;
+  }
   return cp;
 }
 
@@ -157,6 +170,8 @@ core::Status BinlogStreamer::resolve_start() {
   m.first_connection = std::move(info->connection);  // the first stream starts on it
   m.flavor = info->flavor;
   m.server = info->server;
+  m.identity = info->identity;
+  if (!info->note.empty()) log(info->note);
   m.start = info->start;
   m.stop_file = info->end_file;
   m.stop_pos = info->end_pos;
@@ -166,9 +181,8 @@ core::Status BinlogStreamer::resolve_start() {
   }
   if (m.start.kind == StreamStart::Kind::kFilePos) {
     m.guard.set_committed(m.start.file, m.start.position, "");
-    if (!options_.start.delivered_file.empty()) {
-      m.guard.set_delivered(options_.start.delivered_file, options_.start.delivered_position);
-    }
+    if (!m.start.delivered_file.empty())
+      m.guard.set_delivered(m.start.delivered_file, m.start.delivered_position);
   }
   if (options_.on_start) return options_.on_start(m.start);
   return core::ok();
@@ -180,6 +194,9 @@ core::Status BinlogStreamer::run() {
                       "server_id is not set: add \"server_id\" to the config (sluice check proposes a free one)");
   }
   if (auto s = resolve_start(); !s) return s;
+  // The resolved start is the checkpoint until a transaction passes: a run stopped before any
+  // change (idle, --until-now on a quiet server) resumes there, not at the server's end then.
+  if (auto s = save_checkpoint_now(); !s) return s;
   unsigned delay = options_.backoff_initial_ms;
   unsigned failures = 0;
   bool ever_streamed = false;
@@ -253,14 +270,41 @@ core::Status BinlogStreamer::flush_and_checkpoint(bool force) {
   Impl& m = *impl_;
   const auto now = Clock::now();
   m.last_flush = now;
-  const bool due = !options_.checkpoint_path.empty() && m.guard.commits() != m.saved_commits &&
+  const bool due = !options_.checkpoint_path.empty() &&
+                   (!m.saved || m.moved || m.guard.commits() != m.saved_commits) &&
                    (force || now - m.last_save >= std::chrono::milliseconds(options_.checkpoint_interval_ms));
   if (!due && options_.hand_over) return options_.hand_over();
   SLUICE_TRY(flush_());
   if (!due) return core::ok();
-  SLUICE_TRY(save_checkpoint(options_.checkpoint_path, committed()));
+  return save_checkpoint_now();
+}
+
+bool BinlogStreamer::advance_idle(const std::string& file, uint64_t pos) {
+  Impl& m = *impl_;
+  ResumeGuard& g = m.guard;
+  // Only between transactions, with no XA transaction held and past a restart's skipped part.
+  if (file.empty() || pos < 4 || g.in_transaction() || !g.resume_file().empty() ||
+      g.committed_file().empty()) {
+    return false;
+  }
+  if (g.commits() == 0 && !m.start.delivered_file.empty()) return false;
+  const int c = compare_binlog_files(file, g.committed_file());
+  if (c < 0 || (c == 0 && pos <= g.committed_pos())) return false;
+  g.set_committed(file, pos, g.committed_gtid());
+  m.moved = true;
+  return true;
+}
+
+core::Status BinlogStreamer::save_checkpoint_now() {
+  Impl& m = *impl_;
+  if (options_.checkpoint_path.empty() || m.server.empty()) return core::ok();  // no start resolved yet
+  StreamCheckpoint cp = committed();
+  if (cp.file.empty() && cp.gtid_set.empty()) return core::ok();  // nothing a restart could use
+  SLUICE_TRY(save_checkpoint(options_.checkpoint_path, cp));
   m.saved_commits = m.guard.commits();
-  m.last_save = now;
+  m.saved = true;
+  m.moved = false;
+  m.last_save = Clock::now();
   return core::ok();
 }
 
@@ -315,11 +359,18 @@ core::Status BinlogStreamer::stream_once(bool& streamed) {
       return core::ok();
     }
     if (is_heartbeat((*ev)[4])) {
+      // A v1 heartbeat names the file and, in its header, the position the server has sent up to.
+      const size_t name_len = ev->size() - std::min(ev->size(), size_t{19} + (stream.checksums() ? 4 : 0));
+      std::string_view name(reinterpret_cast<const char*>(ev->data()) + 19, name_len);
+      if ((*ev)[4] == 27 && name == decoder.file()) advance_idle(decoder.file(), header_u32(*ev, 13));
       SLUICE_TRY(flush_and_checkpoint(true));
       continue;
     }
     const bool in_stop_file = options_.until_now && decoder.file() == m.stop_file;
     if (!m.skip_raw(*ev)) SLUICE_TRY(decoder.feed(*ev, EventDecoder::kPosFromHeader, pieces, m));
+    if ((*ev)[4] == kRotateEvent && header_u32(*ev, 13) != 0 && advance_idle(decoder.file(), 4)) {
+      SLUICE_TRY(flush_and_checkpoint(true));  // the next file (rare): the old one may be purged
+    }
     if (options_.until_now && reached_end(*ev, in_stop_file, decoder.file())) {
       m.done = true;
       return core::ok();
@@ -334,12 +385,9 @@ core::Status BinlogStreamer::stream_once(bool& streamed) {
 }
 
 core::Status BinlogStreamer::finish(core::Status status) {
-  Impl& m = *impl_;
   core::Status f = flush_();
-  if (f && !options_.checkpoint_path.empty() && m.guard.commits() != m.saved_commits) {
-    f = save_checkpoint(options_.checkpoint_path, committed());
-    m.saved_commits = m.guard.commits();
-  }
+  // Every exit writes it (after the flush): a clean stop, --until-now, or an error.
+  if (f) f = save_checkpoint_now();
   if (!status) return status;
   return f;
 }

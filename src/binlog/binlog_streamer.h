@@ -18,7 +18,12 @@
 /// - Database/table filters skip rows events of unwanted table ids before they are decoded.
 ///
 /// run() blocks on the caller's thread (a rows sink may run threads of its own); `stop` (set from a signal
-/// handler or another thread) ends it at the next event, heartbeat or reconnect wait.
+/// handler or another thread) ends it at the next event, heartbeat or reconnect wait (at once
+/// when the signal reaches the thread waiting on the server: the wait is interrupted).
+///
+/// The checkpoint (if any) is written for the resolved start before the first event, after
+/// commits (paced), when the stream moves to the next binlog file or a heartbeat names a later
+/// position between transactions, and at every exit.
 
 #include <atomic>
 #include <cstdint>
@@ -55,6 +60,12 @@ struct StreamStart {
   /// transactions delivered before end; those that begin before it are skipped. "" = none.
   std::string delivered_file;
   uint64_t delivered_position = 0;
+  /// The identity of the server a checkpoint was written on (mysql::read_source_identity), ""
+  /// = unknown (a --from start, an older checkpoint): a kFilePos start on another server is
+  /// refused unless that server has executed `gtid_state` (then it continues by GTID).
+  std::string server_identity;
+  /// Where a kFilePos start comes from, for messages: "" = --from, else e.g. "checkpoint FILE".
+  std::string origin;
 };
 
 struct StreamerOptions {
@@ -123,6 +134,11 @@ class BinlogStreamer {
   mysql::ReplicationOptions replication_options() const;
   mysql::ConnectOptions stream_connect_options() const;
   core::Status flush_and_checkpoint(bool force);
+  /// Writes committed() to the checkpoint file (when there is one and the start is resolved).
+  core::Status save_checkpoint_now();
+  /// Moves the resume point to `file`:`pos` when the stream is between transactions and it lies
+  /// ahead (a ROTATE to the next file, a heartbeat's position): true when it moved.
+  bool advance_idle(const std::string& file, uint64_t pos);
   bool reached_end(std::span<const uint8_t> ev, bool was_in_stop_file, std::string_view file) const;
   core::Status finish(core::Status status);
   core::Error purged_error(const core::Error& e);

@@ -56,6 +56,8 @@ class ResumeGuard : public ChangeHandler, public RowsEventSink {
   /// Transactions that begin before `file`:`pos` (the end of the last one delivered before a
   /// restart from an earlier resume point) are skipped whole, commits included.
   void set_delivered(std::string file, uint64_t pos);
+  /// True while a transaction has delivered (or skipped) changes and not yet committed.
+  bool in_transaction() const { return open_; }
   /// Number of complete transactions delivered so far.
   uint64_t commits() const { return commits_; }
   /// Changes (rows and statements; rows events with a rows sink) delivered so far; skipped

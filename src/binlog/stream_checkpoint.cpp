@@ -71,6 +71,7 @@ core::Result<std::optional<StreamCheckpoint>> load_checkpoint(const std::string&
   };
   str("flavor", cp.flavor);
   str("server", cp.server);
+  str("server_identity", cp.server_identity);
   str("file", cp.file);
   str("gtid", cp.gtid);
   str("gtid_set", cp.gtid_set);
@@ -93,6 +94,7 @@ core::Status save_checkpoint(const std::string& path, const StreamCheckpoint& cp
   std::string json = "{\"version\":1";
   field(json, "flavor", cp.flavor);
   field(json, "server", cp.server);
+  if (!cp.server_identity.empty()) field(json, "server_identity", cp.server_identity);
   field(json, "file", cp.file);
   json += ",\"position\":" + std::to_string(cp.position);
   field(json, "gtid", cp.gtid);

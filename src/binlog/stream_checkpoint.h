@@ -4,8 +4,9 @@
 /// rename, fsync of the directory), so a crash leaves the old or the new checkpoint, never a
 /// torn one. Format (JSON, one object; docs/binlog-stream.md):
 ///
-///   {"version":1,"flavor":"mysql","server":"127.0.0.1:3306","file":"binlog.000003",
-///    "position":1234,"gtid":"uuid:17","gtid_set":"uuid:1-17","updated":"2024-05-01T12:00:00Z"}
+///   {"version":1,"flavor":"mysql","server":"127.0.0.1:3306","server_identity":"uuid:3e11fa47-...",
+///    "file":"binlog.000003","position":1234,"gtid":"uuid:17","gtid_set":"uuid:1-17",
+///    "updated":"2024-05-01T12:00:00Z"}
 ///
 /// `gtid` is the last transaction's GTID (may be empty); `gtid_set` the MySQL GTID set or
 /// MariaDB GTID position up to and including it when known (else empty). While a two-phase XA
@@ -30,6 +31,10 @@ struct StreamCheckpoint {
   std::string gtid_set;  ///< full GTID set / position when known
   std::string resume_file;       ///< "" = resume at file:position
   uint64_t resume_position = 0;  ///< (a held XA transaction's start)
+  /// Who that server is (mysql::read_source_identity: "uuid:..." or "server_id:N,domain:D");
+  /// "" in checkpoints of older versions. A start on another server is refused unless it has
+  /// executed `gtid_set` (a failover: the stream continues by GTID).
+  std::string server_identity;
 };
 
 /// Reads the checkpoint at `path`: nullopt when the file does not exist; kConfig naming the

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <charconv>
+#include <optional>
 
 #include "binlog/event_decoder.h"
 #include "binlog/gtid_tracker.h"
+#include "mysql/binlog_status.h"
 
 namespace sluice::binlog {
 namespace {
@@ -14,10 +16,6 @@ using core::ErrorCode;
 uint32_t le32(const uint8_t* p) {
   return static_cast<uint32_t>(p[0]) | static_cast<uint32_t>(p[1]) << 8 | static_cast<uint32_t>(p[2]) << 16 |
          static_cast<uint32_t>(p[3]) << 24;
-}
-
-bool mysql_84_or_later(const mysql::ServerIdentity& id) {
-  return id.flavor == mysql::Flavor::kMySQL && (id.major > 8 || (id.major == 8 && id.minor >= 4));
 }
 
 core::Status check_gtid_flavor(const std::string& gtid, const mysql::ServerIdentity& id, const std::string& server) {
@@ -103,6 +101,77 @@ core::Result<std::string> mysql_gtid_set_at(const mysql::ConnectOptions& connect
   return collect.tracker.text();
 }
 
+namespace {
+
+// A --from / checkpoint start: on this server's binlog, or on another server's whose GTID set
+// this one has executed (a failover: continue by GTID), else refused.
+core::Status check_position_start(mysql::Connection& c, const std::vector<mysql::BinlogFile>& files,
+                                  const mysql::BinlogStatus& end, StreamServerInfo& info) {
+  StreamStart& st = info.start;
+  const std::string bookmark = st.file + ":" + std::to_string(st.position);
+  const std::string origin = st.origin.empty() ? "--from " + bookmark : st.origin + " (" + bookmark + ")";
+  const std::string fix =
+      "start with --from FILE:POS of this server (SHOW BINARY LOGS lists its files and sizes) or --gtid SET" +
+      std::string(st.origin.empty() ? ""
+                                    : ", or delete the checkpoint file to start at the server's current end");
+  if (!st.server_identity.empty() && st.server_identity != info.identity) {
+    const std::string gtid = st.gtid_state;
+    auto executed = gtid.empty() ? core::Result<bool>(false) : mysql::has_executed_gtids(c, gtid);
+    if (!executed) return core::fail(executed.error());
+    if (!*executed) {
+      return core::fail(
+          ErrorCode::kConfig,
+          "binlog stream: " + origin + " was written on another server (" + st.server_identity + "; " +
+              info.server + " is " + info.identity + ") and " +
+              (gtid.empty() ? "carries no GTID set" : "its GTID set '" + gtid + "' is not executed here") +
+              ", so it names nothing on this server: " + fix);
+    }
+    info.note = "binlog stream: " + origin + " was written on another server (" + st.server_identity + "; " +
+                info.server + " is " + info.identity +
+                "), which has executed its GTID set: continuing by GTID";
+    st.kind = StreamStart::Kind::kGtid;
+    st.gtid = gtid;
+    st.delivered_file.clear();
+    return core::ok();
+  }
+  if (auto problem = check_binlog_position(files, end, st.file, st.position);
+      problem && problem->kind != PositionProblem::Kind::kPurged) {
+    return core::fail(ErrorCode::kConfig, "binlog stream: " + origin + " cannot be right on " + info.server +
+                                              ": " + problem->text + "; " + fix);
+  }
+  return core::ok();
+}
+
+}  // namespace
+
+std::optional<PositionProblem> check_binlog_position(const std::vector<mysql::BinlogFile>& files,
+                                                     const mysql::BinlogStatus& end, const std::string& file,
+                                                     uint64_t pos) {
+  using Kind = PositionProblem::Kind;
+  if (files.empty()) return std::nullopt;
+  const std::string& oldest = files.front().name;
+  const std::string& newest = files.back().name;
+  for (const mysql::BinlogFile& f : files) {
+    if (f.name != file) continue;
+    uint64_t size = f.size;
+    if (f.name == end.file) size = std::max(size, end.position);
+    if (pos <= size) return std::nullopt;
+    return PositionProblem{Kind::kPastEnd, "position " + std::to_string(pos) + " is past the end of " + file +
+                                               " (" + std::to_string(size) + " bytes)"};
+  }
+  const std::string range = "it has " + oldest + (oldest == newest ? "" : " to " + newest);
+  const bool same_base = file.substr(0, file.rfind('.')) == newest.substr(0, newest.rfind('.'));
+  if (same_base && compare_binlog_files(file, newest) > 0) {
+    return PositionProblem{
+        Kind::kNewer, file + " is newer than the server's current binlog " + end.file + " (" + range + ")"};
+  }
+  if (same_base && compare_binlog_files(file, oldest) < 0) {
+    return PositionProblem{Kind::kPurged,
+                           file + " is no longer on the server (the oldest binlog it has is " + oldest + ")"};
+  }
+  return PositionProblem{Kind::kUnknownFile, "the server has no binlog named " + file + " (" + range + ")"};
+}
+
 core::Result<StreamServerInfo> query_stream_server(const mysql::ConnectOptions& connect, const StreamStart& start,
                                                    uint32_t server_id) {
   auto conn = mysql::Connection::connect(connect);
@@ -114,27 +183,28 @@ core::Result<StreamServerInfo> query_stream_server(const mysql::ConnectOptions& 
   info.flavor = id.flavor;
   info.server = connect.host + ":" + std::to_string(connect.port);
   info.start = start;
-  const char* status_sql = mysql_84_or_later(id) ? "SHOW BINARY LOG STATUS" : "SHOW MASTER STATUS";
-  auto rows = c.query(status_sql);
-  if (!rows) return core::fail(rows.error().with_context("reading the binlog position of " + info.server));
-  if (rows->empty() || rows->front().size() < 2 || !rows->front()[0] || !rows->front()[1]) {
-    return core::fail(ErrorCode::kUnsupported, "binary logging is off on " + info.server + " (" + status_sql +
-                                                   " is empty): enable log_bin (see `sluice check`)");
+  auto status = mysql::read_binlog_status(c);
+  if (!status) return core::fail(status.error().with_context(info.server));
+  info.end_file = status->file;
+  info.end_pos = status->position;
+  auto identity = mysql::read_source_identity(c);
+  if (!identity) return core::fail(identity.error());
+  info.identity = *identity;
+  if (start.kind == StreamStart::Kind::kFilePos) {
+    auto files = mysql::read_binlog_files(c);
+    if (!files) return core::fail(files.error());
+    SLUICE_TRY(check_position_start(c, *files, *status, info));
   }
-  const auto& row = rows->front();
-  info.end_file = *row[0];
-  const std::string& pos_text = *row[1];
-  std::from_chars(pos_text.data(), pos_text.data() + pos_text.size(), info.end_pos);
-  if (start.kind == StreamStart::Kind::kGtid) {
-    SLUICE_TRY(check_gtid_flavor(start.gtid, id, info.server));
-    info.gtid_state = start.gtid;
+  if (info.start.kind == StreamStart::Kind::kGtid) {
+    SLUICE_TRY(check_gtid_flavor(info.start.gtid, id, info.server));
+    info.gtid_state = info.start.gtid;
     return info;
   }
   if (start.kind == StreamStart::Kind::kCurrent) {
     info.start.kind = StreamStart::Kind::kFilePos;
     info.start.file = info.end_file;
     info.start.position = info.end_pos;
-    if (id.flavor == mysql::Flavor::kMySQL && row.size() > 4 && row[4]) info.gtid_state = *row[4];
+    if (id.flavor == mysql::Flavor::kMySQL) info.gtid_state = status->gtid;
   }
   if (!start.gtid_state.empty()) {
     info.gtid_state = start.gtid_state;
@@ -159,10 +229,9 @@ core::Result<StreamServerInfo> query_stream_server(const mysql::ConnectOptions& 
 std::string oldest_binlog(const mysql::ConnectOptions& connect) {
   auto conn = mysql::Connection::connect(connect);
   if (!conn) return "unknown: " + conn.error().message;
-  auto rows = (*conn)->query("SHOW BINARY LOGS");
-  if (!rows) return "unknown: " + rows.error().message;
-  if (rows->empty() || rows->front().empty() || !rows->front()[0]) return "none (SHOW BINARY LOGS is empty)";
-  return *rows->front()[0];
+  auto files = mysql::read_binlog_files(**conn);
+  if (!files) return "unknown: " + files.error().message;
+  return files->front().name;
 }
 
 }  // namespace sluice::binlog

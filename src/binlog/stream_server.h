@@ -9,9 +9,11 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "binlog/binlog_streamer.h"
 #include "core/result.h"
+#include "mysql/binlog_status.h"
 #include "mysql/connection.h"
 #include "mysql/replication_stream.h"
 
@@ -19,8 +21,12 @@ namespace sluice::binlog {
 
 struct StreamServerInfo {
   mysql::Flavor flavor = mysql::Flavor::kMySQL;
-  std::string server;  ///< "host:port"
-  StreamStart start;   ///< kCurrent resolved to kFilePos
+  std::string server;    ///< "host:port"
+  std::string identity;  ///< mysql::read_source_identity
+  /// kCurrent resolved to kFilePos; a checkpoint of another server whose GTID set this one has
+  /// executed turned into kGtid (with `note` saying so).
+  StreamStart start;
+  std::string note;  ///< one info line for stderr, or ""
   std::string end_file;
   uint64_t end_pos = 0;
   std::optional<std::string> gtid_state;  ///< at the start, when known
@@ -28,8 +34,30 @@ struct StreamServerInfo {
   std::unique_ptr<mysql::Connection> connection;
 };
 
+/// Why a binlog position cannot be read from on a server.
+struct PositionProblem {
+  enum class Kind : uint8_t {
+    kPurged = 0,       ///< older than the oldest binlog the server has
+    kPastEnd = 1,      ///< the file exists, the position is past its end
+    kNewer = 2,        ///< the file is newer than the server's current binlog
+    kUnknownFile = 3,  ///< a name the server's binlogs do not have (another base name)
+  };
+  Kind kind = Kind::kPurged;
+  std::string text;  ///< e.g. "position 999 is past the end of binlog.000003 (420 bytes)"
+};
+
+/// Checks `file`:`pos` against the server's binlog files (SHOW BINARY LOGS) and its end (the
+/// current file may have grown since the list: the larger size counts). nullopt: readable.
+std::optional<PositionProblem> check_binlog_position(const std::vector<mysql::BinlogFile>& files,
+                                                     const mysql::BinlogStatus& end, const std::string& file,
+                                                     uint64_t pos);
+
 /// Connects with `connect` and answers the questions above. A --gtid text of the wrong flavor
-/// is a kInvalidArgument naming both; a server without binary logging is kUnsupported. For a
+/// is a kInvalidArgument naming both; a server without binary logging is kUnsupported. A
+/// file/position start is checked first (check_binlog_position; kConfig naming the start, its
+/// origin and the fix; purged files are left to the stream, which names what is lost), and so
+/// is its server: a checkpoint written on another server (StreamStart::server_identity) is
+/// refused (kConfig) unless this server has executed its GTID set, then continued by GTID. For a
 /// file/position start on MySQL with gtid_mode ON, the GTID set at the start is read from the
 /// binlog itself (mysql_gtid_set_at, as replica `server_id`).
 core::Result<StreamServerInfo> query_stream_server(const mysql::ConnectOptions& connect, const StreamStart& start,

@@ -2,6 +2,8 @@
 // the live binlog as JSON lines (docs/binlog-stream.md, docs/json-lines.md).
 #include "cli/binlog_stream_command.h"
 
+#include <pthread.h>
+
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <atomic>
@@ -78,6 +80,8 @@ core::Status choose_start(const StreamArgs& a, binlog::StreamStart& start) {
   auto cp = binlog::load_checkpoint(a.checkpoint);
   if (!cp) return core::fail(cp.error());
   if (!*cp) return core::ok();
+  start.server_identity = (*cp)->server_identity;
+  start.origin = "checkpoint " + a.checkpoint;
   if (!(*cp)->resume_file.empty()) {  // an XA transaction was held: read it again, skip the rest
     start.kind = binlog::StreamStart::Kind::kFilePos;
     start.file = (*cp)->resume_file;
@@ -192,7 +196,15 @@ int run_stream(const StreamArgs& a, bool global_verbose) {
   std::optional<binlog::ChangePrinter> serial;
   std::optional<binlog::ParallelPrinter> parallel;
   if (size_t workers = binlog_print_workers(); workers > 0) {
+    // The workers inherit this mask: SIGINT/SIGTERM then reach this thread, whose wait on the
+    // server they interrupt at once (not at the next heartbeat).
+    sigset_t stop_signals, old_mask;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, &old_mask);
     parallel.emplace(stdout, popts, binlog::ParallelOptions{.workers = workers});
+    pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
     o.rows_sink = &*parallel;
     o.hand_over = [&parallel] { return parallel->hand_over(); };
   } else {

@@ -79,6 +79,10 @@ int run_sync_command(const SyncArgs& args) {
   if (args.chunk_rows > 0) options.chunk_rows = args.chunk_rows;
   if (args.threads > 0) options.snapshot_threads = args.threads;
   options.progress = !args.quiet;
+  options.reset_command = "sluice reset --config " + args.config_path +
+                          (!args.state_path.empty()    ? " --state " + args.state_path
+                           : !args.destination.empty() ? " --destination " + args.destination
+                                                       : std::string());
 
   auto catalog = config::load_catalog(catalog_path);
   if (!catalog) return report_error(catalog.error());

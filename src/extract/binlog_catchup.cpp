@@ -46,6 +46,7 @@ class CatchupHandler : public binlog::ChangeHandler {
       : streams_(streams), history_(history), out_(out), end_{end.file, end.position} {
     maps_.resize(streams.size());
     versions_.resize(streams.size());
+    gone_.assign(streams.size(), 0);
     gtids_.resize(streams.size());
     for (size_t i = 0; i < streams.size(); ++i) {
       versions_[i] = history.versions(streams[i].table.database, streams[i].table.name).size();
@@ -63,7 +64,7 @@ class CatchupHandler : public binlog::ChangeHandler {
   core::Status on_row(const binlog::RowChange& c) override {
     if (c.table == nullptr || c.txn == nullptr) return core::ok();
     size_t i = find(c.table->db, c.table->table);
-    if (i == kNone) return core::ok();
+    if (i == kNone || gone_[i] != 0) return core::ok();
     if (!in_range(i, *c.txn)) return core::ok();
     if (c.json_diffs) return partial_json_without_document(*c.table, *c.txn, c.pos);
     Map& m = maps_[i];
@@ -94,9 +95,14 @@ class CatchupHandler : public binlog::ChangeHandler {
     SLUICE_TRY(history_.apply(s));
     for (size_t i = 0; i < streams_.size(); ++i) {
       const auto& vs = history_.versions(streams_[i].table.database, streams_[i].table.name);
-      if (vs.size() == versions_[i]) continue;
+      if (vs.size() == versions_[i] || gone_[i] != 0) continue;
       versions_[i] = vs.size();
       const schema::SchemaVersion& v = vs.back();
+      if (v.state == schema::SchemaVersion::State::kDropped) {
+        gone_[i] = 1;
+        SLUICE_TRY(out_.on_table_gone(i, v));
+        continue;
+      }
       if (v.state == schema::SchemaVersion::State::kUnknown) {
         return core::fail(core::ErrorCode::kSchemaMismatch,
                           "cannot follow '" + v.statement + "' on " + streams_[i].table.stream_id() + " at " +
@@ -299,6 +305,7 @@ class CatchupHandler : public binlog::ChangeHandler {
   schema::BinlogPosition resume_;  // the held XA transaction's start after the last commit, or empty
   std::vector<Map> maps_;
   std::vector<size_t> versions_;
+  std::vector<uint8_t> gone_;               // per stream: its table was dropped (nothing more is delivered)
   std::vector<binlog::GtidTracker> gtids_;  // per stream: GTID state after the last commit
   schema::BinlogPosition range_at_;  // begin of the transaction range_ok_ was computed for
   std::vector<uint8_t> range_ok_;    // per stream: in_range() of that transaction
@@ -338,12 +345,22 @@ core::Status run_catchup(const CatchupOptions& options, std::vector<CatchupStrea
 
   mysql::ReplicationOptions ropts;
   ropts.server_id = options.server_id;
-  ropts.file = start.file;
-  ropts.position = start.pos;
+  if (options.start_gtid.empty()) {
+    ropts.file = start.file;
+    ropts.position = start.pos;
+  } else if (binlog::looks_like_mariadb_gtid_pos(options.start_gtid)) {
+    ropts.mariadb_gtid_pos = options.start_gtid;
+  } else {
+    ropts.mysql_gtid_set = options.start_gtid;
+  }
   ropts.non_blocking = true;
   ropts.piece_size = kPieceSize;  // a huge (compressed) transaction goes through in pieces
   auto stream = mysql::ReplicationStream::open(options.connect, ropts);
-  if (!stream) return core::fail(stream.error().with_context("reading the binlog from " + start.str()));
+  if (!stream) {
+    return core::fail(stream.error().with_context(
+        "reading the binlog from " +
+        (options.start_gtid.empty() ? start.str() : "GTID " + options.start_gtid)));
+  }
   decoder.set_checksum_alg((*stream)->checksums() ? 1 : 0);
   decoder.set_file(start.file);
   StreamPieces pieces(**stream);

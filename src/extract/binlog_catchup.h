@@ -39,6 +39,9 @@ struct CatchupStream {
   /// of the before image (the old key), then the update. False: the update alone (the Singer
   /// tap's behaviour, config `key_change_deletes`).
   bool key_change_deletes = true;
+  /// The server the bookmark was read on (mysql::read_source_identity), "" = unknown (a tap's
+  /// bookmark): checked by check_bookmarks (bookmark_check.h).
+  std::string server_identity;
 };
 
 enum class ChangeOp : uint8_t { kInsert = 1, kUpdate = 2, kDelete = 3 };
@@ -56,6 +59,10 @@ class CatchupConsumer {
   /// A TRUNCATE [TABLE] of the stream's table (recognised by schema::parse_ddl), in order with
   /// the changes; its own transaction, so a checkpoint may follow.
   virtual core::Status on_truncate(size_t stream, core::EpochTime commit_time) = 0;
+  /// The stream's table was dropped (or renamed away) by `change` (its position and statement):
+  /// every change before it was delivered; none of the stream follows in this catch-up (a table
+  /// created again under the name is a new table, to be snapshotted).
+  virtual core::Status on_table_gone(size_t stream, const schema::SchemaVersion& change) = 0;
   virtual bool checkpoint_due() = 0;
   /// Every change before `pos` was delivered (called at commits when due, and at the end).
   virtual core::Status on_checkpoint(const schema::BinlogPosition& pos) = 0;
@@ -65,6 +72,9 @@ struct CatchupOptions {
   mysql::ConnectOptions connect;
   uint32_t server_id = 0;
   BinlogPosition end;  ///< stop once this position is reached (the server's end at job start)
+  /// Non-empty: read from this GTID state (MySQL GTID set / MariaDB GTID position) instead of
+  /// the streams' positions (a failover, see bookmark_check.h); their `from` is then empty.
+  std::string start_gtid;
 };
 
 /// Runs the catch-up for `streams` (their `columns` may be narrowed by on_table_changed's

@@ -15,36 +15,6 @@ core::Result<uint64_t> parse_pos(const std::optional<std::string>& s) {
 
 }  // namespace
 
-core::Result<BinlogPosition> current_binlog_position(mysql::Connection& conn) {
-  const auto& srv = conn.server();
-  bool mysql9 = srv.flavor == mysql::Flavor::kMySQL && (srv.major > 8 || (srv.major == 8 && srv.minor >= 4));
-  std::vector<std::string> cols;
-  auto rows = conn.query(mysql9 ? "SHOW BINARY LOG STATUS" : "SHOW MASTER STATUS", cols);
-  if (!rows) {
-    return core::fail(rows.error().with_context(
-        "reading the binlog position (needs REPLICATION CLIENT, or BINLOG MONITOR on MariaDB)"));
-  }
-  if (rows->empty() || (*rows)[0].size() < 2 || !(*rows)[0][0]) {
-    return core::fail(core::ErrorCode::kUnsupported,
-                      "binary logging is off on the server: LOG_BASED needs log_bin=ON and binlog_format=ROW");
-  }
-  BinlogPosition p;
-  p.file = *(*rows)[0][0];
-  auto pos = parse_pos((*rows)[0][1]);
-  if (!pos) return core::fail(pos.error());
-  p.position = *pos;
-  for (size_t i = 0; i < cols.size() && i < (*rows)[0].size(); ++i) {
-    if (cols[i] == "Executed_Gtid_Set" && (*rows)[0][i]) p.gtid = *(*rows)[0][i];
-  }
-  // MySQL prints long GTID sets over several lines.
-  std::erase(p.gtid, '\n');
-  if (srv.flavor == mysql::Flavor::kMariaDB) {
-    auto g = conn.query_value("SELECT @@GLOBAL.gtid_binlog_pos");
-    if (g && *g) p.gtid = **g;
-  }
-  return p;
-}
-
 core::Result<BinlogPosition> begin_consistent_snapshot(mysql::Connection& conn) {
   bool mariadb = conn.server().flavor == mysql::Flavor::kMariaDB;
   BinlogPosition low;

@@ -17,19 +17,19 @@
 #include <string>
 
 #include "core/result.h"
+#include "mysql/binlog_status.h"
 #include "mysql/connection.h"
 
 namespace sluice::extract {
 
-struct BinlogPosition {
-  std::string file;
-  uint64_t position = 0;
-  std::string gtid;  ///< MySQL Executed_Gtid_Set / MariaDB gtid_binlog_pos; empty when none
-};
+/// file, position and the GTID state there (MySQL Executed_Gtid_Set / MariaDB gtid_binlog_pos).
+using BinlogPosition = mysql::BinlogStatus;
 
-/// The server's current binlog end (the binary log status). kUnsupported when binary logging
-/// is off.
-core::Result<BinlogPosition> current_binlog_position(mysql::Connection& conn);
+/// The server's current binlog end (mysql::read_binlog_status). kUnsupported when binary
+/// logging is off.
+inline core::Result<BinlogPosition> current_binlog_position(mysql::Connection& conn) {
+  return mysql::read_binlog_status(conn);
+}
 
 /// Starts a consistent-snapshot transaction on `conn` (REPEATABLE READ) and returns the binlog
 /// position from which the binlog catch-up loses nothing (see above). The caller COMMITs.

@@ -6,6 +6,7 @@
 #include <random>
 
 #include "extract/binlog_catchup.h"
+#include "extract/bookmark_check.h"
 #include "job/job_context.h"
 #include "schema/type_mapping.h"
 
@@ -106,11 +107,27 @@ class CatchupWriter : public extract::CatchupConsumer {
     return ctx_.sink.update_stream(handles_[i], infos_[i]);
   }
 
+  core::Status on_table_gone(size_t i, const schema::SchemaVersion& change) override {
+    const std::string& id = selected_[i]->stream_id;
+    const std::string where = change.position.str();
+    ctx_.warn(
+        id + ": its table was dropped at " + where + " (`" + change.statement +
+        "`): its changes up to there are delivered and the stream ends; its bookmark is cleared, so a table "
+        "created again under that name is snapshotted afresh (docs/replication-methods.md)");
+    ctx_.sink.stream_gone(handles_[i], "dropped at " + where);
+    ctx_.gone.push_back(id);
+    return core::ok();
+  }
+
   bool checkpoint_due() override { return ctx_.state_due(); }
 
   core::Status on_checkpoint(const schema::BinlogPosition& pos) override {
     for (size_t i = 0; i < selected_.size(); ++i) {
       if (schema::compare_positions(pos, streams_[i].from) < 0) continue;
+      if (std::find(ctx_.gone.begin(), ctx_.gone.end(), selected_[i]->stream_id) != ctx_.gone.end()) {
+        ctx_.state.keep_only(selected_[i]->stream_id, {});  // with the rows before the DROP
+        continue;
+      }
       ordered_json& b = ctx_.state.bookmark(selected_[i]->stream_id);
       b["log_file"] = pos.file;
       b["log_pos"] = pos.pos;
@@ -124,13 +141,15 @@ class CatchupWriter : public extract::CatchupConsumer {
         b.erase("gtid");
       }
       b["sluice_columns"] = saved_columns(streams_[i].table);
+      if (!identity_.empty()) b["sluice_server_identity"] = identity_;
     }
     return ctx_.checkpoint_or_stop();
   }
 
-  void set_end(const extract::BinlogPosition& end) {
+  void set_end(const extract::BinlogPosition& end, std::string identity) {
     end_ = schema::BinlogPosition{end.file, end.position};
     end_gtid_ = end.gtid;
+    identity_ = std::move(identity);
   }
   uint64_t rows() const { return rows_; }
 
@@ -150,6 +169,7 @@ class CatchupWriter : public extract::CatchupConsumer {
   uint64_t rows_ = 0;
   schema::BinlogPosition end_;
   std::string end_gtid_;
+  std::string identity_;  // the server's, recorded in each bookmark
 };
 
 // The table as of the bookmark: the columns saved there by the previous job, else discovery.
@@ -203,8 +223,13 @@ core::Status sync_binlog(JobContext& ctx, const std::vector<const SelectedStream
     cs.key_change_deletes = ctx.options.key_change_deletes;
     cs.from = schema::BinlogPosition{b.value("log_file", std::string()), b.value("log_pos", uint64_t{4})};
     if (auto g = b.find("gtid"); g != b.end() && g->is_string()) cs.gtid = g->get<std::string>();
+    cs.server_identity = b.value("sluice_server_identity", std::string());
     streams.push_back(std::move(cs));
   }
+  // Bookmarks that cannot be right on this server stop the job before anything is read.
+  auto verdict = extract::check_bookmarks(*ctx.conn, streams, ctx.options.reset_command);
+  if (!verdict) return core::fail(verdict.error());
+  for (const std::string& note : verdict->notes) ctx.info(note);
   ctx.progress.begin("binlog", "LOG_BASED", std::nullopt);
   CatchupWriter writer(ctx, selected, streams);
   SLUICE_TRY(writer.open_all());
@@ -212,8 +237,9 @@ core::Status sync_binlog(JobContext& ctx, const std::vector<const SelectedStream
   opts.connect = ctx.config.connection;
   opts.server_id = reader_server_id(ctx);
   opts.end = *end;
+  opts.start_gtid = verdict->start_gtid;
   // The final checkpoint (inside run_catchup) carries the GTID set of the end position.
-  writer.set_end(*end);
+  writer.set_end(*end, verdict->identity);
   SLUICE_TRY(extract::run_catchup(opts, streams, writer));
   ctx.progress.end();
   return core::ok();

@@ -28,6 +28,8 @@ struct JobContext {
   /// Extra connections of parallel snapshots (options.snapshot_threads - 1), opened on first use.
   std::vector<std::unique_ptr<mysql::Connection>> readers;
   Progress progress;
+  /// Streams whose table the binlog pass saw dropped (their bookmarks are cleared).
+  std::vector<std::string> gone;
   std::chrono::steady_clock::time_point last_state = std::chrono::steady_clock::now();
 
   JobContext(const config::SourceConfig& c, const SyncOptions& o, sinks::Sink& s, config::State st)

@@ -109,7 +109,7 @@ core::Result<Selection> select_streams(const config::Catalog& catalog, const std
     if (!cs.selected) continue;
     const schema::TableSchema* t = find_table(live, cs);
     if (!t) {
-      sel.warnings.push_back(cs.tap_stream_id + " is selected but no such table or view exists now: skipped");
+      sel.missing.push_back(&cs);
       continue;
     }
     SelectedStream s;
@@ -139,6 +139,28 @@ core::Result<Selection> select_streams(const config::Catalog& catalog, const std
     sel.streams.push_back(std::move(s));
   }
   return sel;
+}
+
+SelectedStream missing_stream(const config::CatalogStream& cs, sinks::Method method) {
+  SelectedStream s;
+  s.missing = true;
+  s.stream_id = cs.tap_stream_id;
+  s.stream = cs.stream;
+  s.method = method;
+  s.key_properties = cs.key_properties;
+  s.table.database = cs.database;
+  s.table.name = cs.table_name;
+  uint32_t ordinal = 0;
+  for (const config::CatalogColumn& cc : cs.columns) {
+    if (cc.sql_datatype.empty()) continue;
+    schema::ColumnSchema c = schema::column_from_type(cc.name, "", cc.sql_datatype);
+    c.ordinal = ++ordinal;
+    if (config::column_selected(cc) || contains(s.key_properties, cc.name))
+      s.columns.push_back(s.table.columns.size());
+    s.table.columns.push_back(std::move(c));
+  }
+  s.table.primary_key = cs.key_properties;
+  return s;
 }
 
 sinks::StreamInfo stream_info(const SelectedStream& s) {

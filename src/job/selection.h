@@ -29,11 +29,16 @@ struct SelectedStream {
   /// Columns selected in the catalog that the live table no longer has (a log-based stream
   /// still delivers them from binlog events written before they were dropped).
   std::vector<std::string> vanished;
+  /// The table did not exist when the job began (its stream resumes a log-based bookmark up to
+  /// the DROP in the binlog): `table` comes from the catalog, not discovery.
+  bool missing = false;
 };
 
 struct Selection {
   std::vector<SelectedStream> streams;  ///< in catalog order
   std::vector<std::string> warnings;    ///< one line each, for stderr
+  /// Selected streams whose table does not exist now (not in `streams`; the job decides).
+  std::vector<const config::CatalogStream*> missing;
 };
 
 /// The method used where a stream names none.
@@ -48,6 +53,10 @@ std::optional<sinks::Method> parse_method(std::string_view text);
 /// INCREMENTAL without a usable replication-key, LOG_BASED on a view.
 core::Result<Selection> select_streams(const config::Catalog& catalog, const std::vector<schema::TableSchema>& live,
                                        const SelectionDefaults& defaults);
+
+/// A selected stream whose table no longer exists, as its catalog entry describes it (columns
+/// from `sql-datatype`, keys from `table-key-properties`), flagged `missing`.
+SelectedStream missing_stream(const config::CatalogStream& cs, sinks::Method method);
 
 /// The sinks::StreamInfo of a selected stream (version 0; the job sets it).
 sinks::StreamInfo stream_info(const SelectedStream& s);

@@ -70,7 +70,7 @@ core::Status run_streams(JobContext& ctx, const Selection& sel) {
   std::vector<const SelectedStream*> binlog_streams;
   for (const SelectedStream* s : order_streams(sel, ctx.state)) {
     if (ctx.stop_requested()) return ctx.checkpoint_or_stop();
-    warn_about(ctx, *s);
+    if (!s->missing) warn_about(ctx, *s);
     switch (s->method) {
       case sinks::Method::kFullTable:
         SLUICE_TRY(sync_full_table(ctx, *s));
@@ -92,7 +92,29 @@ core::Status run_streams(JobContext& ctx, const Selection& sel) {
   ctx.state.set_currently_syncing(std::nullopt);
   SLUICE_TRY(ctx.checkpoint_or_stop());
   if (!binlog_streams.empty()) SLUICE_TRY(sync_binlog(ctx, binlog_streams));
+  // A table dropped and created again: the binlog pass ended its old stream at the DROP (and
+  // cleared its bookmark); the table there now is snapshotted afresh under a new version.
+  for (const SelectedStream* s : binlog_streams) {
+    if (s->missing || std::find(ctx.gone.begin(), ctx.gone.end(), s->stream_id) == ctx.gone.end()) continue;
+    ctx.info(s->stream_id + ": the table was created again after the DROP: snapshotting it afresh");
+    SLUICE_TRY(sync_log_initial(ctx, *s));
+  }
   return core::ok();
+}
+
+// Selected streams whose table is gone: a log-based one with a binlog bookmark is read up to its
+// DROP (the changes before it are delivered); the others are skipped with a warning.
+void add_missing(JobContext& ctx, Selection& sel, const SelectionDefaults& defaults) {
+  for (const config::CatalogStream* cs : sel.missing) {
+    std::optional<sinks::Method> method =
+        cs->replication_method ? parse_method(*cs->replication_method) : std::optional(defaults.method);
+    if (method == sinks::Method::kLogBased && log_position_ready(ctx.state, cs->tap_stream_id)) {
+      ctx.info(cs->tap_stream_id + ": the table no longer exists: reading its binlog up to the DROP");
+      sel.streams.push_back(missing_stream(*cs, *method));
+    } else {
+      ctx.warn(cs->tap_stream_id + " is selected but no such table or view exists now: skipped");
+    }
+  }
 }
 
 }  // namespace
@@ -170,6 +192,7 @@ core::Status run_sync(const config::SourceConfig& config, const config::Catalog&
   auto sel = select_streams(catalog, *live, defaults);
   if (!sel) return core::fail(sel.error());
   for (const std::string& w : sel->warnings) ctx.warn(w);
+  add_missing(ctx, *sel, defaults);
   if (sel->streams.empty()) ctx.warn("no stream is selected in the catalog: nothing to sync");
   SLUICE_TRY(run_streams(ctx, *sel));
   SLUICE_TRY(sink.finish());

@@ -39,6 +39,9 @@ struct SyncOptions {
   /// transaction is committed with its bookmark, then run_sync() fails with kCancelled. Not
   /// owned; null: never.
   const std::atomic<bool>* stop = nullptr;
+  /// The command that re-snapshots streams of this job, for messages (the tables follow), e.g.
+  /// "sluice reset --config config.json --destination sqlite:shop.db".
+  std::string reset_command = "sluice reset --config CONFIG --destination DEST";
 };
 
 /// Reads the sluice keys of a config document (default_replication_method, chunk_rows,

@@ -251,8 +251,8 @@ bool log_position_ready(const config::State& state, const std::string& stream_id
 
 core::Status sync_log_initial(JobContext& ctx, const SelectedStream& s) {
   begin_stream_state(ctx, s);
-  ctx.state.keep_only(s.stream_id, {"last_pk_fetched", "max_pk_values", "version", "log_file", "log_pos", "gtid",
-                                      "sluice_columns"});
+  ctx.state.keep_only(s.stream_id, {"last_pk_fetched", "max_pk_values", "version", "log_file", "log_pos",
+                                    "gtid", "sluice_columns", "sluice_server_identity"});
   SLUICE_TRY(ctx.checkpoint());
   ordered_json& b = ctx.state.bookmark(s.stream_id);
   int64_t version = load_version(b, s);
@@ -274,6 +274,10 @@ core::Status sync_log_initial(JobContext& ctx, const SelectedStream& s) {
     if (pos->gtid.empty()) b.erase("gtid");
     else b["gtid"] = pos->gtid;
     b["sluice_columns"] = snapshot_columns(s.table);
+    // Whose binlog log_file/log_pos name (checked before the next job reads it).
+    auto identity = mysql::read_source_identity(*ctx.conn);
+    if (!identity) return core::fail(identity.error());
+    b["sluice_server_identity"] = *identity;
   }
   // Until the snapshot ends: a keyed one is told by max_pk_values, a one-pass read by this.
   b["initial_binlog_complete"] = false;

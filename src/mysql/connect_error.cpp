@@ -162,7 +162,36 @@ Error connect_error(const ConnectOptions& o, const ClientError& err) {
   }
 }
 
+// A read that waited read_timeout for the server: Connector/C says "TLS/SSL error: Connection
+// timed out" (TLS) or "Lost connection ... (timeout)"; the replication stream's own reader
+// says "no data from the server within the read timeout".
+bool read_timed_out(const ClientError& err) {
+  const std::string& t = err.text;
+  bool lost = err.number == kCrServerLost || err.number == kCrServerGone ||
+              err.number == kCrSslConnectionError || err.number == 2027 /* CR_MALFORMED_PACKET */ ||
+              err.number == 5014 /* CR_ERR_NET_READ */;
+  return lost && (contains(t, "timed out") || contains(t, "timeout") || contains(t, "(110)") ||
+                  contains(t, "Resource temporarily unavailable"));
+}
+
 Error statement_error(std::string_view context, const ClientError& err) {
+  if (read_timed_out(err)) {
+    std::string limit = err.read_timeout_s > 0 ? " (" + std::to_string(err.read_timeout_s) + " s)" : "";
+    // A binlog dump with heartbeats is never silent while the server works: waiting longer won't help.
+    std::string fix = err.heartbeat_ms > 0
+                          ? "although it was asked for a heartbeat every " +
+                                std::to_string(err.heartbeat_ms) +
+                                " ms; check that it is running and not stalled (its error log) "
+                                "and the network to it"
+                          : "check that the server is running and not stalled (its error log, "
+                            "SHOW PROCESSLIST) and the network to it, or raise read_timeout in "
+                            "the config if it is only slow";
+    return Error{ErrorCode::kTimeout,
+                 std::string(context) +
+                     ": the server stopped answering: nothing arrived within read_timeout" + limit + " (" +
+                     err.text + "); " + fix,
+                 true};
+  }
   std::string msg = std::string(context) + ": " + err.text + " (error " + std::to_string(err.number) + ")";
   switch (err.number) {
     case kCrServerGone:

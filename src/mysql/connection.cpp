@@ -187,7 +187,9 @@ core::Result<std::unique_ptr<Connection>> Connection::connect(const ConnectOptio
 }
 
 core::Error Connection::last_error(std::string_view context) {
-  return detail::statement_error(context, client_error(conn_));
+  detail::ClientError err = client_error(conn_);
+  err.read_timeout_s = options_.read_timeout_s;
+  return detail::statement_error(context, err);
 }
 
 namespace {

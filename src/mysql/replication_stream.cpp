@@ -134,6 +134,7 @@ core::Status ReplicationStream::prepare_session(const ReplicationOptions& o) {
   std::vector<std::string> sqls = {
       "SET @master_binlog_checksum = @@global.binlog_checksum, @source_binlog_checksum = @@global.binlog_checksum"};
   uint64_t heartbeat_ns = static_cast<uint64_t>(o.heartbeat_period_ms) * 1000000ULL;
+  if (!o.non_blocking) heartbeat_ms_ = o.heartbeat_period_ms;
   sqls.push_back("SET @master_heartbeat_period = " + std::to_string(heartbeat_ns) +
                  ", @source_heartbeat_period = " + std::to_string(heartbeat_ns));
   if (connection_->server().flavor == Flavor::kMariaDB) {
@@ -253,8 +254,10 @@ core::Error ReplicationStream::stream_error(unsigned number, const std::string& 
                            "): give each reader a unique \"server_id\"",
                        false};
   }
-  core::Error e = detail::statement_error(where, detail::ClientError{number, text});
-  return e;
+  detail::ClientError err{number, text};
+  err.read_timeout_s = connection_->options().read_timeout_s;
+  err.heartbeat_ms = heartbeat_ms_;
+  return detail::statement_error(where, err);
 }
 
 int ReplicationStream::socket_fd() { return static_cast<int>(mysql_get_socket(connection_->handle())); }

@@ -117,6 +117,7 @@ class ReplicationStream {
   std::string start_;
   bool checksums_ = false;
   bool ended_ = false;
+  uint32_t heartbeat_ms_ = 0;  // asked of the server (a blocking dump): silence means a stall
   // Piecewise mode: events read below the library.
   std::unique_ptr<detail::WireReader> wire_;
   size_t piece_size_ = 0;

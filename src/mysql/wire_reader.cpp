@@ -8,9 +8,11 @@ typedef unsigned char uchar;
 #include <ma_pvio.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <poll.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <climits>
 #include <cstring>
 #include <string_view>
@@ -32,6 +34,18 @@ std::unique_ptr<WireReader> WireReader::open(MYSQL* m) {
   return std::unique_ptr<WireReader>(new WireReader(m));
 }
 
+bool WireReader::wait_readable(int timeout_ms) {
+  // Our own poll, not the library's: it retries after a signal, so a SIGTERM would wait for the
+  // next heartbeat; here the caller sees the interruption at once and checks its stop flag.
+  pollfd p{static_cast<int>(mysql_get_socket(m_)), POLLIN, 0};
+  int r = ::poll(&p, 1, timeout_ms > 0 ? timeout_ms : -1);
+  if (r > 0) return true;
+  error_ = r == 0           ? "no data from the server within the read timeout"
+           : errno == EINTR ? "the read was interrupted by a signal"
+                            : std::string("waiting for the server failed: ") + std::strerror(errno);
+  return false;
+}
+
 long WireReader::read_some(uint8_t* dst, size_t n) {
   MARIADB_PVIO* pvio = m_->net.pvio;
   // Bytes the library read ahead (its 16 KiB cache) come first.
@@ -46,10 +60,17 @@ long WireReader::read_some(uint8_t* dst, size_t n) {
   if (pvio->ctls != nullptr) {
     SSL* ssl = static_cast<SSL*>(pvio->ctls->ssl);
     int want = static_cast<int>(std::min<size_t>(n, INT_MAX));
+    // SSL_read may itself wait on the socket (its own receive timeout): what it waited counts.
+    auto waiting_since = std::chrono::steady_clock::now();
     while (true) {
+      errno = 0;
       int r = SSL_read(ssl, dst, want);
       if (r > 0) return r;
       int e = SSL_get_error(ssl, r);
+      if (e == SSL_ERROR_WANT_READ && errno == EINTR) {  // the socket's read was cut by a signal
+        error_ = "the read was interrupted by a signal";
+        return -1;
+      }
       if (e != SSL_ERROR_WANT_READ) {
         error_ = e == SSL_ERROR_ZERO_RETURN ? "the server closed the TLS session" : "TLS read failed";
         if (e == SSL_ERROR_SSL) {
@@ -59,13 +80,22 @@ long WireReader::read_some(uint8_t* dst, size_t n) {
         }
         return -1;
       }
-      if (pvio->methods->wait_io_or_timeout(pvio, 1, timeout) < 1) {
-        error_ = "no data from the server within the read timeout";
-        return -1;
+      int left = timeout;
+      if (timeout > 0) {
+        auto waited = std::chrono::steady_clock::now() - waiting_since;
+        left =
+            timeout - static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(waited).count());
+        if (left <= 0) {
+          error_ = "no data from the server within the read timeout";
+          return -1;
+        }
       }
+      if (!wait_readable(left)) return -1;
+      waiting_since = std::chrono::steady_clock::now();  // bytes came: a new wait begins
     }
   }
-  long r = static_cast<long>(pvio->methods->read(pvio, dst, n));  // waits up to the read timeout
+  if (!wait_readable(timeout)) return -1;
+  long r = static_cast<long>(pvio->methods->read(pvio, dst, n));  // data is there: does not wait
   if (r == 0) error_ = "the server closed the connection";
   if (r < 0) error_ = errno == EAGAIN || errno == EWOULDBLOCK ? "no data from the server within the read timeout"
                                                               : std::string("read failed: ") + std::strerror(errno);

@@ -4,8 +4,9 @@
 /// into one buffer (a 1 GiB binlog event would take 1 GiB); this reader lets the caller take
 /// such a message piece by piece. It first drains the library's own read-ahead cache, then
 /// reads the TLS session (OpenSSL, the library Debian's libmariadb uses) or the socket, with
-/// the connection's read timeout. Use it only once the library will not read again (after a
-/// command whose replies never end, such as COM_BINLOG_DUMP). One thread.
+/// the connection's read timeout; a signal (SIGTERM) ends a wait at once, as an error. Use it only once the
+/// library will not read again (after a command whose replies never end, such as COM_BINLOG_DUMP). One
+/// thread.
 
 #include <mysql.h>
 
@@ -36,6 +37,8 @@ class WireReader {
  private:
   explicit WireReader(MYSQL* m) : m_(m) {}
   long read_some(uint8_t* dst, size_t n);  // > 0 bytes read; <= 0 failure
+  /// Waits until the socket is readable: false (error_ set) on timeout, error or a signal.
+  bool wait_readable(int timeout_ms);
 
   MYSQL* m_;
   std::vector<uint8_t> buf_ = std::vector<uint8_t>(size_t{64} << 10);

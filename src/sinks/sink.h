@@ -112,6 +112,10 @@ class Sink {
 
   /// Flushes and closes; no call follows.
   virtual core::Status finish() = 0;
+
+  /// The stream ended in this job for `reason` (e.g. "dropped at binlog.000003:1234": its table
+  /// was dropped); nothing more is written to it. For the loading report; others ignore it.
+  virtual void stream_gone(StreamHandle /*stream*/, std::string_view /*reason*/) {}
 };
 
 }  // namespace sluice::sinks

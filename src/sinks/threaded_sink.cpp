@@ -159,6 +159,11 @@ core::Status ThreadedSink::truncate_stream(StreamHandle stream, int64_t version,
   return inner_->truncate_stream(stream, version, commit_time);
 }
 
+void ThreadedSink::stream_gone(StreamHandle stream, std::string_view reason) {
+  if (!drain()) return;  // the writer's error comes back from the next call
+  inner_->stream_gone(stream, reason);
+}
+
 core::Status ThreadedSink::write_row(StreamHandle stream, const Row& row) {
   if (failed_.load(std::memory_order_relaxed)) return first_error();
   Batch& b = current();

@@ -14,8 +14,9 @@
 /// on the job's thread, and by finish(); later queued work is dropped and the wrapped sink's
 /// own failure handling (rollback, cut-off) keeps the bookmark where it was.
 ///
-/// open_stream, update_stream, activate_version and truncate_stream wait until the writer has drained the
-/// queue and then call the wrapped sink on the job's thread (rare calls; their result is needed now).
+/// open_stream, update_stream, activate_version, truncate_stream and stream_gone wait until the writer
+/// has drained the queue and then call the wrapped sink on the job's thread (rare calls; their result is
+/// needed now).
 /// Threads: the job's thread calls this sink; the wrapped sink is called by one thread at a time
 /// (the writer, or the job's thread while the writer is idle), each hand-over through the
 /// queue's mutex.
@@ -51,6 +52,8 @@ class ThreadedSink final : public Sink {
   core::Result<StreamHandle> open_stream(const StreamInfo& info) override;
   core::Status update_stream(StreamHandle stream, const StreamInfo& info) override;
   core::Status activate_version(StreamHandle stream, int64_t version) override;
+  /// Waits like activate_version, then passes it on.
+  void stream_gone(StreamHandle stream, std::string_view reason) override;
   /// Copies the row into the current batch; waits only when the queue is full.
   core::Status write_row(StreamHandle stream, const Row& row) override;
   core::Status truncate_stream(StreamHandle stream, int64_t version, core::EpochTime commit_time) override;

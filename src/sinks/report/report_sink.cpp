@@ -151,6 +151,11 @@ core::Status ReportSink::write_row(StreamHandle stream, const Row& row) {
   return st;
 }
 
+void ReportSink::stream_gone(StreamHandle stream, std::string_view reason) {
+  inner_->stream_gone(stream, reason);
+  if (stream < tables_.size()) tables_[stream].gone = std::string(reason);
+}
+
 LoadCounts ReportSink::current_counts(StreamHandle h) const {
   return counter_ != nullptr ? counter_->load_counts(h) : tables_[h].counts;
 }
@@ -205,6 +210,7 @@ ordered_json ReportSink::report() const {
     row["errors"] = t.errors;
     row["bookmark_before"] = ordered_json::parse(bookmark_of(initial_state_, t.info.stream_id).dump());
     row["bookmark_after"] = ordered_json::parse(bookmark_of(final_state_, t.info.stream_id).dump());
+    if (!t.gone.empty()) row["gone"] = t.gone;
     tables.push_back(std::move(row));
     total.inserted += t.committed.inserted;
     total.updated += t.committed.updated;

@@ -46,6 +46,8 @@ class ReportSink final : public Sink {
   core::Status write_row(StreamHandle stream, const Row& row) override;
   core::Status truncate_stream(StreamHandle stream, int64_t version, core::EpochTime commit_time) override;
   core::Status checkpoint(std::string_view state_json) override;
+  /// Recorded as the table's "gone" in the report.
+  void stream_gone(StreamHandle stream, std::string_view reason) override;
   /// Finishes the destination, then writes the report and the summary line.
   core::Status finish() override;
 
@@ -74,6 +76,7 @@ class ReportSink final : public Sink {
     uint64_t committed_bytes = 0;
     uint64_t errors = 0;
     bool active = false;          ///< rows since the last checkpoint
+    std::string gone;             ///< why the stream ended in this job (stream_gone), or ""
     std::chrono::steady_clock::time_point opened;
     std::chrono::steady_clock::time_point last;
   };

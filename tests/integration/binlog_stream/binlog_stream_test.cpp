@@ -2,6 +2,7 @@
 // files, GTID starts, continuous streaming across a server crash and restart (no transaction
 // lost or repeated), checkpoints across runs, purged binlogs, TLS, server_id refusals.
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <map>
 #include <nlohmann/json.hpp>
@@ -11,35 +12,13 @@
 
 #include "binlog/stream_checkpoint.h"
 #include "stream_process.h"
+#include "stream_support.h"
 #include "support/test_servers.h"
 #include "support/test_util.h"
 
 namespace sluice::test {
 namespace {
 
-struct BinlogPos {
-  std::string file;
-  uint64_t pos = 0;
-};
-
-std::string status_sql(const ServerInfo& s) { return s.is_mysql() ? "SHOW BINARY LOG STATUS" : "SHOW MASTER STATUS"; }
-
-BinlogPos current_pos(const ServerInfo& s) {
-  auto lines = split_lines(admin_sql(s, status_sql(s)));
-  if (lines.empty()) throw std::runtime_error("no binlog status on " + s.name);
-  auto tab = lines[0].find('\t');
-  auto tab2 = lines[0].find('\t', tab + 1);
-  return {lines[0].substr(0, tab), std::stoull(lines[0].substr(tab + 1, tab2 - tab - 1))};
-}
-
-std::string gtid_state(const ServerInfo& s) {
-  auto lines = split_lines(admin_sql(s, s.is_mysql() ? "SELECT @@global.gtid_executed" : "SELECT @@gtid_binlog_pos"));
-  std::string out;
-  for (const auto& l : lines) out += l;  // MySQL wraps long sets over lines
-  return out;
-}
-
-// Binlog files of `s` from `first` on, as paths on this host.
 std::vector<std::string> binlog_paths(const ServerInfo& s, const std::string& first) {
   std::vector<std::string> out;
   for (const auto& line : split_lines(admin_sql(s, "SHOW BINARY LOGS"))) {
@@ -47,33 +26,6 @@ std::vector<std::string> binlog_paths(const ServerInfo& s, const std::string& fi
     if (name >= first) out.push_back(s.dir + "/data/" + name);
   }
   return out;
-}
-
-std::string config_for(const ServerInfo& s, uint32_t server_id, const std::string& extra = "") {
-  std::string fields = "\"server_id\": " + std::to_string(server_id);
-  if (!extra.empty()) fields += ", " + extra;
-  return write_config(s, fields);
-}
-
-std::string from_arg(const BinlogPos& p) { return p.file + ":" + std::to_string(p.pos); }
-
-// Row-change lines of table `table` → the "id" of each (after image, or before for deletes).
-std::vector<int64_t> ids_of(const std::vector<std::string>& lines, const std::string& table) {
-  std::vector<int64_t> ids;
-  for (const auto& l : lines) {
-    auto j = nlohmann::json::parse(l, nullptr, false);
-    if (j.is_discarded() || !j.contains("table") || j["table"] != table) continue;
-    const auto& img = j["op"] == "delete" ? j["before"] : j["after"];
-    // Column names come with binlog_row_metadata=FULL; "@1" is the first column otherwise.
-    ids.push_back(img.contains("id") ? img["id"].get<int64_t>() : img["@1"].get<int64_t>());
-  }
-  return ids;
-}
-
-std::vector<int64_t> iota_ids(int64_t from, int64_t to) {
-  std::vector<int64_t> v;
-  for (int64_t i = from; i <= to; ++i) v.push_back(i);
-  return v;
 }
 
 class BinlogStreamTest : public ::testing::TestWithParam<std::string> {
@@ -403,6 +355,37 @@ TEST_P(BinlogStreamTest, SchemaHistoryNamesColumnsAsTheyWereAcrossDdlAndRuns) {
                                    "--schema-history", dir + "/new.json"});
   EXPECT_EQ(gtid.exit_code, 2);
   EXPECT_NE(gtid.err.find("--from FILE:POS or at the current position"), std::string::npos) << gtid.err;
+}
+
+// The server stops answering (SIGSTOP) while a stream waits on it: after the read timeout the
+// reconnect line says so (not "TLS/SSL error"), and once the server runs again the stream goes on.
+// One server: the message is the client's, the same for both flavors (the sync tests cover both).
+TEST(BinlogStreamStall, AStoppedServerIsNamedAndTheStreamResumesWhenItRunsAgain) {
+  ServerInfo s = shared_server("mariadb");
+  admin_sql(s,
+            "DROP DATABASE IF EXISTS stream_stall; CREATE DATABASE stream_stall;"
+            "CREATE TABLE stream_stall.t (id INT PRIMARY KEY)");
+  const pid_t server_pid = static_cast<pid_t>(std::stol(read_file(s.dir + "/pid")));
+  struct Resume {  // the server runs again whatever happens to the test
+    pid_t pid;
+    ~Resume() { kill(pid, SIGCONT); }
+  } resume{server_pid};
+  StreamProcess p({"binlog", "stream", "--config", config_for(s, 4109), "--from", from_arg(current_pos(s)),
+                   "--tables", "stream_stall.t"});
+  admin_sql(s, "INSERT INTO stream_stall.t VALUES (1)");
+  ASSERT_TRUE(p.read_until([](const auto& l) { return ids_of(l, "t").size() >= 1; }, 30)) << p.err();
+  ASSERT_EQ(kill(server_pid, SIGSTOP), 0);
+  p.read_until([&](const auto&) { return p.err().find("stopped answering") != std::string::npos; }, 60);
+  kill(server_pid, SIGCONT);
+  EXPECT_NE(p.err().find("the server stopped answering: nothing arrived within read_timeout (20 s)"),
+            std::string::npos)
+      << p.err();
+  EXPECT_NE(p.err().find("asked for a heartbeat every 5000 ms"), std::string::npos) << p.err();
+  EXPECT_EQ(p.err().find("TLS/SSL error: Connection timed out;"), std::string::npos) << p.err();
+  admin_sql(s, "INSERT INTO stream_stall.t VALUES (2)");
+  ASSERT_TRUE(p.read_until([](const auto& l) { return ids_of(l, "t").size() >= 2; }, 60)) << p.err();
+  EXPECT_EQ(p.stop(), 0) << p.err();
+  EXPECT_EQ(ids_of(p.lines(), "t"), iota_ids(1, 2));
 }
 
 INSTANTIATE_TEST_SUITE_P(Servers, BinlogStreamTest, ::testing::Values("mariadb", "mysql"),

@@ -127,13 +127,14 @@ TEST(StreamCheckpoint, RoundTripAndClearErrors) {
   auto none = load_checkpoint(path);
   ASSERT_TRUE(none);
   EXPECT_FALSE(*none);
-  StreamCheckpoint cp{"mysql", "127.0.0.1:3306", "binlog.000007", 1234, "u:9", "u:1-9", "", 0};
+  StreamCheckpoint cp{"mysql", "127.0.0.1:3306", "binlog.000007", 1234, "u:9", "u:1-9", "", 0, "uuid:u"};
   ASSERT_TRUE(save_checkpoint(path, cp));
   auto back = load_checkpoint(path);
   ASSERT_TRUE(back && *back);
   EXPECT_EQ((*back)->file, "binlog.000007");
   EXPECT_EQ((*back)->position, 1234u);
   EXPECT_EQ((*back)->gtid_set, "u:1-9");
+  EXPECT_EQ((*back)->server_identity, "uuid:u");
   test::write_file(path, "{\"file\": 3}");
   auto bad = load_checkpoint(path);
   ASSERT_FALSE(bad);

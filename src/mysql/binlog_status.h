@@ -1,0 +1,51 @@
+#pragma once
+/// The server's binary log as its SHOW statements report it: the one home for these queries
+/// (the log-based snapshot, the catch-up of `sync` and `binlog stream` all read them here).
+///
+/// - status: the current end, SHOW BINARY LOG STATUS on MySQL 8.4+/9.x, SHOW MASTER STATUS on
+///   MariaDB and older MySQL (needs REPLICATION CLIENT; MariaDB: BINLOG MONITOR), with the
+///   GTID state there (MySQL Executed_Gtid_Set, MariaDB @@gtid_binlog_pos);
+/// - files: SHOW BINARY LOGS, each file with its size;
+/// - identity: who the server is, for bookmarks (MySQL @@server_uuid; MariaDB @@server_id and
+///   @@gtid_domain_id), so that a bookmark is never read on another server's binlog.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "mysql/connection.h"
+
+namespace sluice::mysql {
+
+struct BinlogStatus {
+  std::string file;
+  uint64_t position = 0;
+  std::string gtid;  ///< MySQL Executed_Gtid_Set / MariaDB gtid_binlog_pos; empty when none
+};
+
+struct BinlogFile {
+  std::string name;
+  uint64_t size = 0;
+};
+
+/// The current end of the binlog. kUnsupported when binary logging is off.
+core::Result<BinlogStatus> read_binlog_status(Connection& conn);
+
+/// SHOW BINARY LOGS, oldest first. kUnsupported when binary logging is off.
+core::Result<std::vector<BinlogFile>> read_binlog_files(Connection& conn);
+
+/// The server's identity as bookmarks record it: "uuid:<server_uuid>" (MySQL) or
+/// "server_id:<n>,domain:<d>" (MariaDB).
+core::Result<std::string> read_source_identity(Connection& conn);
+
+/// True when the server has executed every transaction of `gtid`: a MySQL GTID set
+/// (GTID_SUBSET of @@gtid_executed) or a MariaDB GTID position (per domain, a sequence number
+/// at most that of @@gtid_binlog_pos).
+core::Result<bool> has_executed_gtids(Connection& conn, const std::string& gtid);
+
+/// The transactions both `a` and `b` hold: a MySQL GTID set's intersection, a MariaDB GTID
+/// position's smaller sequence number per domain (domains of one only are left out).
+core::Result<std::string> gtid_meet(Connection& conn, const std::string& a, const std::string& b);
+
+}  // namespace sluice::mysql
