@@ -3,10 +3,12 @@
 #include "cli/binlog_stream_command.h"
 
 #include <pthread.h>
+#include <signal.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
