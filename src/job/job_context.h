@@ -56,10 +56,9 @@ struct JobContext {
     return core::fail(core::ErrorCode::kCancelled, "stopped by a signal after committing the bookmark");
   }
   void warn(const std::string& line) const { std::fprintf(options.log, "sluice: warning: %s\n", line.c_str()); }
-  /// An informational line; --quiet (options.progress off) leaves it out, warnings stay.
-  void info(const std::string& line) const {
-    if (options.progress) std::fprintf(options.log, "sluice: %s\n", line.c_str());
-  }
+  /// A line worth knowing (a resume, a failover, a re-snapshot): printed also under --quiet,
+  /// which leaves out only the progress lines and the summary.
+  void info(const std::string& line) const { std::fprintf(options.log, "sluice: %s\n", line.c_str()); }
 };
 
 /// Wall-clock now (UTC) and in milliseconds (Singer table versions).

@@ -239,7 +239,7 @@ core::Status PostgresSink::prepare(Stream& s, const StreamInfo& info) {
     }
   }
   SLUICE_TRY(begin());
-  SLUICE_TRY(conn_.exec("CREATE SCHEMA IF NOT EXISTS " + s.schema));
+  SLUICE_TRY(create_schema(s.schema));
   SLUICE_TRY(ensure_table(s, s.pg_table));
   SLUICE_TRY(record_names(s));
   s.dest = s.table;
@@ -269,7 +269,7 @@ core::Status PostgresSink::record_names(const Stream& s) {
   }
   if (mapped.empty()) return core::ok();
   std::string names = quote_ident(state_schema()) + "._sluice_names";
-  SLUICE_TRY(conn_.exec("CREATE SCHEMA IF NOT EXISTS " + quote_ident(state_schema())));
+  SLUICE_TRY(create_schema(quote_ident(state_schema())));
   SLUICE_TRY(conn_.exec("CREATE TABLE IF NOT EXISTS " + names +
                         " (schema_name text NOT NULL, table_name text NOT NULL, column_name text NOT NULL, "
                         "source_name text NOT NULL, PRIMARY KEY (schema_name, table_name, column_name))"));
@@ -489,8 +489,19 @@ core::Status PostgresSink::merge(Stream& s) {
                     " ON CONFLICT (" + key_list + ") DO UPDATE SET " + join(sets, ", "));
 }
 
+core::Status PostgresSink::create_schema(const std::string& quoted_schema) {
+  // The usual case, a schema that exists: no DDL and no lock.
+  auto exists = conn_.query("SELECT (to_regnamespace($1) IS NOT NULL)::text", {quoted_schema});
+  if (!exists) return core::fail(exists.error());
+  if (!exists->empty() && exists->front() == std::string("true")) return core::ok();
+  // Two int4 keys: a space of its own, apart from the bigint key of the state lock.
+  auto locked = conn_.query("SELECT pg_advisory_xact_lock(1936484707, hashtext($1))::text", {quoted_schema});
+  if (!locked) return core::fail(locked.error());
+  return conn_.exec("CREATE SCHEMA IF NOT EXISTS " + quoted_schema);
+}
+
 core::Status PostgresSink::ensure_state_table(const std::string& schema) {
-  SLUICE_TRY(conn_.exec("CREATE SCHEMA IF NOT EXISTS " + quote_ident(schema)));
+  SLUICE_TRY(create_schema(quote_ident(schema)));
   return conn_.exec("CREATE TABLE IF NOT EXISTS " + quote_ident(schema) +
                     "._sluice_state (id text PRIMARY KEY, state text NOT NULL, "
                     "updated_at timestamptz NOT NULL DEFAULT now())");

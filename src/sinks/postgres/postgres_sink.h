@@ -108,6 +108,11 @@ class PostgresSink final : public Sink {
   core::Status flush(Stream& s);
   core::Status merge(Stream& s);
   core::Status ensure_state_table(const std::string& schema);
+  /// CREATE SCHEMA IF NOT EXISTS, serialised with every other sluice job on the schema (two jobs
+  /// with different state_ids may create it at once, and PostgreSQL's IF NOT EXISTS is not safe
+  /// against that): a transaction-level advisory lock on the schema's name, held until COMMIT,
+  /// taken only when the schema does not exist yet.
+  core::Status create_schema(const std::string& quoted_schema);
   std::string state_schema() const;
   std::string key_description(const Stream& s, const Row& row) const;
 
