@@ -123,7 +123,7 @@ bool scalar_values(const ordered_json& v) {
   return true;
 }
 
-core::Status check_bookmarks(const ordered_json& bookmarks, std::string_view origin) {
+core::Status check_bookmark_types(const ordered_json& bookmarks, std::string_view origin) {
   auto bad = [&](const std::string& where, const char* expected, const ordered_json& got) {
     return core::fail(core::ErrorCode::kConfig,
                       std::string(origin) + ": " + where + " must be " + expected + ", not " +
@@ -167,7 +167,7 @@ core::Result<State> parse_state(const ordered_json& doc, std::string_view origin
                                                     "string or null, not " +
                                                     type_name(cs));
   }
-  if (auto st = check_bookmarks(state.doc_["bookmarks"], origin); !st) return core::fail(st.error());
+  if (auto st = check_bookmark_types(state.doc_["bookmarks"], origin); !st) return core::fail(st.error());
   return state;
 }
 
