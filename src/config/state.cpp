@@ -188,7 +188,9 @@ core::Result<State> load_state(const std::string& path) {
   std::optional<ordered_json> last;
   while (std::getline(lines, line)) {
     auto msg = ordered_json::parse(line, nullptr, false);
-    if (!msg.is_discarded() && msg.is_object() && msg.value("type", "") == "STATE") last = std::move(msg);
+    if (msg.is_discarded() || !msg.is_object()) continue;
+    auto type = msg.find("type");  // any line may be any JSON: 'type' need not be a string
+    if (type != msg.end() && type->is_string() && *type == "STATE") last = std::move(msg);
   }
   if (!last) {
     if (text.find_first_not_of(" \t\r\n") == std::string::npos) return State();

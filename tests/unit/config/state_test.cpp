@@ -33,6 +33,18 @@ TEST(State, TakesTheLastStateOfACapturedStdout) {
   EXPECT_FALSE(s->currently_syncing());
 }
 
+TEST(State, ACapturedLineWhoseTypeIsNotAStringIsSkipped) {
+  // Found by fuzz_config_readers: '"type": {...}' on one line threw out of load_state.
+  std::string dir = test::make_temp_dir("state");
+  test::write_file(dir + "/out.jsonl", "{\"type\":\"STATE\",\"value\":{\"bookmarks\":{\"a\":{\"x\":3}}}}\n"
+                                       "{\"type\": {\"id\": 1}}\n"
+                                       "{\"type\": 7}\n"
+                                       "[\"STATE\"]\n");
+  auto s = load_state(dir + "/out.jsonl");
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ((*s->find_bookmark("a"))["x"], 3);
+}
+
 TEST(State, KeepOnlyAndClear) {
   State s;
   s.bookmark("t")["version"] = 1;
