@@ -42,14 +42,16 @@ struct TableLayout {
 using TableLayoutPtr = std::shared_ptr<const TableLayout>;
 
 /// Supplies what the binlog alone may not carry (column names, ENUM/SET labels, MariaDB
-/// INET6/UUID) from a schema history, and checks the binlog against it. Called once per
-/// compiled TABLE_MAP, on the decoding thread, also when binlog_row_metadata=FULL supplied
-/// the names (then `columns[i].name` is already set, and only checked). `position` is the
-/// TABLE_MAP's position ("file:pos"). May fill `name` / `enum_values` / `extended_type`
-/// where they are empty, and `meta` of old TIME/DATETIME/TIMESTAMP columns with their
-/// fractional digits (MariaDB's pre-10.1 format: the binlog does not carry them); must not
-/// change types. An error (ErrorCode::kSchemaMismatch when
-/// the history disagrees with the binlog) stops decoding and is returned from feed().
+/// INET6/UUID, UNSIGNED, the binary charset) from a schema history, and checks the binlog
+/// against it. Called once per compiled TABLE_MAP, on the decoding thread, also when
+/// binlog_row_metadata=FULL supplied the names (then `columns[i].name` is already set, and only
+/// checked). `position` is the TABLE_MAP's position ("file:pos"). May fill `name` /
+/// `enum_values` / `extended_type` / `collation` where they are empty, set `is_unsigned`
+/// (MariaDB's binlog_row_metadata=NO_LOG carries neither signedness nor charsets), and `meta`
+/// of old TIME/DATETIME/TIMESTAMP columns with their fractional digits (MariaDB's pre-10.1
+/// format: the binlog does not carry them); must not change types. An error
+/// (ErrorCode::kSchemaMismatch when the history disagrees with the binlog) stops decoding and is
+/// returned from feed().
 class SchemaResolver {
  public:
   virtual ~SchemaResolver() = default;

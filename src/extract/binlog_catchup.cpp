@@ -9,7 +9,6 @@
 #include "mysql/replication_stream.h"
 #include "schema/ddl_parser.h"
 #include "schema/history_resolver.h"
-#include "schema/type_mapping.h"
 
 namespace sluice::extract {
 namespace {
@@ -70,17 +69,15 @@ class CatchupHandler : public binlog::ChangeHandler {
     Map& m = maps_[i];
     if (m.layout != c.table) build_map(m, *c.table, streams_[i]);
     core::EpochTime t{c.txn->commit_seconds, c.txn->has_commit_time ? c.txn->commit_micros : 0};
-    const size_t width = streams_[i].columns.size();
-    if (pads_.size() < 2 * width) pads_.resize(2 * width);
     if (c.op == binlog::RowOp::kDelete) {
-      map_image(m, c.before, values_, 0);
+      map_image(m, c.before, values_);
       return out_.on_change(i, ChangeOp::kDelete, values_, t);
     }
-    map_image(m, c.after, values_, 0);
+    map_image(m, c.after, values_);
     if (c.op == binlog::RowOp::kInsert) return out_.on_change(i, ChangeOp::kInsert, values_, t);
     if (update_key(m, c.before, c.after) && streams_[i].key_change_deletes) {
       // The old key is gone from the source: deleted before the new row, in the same transaction.
-      map_image(m, c.before, before_, width);
+      map_image(m, c.before, before_);
       SLUICE_TRY(out_.on_change(i, ChangeOp::kDelete, before_, t));
     }
     return out_.on_change(i, ChangeOp::kUpdate, values_, t);
@@ -188,47 +185,10 @@ class CatchupHandler : public binlog::ChangeHandler {
 
   struct Map {
     const binlog::TableLayout* layout = nullptr;
-    std::vector<size_t> out;  // layout column -> output index
-    std::vector<uint8_t> unsigned_bits;  // layout column -> width of an UNSIGNED integer, else 0
-    std::vector<uint64_t> binary;  // layout column -> 1 byte string, n: BINARY(n) padded; 0 text
+    std::vector<size_t> out;         // layout column -> output index
     std::vector<size_t> key_layout;  // layout columns of the stream's key columns
     size_t width = 0;                // output columns
   };
-
-  // Without binlog_row_metadata a byte string arrives as text (no charset) and BINARY(n)
-  // without its trailing zero bytes: restore the bytes as SELECT shows them.
-  core::Value as_bytes(const core::Value& v, uint64_t pad_to, size_t slot) {
-    if (pad_to <= 1 || v.text.size() >= pad_to) return core::Value::with_text(core::ValueKind::kBytes, v.text);
-    std::string& buf = pads_[slot];
-    buf.assign(v.text);
-    buf.resize(pad_to, '\0');
-    return core::Value::with_text(core::ValueKind::kBytes, buf);
-  }
-
-  static uint64_t binary_width(const schema::ColumnSchema* c) {
-    if (c == nullptr) return 0;
-    if (c->kind == schema::ColumnKind::kBinary) {
-      if (c->octet_length) return *c->octet_length;
-      auto args = schema::parse_type_arguments(c->column_type);  // "binary(4)"
-      return args.empty() ? 1 : args[0];
-    }
-    bool bytes = c->kind == schema::ColumnKind::kVarbinary || c->kind == schema::ColumnKind::kBlob ||
-                 ((c->kind == schema::ColumnKind::kChar || c->kind == schema::ColumnKind::kVarchar ||
-                   c->kind == schema::ColumnKind::kText) && c->charset == "binary");
-    return bytes ? 1 : 0;
-  }
-
-  static uint8_t unsigned_width(const schema::ColumnSchema* c) {
-    if (c == nullptr || !c->is_unsigned) return 0;
-    switch (c->kind) {
-      case schema::ColumnKind::kTinyInt: return 8;
-      case schema::ColumnKind::kSmallInt: return 16;
-      case schema::ColumnKind::kMediumInt: return 24;
-      case schema::ColumnKind::kInt: return 32;
-      case schema::ColumnKind::kBigInt: return 64;
-      default: return 0;
-    }
-  }
 
   size_t find(std::string_view db, std::string_view table) const {
     for (size_t i = 0; i < streams_.size(); ++i) {
@@ -240,14 +200,9 @@ class CatchupHandler : public binlog::ChangeHandler {
   static void build_map(Map& m, const binlog::TableLayout& layout, const CatchupStream& s) {
     m.layout = &layout;
     m.out.assign(layout.columns.size(), kNone);
-    m.unsigned_bits.assign(layout.columns.size(), 0);
-    m.binary.assign(layout.columns.size(), 0);
     m.key_layout.clear();
     m.width = s.columns.size();
     for (size_t k = 0; k < layout.columns.size(); ++k) {
-      const schema::ColumnSchema* c = s.table.find_column(layout.columns[k].def.name);
-      m.unsigned_bits[k] = unsigned_width(c);
-      m.binary[k] = binary_width(c);
       for (size_t j = 0; j < s.columns.size(); ++j) {
         if (layout.columns[k].def.name == s.columns[j]) m.out[k] = j;
       }
@@ -258,26 +213,13 @@ class CatchupHandler : public binlog::ChangeHandler {
     }
   }
 
-  // One image into `out` (one slot per output column, kAbsent where the image lacks it);
-  // BINARY(n) padding goes to pads_[pad_base + output index].
-  void map_image(const Map& m, std::span<const core::Value> image, std::vector<core::Value>& out,
-                 size_t pad_base) {
+  // One image into `out` (one slot per output column, kAbsent where the image lacks it). The
+  // decoder already gave UNSIGNED and binary columns their kinds (schema::HistoryResolver).
+  void map_image(const Map& m, std::span<const core::Value> image, std::vector<core::Value>& out) {
     out.assign(m.width, core::Value::absent());
     const size_t n = std::min(m.out.size(), image.size());
     for (size_t k = 0; k < n; ++k) {
-      if (m.out[k] != kNone) map_cell(m, k, image[k], out[m.out[k]], pad_base);
-    }
-  }
-
-  void map_cell(const Map& m, size_t k, const core::Value& v, core::Value& dst, size_t pad_base) {
-    // Without binlog_row_metadata the binlog does not say UNSIGNED: the history does.
-    if (m.unsigned_bits[k] != 0 && v.kind == core::ValueKind::kInt) {
-      uint64_t mask = m.unsigned_bits[k] == 64 ? ~uint64_t{0} : (uint64_t{1} << m.unsigned_bits[k]) - 1;
-      dst = core::Value::from_uint(static_cast<uint64_t>(v.i) & mask);
-    } else if (m.binary[k] != 0 && v.kind == core::ValueKind::kString) {
-      dst = as_bytes(v, m.binary[k], pad_base + m.out[k]);
-    } else {
-      dst = v;  // copied in place: a temporary here stalls on store forwarding
+      if (m.out[k] != kNone) out[m.out[k]] = image[k];
     }
   }
 
@@ -289,7 +231,7 @@ class CatchupHandler : public binlog::ChangeHandler {
     for (size_t k : m.key_layout) {
       if (k >= before.size() || before[k].is_absent()) continue;
       if (k >= after.size() || after[k].is_absent()) {
-        map_cell(m, k, before[k], values_[m.out[k]], 0);
+        values_[m.out[k]] = before[k];
       } else if (!core::same_value(before[k], after[k])) {
         changed = true;
       }
@@ -311,7 +253,6 @@ class CatchupHandler : public binlog::ChangeHandler {
   std::vector<uint8_t> range_ok_;    // per stream: in_range() of that transaction
   std::vector<core::Value> values_;
   std::vector<core::Value> before_;  // an update's before image, when its key changed
-  std::vector<std::string> pads_;    // per output column, after then before image: BINARY(n) padding
   bool done_ = false;
 };
 

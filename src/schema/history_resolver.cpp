@@ -65,6 +65,27 @@ core::Status no_schema(std::string_view db, std::string_view table, std::string_
 
 std::string binlog_type(const binlog::ColumnDef& c) { return binlog::sql_type_name(c); }
 
+bool is_integer(ColumnKind kind) {
+  return kind == ColumnKind::kTinyInt || kind == ColumnKind::kSmallInt || kind == ColumnKind::kMediumInt ||
+         kind == ColumnKind::kInt || kind == ColumnKind::kBigInt;
+}
+
+// Byte strings: BINARY, VARBINARY, BLOB, and CHAR/VARCHAR/TEXT declared with the binary charset.
+bool holds_bytes(const ColumnSchema& c) {
+  if (c.kind == ColumnKind::kBinary || c.kind == ColumnKind::kVarbinary || c.kind == ColumnKind::kBlob)
+    return true;
+  return (c.kind == ColumnKind::kChar || c.kind == ColumnKind::kVarchar || c.kind == ColumnKind::kText) &&
+         c.charset == "binary";
+}
+
+// What a TABLE_MAP without optional metadata (MariaDB's binlog_row_metadata=NO_LOG) leaves
+// unsaid and the history knows: UNSIGNED integers, and the binary charset of byte strings (so
+// the decoder keeps their bytes and pads BINARY(n) with the 0x00 bytes the binlog strips).
+void restore_signedness_and_bytes(const ColumnSchema& c, binlog::ColumnDef& b) {
+  if (c.is_unsigned && is_integer(c.kind)) b.is_unsigned = true;
+  if (b.collation == 0 && holds_bytes(c)) b.collation = binlog::kBinaryCollation;
+}
+
 }  // namespace
 
 std::string column_disagreement(const ColumnSchema& column, const binlog::ColumnDef& b) {
@@ -135,6 +156,7 @@ core::Status HistoryResolver::resolve(std::string_view db, std::string_view tabl
       return core::fail(core::ErrorCode::kSchemaMismatch, mismatch(db, table, position, label + ": " + why + since));
     }
     if (b.name.empty()) b.name = cols[i].name;
+    restore_signedness_and_bytes(cols[i], b);
     // An old TIME/DATETIME/TIMESTAMP code: MySQL before 5.6 (no fractions) or MariaDB's own
     // pre-10.1 format, whose fractional digits (and so its cell size) only the schema knows.
     if (binlog::is_old_temporal(b.type) && cols[i].fsp <= 6) b.meta = cols[i].fsp;

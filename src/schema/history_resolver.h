@@ -1,7 +1,10 @@
 #pragma once
 /// The binlog decoder's SchemaResolver on top of a SchemaHistory: for a TABLE_MAP at
 /// position P it takes the version of the table in effect at P, fills column names,
-/// ENUM/SET labels and MariaDB INET6/UUID, and checks the binlog against it: same column
+/// ENUM/SET labels, MariaDB INET6/UUID, and (when the TABLE_MAP has no optional metadata)
+/// UNSIGNED integers and the binary charset of byte strings, so every reader of the binlog
+/// decodes them alike (`binlog stream --schema-history`, sync's catch-up); and it checks the
+/// binlog against the history: same column
 /// count, each column's type family (and DECIMAL precision/scale, temporal fractions, BIT
 /// width), and, when binlog_row_metadata=FULL named the columns, the same names. Any
 /// disagreement is ErrorCode::kSchemaMismatch: decoding stops instead of shifting values.

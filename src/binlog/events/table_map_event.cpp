@@ -257,6 +257,8 @@ core::Status compile_columns(DecoderState& st, TableLayout& t) {
       if (c.name.empty()) c.name = std::move(defs[i].name);
       if (c.enum_values.empty()) c.enum_values = std::move(defs[i].enum_values);
       if (c.extended_type == ExtendedType::kNone) c.extended_type = defs[i].extended_type;
+      if (!c.is_unsigned) c.is_unsigned = defs[i].is_unsigned;  // no SIGNEDNESS metadata
+      if (c.collation == 0) c.collation = defs[i].collation;    // no charset metadata
       if (is_old_temporal(c.type)) c.meta = defs[i].meta;  // MariaDB's pre-10.1 fractions
     }
   }

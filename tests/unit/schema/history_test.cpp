@@ -246,6 +246,43 @@ TEST(HistoryResolver, FillsNamesAndLabelsAndRejectsDisagreement) {
   EXPECT_FALSE(r.resolve("d", "t", "garbage", cols));
 }
 
+// MariaDB's binlog_row_metadata=NO_LOG: no signedness, no charsets in the TABLE_MAP. The
+// history supplies UNSIGNED integers and the binary charset of byte strings (not of text, and
+// never over what the binlog said).
+TEST(HistoryResolver, RestoresUnsignedAndBinaryWithoutMetadata) {
+  SchemaHistory h(only({"d"}));
+  TableSchema t = table("d", "u",
+                        {{"ti", "tinyint unsigned"},
+                         {"bi", "bigint unsigned"},
+                         {"s", "int"},
+                         {"d", "decimal(5,2) unsigned"},
+                         {"b", "binary(4)"},
+                         {"vb", "varbinary(8)"},
+                         {"bl", "blob"},
+                         {"tx", "text"},
+                         {"cb", "char(3)"},
+                         {"vc", "varchar(3)"}});
+  t.columns[8].charset = "binary";  // CHAR(3) CHARACTER SET binary
+  h.seed({t}, at(100));
+  HistoryResolver r(h);
+  using T = binlog::ColumnType;
+  std::vector<binlog::ColumnDef> cols = {
+      def(T::kTiny),      def(T::kLongLong),   def(T::kLong),    def(T::kNewDecimal, 5 << 8 | 2),
+      def(T::kString, 4), def(T::kVarchar, 8), def(T::kBlob, 2), def(T::kBlob, 2),
+      def(T::kString, 3), def(T::kVarchar, 12)};
+  cols[9].collation = binlog::kBinaryCollation;  // what metadata said stays
+  ASSERT_TRUE(r.resolve("d", "u", "mysql-bin.000001:200", cols));
+  std::vector<bool> is_unsigned;
+  std::vector<uint16_t> collations;
+  for (const auto& c : cols) {
+    is_unsigned.push_back(c.is_unsigned);
+    collations.push_back(c.collation);
+  }
+  EXPECT_EQ(is_unsigned,
+            (std::vector<bool>{true, true, false, false, false, false, false, false, false, false}));
+  EXPECT_EQ(collations, (std::vector<uint16_t>{0, 0, 0, 0, 63, 63, 63, 0, 63, 63}));
+}
+
 TEST(HistoryResolver, TypeFamilies) {
   using T = binlog::ColumnType;
   auto col = [](std::string type) { return column_from_type("c", "", type); };
