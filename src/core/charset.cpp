@@ -274,6 +274,22 @@ Charset charset_for_collation(uint32_t id) {
   return Charset::kUnknown;
 }
 
+Charset charset_by_name(std::string_view name) {
+  if (name == "utf8") return Charset::kUtf8mb3;
+  for (size_t i = 1; i < kInfo.size(); ++i) {
+    if (kInfo[i].name == name) return static_cast<Charset>(i);
+  }
+  return Charset::kUnknown;
+}
+
+uint32_t collation_of(Charset cs) {
+  uint32_t lowest = 0;
+  for (const CollationRange& r : kRanges) {
+    if (r.cs == cs && (lowest == 0 || r.first < lowest)) lowest = r.first;
+  }
+  return lowest;
+}
+
 std::string_view charset_name(Charset cs) {
   auto i = static_cast<size_t>(cs);
   return i < kInfo.size() ? kInfo[i].name : std::string_view("unknown");

@@ -38,6 +38,15 @@ Charset charset_for_collation(uint32_t id);
 /// The server's name of `cs` ("utf8mb4", "latin1", ...; "unknown").
 std::string_view charset_name(Charset cs);
 
+/// The charset the server names `name` ("latin1", "utf8mb4"; "utf8" is utf8mb3, as both servers
+/// read it today); kUnknown when neither server has it.
+Charset charset_by_name(std::string_view name);
+
+/// The lowest collation id of `cs` (0 for kUnknown): for a column whose TABLE_MAP carries no
+/// collation (MariaDB's binlog_row_metadata=NO_LOG), so its bytes decode in the charset the
+/// schema history names.
+uint32_t collation_of(Charset cs);
+
 /// Converts `in`, encoded in `cs`, to UTF-8. Returns `in` itself when it already is valid
 /// UTF-8 in a UTF-8-compatible charset (no copy), else a view into `arena`. Bytes invalid
 /// in `cs` become U+FFFD; this never fails. kBinary returns `in` unchanged (callers treat
