@@ -282,8 +282,8 @@ Charset charset_by_name(std::string_view name) {
   return Charset::kUnknown;
 }
 
-uint32_t collation_of(Charset cs) {
-  uint32_t lowest = 0;
+uint16_t collation_of(Charset cs) {
+  uint16_t lowest = 0;
   for (const CollationRange& r : kRanges) {
     if (r.cs == cs && (lowest == 0 || r.first < lowest)) lowest = r.first;
   }

@@ -45,7 +45,7 @@ Charset charset_by_name(std::string_view name);
 /// The lowest collation id of `cs` (0 for kUnknown): for a column whose TABLE_MAP carries no
 /// collation (MariaDB's binlog_row_metadata=NO_LOG), so its bytes decode in the charset the
 /// schema history names.
-uint32_t collation_of(Charset cs);
+uint16_t collation_of(Charset cs);
 
 /// Converts `in`, encoded in `cs`, to UTF-8. Returns `in` itself when it already is valid
 /// UTF-8 in a UTF-8-compatible charset (no copy), else a view into `arena`. Bytes invalid

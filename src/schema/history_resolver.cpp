@@ -1,5 +1,6 @@
 #include "schema/history_resolver.h"
 
+#include "core/charset.h"
 #include "schema/ddl_lexer.h"
 
 namespace sluice::schema {
@@ -79,11 +80,18 @@ bool holds_bytes(const ColumnSchema& c) {
 }
 
 // What a TABLE_MAP without optional metadata (MariaDB's binlog_row_metadata=NO_LOG) leaves
-// unsaid and the history knows: UNSIGNED integers, and the binary charset of byte strings (so
-// the decoder keeps their bytes and pads BINARY(n) with the 0x00 bytes the binlog strips).
-void restore_signedness_and_bytes(const ColumnSchema& c, binlog::ColumnDef& b) {
+// unsaid and the history knows: UNSIGNED integers, the binary charset of byte strings (so the
+// decoder keeps their bytes and pads BINARY(n) with the 0x00 bytes the binlog strips), and the
+// charset of text (so latin1 or cp1251 bytes become the characters SELECT shows, not U+FFFD or
+// a misread UTF-8 sequence).
+void restore_signedness_and_charsets(const ColumnSchema& c, binlog::ColumnDef& b) {
   if (c.is_unsigned && is_integer(c.kind)) b.is_unsigned = true;
-  if (b.collation == 0 && holds_bytes(c)) b.collation = binlog::kBinaryCollation;
+  if (b.collation != 0) return;
+  if (holds_bytes(c)) {
+    b.collation = binlog::kBinaryCollation;
+  } else if (c.kind == ColumnKind::kChar || c.kind == ColumnKind::kVarchar || c.kind == ColumnKind::kText) {
+    b.collation = core::collation_of(core::charset_by_name(c.charset));  // 0 (unknown) when none named
+  }
 }
 
 }  // namespace
@@ -156,7 +164,7 @@ core::Status HistoryResolver::resolve(std::string_view db, std::string_view tabl
       return core::fail(core::ErrorCode::kSchemaMismatch, mismatch(db, table, position, label + ": " + why + since));
     }
     if (b.name.empty()) b.name = cols[i].name;
-    restore_signedness_and_bytes(cols[i], b);
+    restore_signedness_and_charsets(cols[i], b);
     // An old TIME/DATETIME/TIMESTAMP code: MySQL before 5.6 (no fractions) or MariaDB's own
     // pre-10.1 format, whose fractional digits (and so its cell size) only the schema knows.
     if (binlog::is_old_temporal(b.type) && cols[i].fsp <= 6) b.meta = cols[i].fsp;
