@@ -114,7 +114,11 @@ void parse_drop(Cursor& c, DdlStatement& out) {
     s.name = c.ident().value_or("");
   } else if (c.is("system") && c.is("versioning", 1)) {
     return unparsed(out, "DROP SYSTEM VERSIONING");
-  } else if (c.is("foreign") || c.is("check") || c.is("partition") || c.is("period")) {
+  } else if (c.is("partition")) {
+    out.rows_without_events = "DROP PARTITION";
+    c.skip_item();
+    return;
+  } else if (c.is("foreign") || c.is("check") || c.is("period")) {
     c.skip_item();
     return;
   } else {
@@ -166,7 +170,25 @@ void parse_rename(Cursor& c, std::string_view default_db, DdlStatement& out) {
   out.specs.push_back(std::move(s));
 }
 
-void parse_convert(Cursor& c, DdlStatement& out) {
+// A partition clause that moves rows without row events: recorded, with the other table it
+// names ("... WITH TABLE t", "... TO TABLE t"), and skipped.
+void skip_partition_clause(Cursor& c, std::string_view default_db, std::string_view clause, DdlStatement& out) {
+  out.rows_without_events = std::string(clause);
+  while (!c.at_end() && !c.is_symbol(',') && !c.is_symbol(';') && !c.is_symbol(')')) {
+    if (c.accept("table")) {
+      if (auto name = c.table_name(default_db)) out.exchanged_with = *name;
+    } else if (c.is_symbol('(')) {
+      if (!c.skip_group()) return;
+    } else {
+      c.next();
+    }
+  }
+}
+
+void parse_convert(Cursor& c, std::string_view default_db, DdlStatement& out) {
+  // MariaDB 10.7+: CONVERT PARTITION p TO TABLE t2 / CONVERT TABLE t2 TO PARTITION p ...
+  if (c.is("partition")) return skip_partition_clause(c, default_db, "CONVERT PARTITION", out);
+  if (c.is("table")) return skip_partition_clause(c, default_db, "CONVERT TABLE", out);
   AlterSpec s;
   s.op = Op::kConvertCharset;
   if (!c.accept_all({"to", "character", "set"}) && !c.accept_all({"to", "charset"})) {
@@ -183,7 +205,10 @@ void parse_one_spec(Cursor& c, std::string_view default_db, DdlStatement& out) {
   if (c.accept("modify")) return parse_change(c, out, false);
   if (c.accept("change")) return parse_change(c, out, true);
   if (c.accept("rename")) return parse_rename(c, default_db, out);
-  if (c.accept("convert")) return parse_convert(c, out);
+  if (c.accept("convert")) return parse_convert(c, default_db, out);
+  if ((c.is("truncate") || c.is("exchange")) && c.is("partition", 1)) {
+    return skip_partition_clause(c, default_db, c.is("truncate") ? "TRUNCATE PARTITION" : "EXCHANGE PARTITION", out);
+  }
   if (c.accept("alter")) {  // ALTER [COLUMN] c SET/DROP DEFAULT, SET VISIBLE; ALTER INDEX ...
     c.skip_item();
     return;

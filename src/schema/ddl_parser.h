@@ -80,6 +80,11 @@ struct DdlStatement {
   bool if_not_exists = false;      ///< CREATE ... IF NOT EXISTS: no change when the table exists
   bool or_replace = false;         ///< MariaDB CREATE OR REPLACE TABLE
   bool temporary = false;          ///< CREATE/DROP TEMPORARY TABLE: not a tracked table
+  /// kAlterTable: a clause that removes or adds rows without row events ("TRUNCATE PARTITION",
+  /// "DROP PARTITION", "EXCHANGE PARTITION", MariaDB's "CONVERT PARTITION"/"CONVERT TABLE"),
+  /// empty otherwise. A destination following the table's rows cannot follow it.
+  std::string rows_without_events;
+  TableName exchanged_with;        ///< EXCHANGE PARTITION ... WITH TABLE / CONVERT ...: the other table
   std::vector<std::string> notes;  ///< clauses skipped or not understood (debug lines)
   std::string reason;              ///< kUnparsed: what could not be parsed
 };

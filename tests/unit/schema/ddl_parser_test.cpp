@@ -163,6 +163,35 @@ TEST(DdlParser, DropRenameTruncate) {
   EXPECT_EQ(parse("RENAME USER a TO b").kind, DdlKind::kOther);
 }
 
+TEST(DdlParser, PartitionClausesThatMoveRowsWithoutRowEvents) {
+  auto st = parse("ALTER TABLE t TRUNCATE PARTITION p0, p1");
+  EXPECT_EQ(st.kind, DdlKind::kAlterTable);
+  EXPECT_EQ(st.rows_without_events, "TRUNCATE PARTITION");
+  EXPECT_TRUE(st.specs.empty());
+  EXPECT_EQ(parse("ALTER TABLE t TRUNCATE PARTITION ALL").rows_without_events, "TRUNCATE PARTITION");
+  EXPECT_EQ(parse("alter table t drop partition p2").rows_without_events, "DROP PARTITION");
+  st = parse("ALTER TABLE t EXCHANGE PARTITION p0 WITH TABLE x.t2 WITHOUT VALIDATION");
+  EXPECT_EQ(st.rows_without_events, "EXCHANGE PARTITION");
+  EXPECT_EQ(st.exchanged_with.str(), "x.t2");
+  st = parse("ALTER TABLE t CONVERT PARTITION p0 TO TABLE t_old");  // MariaDB 10.7+
+  EXPECT_EQ(st.rows_without_events, "CONVERT PARTITION");
+  EXPECT_EQ(st.exchanged_with.str(), "d.t_old");
+  st = parse("ALTER TABLE t CONVERT TABLE t_new TO PARTITION p9 VALUES LESS THAN (100)");
+  EXPECT_EQ(st.rows_without_events, "CONVERT TABLE");
+  EXPECT_EQ(st.exchanged_with.str(), "d.t_new");
+  // Partition changes that keep every row, and column changes, say nothing.
+  for (const char* sql : {"ALTER TABLE t ADD PARTITION (PARTITION p3 VALUES LESS THAN (30))",
+                          "ALTER TABLE t REORGANIZE PARTITION p0 INTO (PARTITION a VALUES LESS THAN (5))",
+                          "ALTER TABLE t COALESCE PARTITION 2", "ALTER TABLE t REMOVE PARTITIONING",
+                          "ALTER TABLE t REBUILD PARTITION p0", "ALTER TABLE t ADD COLUMN c INT",
+                          "ALTER TABLE t CONVERT TO CHARACTER SET utf8mb4", "TRUNCATE TABLE t"}) {
+    EXPECT_EQ(parse(sql).rows_without_events, "") << sql;
+  }
+  st = parse("ALTER TABLE t ADD COLUMN c INT, TRUNCATE PARTITION p0");
+  EXPECT_EQ(st.specs.size(), 1u);
+  EXPECT_EQ(st.rows_without_events, "TRUNCATE PARTITION");
+}
+
 TEST(DdlParser, AlterColumnSpecs) {
   auto st = parse(
       "ALTER TABLE t ADD COLUMN c INT NOT NULL DEFAULT 0 AFTER a, ADD d VARCHAR(5) FIRST, ADD e TEXT,"
