@@ -85,7 +85,7 @@ class CatchupHandler : public binlog::ChangeHandler {
 
   core::Status on_statement(const binlog::StatementChange& s) override {
     SLUICE_TRY(apply_ddl(s));
-    return propagate_truncate(s);
+    return propagate_row_statements(s);
   }
 
   core::Status apply_ddl(const binlog::StatementChange& s) {
@@ -142,19 +142,42 @@ class CatchupHandler : public binlog::ChangeHandler {
  private:
   static constexpr size_t kNone = ~size_t{0};
 
-  // A TRUNCATE of a followed table (its own transaction): the stream's rows are gone from here on.
-  core::Status propagate_truncate(const binlog::StatementChange& s) {
-    if (s.txn == nullptr || schema::ascii_lower(s.sql).find("truncate") == std::string::npos)
+  // A TRUNCATE of a followed table (its own transaction): the stream's rows are gone from here
+  // on. An ALTER TABLE that removes or adds rows without row events (a partition truncated,
+  // dropped, exchanged or converted) cannot be followed: the job stops with the fix.
+  core::Status propagate_row_statements(const binlog::StatementChange& s) {
+    if (s.txn == nullptr) return core::ok();
+    std::string sql = schema::ascii_lower(s.sql);
+    if (sql.find("truncate") == std::string::npos && sql.find("partition") == std::string::npos) {
       return core::ok();
+    }
     schema::SqlServer server =
         s.status ? schema::parse_server_version(s.status->server_version) : schema::SqlServer{};
     auto parsed = schema::parse_ddl(s.sql, s.db, server);
-    if (!parsed || parsed->kind != schema::DdlKind::kTruncateTable || parsed->tables.empty())
-      return core::ok();
+    if (!parsed || parsed->tables.empty()) return core::ok();
+    if (parsed->kind == schema::DdlKind::kAlterTable && !parsed->rows_without_events.empty()) {
+      return refuse_rows_without_events(*parsed, s);
+    }
+    if (parsed->kind != schema::DdlKind::kTruncateTable) return core::ok();
     size_t i = find(parsed->tables[0].db, parsed->tables[0].table);
     if (i == kNone || !in_range(i, *s.txn)) return core::ok();
     return out_.on_truncate(
         i, core::EpochTime{s.txn->commit_seconds, s.txn->has_commit_time ? s.txn->commit_micros : 0});
+  }
+
+  core::Status refuse_rows_without_events(const schema::DdlStatement& d, const binlog::StatementChange& s) {
+    for (const schema::TableName* t : {&d.tables[0], &d.exchanged_with}) {
+      size_t i = find(t->db, t->table);
+      if (i == kNone || !in_range(i, *s.txn)) continue;
+      return core::fail(core::ErrorCode::kSchemaMismatch,
+                        "ALTER TABLE " + d.tables[0].str() + " ... " + d.rows_without_events + " at " +
+                            std::string(s.txn->file) + ":" + std::to_string(s.pos) + " removed or added rows of " +
+                            t->str() +
+                            " without row events, which no destination can follow; re-snapshot the table with "
+                            "`sluice reset` of " +
+                            t->str() + " (docs/replication-methods.md), then run the job again");
+    }
+    return core::ok();
   }
 
   // Adds the transaction's GTID to the state of each stream it belongs to (at or after `from`).
