@@ -118,10 +118,10 @@ core::Result<BinlogStatus> read_binlog_status(Connection& conn) {
   if (rows->empty() || (*rows)[0].size() < 2 || !(*rows)[0][0]) return core::fail(binlog_off(sql));
   const OwnedRow& row = (*rows)[0];
   BinlogStatus st;
-  st.file = *row[0];
+  st.position.file = *row[0];
   auto pos = parse_count(row[1], "binlog position");
   if (!pos) return core::fail(pos.error());
-  st.position = *pos;
+  st.position.offset = *pos;
   for (size_t i = 0; i < cols.size() && i < row.size(); ++i) {
     if (cols[i] == "Executed_Gtid_Set" && row[i]) st.gtid = *row[i];
   }
