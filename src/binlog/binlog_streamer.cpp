@@ -133,7 +133,7 @@ StreamCheckpoint BinlogStreamer::committed() const {
   cp.gtid = impl_->guard.committed_gtid();
   cp.resume = {impl_->guard.resume_file(), impl_->guard.resume_pos()};
   const GtidTracker& g = impl_->guard.gtids();
-  if (g.kind() != GtidTracker::Kind::kNone && g.complete()) cp.gtid_set = g.text();
+  if (g.flavor() != core::GtidFlavor::kNone && g.complete()) cp.gtid_set = g.text();
   if (impl_->guard.commits() == 0 && !impl_->start.delivered.empty()) {
     // Restarted at a held XA transaction's start and nothing delivered yet: the checkpoint
     // read at start, unchanged (what was delivered ends later than where reading starts).
@@ -157,9 +157,10 @@ core::Status BinlogStreamer::resolve_start() {
   if (!info->note.empty()) log(info->note);
   m.start = info->start;
   m.stop = info->end;
-  auto kind = m.flavor == mysql::Flavor::kMariaDB ? GtidTracker::Kind::kMariaDb : GtidTracker::Kind::kMySql;
+  auto kind = m.flavor == mysql::Flavor::kMariaDB ? core::GtidFlavor::kMariaDb : core::GtidFlavor::kMySql;
   if (info->gtid_state) {
-    if (auto s = m.guard.gtids().reset(kind, *info->gtid_state); !s) (void)m.guard.gtids().reset(GtidTracker::Kind::kNone, "");
+    if (auto s = m.guard.gtids().reset(kind, *info->gtid_state); !s)
+      (void)m.guard.gtids().reset(core::GtidFlavor::kNone, "");
   }
   if (m.start.kind == StreamStart::Kind::kFilePos) {
     m.guard.set_committed(m.start.position.file, m.start.position.offset, "");
@@ -233,7 +234,8 @@ mysql::ReplicationOptions BinlogStreamer::replication_options() const {
   const GtidTracker& g = m.guard.gtids();
   const bool first = m.guard.commits() == 0;
   // A GTID start resumes by GTID state (exact even with gaps in the set); else by position.
-  if (m.start.kind == StreamStart::Kind::kGtid && (first || (g.kind() != GtidTracker::Kind::kNone && g.complete()))) {
+  if (m.start.kind == StreamStart::Kind::kGtid &&
+      (first || (g.flavor() != core::GtidFlavor::kNone && g.complete()))) {
     std::string state = first ? m.start.gtid : g.text();
     if (m.flavor == mysql::Flavor::kMariaDB) {
       ro.mariadb_gtid_pos = state;

@@ -19,7 +19,7 @@ uint32_t le32(const uint8_t* p) {
 }
 
 core::Status check_gtid_flavor(const std::string& gtid, const mysql::ServerIdentity& id, const std::string& server) {
-  bool mariadb_text = looks_like_mariadb_gtid_pos(gtid);
+  bool mariadb_text = core::looks_like_mariadb_gtid_pos(gtid);
   if (id.flavor == mysql::Flavor::kMariaDB && !mariadb_text) {
     return core::fail(ErrorCode::kInvalidArgument,
                       "--gtid '" + gtid + "' is not a MariaDB GTID position, and " + server + " is MariaDB " +
@@ -40,10 +40,10 @@ struct GtidCollector : EventHandler {
     if (const auto* prev = std::get_if<PreviousGtids>(&ev.body)) {
       auto text = mysql_gtid_set_text(prev->encoded);
       if (!text) return core::fail(text.error());
-      if (auto s = tracker.reset(GtidTracker::Kind::kMySql, *text); !s) return s;
+      if (auto s = tracker.reset(core::GtidFlavor::kMySql, *text); !s) return s;
     } else if (const auto* g = std::get_if<Gtid>(&ev.body); g && !g->mariadb && !g->anonymous) {
       gtid.clear();
-      append_uuid_text(gtid, g->uuid.data());
+      core::append_uuid_text(gtid, g->uuid.data());
       if (!g->tag.empty()) gtid.append(":").append(g->tag);
       gtid += ":" + std::to_string(g->gno);
       tracker.add(gtid);
@@ -54,7 +54,7 @@ struct GtidCollector : EventHandler {
     }
     return core::ok();
   }
-  GtidCollector() { (void)tracker.reset(GtidTracker::Kind::kMySql, ""); }
+  GtidCollector() { (void)tracker.reset(core::GtidFlavor::kMySql, ""); }
   GtidTracker tracker;
   std::string gtid, problem;
   bool ok = true;

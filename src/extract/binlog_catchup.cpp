@@ -51,10 +51,10 @@ class CatchupHandler : public binlog::ChangeHandler {
     for (size_t i = 0; i < streams.size(); ++i) {
       versions_[i] = history.versions(streams[i].table.database, streams[i].table.name).size();
       const std::string& g = streams[i].gtid;
-      auto kind = binlog::looks_like_mariadb_gtid_pos(g) ? binlog::GtidTracker::Kind::kMariaDb
-                                                         : binlog::GtidTracker::Kind::kMySql;
+      auto kind =
+          core::looks_like_mariadb_gtid_pos(g) ? core::GtidFlavor::kMariaDb : core::GtidFlavor::kMySql;
       // Without a starting state there is nothing to follow: the stream keeps "".
-      if (g.empty() || !gtids_[i].reset(kind, g)) gtids_[i].reset(binlog::GtidTracker::Kind::kNone, "");
+      if (g.empty() || !gtids_[i].reset(kind, g)) gtids_[i].reset(core::GtidFlavor::kNone, "");
     }
   }
 
@@ -136,7 +136,7 @@ class CatchupHandler : public binlog::ChangeHandler {
     const bool held = !resume_.file.empty() && core::compare_positions(resume_, pos) < 0;
     if (held) pos = resume_;
     for (size_t i = 0; i < streams_.size(); ++i) {
-      if (gtids_[i].kind() == binlog::GtidTracker::Kind::kNone) continue;
+      if (gtids_[i].flavor() == core::GtidFlavor::kNone) continue;
       streams_[i].gtid = gtids_[i].complete() && !held ? gtids_[i].text() : std::string();
     }
     return out_.on_checkpoint(pos);
@@ -163,7 +163,7 @@ class CatchupHandler : public binlog::ChangeHandler {
   // Adds the transaction's GTID to the state of each stream it belongs to (at or after `from`).
   void track_gtid(const binlog::TransactionInfo& t) {
     for (size_t i = 0; i < streams_.size(); ++i) {
-      if (gtids_[i].kind() == binlog::GtidTracker::Kind::kNone || !in_range(i, t)) continue;
+      if (gtids_[i].flavor() == core::GtidFlavor::kNone || !in_range(i, t)) continue;
       if (t.gtid.empty()) {
         gtids_[i].add("-");  // a transaction without a GTID: the state can no longer be named
       } else {
@@ -348,7 +348,7 @@ core::Status run_catchup(const CatchupOptions& options, std::vector<CatchupStrea
   if (options.start_gtid.empty()) {
     ropts.file = start.file;
     ropts.position = start.offset;
-  } else if (binlog::looks_like_mariadb_gtid_pos(options.start_gtid)) {
+  } else if (core::looks_like_mariadb_gtid_pos(options.start_gtid)) {
     ropts.mariadb_gtid_pos = options.start_gtid;
   } else {
     ropts.mysql_gtid_set = options.start_gtid;

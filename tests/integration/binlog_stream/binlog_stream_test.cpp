@@ -95,6 +95,33 @@ TEST_P(BinlogStreamTest, GtidStartSkipsEarlierTransactions) {
             std::string::npos) << bad.err;
 }
 
+// MySQL 8.3+ tagged GTIDs: a --gtid set holding a tag goes to the server in the tagged format,
+// the stream starts after it, and the checkpoint's GTID set is the server's own text. A server of
+// its own: tagged GTIDs stay in gtid_executed, where other tests expect one untagged source.
+TEST(BinlogStreamTaggedGtid, AStartWithTaggedGtidsSkipsThemAndTracksTheTag) {
+  ScopedServer server("mysql", "stream-tagged");
+  const ServerInfo& s = server.info();
+  const std::string tagged = "SET gtid_next = 'AUTOMATIC:etl'; INSERT INTO stream_tag.t VALUES ";
+  admin_sql(
+      s,
+      "DROP DATABASE IF EXISTS stream_tag; CREATE DATABASE stream_tag; CREATE TABLE stream_tag.t (id INT "
+      "PRIMARY KEY); " +
+          tagged + "(1); SET gtid_next = 'AUTOMATIC'");
+  const std::string executed = "SELECT REPLACE(@@global.gtid_executed, '\\n', '')";
+  std::string state = split_lines(admin_sql(s, executed)).at(0);
+  ASSERT_NE(state.find(":etl:"), std::string::npos) << state;
+  admin_sql(s, "INSERT INTO stream_tag.t VALUES (2); " + tagged + "(3); SET gtid_next = 'AUTOMATIC'");
+  std::string cp = make_temp_dir("tagcp") + "/cp.json";
+  CommandResult r = run_sluice({"binlog", "stream", "--config", config_for(s, 4120), "--gtid", state,
+                                "--until-now", "--databases", "stream_tag", "--checkpoint", cp});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(ids_of(split_lines(r.out), "t"), (std::vector<int64_t>{2, 3})) << r.out;
+  EXPECT_NE(r.out.find(":etl:"), std::string::npos) << r.out;  // the line's gtid
+  auto saved = binlog::load_checkpoint(cp);
+  ASSERT_TRUE(saved && *saved);
+  EXPECT_EQ((*saved)->gtid_set, split_lines(admin_sql(s, executed)).at(0));
+}
+
 TEST_P(BinlogStreamTest, ContinuousStreamSurvivesServerRestartWithoutLossOrDuplicates) {
   ServerInfo s = server();
   std::string db = fresh_db(s, "stream_live");

@@ -98,27 +98,18 @@ TEST(ResumeGuard, RowsEventsToASinkAreSkippedOnReplayByEvent) {
   EXPECT_TRUE(out.rows.empty());
 }
 
-TEST(GtidTracker, MySqlSetGrowsAndMerges) {
+TEST(GtidTracker, FollowsTheSetAndNotesWhatItCannotFollow) {
   GtidTracker t;
-  ASSERT_TRUE(t.reset(GtidTracker::Kind::kMySql, "3E11FA47-71CA-11E1-9E33-C80AA9429562:1-5:8, aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee:3"));
+  ASSERT_TRUE(t.reset(core::GtidFlavor::kMySql, "3E11FA47-71CA-11E1-9E33-C80AA9429562:1-5"));
   t.add("3e11fa47-71ca-11e1-9e33-c80aa9429562:6");
-  t.add("3e11fa47-71ca-11e1-9e33-c80aa9429562:7");
-  t.add("aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee:1");
-  EXPECT_EQ(t.text(), "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-8,aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee:1:3");
+  t.add("");  // an anonymous transaction
+  EXPECT_EQ(t.text(), "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-6");
   EXPECT_TRUE(t.complete());
-  t.add("not a gtid");
+  t.add("0-1-42");
   EXPECT_FALSE(t.complete());
-  EXPECT_FALSE(t.reset(GtidTracker::Kind::kMySql, "3E11FA47:1-5"));
-}
-
-TEST(GtidTracker, MariaDbPositionKeepsTheLastPerDomain) {
-  GtidTracker t;
-  ASSERT_TRUE(t.reset(GtidTracker::Kind::kMariaDb, "1-2-7,0-1-42"));
-  t.add("0-1-43");
-  t.add("2-5-1");
-  EXPECT_EQ(t.text(), "0-1-43,1-2-7,2-5-1");
-  EXPECT_TRUE(looks_like_mariadb_gtid_pos("0-1-42, 1-2-7"));
-  EXPECT_FALSE(looks_like_mariadb_gtid_pos("3E11FA47-71CA-11E1-9E33-C80AA9429562:1-5"));
+  EXPECT_FALSE(t.reset(core::GtidFlavor::kMariaDb, "3E11FA47:1-5"));
+  EXPECT_EQ(t.flavor(), core::GtidFlavor::kNone);
+  EXPECT_TRUE(t.complete());
 }
 
 TEST(StreamCheckpoint, RoundTripAndClearErrors) {

@@ -12,7 +12,6 @@
 #include <vector>
 
 #include "core/binlog_position.h"
-#include "mysql/gtid_encoding.h"
 #include "support/test_servers.h"
 #include "support/test_util.h"
 
@@ -405,39 +404,6 @@ TEST_P(ReplicationStreamTest, NoReplicationGrant) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Both, ReplicationStreamTest, ::testing::ValuesIn(test::shared_server_names()));
-
-}  // namespace
-}  // namespace sluice::mysql
-
-namespace sluice::mysql {
-namespace {
-
-TEST(GtidEncoding, MergesSortsAndEncodes) {
-  auto set = parse_mysql_gtid_set(" 3E11FA47-71CA-11E1-9E33-C80AA9429562:7:1-5,\n3e11fa47-71ca-11e1-9e33-c80aa9429562:6 ");
-  ASSERT_TRUE(set) << set.error().message;
-  ASSERT_EQ(set->size(), 1U);
-  EXPECT_EQ((*set)[0].intervals, (std::vector<std::pair<uint64_t, uint64_t>>{{1, 8}}));
-  std::vector<uint8_t> bytes = encode_mysql_gtid_set(*set);
-  std::vector<uint8_t> expected = {1, 0, 0, 0, 0, 0, 0, 0,  // one sid
-                                   0x3E, 0x11, 0xFA, 0x47, 0x71, 0xCA, 0x11, 0xE1,
-                                   0x9E, 0x33, 0xC8, 0x0A, 0xA9, 0x42, 0x95, 0x62,
-                                   1, 0, 0, 0, 0, 0, 0, 0,  // one interval
-                                   1, 0, 0, 0, 0, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0};
-  EXPECT_EQ(bytes, expected);
-  auto empty = parse_mysql_gtid_set("");
-  ASSERT_TRUE(empty);
-  EXPECT_EQ(encode_mysql_gtid_set(*empty), std::vector<uint8_t>(8, 0));
-}
-
-TEST(GtidEncoding, BadItemsNameTheItem) {
-  for (const char* bad : {"nouuid", "3E11FA47-71CA-11E1-9E33-C80AA9429562:", "3E11FA47-71CA-11E1-9E33:1",
-                          "3E11FA47-71CA-11E1-9E33-C80AA9429562:5-2", "3E11FA47-71CA-11E1-9E33-C80AA9429562:tag:1"}) {
-    auto r = parse_mysql_gtid_set(bad);
-    ASSERT_FALSE(r) << bad;
-    EXPECT_EQ(r.error().code, core::ErrorCode::kInvalidArgument);
-    EXPECT_NE(r.error().message.find(std::string("'") + bad + "'"), std::string::npos) << r.error().message;
-  }
-}
 
 }  // namespace
 }  // namespace sluice::mysql
