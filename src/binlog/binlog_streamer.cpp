@@ -62,18 +62,6 @@ std::string describe_followed_tables(const std::vector<std::string>& databases, 
   return "all tables";
 }
 
-int compare_binlog_files(std::string_view a, std::string_view b) {
-  size_t da = a.rfind('.'), db = b.rfind('.');
-  if (da != std::string_view::npos && db != std::string_view::npos && a.substr(0, da) == b.substr(0, db)) {
-    std::string_view na = a.substr(da + 1), nb = b.substr(db + 1);
-    while (na.size() > 1 && na.front() == '0') na.remove_prefix(1);
-    while (nb.size() > 1 && nb.front() == '0') nb.remove_prefix(1);
-    if (na.size() != nb.size()) return na.size() < nb.size() ? -1 : 1;
-    return na.compare(nb);
-  }
-  return a.compare(b);
-}
-
 /// Per-stream state that survives reconnects.
 struct BinlogStreamer::Impl : public EventHandler {
   explicit Impl(ChangeHandler& out) : guard(out) {}
@@ -113,8 +101,7 @@ struct BinlogStreamer::Impl : public EventHandler {
   // Resolved start (after kCurrent was turned into a position).
   StreamStart start;
   // --until-now target.
-  std::string stop_file;
-  uint64_t stop_pos = 0;
+  core::BinlogPosition stop;  // the server's end at start (--until-now)
   bool done = false;
   // Flush / checkpoint bookkeeping: `saved` once a checkpoint was written in this run.
   uint64_t flushed_commits = 0, saved_commits = 0;
@@ -142,20 +129,16 @@ StreamCheckpoint BinlogStreamer::committed() const {
   cp.flavor = impl_->flavor == mysql::Flavor::kMariaDB ? "mariadb" : "mysql";
   cp.server = impl_->server;
   cp.server_identity = impl_->identity;
-  cp.file = impl_->guard.committed_file();
-  cp.position = impl_->guard.committed_pos();
+  cp.position = {impl_->guard.committed_file(), impl_->guard.committed_pos()};
   cp.gtid = impl_->guard.committed_gtid();
-  cp.resume_file = impl_->guard.resume_file();
-  cp.resume_position = impl_->guard.resume_pos();
+  cp.resume = {impl_->guard.resume_file(), impl_->guard.resume_pos()};
   const GtidTracker& g = impl_->guard.gtids();
-  if (g.kind() != GtidTracker::Kind::kNone && g.complete()) cp.gtid_set = g.text();
-  if (impl_->guard.commits() == 0 && !impl_->start.delivered_file.empty()) {
+  if (g.flavor() != core::GtidFlavor::kNone && g.complete()) cp.gtid_set = g.text();
+  if (impl_->guard.commits() == 0 && !impl_->start.delivered.empty()) {
     // Restarted at a held XA transaction's start and nothing delivered yet: the checkpoint
     // read at start, unchanged (what was delivered ends later than where reading starts).
-    cp.resume_file = cp.file;
-    cp.resume_position = cp.position;
-    cp.file = impl_->start.delivered_file;
-    cp.position = impl_->start.delivered_position;
+    cp.resume = cp.position;
+    cp.position = impl_->start.delivered;
   }
   return cp;
 }
@@ -173,16 +156,15 @@ core::Status BinlogStreamer::resolve_start() {
   m.identity = info->identity;
   if (!info->note.empty()) log(info->note);
   m.start = info->start;
-  m.stop_file = info->end_file;
-  m.stop_pos = info->end_pos;
-  auto kind = m.flavor == mysql::Flavor::kMariaDB ? GtidTracker::Kind::kMariaDb : GtidTracker::Kind::kMySql;
+  m.stop = info->end;
+  auto kind = m.flavor == mysql::Flavor::kMariaDB ? core::GtidFlavor::kMariaDb : core::GtidFlavor::kMySql;
   if (info->gtid_state) {
-    if (auto s = m.guard.gtids().reset(kind, *info->gtid_state); !s) (void)m.guard.gtids().reset(GtidTracker::Kind::kNone, "");
+    if (auto s = m.guard.gtids().reset(kind, *info->gtid_state); !s)
+      (void)m.guard.gtids().reset(core::GtidFlavor::kNone, "");
   }
   if (m.start.kind == StreamStart::Kind::kFilePos) {
-    m.guard.set_committed(m.start.file, m.start.position, "");
-    if (!m.start.delivered_file.empty())
-      m.guard.set_delivered(m.start.delivered_file, m.start.delivered_position);
+    m.guard.set_committed(m.start.position.file, m.start.position.offset, "");
+    if (!m.start.delivered.empty()) m.guard.set_delivered(m.start.delivered.file, m.start.delivered.offset);
   }
   if (options_.on_start) return options_.on_start(m.start);
   return core::ok();
@@ -223,7 +205,7 @@ core::Status BinlogStreamer::run() {
     const StreamCheckpoint cp = committed();
     log("binlog stream: " + e.message + "; reconnecting in " + std::to_string(delay) + " ms (attempt " +
         std::to_string(failures) + "), resuming after " +
-        (cp.file.empty() ? impl_->start.file + impl_->start.gtid : cp.file + ":" + std::to_string(cp.position)));
+        (cp.position.empty() ? impl_->start.position.file + impl_->start.gtid : cp.position.str()));
     for (auto until = Clock::now() + std::chrono::milliseconds(delay); Clock::now() < until && !should_stop();) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
@@ -252,7 +234,8 @@ mysql::ReplicationOptions BinlogStreamer::replication_options() const {
   const GtidTracker& g = m.guard.gtids();
   const bool first = m.guard.commits() == 0;
   // A GTID start resumes by GTID state (exact even with gaps in the set); else by position.
-  if (m.start.kind == StreamStart::Kind::kGtid && (first || (g.kind() != GtidTracker::Kind::kNone && g.complete()))) {
+  if (m.start.kind == StreamStart::Kind::kGtid &&
+      (first || (g.flavor() != core::GtidFlavor::kNone && g.complete()))) {
     std::string state = first ? m.start.gtid : g.text();
     if (m.flavor == mysql::Flavor::kMariaDB) {
       ro.mariadb_gtid_pos = state;
@@ -287,8 +270,8 @@ bool BinlogStreamer::advance_idle(const std::string& file, uint64_t pos) {
       g.committed_file().empty()) {
     return false;
   }
-  if (g.commits() == 0 && !m.start.delivered_file.empty()) return false;
-  const int c = compare_binlog_files(file, g.committed_file());
+  if (g.commits() == 0 && !m.start.delivered.empty()) return false;
+  const int c = core::compare_binlog_files(file, g.committed_file());
   if (c < 0 || (c == 0 && pos <= g.committed_pos())) return false;
   g.set_committed(file, pos, g.committed_gtid());
   m.moved = true;
@@ -299,7 +282,7 @@ core::Status BinlogStreamer::save_checkpoint_now() {
   Impl& m = *impl_;
   if (options_.checkpoint_path.empty() || m.server.empty()) return core::ok();  // no start resolved yet
   StreamCheckpoint cp = committed();
-  if (cp.file.empty() && cp.gtid_set.empty()) return core::ok();  // nothing a restart could use
+  if (cp.position.empty() && cp.gtid_set.empty()) return core::ok();  // nothing a restart could use
   SLUICE_TRY(save_checkpoint(options_.checkpoint_path, cp));
   m.saved_commits = m.guard.commits();
   m.saved = true;
@@ -311,8 +294,8 @@ core::Status BinlogStreamer::save_checkpoint_now() {
 bool BinlogStreamer::reached_end(std::span<const uint8_t> ev, bool was_in_stop_file, std::string_view file) const {
   const Impl& m = *impl_;
   uint32_t log_pos = header_u32(ev, 13);
-  if (was_in_stop_file) return log_pos != 0 && log_pos >= m.stop_pos;
-  return !file.empty() && compare_binlog_files(file, m.stop_file) > 0;
+  if (was_in_stop_file) return log_pos != 0 && log_pos >= m.stop.offset;
+  return !file.empty() && core::compare_binlog_files(file, m.stop.file) > 0;
 }
 
 mysql::ConnectOptions BinlogStreamer::stream_connect_options() const {
@@ -366,7 +349,7 @@ core::Status BinlogStreamer::stream_once(bool& streamed) {
       SLUICE_TRY(flush_and_checkpoint(true));
       continue;
     }
-    const bool in_stop_file = options_.until_now && decoder.file() == m.stop_file;
+    const bool in_stop_file = options_.until_now && decoder.file() == m.stop.file;
     if (!m.skip_raw(*ev)) SLUICE_TRY(decoder.feed(*ev, EventDecoder::kPosFromHeader, pieces, m));
     if ((*ev)[4] == kRotateEvent && header_u32(*ev, 13) != 0 && advance_idle(decoder.file(), 4)) {
       SLUICE_TRY(flush_and_checkpoint(true));  // the next file (rare): the old one may be purged
@@ -395,12 +378,9 @@ core::Status BinlogStreamer::finish(core::Status status) {
 core::Error BinlogStreamer::purged_error(const core::Error& e) {
   Impl& m = *impl_;
   StreamCheckpoint cp = committed();
-  std::string asked = !cp.file.empty() ? cp.file + ":" + std::to_string(cp.position)
-                      : m.start.kind == StreamStart::Kind::kGtid ? "GTID '" + m.start.gtid + "'"
-                                                                 : m.start.file + ":" + std::to_string(m.start.position);
-  if (cp.file.empty() && m.start.kind == StreamStart::Kind::kFilePos) {
-    asked = m.start.file + ":" + std::to_string(m.start.position);
-  }
+  std::string asked =
+      m.start.kind == StreamStart::Kind::kGtid ? "GTID '" + m.start.gtid + "'" : m.start.position.str();
+  if (!cp.position.empty()) asked = cp.position.str();
   std::string oldest = oldest_binlog(options_.connect);
   return core::Error{ErrorCode::kBinlogPurged,
                      "the binlog position " + asked + " is no longer on " + m.server + " (the oldest binlog it has is " +

@@ -37,6 +37,7 @@
 #include "binlog/change_assembler.h"
 #include "binlog/row_change.h"
 #include "binlog/stream_checkpoint.h"
+#include "core/binlog_position.h"
 #include "core/result.h"
 #include "mysql/connection.h"
 #include "mysql/replication_stream.h"
@@ -47,19 +48,17 @@ namespace sluice::binlog {
 struct StreamStart {
   enum class Kind : uint8_t {
     kCurrent = 0,  ///< the server's current end (SHOW BINARY LOG STATUS / SHOW MASTER STATUS)
-    kFilePos = 1,  ///< `file`:`position`
+    kFilePos = 1,  ///< `position`
     kGtid = 2,     ///< `gtid`: MySQL GTID set ("uuid:1-5,...") or MariaDB position ("0-1-42,...")
   };
   Kind kind = Kind::kCurrent;
-  std::string file;
-  uint64_t position = 4;
+  core::BinlogPosition position{"", 4};
   std::string gtid;
   /// Known GTID state at a kFilePos start (from a checkpoint), "" = ask the server when it can tell.
   std::string gtid_state;
   /// A kFilePos start at a checkpoint's resume point (a held XA transaction's start): where the
-  /// transactions delivered before end; those that begin before it are skipped. "" = none.
-  std::string delivered_file;
-  uint64_t delivered_position = 0;
+  /// transactions delivered before end; those that begin before it are skipped. Empty = none.
+  core::BinlogPosition delivered;
   /// The identity of the server a checkpoint was written on (mysql::read_source_identity), ""
   /// = unknown (a --from start, an older checkpoint): a kFilePos start on another server is
   /// refused unless that server has executed `gtid_state` (then it continues by GTID).
@@ -153,9 +152,5 @@ class BinlogStreamer {
 
 /// "all tables", "databases a, b" or "tables db.t, ..." for messages.
 std::string describe_followed_tables(const std::vector<std::string>& databases, const std::vector<std::string>& tables);
-
-/// Compares binlog file names by their numeric extension ("mysql-bin.000010" > "mysql-bin.000009");
-/// names with different bases compare as text. <0, 0, >0.
-int compare_binlog_files(std::string_view a, std::string_view b);
 
 }  // namespace sluice::binlog

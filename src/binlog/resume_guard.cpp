@@ -2,13 +2,13 @@
 
 #include <algorithm>
 
-#include "binlog/binlog_streamer.h"
+#include "core/binlog_position.h"
 
 namespace sluice::binlog {
 
 bool ResumeGuard::delivered_before(const TransactionInfo& txn) {
   if (delivered_file_.empty()) return false;
-  int c = compare_binlog_files(txn.file, delivered_file_);
+  int c = core::compare_binlog_files(txn.file, delivered_file_);
   if (c < 0 || (c == 0 && txn.begin_pos < delivered_pos_)) return true;
   delivered_file_.clear();
   return false;

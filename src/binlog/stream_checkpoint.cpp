@@ -72,21 +72,22 @@ core::Result<std::optional<StreamCheckpoint>> load_checkpoint(const std::string&
   str("flavor", cp.flavor);
   str("server", cp.server);
   str("server_identity", cp.server_identity);
-  str("file", cp.file);
+  str("file", cp.position.file);
   str("gtid", cp.gtid);
   str("gtid_set", cp.gtid_set);
-  str("resume_file", cp.resume_file);
-  if (!cp.resume_file.empty()) {
+  str("resume_file", cp.resume.file);
+  if (!cp.resume.file.empty()) {
     auto rp = doc.find("resume_position");
-    if (rp == doc.end() || !rp->is_number_unsigned() || cp.file.empty()) {
+    if (rp == doc.end() || !rp->is_number_unsigned() || cp.position.file.empty()) {
       return core::fail(bad(path, "\"resume_file\" without \"resume_position\" and \"file\""));
     }
-    cp.resume_position = rp->get<uint64_t>();
+    cp.resume.offset = rp->get<uint64_t>();
   }
   auto pos = doc.find("position");
   if (pos == doc.end() || !pos->is_number_unsigned()) return core::fail(bad(path, "no \"position\" number"));
-  cp.position = pos->get<uint64_t>();
-  if (cp.file.empty() && cp.gtid_set.empty()) return core::fail(bad(path, "neither \"file\" nor \"gtid_set\""));
+  cp.position.offset = pos->get<uint64_t>();
+  if (cp.position.file.empty() && cp.gtid_set.empty())
+    return core::fail(bad(path, "neither \"file\" nor \"gtid_set\""));
   return std::optional<StreamCheckpoint>(std::move(cp));
 }
 
@@ -95,13 +96,13 @@ core::Status save_checkpoint(const std::string& path, const StreamCheckpoint& cp
   field(json, "flavor", cp.flavor);
   field(json, "server", cp.server);
   if (!cp.server_identity.empty()) field(json, "server_identity", cp.server_identity);
-  field(json, "file", cp.file);
-  json += ",\"position\":" + std::to_string(cp.position);
+  field(json, "file", cp.position.file);
+  json += ",\"position\":" + std::to_string(cp.position.offset);
   field(json, "gtid", cp.gtid);
   field(json, "gtid_set", cp.gtid_set);
-  if (!cp.resume_file.empty()) {
-    field(json, "resume_file", cp.resume_file);
-    json += ",\"resume_position\":" + std::to_string(cp.resume_position);
+  if (!cp.resume.file.empty()) {
+    field(json, "resume_file", cp.resume.file);
+    json += ",\"resume_position\":" + std::to_string(cp.resume.offset);
   }
   field(json, "updated", now_utc());
   json += "}\n";

@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 
+#include "core/binlog_position.h"
 #include "core/result.h"
 
 namespace sluice::binlog {
@@ -25,12 +26,11 @@ namespace sluice::binlog {
 struct StreamCheckpoint {
   std::string flavor;    ///< "mysql" or "mariadb"
   std::string server;    ///< host:port it was read from (informative)
-  std::string file;      ///< binlog file of the transaction
-  uint64_t position = 0; ///< position after its last event
+  core::BinlogPosition position;  ///< after the transaction's last event (JSON "file", "position")
   std::string gtid;      ///< its GTID, "" when none
   std::string gtid_set;  ///< full GTID set / position when known
-  std::string resume_file;       ///< "" = resume at file:position
-  uint64_t resume_position = 0;  ///< (a held XA transaction's start)
+  /// A held XA transaction's start ("resume_file", "resume_position"); empty = resume at `position`.
+  core::BinlogPosition resume;
   /// Who that server is (mysql::read_source_identity: "uuid:..." or "server_id:N,domain:D");
   /// "" in checkpoints of older versions. A start on another server is refused unless it has
   /// executed `gtid_set` (a failover: the stream continues by GTID).

@@ -19,7 +19,7 @@ uint32_t le32(const uint8_t* p) {
 }
 
 core::Status check_gtid_flavor(const std::string& gtid, const mysql::ServerIdentity& id, const std::string& server) {
-  bool mariadb_text = looks_like_mariadb_gtid_pos(gtid);
+  bool mariadb_text = core::looks_like_mariadb_gtid_pos(gtid);
   if (id.flavor == mysql::Flavor::kMariaDB && !mariadb_text) {
     return core::fail(ErrorCode::kInvalidArgument,
                       "--gtid '" + gtid + "' is not a MariaDB GTID position, and " + server + " is MariaDB " +
@@ -40,10 +40,10 @@ struct GtidCollector : EventHandler {
     if (const auto* prev = std::get_if<PreviousGtids>(&ev.body)) {
       auto text = mysql_gtid_set_text(prev->encoded);
       if (!text) return core::fail(text.error());
-      if (auto s = tracker.reset(GtidTracker::Kind::kMySql, *text); !s) return s;
+      if (auto s = tracker.reset(core::GtidFlavor::kMySql, *text); !s) return s;
     } else if (const auto* g = std::get_if<Gtid>(&ev.body); g && !g->mariadb && !g->anonymous) {
       gtid.clear();
-      append_uuid_text(gtid, g->uuid.data());
+      core::append_uuid_text(gtid, g->uuid.data());
       if (!g->tag.empty()) gtid.append(":").append(g->tag);
       gtid += ":" + std::to_string(g->gno);
       tracker.add(gtid);
@@ -54,7 +54,7 @@ struct GtidCollector : EventHandler {
     }
     return core::ok();
   }
-  GtidCollector() { (void)tracker.reset(GtidTracker::Kind::kMySql, ""); }
+  GtidCollector() { (void)tracker.reset(core::GtidFlavor::kMySql, ""); }
   GtidTracker tracker;
   std::string gtid, problem;
   bool ok = true;
@@ -108,7 +108,7 @@ namespace {
 core::Status check_position_start(mysql::Connection& c, const std::vector<mysql::BinlogFile>& files,
                                   const mysql::BinlogStatus& end, StreamServerInfo& info) {
   StreamStart& st = info.start;
-  const std::string bookmark = st.file + ":" + std::to_string(st.position);
+  const std::string bookmark = st.position.str();
   const std::string origin = st.origin.empty() ? "--from " + bookmark : st.origin + " (" + bookmark + ")";
   const std::string fix =
       "start with --from FILE:POS of this server (SHOW BINARY LOGS lists its files and sizes) or --gtid SET" +
@@ -131,10 +131,10 @@ core::Status check_position_start(mysql::Connection& c, const std::vector<mysql:
                 "), which has executed its GTID set: continuing by GTID";
     st.kind = StreamStart::Kind::kGtid;
     st.gtid = gtid;
-    st.delivered_file.clear();
+    st.delivered = {};
     return core::ok();
   }
-  if (auto problem = check_binlog_position(files, end, st.file, st.position);
+  if (auto problem = check_binlog_position(files, end.position, st.position);
       problem && problem->kind != PositionProblem::Kind::kPurged) {
     return core::fail(ErrorCode::kConfig, "binlog stream: " + origin + " cannot be right on " + info.server +
                                               ": " + problem->text + "; " + fix);
@@ -145,27 +145,29 @@ core::Status check_position_start(mysql::Connection& c, const std::vector<mysql:
 }  // namespace
 
 std::optional<PositionProblem> check_binlog_position(const std::vector<mysql::BinlogFile>& files,
-                                                     const mysql::BinlogStatus& end, const std::string& file,
-                                                     uint64_t pos) {
+                                                     const core::BinlogPosition& end,
+                                                     const core::BinlogPosition& at) {
   using Kind = PositionProblem::Kind;
+  const std::string& file = at.file;
+  const uint64_t pos = at.offset;
   if (files.empty()) return std::nullopt;
   const std::string& oldest = files.front().name;
   const std::string& newest = files.back().name;
   for (const mysql::BinlogFile& f : files) {
     if (f.name != file) continue;
     uint64_t size = f.size;
-    if (f.name == end.file) size = std::max(size, end.position);
+    if (f.name == end.file) size = std::max(size, end.offset);
     if (pos <= size) return std::nullopt;
     return PositionProblem{Kind::kPastEnd, "position " + std::to_string(pos) + " is past the end of " + file +
                                                " (" + std::to_string(size) + " bytes)"};
   }
   const std::string range = "it has " + oldest + (oldest == newest ? "" : " to " + newest);
   const bool same_base = file.substr(0, file.rfind('.')) == newest.substr(0, newest.rfind('.'));
-  if (same_base && compare_binlog_files(file, newest) > 0) {
+  if (same_base && core::compare_binlog_files(file, newest) > 0) {
     return PositionProblem{
         Kind::kNewer, file + " is newer than the server's current binlog " + end.file + " (" + range + ")"};
   }
-  if (same_base && compare_binlog_files(file, oldest) < 0) {
+  if (same_base && core::compare_binlog_files(file, oldest) < 0) {
     return PositionProblem{Kind::kPurged,
                            file + " is no longer on the server (the oldest binlog it has is " + oldest + ")"};
   }
@@ -185,8 +187,7 @@ core::Result<StreamServerInfo> query_stream_server(const mysql::ConnectOptions& 
   info.start = start;
   auto status = mysql::read_binlog_status(c);
   if (!status) return core::fail(status.error().with_context(info.server));
-  info.end_file = status->file;
-  info.end_pos = status->position;
+  info.end = status->position;
   auto identity = mysql::read_source_identity(c);
   if (!identity) return core::fail(identity.error());
   info.identity = *identity;
@@ -202,8 +203,7 @@ core::Result<StreamServerInfo> query_stream_server(const mysql::ConnectOptions& 
   }
   if (start.kind == StreamStart::Kind::kCurrent) {
     info.start.kind = StreamStart::Kind::kFilePos;
-    info.start.file = info.end_file;
-    info.start.position = info.end_pos;
+    info.start.position = info.end;
     if (id.flavor == mysql::Flavor::kMySQL) info.gtid_state = status->gtid;
   }
   if (!start.gtid_state.empty()) {
@@ -211,7 +211,7 @@ core::Result<StreamServerInfo> query_stream_server(const mysql::ConnectOptions& 
   } else if (id.flavor == mysql::Flavor::kMySQL && start.kind == StreamStart::Kind::kFilePos) {
     auto mode = c.query_value("SELECT @@GLOBAL.gtid_mode");
     if (mode && *mode && **mode == "ON") {
-      auto set = mysql_gtid_set_at(connect, server_id, info.start.file, info.start.position);
+      auto set = mysql_gtid_set_at(connect, server_id, info.start.position.file, info.start.position.offset);
       // A start the server no longer has (or never had) is reported by the stream itself.
       bool gone = !set && (set.error().code == ErrorCode::kBinlogPurged || set.error().code == ErrorCode::kNotFound);
       if (!set && !gone) return core::fail(set.error());
@@ -219,8 +219,8 @@ core::Result<StreamServerInfo> query_stream_server(const mysql::ConnectOptions& 
     }
   } else if (id.flavor == mysql::Flavor::kMariaDB) {
     // The GTID position that corresponds to the start (needs no privilege beyond the client's).
-    auto pos = c.query_value("SELECT BINLOG_GTID_POS(" + c.quote_string(info.start.file) + ", " +
-                             std::to_string(info.start.position) + ")");
+    auto pos = c.query_value("SELECT BINLOG_GTID_POS(" + c.quote_string(info.start.position.file) + ", " +
+                             std::to_string(info.start.position.offset) + ")");
     if (pos && *pos) info.gtid_state = **pos;
   }
   return info;

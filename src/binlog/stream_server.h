@@ -27,8 +27,7 @@ struct StreamServerInfo {
   /// executed turned into kGtid (with `note` saying so).
   StreamStart start;
   std::string note;  ///< one info line for stderr, or ""
-  std::string end_file;
-  uint64_t end_pos = 0;
+  core::BinlogPosition end;               ///< the server's binlog end when asked
   std::optional<std::string> gtid_state;  ///< at the start, when known
   /// The connection the questions went over (connected with the caller's options), or null.
   std::unique_ptr<mysql::Connection> connection;
@@ -46,11 +45,11 @@ struct PositionProblem {
   std::string text;  ///< e.g. "position 999 is past the end of binlog.000003 (420 bytes)"
 };
 
-/// Checks `file`:`pos` against the server's binlog files (SHOW BINARY LOGS) and its end (the
+/// Checks `at` against the server's binlog files (SHOW BINARY LOGS) and its end (the
 /// current file may have grown since the list: the larger size counts). nullopt: readable.
 std::optional<PositionProblem> check_binlog_position(const std::vector<mysql::BinlogFile>& files,
-                                                     const mysql::BinlogStatus& end, const std::string& file,
-                                                     uint64_t pos);
+                                                     const core::BinlogPosition& end,
+                                                     const core::BinlogPosition& at);
 
 /// Connects with `connect` and answers the questions above. A --gtid text of the wrong flavor
 /// is a kInvalidArgument naming both; a server without binary logging is kUnsupported. A

@@ -50,7 +50,7 @@ core::Result<schema::SchemaHistory> open_read_history(const ReadArgs& a) {
   setup.databases = split_list(a.databases);
   if (a.verbose) setup.debug = [](std::string_view line) { debug_line(nullptr, line); };
   std::string first = a.files.front().substr(a.files.front().rfind('/') + 1);
-  return schema::open_history(setup, schema::BinlogPosition{first, std::max<uint64_t>(a.start, 4)});
+  return schema::open_history(setup, core::BinlogPosition{first, std::max<uint64_t>(a.start, 4)});
 }
 
 int run_read(const ReadArgs& a) {

@@ -53,19 +53,12 @@ std::vector<std::string> split_list(const std::string& s) {
 core::Status usage(std::string message) { return core::fail(core::ErrorCode::kInvalidArgument, std::move(message)); }
 
 core::Status parse_from(const std::string& text, binlog::StreamStart& start) {
-  size_t colon = text.rfind(':');
-  uint64_t pos = 0;
-  bool ok = colon != std::string::npos && colon > 0 && colon + 1 < text.size();
-  for (size_t i = colon + 1; ok && i < text.size(); ++i) {
-    ok = text[i] >= '0' && text[i] <= '9' && pos < (uint64_t{1} << 40);
-    pos = pos * 10 + static_cast<uint64_t>(text[i] - '0');
-  }
-  if (!ok || pos < 4) {
+  auto pos = core::BinlogPosition::parse(text);
+  if (!pos || pos->offset < 4 || pos->offset > (uint64_t{1} << 40)) {
     return usage("--from '" + text + "' is not FILE:POS (e.g. --from mysql-bin.000042:4; positions start at 4)");
   }
   start.kind = binlog::StreamStart::Kind::kFilePos;
-  start.file = text.substr(0, colon);
-  start.position = pos;
+  start.position = std::move(*pos);
   return core::ok();
 }
 
@@ -84,16 +77,13 @@ core::Status choose_start(const StreamArgs& a, binlog::StreamStart& start) {
   if (!*cp) return core::ok();
   start.server_identity = (*cp)->server_identity;
   start.origin = "checkpoint " + a.checkpoint;
-  if (!(*cp)->resume_file.empty()) {  // an XA transaction was held: read it again, skip the rest
+  if (!(*cp)->resume.empty()) {  // an XA transaction was held: read it again, skip the rest
     start.kind = binlog::StreamStart::Kind::kFilePos;
-    start.file = (*cp)->resume_file;
-    start.position = (*cp)->resume_position;
-    start.delivered_file = (*cp)->file;
-    start.delivered_position = (*cp)->position;
+    start.position = (*cp)->resume;
+    start.delivered = (*cp)->position;
     start.gtid_state = (*cp)->gtid_set;
-  } else if (!(*cp)->file.empty()) {
+  } else if (!(*cp)->position.empty()) {
     start.kind = binlog::StreamStart::Kind::kFilePos;
-    start.file = (*cp)->file;
     start.position = (*cp)->position;
     start.gtid_state = (*cp)->gtid_set;
   } else {
@@ -160,7 +150,7 @@ core::Status open_stream_history(const StreamArgs& a, const binlog::StreamerOpti
     }
   }
   setup.debug = debug;
-  auto opened = schema::open_history(setup, schema::BinlogPosition{start.file, start.position});
+  auto opened = schema::open_history(setup, start.position);
   if (!opened) return core::fail(opened.error().with_context("--schema-history " + a.schema_history));
   out = std::move(*opened);
   return core::ok();

@@ -41,8 +41,8 @@ core::Status partial_json_without_document(const binlog::TableLayout& t, const b
 class CatchupHandler : public binlog::ChangeHandler {
  public:
   CatchupHandler(std::vector<CatchupStream>& streams, schema::SchemaHistory& history, CatchupConsumer& out,
-                 const BinlogPosition& end)
-      : streams_(streams), history_(history), out_(out), end_{end.file, end.position} {
+                 const core::BinlogPosition& end)
+      : streams_(streams), history_(history), out_(out), end_(end) {
     maps_.resize(streams.size());
     versions_.resize(streams.size());
     gone_.assign(streams.size(), 0);
@@ -50,15 +50,15 @@ class CatchupHandler : public binlog::ChangeHandler {
     for (size_t i = 0; i < streams.size(); ++i) {
       versions_[i] = history.versions(streams[i].table.database, streams[i].table.name).size();
       const std::string& g = streams[i].gtid;
-      auto kind = binlog::looks_like_mariadb_gtid_pos(g) ? binlog::GtidTracker::Kind::kMariaDb
-                                                         : binlog::GtidTracker::Kind::kMySql;
+      auto kind =
+          core::looks_like_mariadb_gtid_pos(g) ? core::GtidFlavor::kMariaDb : core::GtidFlavor::kMySql;
       // Without a starting state there is nothing to follow: the stream keeps "".
-      if (g.empty() || !gtids_[i].reset(kind, g)) gtids_[i].reset(binlog::GtidTracker::Kind::kNone, "");
+      if (g.empty() || !gtids_[i].reset(kind, g)) gtids_[i].reset(core::GtidFlavor::kNone, "");
     }
   }
 
   bool done() const { return done_; }
-  const schema::BinlogPosition& position() const { return pos_; }
+  const core::BinlogPosition& position() const { return pos_; }
 
   core::Status on_row(const binlog::RowChange& c) override {
     if (c.table == nullptr || c.txn == nullptr) return core::ok();
@@ -115,12 +115,12 @@ class CatchupHandler : public binlog::ChangeHandler {
   core::Status on_commit(const binlog::TransactionInfo& t) override {
     if (t.end_pos == 0) return core::ok();
     pos_.file.assign(t.file);
-    pos_.pos = t.end_pos;
+    pos_.offset = t.end_pos;
     history_.advance(pos_);
     track_gtid(t);
     resume_.file.assign(t.resume_file);
-    resume_.pos = t.resume_pos;
-    if (schema::compare_positions(pos_, end_) >= 0) done_ = true;
+    resume_.offset = t.resume_pos;
+    if (core::compare_positions(pos_, end_) >= 0) done_ = true;
     if (out_.checkpoint_due()) return checkpoint(pos_);
     return core::ok();
   }
@@ -129,11 +129,11 @@ class CatchupHandler : public binlog::ChangeHandler {
   /// While a two-phase XA transaction is prepared and not committed, at its start instead: the
   /// next job reads it again (and delivers again what came between: at least once), with the
   /// GTID state unknown there.
-  core::Status checkpoint(schema::BinlogPosition pos) {
-    const bool held = !resume_.file.empty() && schema::compare_positions(resume_, pos) < 0;
+  core::Status checkpoint(core::BinlogPosition pos) {
+    const bool held = !resume_.file.empty() && core::compare_positions(resume_, pos) < 0;
     if (held) pos = resume_;
     for (size_t i = 0; i < streams_.size(); ++i) {
-      if (gtids_[i].kind() == binlog::GtidTracker::Kind::kNone) continue;
+      if (gtids_[i].flavor() == core::GtidFlavor::kNone) continue;
       streams_[i].gtid = gtids_[i].complete() && !held ? gtids_[i].text() : std::string();
     }
     return out_.on_checkpoint(pos);
@@ -183,7 +183,7 @@ class CatchupHandler : public binlog::ChangeHandler {
   // Adds the transaction's GTID to the state of each stream it belongs to (at or after `from`).
   void track_gtid(const binlog::TransactionInfo& t) {
     for (size_t i = 0; i < streams_.size(); ++i) {
-      if (gtids_[i].kind() == binlog::GtidTracker::Kind::kNone || !in_range(i, t)) continue;
+      if (gtids_[i].flavor() == core::GtidFlavor::kNone || !in_range(i, t)) continue;
       if (t.gtid.empty()) {
         gtids_[i].add("-");  // a transaction without a GTID: the state can no longer be named
       } else {
@@ -195,12 +195,12 @@ class CatchupHandler : public binlog::ChangeHandler {
   // True when the transaction begins at or after the stream's `from` (decided once per
   // transaction: rows of one transaction share the answer).
   bool in_range(size_t i, const binlog::TransactionInfo& t) {
-    if (range_ok_.size() != streams_.size() || t.begin_pos != range_at_.pos || t.file != range_at_.file) {
+    if (range_ok_.size() != streams_.size() || t.begin_pos != range_at_.offset || t.file != range_at_.file) {
       range_at_.file.assign(t.file);
-      range_at_.pos = t.begin_pos;
+      range_at_.offset = t.begin_pos;
       range_ok_.resize(streams_.size());
       for (size_t k = 0; k < streams_.size(); ++k) {
-        range_ok_[k] = schema::compare_positions(range_at_, streams_[k].from) >= 0;
+        range_ok_[k] = core::compare_positions(range_at_, streams_[k].from) >= 0;
       }
     }
     return range_ok_[i];
@@ -265,14 +265,14 @@ class CatchupHandler : public binlog::ChangeHandler {
   std::vector<CatchupStream>& streams_;
   schema::SchemaHistory& history_;
   CatchupConsumer& out_;
-  schema::BinlogPosition end_;
-  schema::BinlogPosition pos_;
-  schema::BinlogPosition resume_;  // the held XA transaction's start after the last commit, or empty
+  core::BinlogPosition end_;
+  core::BinlogPosition pos_;
+  core::BinlogPosition resume_;  // the held XA transaction's start after the last commit, or empty
   std::vector<Map> maps_;
   std::vector<size_t> versions_;
   std::vector<uint8_t> gone_;               // per stream: its table was dropped (nothing more is delivered)
   std::vector<binlog::GtidTracker> gtids_;  // per stream: GTID state after the last commit
-  schema::BinlogPosition range_at_;  // begin of the transaction range_ok_ was computed for
+  core::BinlogPosition range_at_;           // begin of the transaction range_ok_ was computed for
   std::vector<uint8_t> range_ok_;    // per stream: in_range() of that transaction
   std::vector<core::Value> values_;
   std::vector<core::Value> before_;  // an update's before image, when its key changed
@@ -283,16 +283,16 @@ class CatchupHandler : public binlog::ChangeHandler {
 
 core::Status run_catchup(const CatchupOptions& options, std::vector<CatchupStream>& streams, CatchupConsumer& out) {
   if (streams.empty()) return core::ok();
-  schema::BinlogPosition start = streams[0].from;
+  core::BinlogPosition start = streams[0].from;
   schema::HistoryOptions hopts;
   std::vector<schema::TableSchema> seed;
   for (const CatchupStream& s : streams) {
-    if (schema::compare_positions(s.from, start) < 0) start = s.from;
+    if (core::compare_positions(s.from, start) < 0) start = s.from;
     hopts.tables.push_back(s.table.database + "." + s.table.name);
     seed.push_back(s.table);
   }
-  schema::BinlogPosition end{options.end.file, options.end.position};
-  if (schema::compare_positions(start, end) >= 0) return out.on_checkpoint(start);
+  const core::BinlogPosition& end = options.end;
+  if (core::compare_positions(start, end) >= 0) return out.on_checkpoint(start);
 
   schema::SchemaHistory history(hopts);
   history.seed(std::move(seed), start);
@@ -311,8 +311,8 @@ core::Status run_catchup(const CatchupOptions& options, std::vector<CatchupStrea
   ropts.server_id = options.server_id;
   if (options.start_gtid.empty()) {
     ropts.file = start.file;
-    ropts.position = start.pos;
-  } else if (binlog::looks_like_mariadb_gtid_pos(options.start_gtid)) {
+    ropts.position = start.offset;
+  } else if (core::looks_like_mariadb_gtid_pos(options.start_gtid)) {
     ropts.mariadb_gtid_pos = options.start_gtid;
   } else {
     ropts.mysql_gtid_set = options.start_gtid;
@@ -337,8 +337,8 @@ core::Status run_catchup(const CatchupOptions& options, std::vector<CatchupStrea
   }
   // Done or at the server's end (which is past the end read at job start): all before `end`
   // was delivered.
-  schema::BinlogPosition last = handler.position();
-  if (last.empty() || schema::compare_positions(last, end) < 0) last = end;
+  core::BinlogPosition last = handler.position();
+  if (last.empty() || core::compare_positions(last, end) < 0) last = end;
   return handler.checkpoint(last);
 }
 

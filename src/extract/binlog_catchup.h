@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
+#include "core/binlog_position.h"
 #include "core/result.h"
 #include "core/value.h"
-#include "extract/binlog_position.h"
 #include "mysql/connection.h"
 #include "schema/schema_history.h"
 #include "schema/table_schema.h"
@@ -26,7 +26,7 @@ namespace sluice::extract {
 struct CatchupStream {
   schema::TableSchema table;          ///< the table as of `from` (seed of the history)
   std::vector<std::string> columns;   ///< selected column names, in output order
-  schema::BinlogPosition from;        ///< deliver changes of transactions at or after this
+  core::BinlogPosition from;          ///< deliver changes of transactions at or after this
   /// The GTID state at `from` (MySQL GTID set, MariaDB GTID position; "" = unknown). run_catchup
   /// keeps it current: before each on_checkpoint it names the state after the checkpoint's
   /// transaction, or is "" when a transaction's GTID could not be followed.
@@ -65,13 +65,13 @@ class CatchupConsumer {
   virtual core::Status on_table_gone(size_t stream, const schema::SchemaVersion& change) = 0;
   virtual bool checkpoint_due() = 0;
   /// Every change before `pos` was delivered (called at commits when due, and at the end).
-  virtual core::Status on_checkpoint(const schema::BinlogPosition& pos) = 0;
+  virtual core::Status on_checkpoint(const core::BinlogPosition& pos) = 0;
 };
 
 struct CatchupOptions {
   mysql::ConnectOptions connect;
   uint32_t server_id = 0;
-  BinlogPosition end;  ///< stop once this position is reached (the server's end at job start)
+  core::BinlogPosition end;  ///< stop once this position is reached (the server's end at job start)
   /// Non-empty: read from this GTID state (MySQL GTID set / MariaDB GTID position) instead of
   /// the streams' positions (a failover, see bookmark_check.h); their `from` is then empty.
   std::string start_gtid;

@@ -15,11 +15,11 @@ core::Result<uint64_t> parse_pos(const std::optional<std::string>& s) {
 
 }  // namespace
 
-core::Result<BinlogPosition> begin_consistent_snapshot(mysql::Connection& conn) {
+core::Result<mysql::BinlogStatus> begin_consistent_snapshot(mysql::Connection& conn) {
   bool mariadb = conn.server().flavor == mysql::Flavor::kMariaDB;
-  BinlogPosition low;
+  mysql::BinlogStatus low;
   if (!mariadb) {
-    auto p = current_binlog_position(conn);
+    auto p = mysql::read_binlog_status(conn);
     if (!p) return core::fail(p.error());
     low = *p;
   }
@@ -28,26 +28,26 @@ core::Result<BinlogPosition> begin_consistent_snapshot(mysql::Connection& conn) 
   if (!mariadb) return low;
   auto rows = conn.query("SHOW STATUS LIKE 'binlog_snapshot_%'");
   if (!rows) return core::fail(rows.error().with_context("reading binlog_snapshot_file/position"));
-  BinlogPosition p;
+  mysql::BinlogStatus p;
   for (const auto& r : *rows) {
     if (r.size() < 2 || !r[0] || !r[1]) continue;
-    if (*r[0] == "Binlog_snapshot_file") p.file = *r[1];
+    if (*r[0] == "Binlog_snapshot_file") p.position.file = *r[1];
     if (*r[0] == "Binlog_snapshot_position") {
       auto pos = parse_pos(r[1]);
       if (!pos) return core::fail(pos.error());
-      p.position = *pos;
+      p.position.offset = *pos;
     }
     if (*r[0] == "Binlog_snapshot_gtid_pos") p.gtid = *r[1];
   }
-  if (p.file.empty()) {
+  if (p.position.file.empty()) {
     return core::fail(core::ErrorCode::kUnsupported,
                       "binary logging is off on the server: LOG_BASED needs log_bin=ON and binlog_format=ROW");
   }
   if (p.gtid.empty()) {
     // MariaDB 10.x has no Binlog_snapshot_gtid_pos: the server maps the position to its GTID
     // state itself (no privilege needed). Without it the bookmark simply has no gtid.
-    auto g = conn.query_value("SELECT BINLOG_GTID_POS(" + conn.quote_string(p.file) + ", " +
-                              std::to_string(p.position) + ")");
+    auto g = conn.query_value("SELECT BINLOG_GTID_POS(" + conn.quote_string(p.position.file) + ", " +
+                              std::to_string(p.position.offset) + ")");
     if (g && *g) p.gtid = **g;
   }
   return p;

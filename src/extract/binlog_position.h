@@ -22,17 +22,9 @@
 
 namespace sluice::extract {
 
-/// file, position and the GTID state there (MySQL Executed_Gtid_Set / MariaDB gtid_binlog_pos).
-using BinlogPosition = mysql::BinlogStatus;
-
-/// The server's current binlog end (mysql::read_binlog_status). kUnsupported when binary
-/// logging is off.
-inline core::Result<BinlogPosition> current_binlog_position(mysql::Connection& conn) {
-  return mysql::read_binlog_status(conn);
-}
-
 /// Starts a consistent-snapshot transaction on `conn` (REPEATABLE READ) and returns the binlog
-/// position from which the binlog catch-up loses nothing (see above). The caller COMMITs.
-core::Result<BinlogPosition> begin_consistent_snapshot(mysql::Connection& conn);
+/// position from which the binlog catch-up loses nothing (see above), with the GTID state there
+/// (MySQL Executed_Gtid_Set / MariaDB GTID position). The caller COMMITs.
+core::Result<mysql::BinlogStatus> begin_consistent_snapshot(mysql::Connection& conn);
 
 }  // namespace sluice::extract

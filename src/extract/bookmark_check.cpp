@@ -9,7 +9,7 @@ namespace {
 std::string table_name(const CatchupStream& s) { return s.table.database + "." + s.table.name; }
 
 std::string bookmark_text(const CatchupStream& s) {
-  return "log_file " + s.from.file + ", log_pos " + std::to_string(s.from.pos);
+  return "log_file " + s.from.file + ", log_pos " + std::to_string(s.from.offset);
 }
 
 std::string join(const std::vector<std::string>& v, const char* sep) {
@@ -54,7 +54,7 @@ core::Error purged(const std::vector<const CatchupStream*>& gone, const std::str
                    const std::string& server, const std::string& reset) {
   std::vector<std::string> ids, tables;
   for (const CatchupStream* s : gone) {
-    ids.push_back(s->table.stream_id() + " (" + s->from.file + ":" + std::to_string(s->from.pos) + ")");
+    ids.push_back(s->table.stream_id() + " (" + s->from.file + ":" + std::to_string(s->from.offset) + ")");
     tables.push_back(table_name(*s));
   }
   return core::Error{
@@ -95,7 +95,7 @@ core::Result<BookmarkVerdict> check_bookmarks(mysql::Connection& conn, std::vect
                         "), which has executed its gtid: continuing by GTID");
       continue;
     }
-    auto problem = binlog::check_binlog_position(*files, *end, s.from.file, s.from.pos);
+    auto problem = binlog::check_binlog_position(*files, end->position, s.from);
     if (!problem) continue;
     if (problem->kind == binlog::PositionProblem::Kind::kPurged) {
       gone.push_back(&s);
@@ -118,7 +118,7 @@ core::Result<BookmarkVerdict> check_bookmarks(mysql::Connection& conn, std::vect
   auto meet = common_gtid(conn, streams);
   if (!meet) return core::fail(meet.error());
   v.start_gtid = *meet;
-  for (CatchupStream& s : streams) s.from = schema::BinlogPosition{};
+  for (CatchupStream& s : streams) s.from = core::BinlogPosition{};
   return v;
 }
 

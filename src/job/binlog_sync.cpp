@@ -8,6 +8,7 @@
 #include "extract/binlog_catchup.h"
 #include "extract/bookmark_check.h"
 #include "job/job_context.h"
+#include "mysql/binlog_status.h"
 #include "schema/type_mapping.h"
 
 namespace sluice::job {
@@ -121,19 +122,19 @@ class CatchupWriter : public extract::CatchupConsumer {
 
   bool checkpoint_due() override { return ctx_.state_due(); }
 
-  core::Status on_checkpoint(const schema::BinlogPosition& pos) override {
+  core::Status on_checkpoint(const core::BinlogPosition& pos) override {
     for (size_t i = 0; i < selected_.size(); ++i) {
-      if (schema::compare_positions(pos, streams_[i].from) < 0) continue;
+      if (core::compare_positions(pos, streams_[i].from) < 0) continue;
       if (std::find(ctx_.gone.begin(), ctx_.gone.end(), selected_[i]->stream_id) != ctx_.gone.end()) {
         ctx_.state.keep_only(selected_[i]->stream_id, {});  // with the rows before the DROP
         continue;
       }
       ordered_json& b = ctx_.state.bookmark(selected_[i]->stream_id);
       b["log_file"] = pos.file;
-      b["log_pos"] = pos.pos;
+      b["log_pos"] = pos.offset;
       // The GTID state after the same transaction (followed by run_catchup), never an older
       // one next to a newer log_pos; at the end, the server's own word for it.
-      if (!end_gtid_.empty() && schema::compare_positions(pos, end_) >= 0) {
+      if (!end_gtid_.empty() && core::compare_positions(pos, end_) >= 0) {
         b["gtid"] = end_gtid_;
       } else if (!streams_[i].gtid.empty()) {
         b["gtid"] = streams_[i].gtid;
@@ -146,8 +147,8 @@ class CatchupWriter : public extract::CatchupConsumer {
     return ctx_.checkpoint_or_stop();
   }
 
-  void set_end(const extract::BinlogPosition& end, std::string identity) {
-    end_ = schema::BinlogPosition{end.file, end.position};
+  void set_end(const mysql::BinlogStatus& end, std::string identity) {
+    end_ = end.position;
     end_gtid_ = end.gtid;
     identity_ = std::move(identity);
   }
@@ -167,7 +168,7 @@ class CatchupWriter : public extract::CatchupConsumer {
   std::vector<sinks::StreamHandle> handles_;
   sinks::Row row_;
   uint64_t rows_ = 0;
-  schema::BinlogPosition end_;
+  core::BinlogPosition end_;
   std::string end_gtid_;
   std::string identity_;  // the server's, recorded in each bookmark
 };
@@ -205,7 +206,7 @@ uint32_t reader_server_id(JobContext& ctx) {
 }  // namespace
 
 core::Status sync_binlog(JobContext& ctx, const std::vector<const SelectedStream*>& selected) {
-  auto end = extract::current_binlog_position(*ctx.conn);
+  auto end = mysql::read_binlog_status(*ctx.conn);
   if (!end) return core::fail(end.error());
   std::vector<extract::CatchupStream> streams;
   for (const SelectedStream* s : selected) {
@@ -221,7 +222,7 @@ core::Status sync_binlog(JobContext& ctx, const std::vector<const SelectedStream
     }
     cs.key_columns = key_columns(cs.columns, s->key_properties);
     cs.key_change_deletes = ctx.options.key_change_deletes;
-    cs.from = schema::BinlogPosition{b.value("log_file", std::string()), b.value("log_pos", uint64_t{4})};
+    cs.from = core::BinlogPosition{b.value("log_file", std::string()), b.value("log_pos", uint64_t{4})};
     if (auto g = b.find("gtid"); g != b.end() && g->is_string()) cs.gtid = g->get<std::string>();
     cs.server_identity = b.value("sluice_server_identity", std::string());
     streams.push_back(std::move(cs));
@@ -236,7 +237,7 @@ core::Status sync_binlog(JobContext& ctx, const std::vector<const SelectedStream
   extract::CatchupOptions opts;
   opts.connect = ctx.config.connection;
   opts.server_id = reader_server_id(ctx);
-  opts.end = *end;
+  opts.end = end->position;
   opts.start_gtid = verdict->start_gtid;
   // The final checkpoint (inside run_catchup) carries the GTID set of the end position.
   writer.set_end(*end, verdict->identity);

@@ -1,6 +1,5 @@
 // Full Table, Key-based Incremental and the log-based initial snapshot, over the snapshot engine.
 #include <chrono>
-#include <cstdlib>
 #include <span>
 
 #include "extract/binlog_position.h"
@@ -133,23 +132,13 @@ core::Status keyed_snapshot(JobContext& ctx, const SelectedStream& s, sinks::Str
   return extract::read_snapshot(*conns[0], spec, writer);
 }
 
-// True when binlog position `a` comes before `b` (files by their numeric extension).
-bool earlier(const extract::BinlogPosition& a, const extract::BinlogPosition& b) {
-  auto number = [](const std::string& f) {
-    size_t dot = f.rfind('.');
-    return dot == std::string::npos ? 0ULL : std::strtoull(f.c_str() + dot + 1, nullptr, 10);
-  };
-  if (a.file != b.file) return number(a.file) < number(b.file);
-  return a.position < b.position;
-}
-
 // Starts a consistent snapshot on every connection; the earliest of their binlog positions.
-core::Result<extract::BinlogPosition> begin_snapshots(std::span<mysql::Connection* const> conns) {
-  extract::BinlogPosition first;
+core::Result<mysql::BinlogStatus> begin_snapshots(std::span<mysql::Connection* const> conns) {
+  mysql::BinlogStatus first;
   for (size_t i = 0; i < conns.size(); ++i) {
     auto pos = extract::begin_consistent_snapshot(*conns[i]);
     if (!pos) return core::fail(pos.error());
-    if (i == 0 || earlier(*pos, first)) first = *pos;
+    if (i == 0 || core::compare_positions(pos->position, first.position) < 0) first = *pos;
   }
   return first;
 }
@@ -269,8 +258,8 @@ core::Status sync_log_initial(JobContext& ctx, const SelectedStream& s) {
   // before last_pk_fetched were read there).
   bool one_pass = extract::choose_chunk_key(s.table).empty();
   if (!b.contains("log_file") || one_pass) {
-    b["log_file"] = pos->file;
-    b["log_pos"] = pos->position;
+    b["log_file"] = pos->position.file;
+    b["log_pos"] = pos->position.offset;
     if (pos->gtid.empty()) b.erase("gtid");
     else b["gtid"] = pos->gtid;
     b["sluice_columns"] = snapshot_columns(s.table);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/gtid_set.h"
+
 namespace sluice::mysql {
 namespace {
 
@@ -29,30 +31,6 @@ core::Error binlog_off(std::string_view statement) {
           " is empty): log-based reading needs log_bin=ON and binlog_format=ROW (see `sluice check`)"};
 }
 
-// "0-1-42,1-2-7" -> domain -> sequence number; false when it is not such a text.
-bool mariadb_domains(std::string_view text, std::vector<std::pair<uint64_t, uint64_t>>& out) {
-  out.clear();
-  while (!text.empty()) {
-    size_t comma = text.find(',');
-    std::string_view item = text.substr(0, comma);
-    text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    size_t d1 = item.find('-'), d2 = item.rfind('-');
-    if (d1 == std::string_view::npos || d1 == d2) return false;
-    uint64_t domain = 0, seq = 0;
-    for (char ch : item.substr(0, d1)) {
-      if (ch < '0' || ch > '9') return false;
-      domain = domain * 10 + static_cast<uint64_t>(ch - '0');
-    }
-    for (char ch : item.substr(d2 + 1)) {
-      if (ch < '0' || ch > '9') return false;
-      seq = seq * 10 + static_cast<uint64_t>(ch - '0');
-    }
-    out.emplace_back(domain, seq);
-  }
-  return true;
-}
-
 }  // namespace
 
 core::Result<bool> has_executed_gtids(Connection& conn, const std::string& gtid) {
@@ -63,13 +41,9 @@ core::Result<bool> has_executed_gtids(Connection& conn, const std::string& gtid)
   }
   auto st = read_binlog_status(conn);
   if (!st) return core::fail(st.error());
-  std::vector<std::pair<uint64_t, uint64_t>> want, have;
-  if (!mariadb_domains(gtid, want) || !mariadb_domains(st->gtid, have) || want.empty()) return false;
-  for (const auto& [domain, seq] : want) {
-    auto it = std::find_if(have.begin(), have.end(), [&](const auto& h) { return h.first == domain; });
-    if (it == have.end() || it->second < seq) return false;
-  }
-  return true;
+  auto want = core::GtidSet::parse(core::GtidFlavor::kMariaDb, gtid);
+  auto have = core::GtidSet::parse(core::GtidFlavor::kMariaDb, st->gtid);
+  return want && have && !want->empty() && have->contains(*want);
 }
 
 core::Result<std::string> gtid_meet(Connection& conn, const std::string& a, const std::string& b) {
@@ -81,30 +55,13 @@ core::Result<std::string> gtid_meet(Connection& conn, const std::string& a, cons
     std::erase(out, '\n');
     return out;
   }
-  std::vector<std::pair<uint64_t, uint64_t>> da, db;
-  if (!mariadb_domains(a, da) || !mariadb_domains(b, db)) {
+  auto sa = core::GtidSet::parse(core::GtidFlavor::kMariaDb, a);
+  auto sb = core::GtidSet::parse(core::GtidFlavor::kMariaDb, b);
+  if (!sa || !sb) {
     return core::fail(core::ErrorCode::kInvalidArgument,
                       "'" + a + "' or '" + b + "' is not a MariaDB GTID position");
   }
-  std::string out;
-  for (const auto& [domain, seq] : da) {
-    auto it = std::find_if(db.begin(), db.end(), [&](const auto& x) { return x.first == domain; });
-    if (it == db.end()) continue;
-    // Keep a's item (domain-server-seq) when it is the smaller, else b's.
-    auto item = [](std::string_view text, uint64_t d) {
-      for (size_t at = 0; at < text.size();) {
-        size_t comma = text.find(',', at);
-        std::string_view one = text.substr(at, comma == std::string_view::npos ? comma : comma - at);
-        while (!one.empty() && one.front() == ' ') one.remove_prefix(1);
-        if (one.substr(0, one.find('-')) == std::to_string(d)) return std::string(one);
-        if (comma == std::string_view::npos) break;
-        at = comma + 1;
-      }
-      return std::string();
-    };
-    out += (out.empty() ? "" : ",") + (seq <= it->second ? item(a, domain) : item(b, domain));
-  }
-  return out;
+  return core::GtidSet::mariadb_meet(*sa, *sb).str();
 }
 
 core::Result<BinlogStatus> read_binlog_status(Connection& conn) {
@@ -118,10 +75,10 @@ core::Result<BinlogStatus> read_binlog_status(Connection& conn) {
   if (rows->empty() || (*rows)[0].size() < 2 || !(*rows)[0][0]) return core::fail(binlog_off(sql));
   const OwnedRow& row = (*rows)[0];
   BinlogStatus st;
-  st.file = *row[0];
+  st.position.file = *row[0];
   auto pos = parse_count(row[1], "binlog position");
   if (!pos) return core::fail(pos.error());
-  st.position = *pos;
+  st.position.offset = *pos;
   for (size_t i = 0; i < cols.size() && i < row.size(); ++i) {
     if (cols[i] == "Executed_Gtid_Set" && row[i]) st.gtid = *row[i];
   }

@@ -13,14 +13,15 @@
 #include <string>
 #include <vector>
 
+#include "core/binlog_position.h"
 #include "core/result.h"
 #include "mysql/connection.h"
 
 namespace sluice::mysql {
 
+/// A binlog position with the GTID state there.
 struct BinlogStatus {
-  std::string file;
-  uint64_t position = 0;
+  core::BinlogPosition position;
   std::string gtid;  ///< MySQL Executed_Gtid_Set / MariaDB gtid_binlog_pos; empty when none
 };
 

@@ -193,7 +193,7 @@ core::Status ReplicationStream::send_dump(const ReplicationOptions& o) {
   MYSQL* m = connection_->handle();
   bool sent = false;
   if (o.mysql_gtid_set) {
-    auto set = parse_mysql_gtid_set(*o.mysql_gtid_set);
+    auto set = core::GtidSet::parse(core::GtidFlavor::kMySql, *o.mysql_gtid_set);
     if (!set) return core::fail(set.error());
     std::vector<uint8_t> data = encode_mysql_gtid_set(*set);
     put_u16(p, static_cast<uint16_t>(flags | kDumpThroughGtid));

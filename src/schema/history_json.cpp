@@ -122,7 +122,7 @@ struct HistoryJson {
 
   static core::Result<SchemaVersion> version(const json& jv, const std::string& db, const std::string& name) {
     SchemaVersion v;
-    auto pos = BinlogPosition::parse(jv.at("position").get<std::string>());
+    auto pos = core::BinlogPosition::parse(jv.at("position").get<std::string>());
     if (!pos) return core::fail(pos.error());
     v.position = *pos;
     std::string state = jv.at("state").get<std::string>();
@@ -144,8 +144,8 @@ struct HistoryJson {
     options.databases = j.value("databases", std::vector<std::string>{});
     options.tables = j.value("tables_filter", std::vector<std::string>{});
     SchemaHistory h(std::move(options));
-    auto seeded = BinlogPosition::parse(j.at("seeded_at").get<std::string>());
-    auto valid = BinlogPosition::parse(j.at("valid_up_to").get<std::string>());
+    auto seeded = core::BinlogPosition::parse(j.at("seeded_at").get<std::string>());
+    auto valid = core::BinlogPosition::parse(j.at("valid_up_to").get<std::string>());
     if (!seeded) return core::fail(seeded.error());
     if (!valid) return core::fail(valid.error());
     h.seeded_at_ = *seeded;

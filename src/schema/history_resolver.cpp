@@ -129,7 +129,7 @@ core::Status HistoryResolver::resolve(std::string_view db, std::string_view tabl
   if (!history_.tracks(db, table)) return core::ok();
   bool named = !columns.empty();
   for (const auto& c : columns) named = named && !c.name.empty();
-  auto at = BinlogPosition::parse(position);
+  auto at = core::BinlogPosition::parse(position);
   if (!at) return core::fail(at.error());
   const SchemaVersion* v = history_.version_at(db, table, *at);
   if (v == nullptr || v->state == SchemaVersion::State::kDropped) {

@@ -14,7 +14,7 @@ bool file_exists(const std::string& path) {
   return !path.empty() && ::stat(path.c_str(), &st) == 0;
 }
 
-core::Result<SchemaHistory> seed_from_server(const HistorySetup& setup, const BinlogPosition& start) {
+core::Result<SchemaHistory> seed_from_server(const HistorySetup& setup, const core::BinlogPosition& start) {
   auto config = config::load_source_config(setup.config_path);
   if (!config) return core::fail(config.error());
   auto conn = mysql::Connection::connect(config->connection);
@@ -33,13 +33,13 @@ core::Result<SchemaHistory> seed_from_server(const HistorySetup& setup, const Bi
 
 }  // namespace
 
-core::Result<SchemaHistory> open_history(const HistorySetup& setup, const BinlogPosition& start) {
+core::Result<SchemaHistory> open_history(const HistorySetup& setup, const core::BinlogPosition& start) {
   if (file_exists(setup.history_path)) {
     HistoryOptions options;
     options.debug = setup.debug;
     auto loaded = SchemaHistory::load(setup.history_path, std::move(options));
     if (!loaded) return loaded;
-    if (compare_positions(loaded->seeded_at(), start) > 0) {
+    if (core::compare_positions(loaded->seeded_at(), start) > 0) {
       return core::fail(core::ErrorCode::kSchemaMismatch,
                         "the schema history " + setup.history_path + " starts at " + loaded->seeded_at().str() +
                             ", after " + start.str() + "; seed a new one at or before the start position");

@@ -24,6 +24,6 @@ struct HistorySetup {
 /// Loads `history_path` when it exists; else seeds from discovery on the server of
 /// `config_path` at `start`. An error when neither is possible, or when a loaded history
 /// starts after `start` (it cannot describe earlier events).
-core::Result<SchemaHistory> open_history(const HistorySetup& setup, const BinlogPosition& start);
+core::Result<SchemaHistory> open_history(const HistorySetup& setup, const core::BinlogPosition& start);
 
 }  // namespace sluice::schema

@@ -27,7 +27,7 @@ class HistoryTracker : public binlog::ChangeHandler {
     return next_.on_statement(s);
   }
   core::Status on_commit(const binlog::TransactionInfo& txn) override {
-    if (txn.end_pos != 0) history_.advance(BinlogPosition{std::string(txn.file), txn.end_pos});
+    if (txn.end_pos != 0) history_.advance(core::BinlogPosition{std::string(txn.file), txn.end_pos});
     return next_.on_commit(txn);
   }
 

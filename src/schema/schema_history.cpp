@@ -1,7 +1,6 @@
 #include "schema/schema_history.h"
 
 #include <algorithm>
-#include <charconv>
 
 #include "binlog/row_change.h"
 #include "schema/ddl_lexer.h"
@@ -14,17 +13,6 @@ bool is_system_schema(std::string_view db) {
          iequals(db, "sys");
 }
 
-// "mysql-bin.000042" -> ("mysql-bin", 42, true); names without a numeric suffix -> false.
-bool split_file(std::string_view file, std::string_view& base, uint64_t& n) {
-  size_t dot = file.rfind('.');
-  if (dot == std::string_view::npos) return false;
-  std::string_view digits = file.substr(dot + 1);
-  auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
-  if (ec != std::errc() || p != digits.data() + digits.size() || digits.empty()) return false;
-  base = file.substr(0, dot);
-  return true;
-}
-
 std::string one_line(std::string_view sql) {
   std::string s;
   for (char c : sql.substr(0, 300)) s.push_back(c == '\n' || c == '\r' || c == '\t' ? ' ' : c);
@@ -33,33 +21,6 @@ std::string one_line(std::string_view sql) {
 }
 
 }  // namespace
-
-core::Result<BinlogPosition> BinlogPosition::parse(std::string_view text) {
-  size_t colon = text.rfind(':');
-  BinlogPosition p;
-  if (colon == std::string_view::npos || colon == 0) {
-    return core::fail(core::ErrorCode::kInvalidArgument, "not a binlog position (file:pos): '" + std::string(text) + "'");
-  }
-  std::string_view num = text.substr(colon + 1);
-  auto [ptr, ec] = std::from_chars(num.data(), num.data() + num.size(), p.pos);
-  if (ec != std::errc() || ptr != num.data() + num.size() || num.empty()) {
-    return core::fail(core::ErrorCode::kInvalidArgument, "not a binlog position (file:pos): '" + std::string(text) + "'");
-  }
-  p.file.assign(text.substr(0, colon));
-  return p;
-}
-
-int compare_positions(const BinlogPosition& a, const BinlogPosition& b) {
-  if (a.file != b.file) {
-    std::string_view base_a, base_b;
-    uint64_t na = 0, nb = 0;
-    if (split_file(a.file, base_a, na) && split_file(b.file, base_b, nb) && base_a == base_b) {
-      return na < nb ? -1 : 1;
-    }
-    return a.file < b.file ? -1 : 1;
-  }
-  return a.pos < b.pos ? -1 : a.pos == b.pos ? 0 : 1;
-}
 
 SchemaHistory::SchemaHistory(HistoryOptions options) : options_(std::move(options)) {}
 
@@ -78,7 +39,7 @@ bool SchemaHistory::tracks(std::string_view db, std::string_view table) const {
   return std::find(options_.tables.begin(), options_.tables.end(), full) != options_.tables.end();
 }
 
-void SchemaHistory::seed(std::vector<TableSchema> tables, BinlogPosition at, std::string gtid) {
+void SchemaHistory::seed(std::vector<TableSchema> tables, core::BinlogPosition at, std::string gtid) {
   tables_.clear();
   for (TableSchema& t : tables) {
     if (t.is_view || !tracks(t.database, t.name)) continue;
@@ -93,8 +54,8 @@ void SchemaHistory::seed(std::vector<TableSchema> tables, BinlogPosition at, std
   valid_up_to_ = std::move(at);
 }
 
-void SchemaHistory::advance(const BinlogPosition& to) {
-  if (valid_up_to_.empty() || compare_positions(to, valid_up_to_) > 0) valid_up_to_ = to;
+void SchemaHistory::advance(const core::BinlogPosition& to) {
+  if (valid_up_to_.empty() || core::compare_positions(to, valid_up_to_) > 0) valid_up_to_ = to;
 }
 
 const std::vector<SchemaVersion>& SchemaHistory::versions(std::string_view db, std::string_view table) const {
@@ -104,10 +65,10 @@ const std::vector<SchemaVersion>& SchemaHistory::versions(std::string_view db, s
 }
 
 const SchemaVersion* SchemaHistory::version_at(std::string_view db, std::string_view table,
-                                               const BinlogPosition& at) const {
+                                               const core::BinlogPosition& at) const {
   const auto& vs = versions(db, table);
   for (auto it = vs.rbegin(); it != vs.rend(); ++it) {
-    if (compare_positions(it->position, at) <= 0) return &*it;
+    if (core::compare_positions(it->position, at) <= 0) return &*it;
   }
   return nullptr;
 }
@@ -139,7 +100,7 @@ void SchemaHistory::mark_unknown(const TableName& name, const SchemaVersion& bas
 }
 
 core::Status SchemaHistory::apply(const binlog::StatementChange& change) {
-  BinlogPosition at{change.txn ? std::string(change.txn->file) : std::string(), change.pos};
+  core::BinlogPosition at{change.txn ? std::string(change.txn->file) : std::string(), change.pos};
   std::string_view gtid = change.txn ? change.txn->gtid : std::string_view();
   SqlServer server = change.status ? parse_server_version(change.status->server_version) : SqlServer{};
   SLUICE_TRY(apply_statement(change.db, change.sql, at, gtid, server));
@@ -148,13 +109,13 @@ core::Status SchemaHistory::apply(const binlog::StatementChange& change) {
 }
 
 core::Status SchemaHistory::apply_statement(std::string_view default_db, std::string_view sql,
-                                            const BinlogPosition& at, std::string_view gtid,
+                                            const core::BinlogPosition& at, std::string_view gtid,
                                             const SqlServer& server) {
   if (seeded_at_.empty()) {
     return core::fail(core::ErrorCode::kInternal, "schema history used before it was seeded");
   }
-  if (compare_positions(at, valid_up_to_) < 0) return core::ok();  // already reflected
-  advance({at.file, at.pos + 1});
+  if (core::compare_positions(at, valid_up_to_) < 0) return core::ok();  // already reflected
+  advance({at.file, at.offset + 1});
   auto parsed = parse_ddl(sql, default_db, server);
   if (!parsed) {
     note("schema history: statement at " + at.str() + " is not SQL (" + parsed.error().message + "): " + one_line(sql));
@@ -277,18 +238,18 @@ void SchemaHistory::apply_parsed(const DdlStatement& st, const SchemaVersion& ba
   }
 }
 
-size_t SchemaHistory::compact(const BinlogPosition& keep_from) {
+size_t SchemaHistory::compact(const core::BinlogPosition& keep_from) {
   size_t removed = 0;
   for (auto it = tables_.begin(); it != tables_.end();) {
     auto& vs = it->second;
     size_t first_kept = 0;
     for (size_t i = 0; i < vs.size(); ++i) {
-      if (compare_positions(vs[i].position, keep_from) <= 0) first_kept = i;
+      if (core::compare_positions(vs[i].position, keep_from) <= 0) first_kept = i;
     }
     removed += first_kept;
     vs.erase(vs.begin(), vs.begin() + static_cast<std::ptrdiff_t>(first_kept));
     if (vs.size() == 1 && vs[0].state == SchemaVersion::State::kDropped &&
-        compare_positions(vs[0].position, keep_from) <= 0) {
+        core::compare_positions(vs[0].position, keep_from) <= 0) {
       ++removed;
       it = tables_.erase(it);
     } else {

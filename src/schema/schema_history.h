@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/binlog_position.h"
 #include "core/result.h"
 #include "schema/ddl_parser.h"
 #include "schema/table_schema.h"
@@ -29,21 +30,6 @@ struct StatementChange;
 
 namespace sluice::schema {
 
-/// A binlog position "file:pos". Files of one server compare by their numeric suffix
-/// (mysql-bin.000999 < mysql-bin.1000000), then by offset.
-struct BinlogPosition {
-  std::string file;
-  uint64_t pos = 0;
-
-  std::string str() const { return file + ":" + std::to_string(pos); }
-  bool empty() const { return file.empty(); }
-  /// Parses "file:pos"; an error when the text is not that.
-  static core::Result<BinlogPosition> parse(std::string_view text);
-};
-
-/// <0, 0, >0 as `a` is before, at or after `b`.
-int compare_positions(const BinlogPosition& a, const BinlogPosition& b);
-
 /// One state of one table, in effect for events at `position` and after, until the next.
 struct SchemaVersion {
   enum class State : uint8_t {
@@ -51,7 +37,7 @@ struct SchemaVersion {
     kUnknown = 1,  ///< a statement changed the table in a way the parser could not follow
     kDropped = 2,  ///< the table no longer exists (dropped or renamed away)
   };
-  BinlogPosition position;  ///< the seed position, or the position of the DDL's QUERY event
+  core::BinlogPosition position;  ///< the seed position, or the position of the DDL's QUERY event
   std::string gtid;         ///< the DDL's GTID, when the server wrote one
   State state = State::kKnown;
   std::string statement;    ///< the DDL (empty for the seed)
@@ -72,24 +58,25 @@ class SchemaHistory {
 
   /// Starts the history at `at` with the tables discovery found there (views are dropped,
   /// tables outside the filters too). Replaces anything held before.
-  void seed(std::vector<TableSchema> tables, BinlogPosition at, std::string gtid = {});
+  void seed(std::vector<TableSchema> tables, core::BinlogPosition at, std::string gtid = {});
 
   /// Applies one statement from a QUERY event at `at` (default database `default_db`).
   /// Statements before valid_up_to() are already reflected and skipped (a replay after a
   /// restart). Statements that are not DDL of a tracked table change nothing. Errors only
   /// when the history was never seeded. `server` (the one that wrote the binlog) decides
   /// which executable comments (`/*!80013 ... */`) count; unknown: all of them.
-  core::Status apply_statement(std::string_view default_db, std::string_view sql, const BinlogPosition& at,
-                               std::string_view gtid = {}, const SqlServer& server = {});
+  core::Status apply_statement(std::string_view default_db, std::string_view sql,
+                               const core::BinlogPosition& at, std::string_view gtid = {},
+                               const SqlServer& server = {});
   /// apply_statement() for a decoder's StatementChange (file and GTID from its transaction).
   core::Status apply(const binlog::StatementChange& change);
 
   /// Records that every event before `to` has been seen (call at commits): the history is
   /// valid up to there. Never moves backwards.
-  void advance(const BinlogPosition& to);
+  void advance(const core::BinlogPosition& to);
 
-  const BinlogPosition& seeded_at() const { return seeded_at_; }
-  const BinlogPosition& valid_up_to() const { return valid_up_to_; }
+  const core::BinlogPosition& seeded_at() const { return seeded_at_; }
+  const core::BinlogPosition& valid_up_to() const { return valid_up_to_; }
   const HistoryOptions& options() const { return options_; }
 
   /// True when `db` (and `db`.`table`, when given) is tracked.
@@ -97,7 +84,8 @@ class SchemaHistory {
 
   /// The version of `db`.`table` in effect at `at` (the last one at or before it), or
   /// nullptr when the history holds none (untracked, created later, before the seed).
-  const SchemaVersion* version_at(std::string_view db, std::string_view table, const BinlogPosition& at) const;
+  const SchemaVersion* version_at(std::string_view db, std::string_view table,
+                                  const core::BinlogPosition& at) const;
   /// The newest version of `db`.`table`, or nullptr.
   const SchemaVersion* latest(std::string_view db, std::string_view table) const;
   /// Every version of `db`.`table`, oldest first (empty when unknown).
@@ -107,7 +95,7 @@ class SchemaHistory {
 
   /// Forgets versions no event at or after `keep_from` can need (all but the one in effect
   /// there and later ones; tables dropped before it entirely). Returns versions removed.
-  size_t compact(const BinlogPosition& keep_from);
+  size_t compact(const core::BinlogPosition& keep_from);
 
   /// The history as JSON text (format: docs/schema-changes.md).
   std::string to_json() const;
@@ -129,8 +117,8 @@ class SchemaHistory {
   void apply_rename(const TableName& from, const TableName& to, const SchemaVersion& base);
 
   HistoryOptions options_;
-  BinlogPosition seeded_at_;
-  BinlogPosition valid_up_to_;
+  core::BinlogPosition seeded_at_;
+  core::BinlogPosition valid_up_to_;
   std::map<Key, std::vector<SchemaVersion>> tables_;
 };
 

@@ -55,7 +55,7 @@ class BinlogStreamTest : public ::testing::TestWithParam<std::string> {
 TEST_P(BinlogStreamTest, UntilNowPrintsTheSameLinesAsBinlogRead) {
   ServerInfo s = server();
   admin_sql(s, "FLUSH BINARY LOGS");
-  BinlogPos start = current_pos(s);
+  core::BinlogPosition start = current_pos(s);
   std::string db = fresh_db(s, "stream_same");
   insert_rows(s, db, 1, 40, 7);
   admin_sql(s, "USE " + db + "; UPDATE t SET name = CONCAT(name, '!'), doc = JSON_SET(doc, '$.u', 1) WHERE id % 3 = 0;"
@@ -63,7 +63,7 @@ TEST_P(BinlogStreamTest, UntilNowPrintsTheSameLinesAsBinlogRead) {
   std::string cfg = config_for(s, 4101);
   CommandResult streamed = run_sluice({"binlog", "stream", "--config", cfg, "--from", from_arg(start), "--until-now"});
   ASSERT_EQ(streamed.exit_code, 0) << streamed.err;
-  std::vector<std::string> args = {"binlog", "read", "--start-position", std::to_string(start.pos)};
+  std::vector<std::string> args = {"binlog", "read", "--start-position", std::to_string(start.offset)};
   for (const auto& p : binlog_paths(s, start.file)) args.push_back(p);
   CommandResult read = run_sluice(args);
   ASSERT_EQ(read.exit_code, 0) << read.err;
@@ -95,10 +95,37 @@ TEST_P(BinlogStreamTest, GtidStartSkipsEarlierTransactions) {
             std::string::npos) << bad.err;
 }
 
+// MySQL 8.3+ tagged GTIDs: a --gtid set holding a tag goes to the server in the tagged format,
+// the stream starts after it, and the checkpoint's GTID set is the server's own text. A server of
+// its own: tagged GTIDs stay in gtid_executed, where other tests expect one untagged source.
+TEST(BinlogStreamTaggedGtid, AStartWithTaggedGtidsSkipsThemAndTracksTheTag) {
+  ScopedServer server("mysql", "stream-tagged");
+  const ServerInfo& s = server.info();
+  const std::string tagged = "SET gtid_next = 'AUTOMATIC:etl'; INSERT INTO stream_tag.t VALUES ";
+  admin_sql(
+      s,
+      "DROP DATABASE IF EXISTS stream_tag; CREATE DATABASE stream_tag; CREATE TABLE stream_tag.t (id INT "
+      "PRIMARY KEY); " +
+          tagged + "(1); SET gtid_next = 'AUTOMATIC'");
+  const std::string executed = "SELECT REPLACE(@@global.gtid_executed, '\\n', '')";
+  std::string state = split_lines(admin_sql(s, executed)).at(0);
+  ASSERT_NE(state.find(":etl:"), std::string::npos) << state;
+  admin_sql(s, "INSERT INTO stream_tag.t VALUES (2); " + tagged + "(3); SET gtid_next = 'AUTOMATIC'");
+  std::string cp = make_temp_dir("tagcp") + "/cp.json";
+  CommandResult r = run_sluice({"binlog", "stream", "--config", config_for(s, 4120), "--gtid", state,
+                                "--until-now", "--databases", "stream_tag", "--checkpoint", cp});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(ids_of(split_lines(r.out), "t"), (std::vector<int64_t>{2, 3})) << r.out;
+  EXPECT_NE(r.out.find(":etl:"), std::string::npos) << r.out;  // the line's gtid
+  auto saved = binlog::load_checkpoint(cp);
+  ASSERT_TRUE(saved && *saved);
+  EXPECT_EQ((*saved)->gtid_set, split_lines(admin_sql(s, executed)).at(0));
+}
+
 TEST_P(BinlogStreamTest, ContinuousStreamSurvivesServerRestartWithoutLossOrDuplicates) {
   ServerInfo s = server();
   std::string db = fresh_db(s, "stream_live");
-  BinlogPos start = current_pos(s);
+  core::BinlogPosition start = current_pos(s);
   std::string cfg = config_for(s, 4103);
   StreamProcess p({"binlog", "stream", "--config", cfg, "--from", from_arg(start), "--tables", db + ".t"});
   insert_rows(s, db, 1, 30, 3);
@@ -115,7 +142,7 @@ TEST_P(BinlogStreamTest, ContinuousStreamSurvivesServerRestartWithoutLossOrDupli
 TEST_P(BinlogStreamTest, CheckpointResumesAcrossRuns) {
   ServerInfo s = server();
   std::string db = fresh_db(s, "stream_cp");
-  BinlogPos start = current_pos(s);
+  core::BinlogPosition start = current_pos(s);
   insert_rows(s, db, 1, 12, 4);
   std::string cp = make_temp_dir("cp") + "/stream.checkpoint";
   std::string cfg = config_for(s, 4104);
@@ -125,9 +152,9 @@ TEST_P(BinlogStreamTest, CheckpointResumesAcrossRuns) {
   EXPECT_EQ(ids_of(split_lines(r1.out), "t"), iota_ids(1, 12));
   auto saved = binlog::load_checkpoint(cp);
   ASSERT_TRUE(saved && *saved) << (saved ? "no checkpoint file" : saved.error().message);
-  BinlogPos after = current_pos(s);
-  EXPECT_EQ((*saved)->file, after.file);
-  EXPECT_EQ((*saved)->position, after.pos);
+  core::BinlogPosition after = current_pos(s);
+  EXPECT_EQ((*saved)->position.file, after.file);
+  EXPECT_EQ((*saved)->position.offset, after.offset);
   EXPECT_FALSE((*saved)->gtid.empty());
   // The full GTID state at the end of the last transaction, though the stream began at a
   // file/position (MariaDB: BINLOG_GTID_POS; MySQL: PREVIOUS_GTIDS + the GTIDs before it).
@@ -153,13 +180,13 @@ TEST_P(BinlogStreamTest, PreparedXaHeldAcrossRunsComesOutOnceAtItsCommit) {
   ServerInfo s = server();
   std::string db = fresh_db(s, "stream_xa");
   XaCleanup cleanup(s, {"sx1", "sx2"});
-  BinlogPos start = current_pos(s);
+  core::BinlogPosition start = current_pos(s);
   insert_rows(s, db, 1, 4, 2);
   // Each admin_sql is a connection: MariaDB holds a prepared XA transaction while its session lasts.
   admin_sql(s, "USE " + db +
                    "; XA START 'sx1'; INSERT INTO t (id) VALUES (100), (101); UPDATE t SET name = 'xa' "
                    "WHERE id = 1; XA END 'sx1'; XA PREPARE 'sx1'");
-  BinlogPos prepared_at = current_pos(s);
+  core::BinlogPosition prepared_at = current_pos(s);
   insert_rows(s, db, 5, 8, 2);
   std::string cp = make_temp_dir("xacp") + "/stream.checkpoint";
   std::string cfg = config_for(s, 4110);
@@ -173,10 +200,10 @@ TEST_P(BinlogStreamTest, PreparedXaHeldAcrossRunsComesOutOnceAtItsCommit) {
   EXPECT_EQ(ids_of(split_lines(r1.out), "t"), iota_ids(1, 8));
   auto saved = binlog::load_checkpoint(cp);
   ASSERT_TRUE(saved && *saved);
-  EXPECT_EQ((*saved)->position, current_pos(s).pos);
-  EXPECT_EQ((*saved)->resume_file, prepared_at.file);
-  EXPECT_GT((*saved)->resume_position, start.pos);
-  EXPECT_LT((*saved)->resume_position, prepared_at.pos);
+  EXPECT_EQ((*saved)->position.offset, current_pos(s).offset);
+  EXPECT_EQ((*saved)->resume.file, prepared_at.file);
+  EXPECT_GT((*saved)->resume.offset, start.offset);
+  EXPECT_LT((*saved)->resume.offset, prepared_at.offset);
 
   insert_rows(s, db, 9, 10, 2);
   admin_sql(s, "XA COMMIT 'sx1'");
@@ -188,8 +215,8 @@ TEST_P(BinlogStreamTest, PreparedXaHeldAcrossRunsComesOutOnceAtItsCommit) {
   EXPECT_NE(r2.out.find(":\"xa\""), std::string::npos) << r2.out;  // name (or "@2" without FULL metadata)
   auto saved2 = binlog::load_checkpoint(cp);
   ASSERT_TRUE(saved2 && *saved2);
-  EXPECT_EQ((*saved2)->resume_file, "");
-  EXPECT_EQ((*saved2)->position, current_pos(s).pos);
+  EXPECT_EQ((*saved2)->resume.file, "");
+  EXPECT_EQ((*saved2)->position.offset, current_pos(s).offset);
   EXPECT_EQ((*saved2)->gtid_set, gtid_state(s));
 
   admin_sql(
@@ -208,9 +235,9 @@ TEST_P(BinlogStreamTest, PreparedXaHeldAcrossRunsComesOutOnceAtItsCommit) {
 TEST_P(BinlogStreamTest, PurgedBinlogSaysWhatIsLostAndExits1) {
   ServerInfo s = server();
   admin_sql(s, "FLUSH BINARY LOGS");
-  BinlogPos old = current_pos(s);
+  core::BinlogPosition old = current_pos(s);
   admin_sql(s, "CREATE DATABASE IF NOT EXISTS stream_purge; FLUSH BINARY LOGS; FLUSH BINARY LOGS");
-  BinlogPos now = current_pos(s);
+  core::BinlogPosition now = current_pos(s);
   purge_binary_logs_to(s, now.file);
   std::string cfg = config_for(s, 4105);
   CommandResult r = run_sluice({"binlog", "stream", "--config", cfg, "--from", old.file + ":4", "--until-now",
@@ -229,7 +256,7 @@ TEST_P(BinlogStreamTest, PurgedBinlogSaysWhatIsLostAndExits1) {
 TEST_P(BinlogStreamTest, VerifyIdentityTls) {
   ServerInfo s = server();
   std::string db = fresh_db(s, "stream_tls");
-  BinlogPos start = current_pos(s);
+  core::BinlogPosition start = current_pos(s);
   insert_rows(s, db, 1, 6, 3);
   std::string cfg = write_config(s,
                                  "\"server_id\": 4106, \"ssl_mode\": \"verify_identity\", \"ssl_ca\": \"" + s.certs +
@@ -299,7 +326,7 @@ TEST_P(BinlogStreamTest, SchemaHistoryNamesColumnsAsTheyWereAcrossDdlAndRuns) {
   const std::string db = "stream_hist";
   admin_sql(s, "DROP DATABASE IF EXISTS " + db + "; CREATE DATABASE " + db + "; CREATE TABLE " + db +
                    ".t (id INT PRIMARY KEY, a VARCHAR(20), b INT)");
-  BinlogPos start = current_pos(s);
+  core::BinlogPosition start = current_pos(s);
   std::string dir = make_temp_dir("stream_hist");
   std::string history = dir + "/history.json", cp = dir + "/stream.checkpoint";
   std::string cfg = config_for(s, 4108);

@@ -42,19 +42,19 @@ TEST_P(StreamCheckpointTest, IdleStreamKeepsItsStartAcrossSigtermAndUntilNow) {
                    other + "; CREATE TABLE " + other + ".u (id INT PRIMARY KEY)");
   std::string dir = make_temp_dir("idle_cp");
   std::string cp = dir + "/stream.checkpoint", cfg = config_for(s, 4121);
-  BinlogPos start = current_pos(s);
-  BinlogPos rotated;
+  core::BinlogPosition start = current_pos(s);
+  core::BinlogPosition rotated;
   {
     // An idle stream at the server's end: the checkpoint names that end as soon as it starts.
     StreamProcess p({"binlog", "stream", "--config", cfg, "--checkpoint", cp, "--databases", db});
     ASSERT_TRUE(wait_for([&] { return exists(cp); }, 30)) << "no checkpoint while idle";
     binlog::StreamCheckpoint first = load(cp);
-    EXPECT_EQ(first.file, start.file);
-    EXPECT_EQ(first.position, start.pos);
+    EXPECT_EQ(first.position.file, start.file);
+    EXPECT_EQ(first.position.offset, start.offset);
     // The server moves to a new binlog: the idle checkpoint follows it (ROTATE, heartbeats).
     admin_sql(s, "FLUSH BINARY LOGS");
     rotated = current_pos(s);
-    ASSERT_TRUE(wait_for([&] { return load(cp).file == rotated.file; }, 30)) << read_file(cp);
+    ASSERT_TRUE(wait_for([&] { return load(cp).position.file == rotated.file; }, 30)) << read_file(cp);
     EXPECT_EQ(p.stop(), 0) << p.err();
     EXPECT_TRUE(p.lines().empty());
   }
@@ -71,21 +71,21 @@ TEST_P(StreamCheckpointTest, IdleStreamKeepsItsStartAcrossSigtermAndUntilNow) {
 
   // --until-now on a quiet server writes a new checkpoint file too.
   std::string cp2 = dir + "/quiet.checkpoint";
-  BinlogPos quiet = current_pos(s);
+  core::BinlogPosition quiet = current_pos(s);
   CommandResult q = run_sluice(
       {"binlog", "stream", "--config", cfg, "--until-now", "--checkpoint", cp2, "--databases", db});
   ASSERT_EQ(q.exit_code, 0) << q.err;
   binlog::StreamCheckpoint at_quiet = load(cp2);
-  EXPECT_EQ(at_quiet.position, quiet.pos);
+  EXPECT_EQ(at_quiet.position.offset, quiet.offset);
   EXPECT_EQ(at_quiet.gtid_set, gtid_state(s));
   // Transactions of a database the stream does not follow move the checkpoint past them.
   admin_sql(s, "INSERT INTO u VALUES (1); INSERT INTO u VALUES (2)", other);
-  BinlogPos moved = current_pos(s);
+  core::BinlogPosition moved = current_pos(s);
   CommandResult o = run_sluice(
       {"binlog", "stream", "--config", cfg, "--until-now", "--checkpoint", cp2, "--databases", db});
   ASSERT_EQ(o.exit_code, 0) << o.err;
   EXPECT_TRUE(split_lines(o.out).empty()) << o.out;
-  EXPECT_EQ(load(cp2).position, moved.pos);
+  EXPECT_EQ(load(cp2).position.offset, moved.offset);
   EXPECT_EQ(load(cp2).gtid_set, gtid_state(s));
   admin_sql(s, "INSERT INTO t VALUES (3)", db);
   CommandResult after = run_sluice(
@@ -103,7 +103,7 @@ TEST_P(StreamCheckpointTest, ImpossibleStartsAreRefusedAndForeignCheckpointsNeed
   admin_sql(s, "DROP DATABASE IF EXISTS " + db + "; CREATE DATABASE " + db + "; CREATE TABLE " + db +
                    ".t (id INT PRIMARY KEY)");
   std::string cfg = config_for(s, 4122);
-  BinlogPos now = current_pos(s);
+  core::BinlogPosition now = current_pos(s);
   auto refused = [&](const std::vector<std::string>& args, const std::vector<std::string>& why) {
     std::vector<std::string> all = {"binlog", "stream", "--config", cfg, "--until-now", "--databases", db};
     all.insert(all.end(), args.begin(), args.end());
@@ -135,7 +135,7 @@ TEST_P(StreamCheckpointTest, ImpossibleStartsAreRefusedAndForeignCheckpointsNeed
   ASSERT_TRUE(binlog::save_checkpoint(cp, foreign));
   std::string before = read_file(cp);
   refused({"--checkpoint", cp},
-          {"checkpoint " + cp + " (" + saved.file + ":", "was written on another server"});
+          {"checkpoint " + cp + " (" + saved.position.file + ":", "was written on another server"});
   EXPECT_EQ(read_file(cp), before);
   // With the GTID set this server has executed: a failover, read on by GTID.
   foreign.gtid_set = saved.gtid_set;

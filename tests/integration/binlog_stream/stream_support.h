@@ -9,21 +9,17 @@
 #include <thread>
 #include <vector>
 
+#include "core/binlog_position.h"
 #include "support/test_servers.h"
 #include "support/test_util.h"
 
 namespace sluice::test {
 
-struct BinlogPos {
-  std::string file;
-  uint64_t pos = 0;
-};
-
 inline std::string status_sql(const ServerInfo& s) {
   return s.is_mysql() ? "SHOW BINARY LOG STATUS" : "SHOW MASTER STATUS";
 }
 
-inline BinlogPos current_pos(const ServerInfo& s) {
+inline core::BinlogPosition current_pos(const ServerInfo& s) {
   auto lines = split_lines(admin_sql(s, status_sql(s)));
   if (lines.empty()) throw std::runtime_error("no binlog status on " + s.name);
   auto tab = lines[0].find('\t');
@@ -45,7 +41,7 @@ inline std::string config_for(const ServerInfo& s, uint32_t server_id, const std
   return write_config(s, fields);
 }
 
-inline std::string from_arg(const BinlogPos& p) { return p.file + ":" + std::to_string(p.pos); }
+inline std::string from_arg(const core::BinlogPosition& p) { return p.str(); }
 
 // Row-change lines of table `table` → the "id" of each (after image, or before for deletes).
 inline std::vector<int64_t> ids_of(const std::vector<std::string>& lines, const std::string& table) {

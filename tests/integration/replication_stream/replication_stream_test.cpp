@@ -1,16 +1,17 @@
 // ReplicationStream against both real servers: raw events after DML (types, sequence, positions,
 // checksums, the row bytes), ROTATE across FLUSH LOGS, GTID starts, purged binlogs, TLS,
 // non-blocking end, server_id conflicts. The 19-byte v4 header is parsed here, independently.
+#include "mysql/replication_stream.h"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <chrono>
-#include <thread>
 #include <string>
+#include <thread>
 #include <vector>
 
-#include "mysql/gtid_encoding.h"
-#include "mysql/replication_stream.h"
+#include "core/binlog_position.h"
 #include "support/test_servers.h"
 #include "support/test_util.h"
 
@@ -85,12 +86,7 @@ uint32_t next_server_id() {
   return id++;
 }
 
-struct BinlogPos {
-  std::string file;
-  uint64_t pos = 0;
-};
-
-BinlogPos current_pos(const ServerInfo& s) {
+core::BinlogPosition current_pos(const ServerInfo& s) {
   std::string out = test::admin_sql(s, s.is_mysql() ? "SHOW BINARY LOG STATUS" : "SHOW MASTER STATUS");
   auto tab = out.find('\t');
   return {out.substr(0, tab), std::stoull(out.substr(tab + 1, out.find('\t', tab + 1) - tab - 1))};
@@ -145,14 +141,14 @@ class ReplicationStreamTest : public ::testing::TestWithParam<std::string> {
 TEST_P(ReplicationStreamTest, EventsAfterDmlFromFilePosition) {
   ServerInfo s = server();
   make_table(s);
-  BinlogPos start = current_pos(s);
+  core::BinlogPosition start = current_pos(s);
   test::admin_sql(s, "INSERT INTO rs_t.items VALUES (1,'sluice-row-1','small'),(2,'sluice-row-2','large');"
                      "UPDATE rs_t.items SET name='sluice-row-1b' WHERE id=1; DELETE FROM rs_t.items WHERE id=2;");
-  BinlogPos end = current_pos(s);
+  core::BinlogPosition end = current_pos(s);
   ReplicationOptions ro;
   ro.server_id = next_server_id();
   ro.file = start.file;
-  ro.position = start.pos;
+  ro.position = start.offset;
   ro.non_blocking = true;
   ro.mariadb_annotate_rows = true;  // else MariaDB leaves ANNOTATE_ROWS out and positions jump
   auto stream = ReplicationStream::open(connect_options(s), ro);
@@ -170,7 +166,7 @@ TEST_P(ReplicationStreamTest, EventsAfterDmlFromFilePosition) {
   EXPECT_TRUE(events[0].flags & kArtificial);
   EXPECT_EQ(events[0].text().substr(19 + 8, start.file.size()), start.file);
   EXPECT_EQ(events[1].type, kFormatDescription);
-  uint32_t expected_pos = static_cast<uint32_t>(start.pos);
+  uint32_t expected_pos = static_cast<uint32_t>(start.offset);
   int writes = 0, updates = 0, deletes = 0, table_maps = 0, xids = 0, gtids = 0;
   std::string uuid_server_id = test::admin_sql(s, "SELECT @@server_id");
   for (size_t i = 2; i < events.size(); ++i) {
@@ -193,7 +189,7 @@ TEST_P(ReplicationStreamTest, EventsAfterDmlFromFilePosition) {
       EXPECT_NE(e.text().find(std::string("\x04rs_t\0\x05items", 12)), std::string::npos);
     }
   }
-  EXPECT_EQ(expected_pos, end.pos);
+  EXPECT_EQ(expected_pos, end.offset);
   EXPECT_EQ(writes, 1);
   EXPECT_EQ(updates, 1);
   EXPECT_EQ(deletes, 1);
@@ -209,18 +205,18 @@ TEST_P(ReplicationStreamTest, EventsAfterDmlFromFilePosition) {
 TEST_P(ReplicationStreamTest, FlushLogsRotatesIntoTheNextFile) {
   ServerInfo s = server();
   make_table(s);
-  BinlogPos start = current_pos(s);
+  core::BinlogPosition start = current_pos(s);
   ReplicationOptions ro;
   ro.server_id = next_server_id();
   ro.file = start.file;
-  ro.position = start.pos;
+  ro.position = start.offset;
   ro.heartbeat_period_ms = 1000;
   ro.mariadb_annotate_rows = true;
   auto stream = ReplicationStream::open(connect_options(s), ro);
   ASSERT_TRUE(stream) << stream.error().message;
   test::admin_sql(s, "INSERT INTO rs_t.items VALUES (10,'before-rotate','medium'); FLUSH BINARY LOGS;"
                      "INSERT INTO rs_t.items VALUES (11,'after-rotate','small');");
-  BinlogPos next = current_pos(s);
+  core::BinlogPosition next = current_pos(s);
   ASSERT_NE(next.file, start.file);
   std::vector<Event> events = read_until(**stream, "after-rotate");
   ASSERT_FALSE(events.empty());
@@ -283,9 +279,9 @@ TEST_P(ReplicationStreamTest, PurgedBinlogIsReportedWithThePosition) {
   std::string gtid_before = test::admin_sql(s, s.is_mysql() ? "SELECT 1" : "SELECT @@gtid_binlog_pos");
   gtid_before = gtid_before.substr(0, gtid_before.find('\n'));
   test::admin_sql(s, "CREATE DATABASE IF NOT EXISTS purge_probe; DROP DATABASE purge_probe;");
-  BinlogPos old = current_pos(s);
+  core::BinlogPosition old = current_pos(s);
   test::admin_sql(s, "FLUSH BINARY LOGS;");
-  BinlogPos now = current_pos(s);
+  core::BinlogPosition now = current_pos(s);
   test::purge_binary_logs_to(s, now.file);
   ReplicationOptions ro;
   ro.server_id = next_server_id();
@@ -326,7 +322,7 @@ TEST_P(ReplicationStreamTest, PurgedBinlogIsReportedWithThePosition) {
 TEST_P(ReplicationStreamTest, OverTls) {
   ServerInfo s = server();
   make_table(s);
-  BinlogPos start = current_pos(s);
+  core::BinlogPosition start = current_pos(s);
   test::admin_sql(s, "INSERT INTO rs_t.items VALUES (30,'over-tls','small');");
   ConnectOptions co = connect_options(s);
   co.user = "sluice_tls";
@@ -340,7 +336,7 @@ TEST_P(ReplicationStreamTest, OverTls) {
   ReplicationOptions ro;
   ro.server_id = next_server_id();
   ro.file = start.file;
-  ro.position = start.pos;
+  ro.position = start.offset;
   ro.non_blocking = true;
   auto stream = ReplicationStream::open(std::move(*conn), ro);
   ASSERT_TRUE(stream) << stream.error().message;
@@ -368,9 +364,9 @@ TEST_P(ReplicationStreamTest, ServerIdConflicts) {
 
   // A replica connected with server_id X: a second reader with X is refused.
   ro.server_id = next_server_id();
-  BinlogPos pos = current_pos(s);
+  core::BinlogPosition pos = current_pos(s);
   ro.file = pos.file;
-  ro.position = pos.pos;
+  ro.position = pos.offset;
   auto first = ReplicationStream::open(connect_options(s), ro);
   ASSERT_TRUE(first) << first.error().message;
   // MySQL lets a REPLICATION SLAVE user list replicas; MariaDB wants REPLICATION MASTER ADMIN.
@@ -408,39 +404,6 @@ TEST_P(ReplicationStreamTest, NoReplicationGrant) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Both, ReplicationStreamTest, ::testing::ValuesIn(test::shared_server_names()));
-
-}  // namespace
-}  // namespace sluice::mysql
-
-namespace sluice::mysql {
-namespace {
-
-TEST(GtidEncoding, MergesSortsAndEncodes) {
-  auto set = parse_mysql_gtid_set(" 3E11FA47-71CA-11E1-9E33-C80AA9429562:7:1-5,\n3e11fa47-71ca-11e1-9e33-c80aa9429562:6 ");
-  ASSERT_TRUE(set) << set.error().message;
-  ASSERT_EQ(set->size(), 1U);
-  EXPECT_EQ((*set)[0].intervals, (std::vector<std::pair<uint64_t, uint64_t>>{{1, 8}}));
-  std::vector<uint8_t> bytes = encode_mysql_gtid_set(*set);
-  std::vector<uint8_t> expected = {1, 0, 0, 0, 0, 0, 0, 0,  // one sid
-                                   0x3E, 0x11, 0xFA, 0x47, 0x71, 0xCA, 0x11, 0xE1,
-                                   0x9E, 0x33, 0xC8, 0x0A, 0xA9, 0x42, 0x95, 0x62,
-                                   1, 0, 0, 0, 0, 0, 0, 0,  // one interval
-                                   1, 0, 0, 0, 0, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0};
-  EXPECT_EQ(bytes, expected);
-  auto empty = parse_mysql_gtid_set("");
-  ASSERT_TRUE(empty);
-  EXPECT_EQ(encode_mysql_gtid_set(*empty), std::vector<uint8_t>(8, 0));
-}
-
-TEST(GtidEncoding, BadItemsNameTheItem) {
-  for (const char* bad : {"nouuid", "3E11FA47-71CA-11E1-9E33-C80AA9429562:", "3E11FA47-71CA-11E1-9E33:1",
-                          "3E11FA47-71CA-11E1-9E33-C80AA9429562:5-2", "3E11FA47-71CA-11E1-9E33-C80AA9429562:tag:1"}) {
-    auto r = parse_mysql_gtid_set(bad);
-    ASSERT_FALSE(r) << bad;
-    EXPECT_EQ(r.error().code, core::ErrorCode::kInvalidArgument);
-    EXPECT_NE(r.error().message.find(std::string("'") + bad + "'"), std::string::npos) << r.error().message;
-  }
-}
 
 }  // namespace
 }  // namespace sluice::mysql

@@ -13,7 +13,9 @@
 namespace sluice::schema {
 namespace {
 
-BinlogPosition at(uint64_t pos, std::string file = "mysql-bin.000001") { return {std::move(file), pos}; }
+core::BinlogPosition at(uint64_t pos, std::string file = "mysql-bin.000001") {
+  return {std::move(file), pos};
+}
 
 TableSchema table(std::string db, std::string name, std::vector<std::pair<std::string, std::string>> cols) {
   TableSchema t;
@@ -45,18 +47,6 @@ SchemaHistory seeded(std::vector<std::string> dbs = {"d"}) {
   SchemaHistory h(only(std::move(dbs)));
   h.seed({table("d", "t", {{"a", "int"}, {"b", "varchar(10)"}}), table("other", "x", {{"z", "int"}})}, at(100));
   return h;
-}
-
-TEST(BinlogPosition, ParseAndOrderAcrossFiles) {
-  auto p = BinlogPosition::parse("mysql-bin.000042:1234");
-  ASSERT_TRUE(p);
-  EXPECT_EQ(p->file, "mysql-bin.000042");
-  EXPECT_EQ(p->pos, 1234u);
-  EXPECT_FALSE(BinlogPosition::parse("nopos"));
-  EXPECT_FALSE(BinlogPosition::parse("f:12x"));
-  EXPECT_LT(compare_positions(at(5, "b.000999"), at(4, "b.1000000")), 0);
-  EXPECT_GT(compare_positions(at(5, "b.000002"), at(900, "b.000001")), 0);
-  EXPECT_EQ(compare_positions(at(5), at(5)), 0);
 }
 
 TEST(SchemaHistory, SeedFiltersDatabasesAndViews) {
