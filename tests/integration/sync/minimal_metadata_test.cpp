@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,8 @@ struct MetadataCase {
   std::string server;
   std::string metadata;  ///< binlog_row_metadata while the rows are written
 };
+
+void PrintTo(const MetadataCase& c, std::ostream* os) { *os << c.server << " " << c.metadata; }
 
 const std::vector<std::string> kColumns = {"id", "ti", "si", "mi", "i", "bi", "b", "vb", "bl"};
 
