@@ -6,7 +6,7 @@
 
 #include "cli/cli_context.h"
 #include "config/destination.h"
-#include "config/json_file.h"
+#include "config/job_config.h"
 #include "sinks/report/report_reader.h"
 #include "sinks/sink_factory.h"
 
@@ -32,15 +32,14 @@ core::Result<std::string> report_dir_of(const StatusArgs& args) {
     return sinks::default_report_dir(*d);
   }
   if (!args.config_path.empty()) {
-    auto doc = config::read_json_file(args.config_path);
-    if (!doc) return core::fail(doc.error());
-    auto d = config::destination_from_config(*doc, args.config_path);
-    if (!d) return core::fail(d.error());
-    if (!*d) {
+    auto config = config::load_job_config(args.config_path);
+    if (!config) return core::fail(config.error());
+    print_warnings(config->warnings);
+    if (!config->destination) {
       return core::fail(core::ErrorCode::kInvalidArgument,
                         args.config_path + " has no 'destination' section: pass --destination TYPE:PATH or --reports DIR");
     }
-    return sinks::default_report_dir(**d);
+    return sinks::default_report_dir(*config->destination);
   }
   return core::fail(core::ErrorCode::kInvalidArgument,
                     "status needs --destination TYPE:PATH, --config config.json (its destination) or --reports DIR");

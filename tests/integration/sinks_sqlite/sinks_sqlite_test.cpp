@@ -7,7 +7,7 @@
 
 #include "config/catalog.h"
 #include "config/destination.h"
-#include "config/source_config.h"
+#include "config/job_config.h"
 #include "config/state.h"
 #include "job/sync_job.h"
 #include "sinks/sink_factory.h"
@@ -56,7 +56,7 @@ std::vector<std::string> sqlite_rows(const std::string& path, const std::string&
 
 /// One job into `destination`, resuming from the state the destination holds.
 void run_job(const std::string& config_path, const std::string& catalog_path, const std::string& destination) {
-  auto config = config::load_source_config(config_path);
+  auto config = config::load_job_config(config_path);
   ASSERT_TRUE(config) << config.error().message;
   auto catalog = config::load_catalog(catalog_path);
   ASSERT_TRUE(catalog) << catalog.error().message;
@@ -73,7 +73,7 @@ void run_job(const std::string& config_path, const std::string& catalog_path, co
   }
   job::SyncOptions options;
   options.progress = false;
-  auto st = job::run_sync(*config, *catalog, std::move(state), options, *made->sink);
+  auto st = job::run_sync(config->source, *catalog, std::move(state), options, *made->sink);
   ASSERT_TRUE(st) << st.error().message;
   auto fin = made->sink->finish();
   ASSERT_TRUE(fin) << fin.error().message;
