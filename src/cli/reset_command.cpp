@@ -19,7 +19,7 @@
 #include "config/destination.h"
 #include "config/job_config.h"
 #include "config/state.h"
-#include "sinks/sink_factory.h"
+#include "job/sink_factory.h"
 
 namespace sluice::cli {
 namespace {
@@ -159,7 +159,7 @@ int run_reset_command(const ResetArgs& args) {
   auto d = reset_destination(args);
   if (!d) return report_error(d.error());
   // Under the destination's lock: refused while a job runs into it.
-  auto made = sinks::make_sink(*d, sinks::SinkEnvironment{});
+  auto made = job::make_sink(*d, job::SinkEnvironment{});
   if (!made) return report_error(made.error());
   if (!made->saved_state) {
     (void)made->sink->finish();

@@ -12,11 +12,11 @@
 #include "config/destination.h"
 #include "config/job_config.h"
 #include "config/state.h"
+#include "job/sink_factory.h"
 #include "job/sync_job.h"
 #include "mysql/connection.h"
 #include "schema/discovery.h"
 #include "schema/singer_catalog.h"
-#include "sinks/sink_factory.h"
 
 namespace sluice::cli {
 namespace {
@@ -49,7 +49,7 @@ int run_discover_mode(const config::SourceConfig& config) {
 
 // SIGTERM/SIGINT stopped the job after a checkpoint: make it durable, report the job as
 // interrupted, one line, exit 3.
-int finish_interrupted(sinks::MadeSink& made) {
+int finish_interrupted(job::MadeSink& made) {
   if (made.report != nullptr) made.report->record_interrupted();
   if (auto fin = made.sink->finish(); !fin) return report_error(fin.error());
   std::fprintf(stderr,
@@ -100,11 +100,11 @@ int run_sync_command(const SyncArgs& args) {
     options.key_change_deletes = true;
   }
 
-  sinks::SinkEnvironment env;
+  job::SinkEnvironment env;
   env.summary = !args.quiet;
   env.stop_point = sinks::test_stop_point_from_environment();
   env.zero_dates = options.zero_dates;
-  auto made = sinks::make_sink(*destination, env);
+  auto made = job::make_sink(*destination, env);
   if (!made) return report_error(made.error());
 
   // The bookmark: --state wins; else the state the destination committed with its data

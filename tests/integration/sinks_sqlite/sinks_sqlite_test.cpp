@@ -1,5 +1,5 @@
 // Replication jobs from both servers into the SQLite and JSONL destinations, run in process
-// (job::run_sync with the sink from sinks::make_sink), checked against SELECT on the source with
+// (job::run_sync with the sink from job::make_sink), checked against SELECT on the source with
 // independent readers: the sqlite3 command-line tool and /usr/bin/python3.
 
 #include <gtest/gtest.h>
@@ -9,8 +9,8 @@
 #include "config/destination.h"
 #include "config/job_config.h"
 #include "config/state.h"
+#include "job/sink_factory.h"
 #include "job/sync_job.h"
-#include "sinks/sink_factory.h"
 #include "support/sink_fixture.h"
 #include "support/test_servers.h"
 #include "support/test_util.h"
@@ -62,8 +62,8 @@ void run_job(const std::string& config_path, const std::string& catalog_path, co
   ASSERT_TRUE(catalog) << catalog.error().message;
   auto dest = config::parse_destination_arg(destination);
   ASSERT_TRUE(dest) << dest.error().message;
-  sinks::SinkEnvironment env;
-  auto made = sinks::make_sink(*dest, env);
+  job::SinkEnvironment env;
+  auto made = job::make_sink(*dest, env);
   ASSERT_TRUE(made) << made.error().message;
   config::State state;
   if (made->saved_state) {
