@@ -11,6 +11,7 @@
 #include "binlog/parallel_printer.h"
 #include "cli/binlog_stream_command.h"
 #include "cli/cli_context.h"
+#include "config/job_config.h"
 #include "schema/history_resolver.h"
 #include "schema/history_setup.h"
 #include "schema/history_tracker.h"
@@ -45,9 +46,15 @@ void debug_line(void*, std::string_view line) {
 // The schema history for --schema-from / --schema-history, valid from the first file's start.
 core::Result<schema::SchemaHistory> open_read_history(const ReadArgs& a) {
   schema::HistorySetup setup;
-  setup.config_path = a.schema_from;
   setup.history_path = a.schema_history;
   setup.databases = split_list(a.databases);
+  if (!a.schema_from.empty()) {
+    auto config = config::load_job_config(a.schema_from);
+    if (!config) return core::fail(config.error());
+    print_warnings(config->warnings);
+    setup.seed_server = config->source.connection;
+    if (setup.databases.empty()) setup.databases = config->source.filter_dbs;
+  }
   if (a.verbose) setup.debug = [](std::string_view line) { debug_line(nullptr, line); };
   std::string first = a.files.front().substr(a.files.front().rfind('/') + 1);
   return schema::open_history(setup, core::BinlogPosition{first, std::max<uint64_t>(a.start, 4)});

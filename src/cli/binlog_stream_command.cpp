@@ -22,7 +22,7 @@
 #include "binlog/stream_checkpoint.h"
 #include "cli/cli_context.h"
 #include "cli/stop_signal.h"
-#include "config/source_config.h"
+#include "config/job_config.h"
 #include "schema/history_resolver.h"
 #include "schema/history_setup.h"
 #include "schema/history_tracker.h"
@@ -140,7 +140,7 @@ core::Status open_stream_history(const StreamArgs& a, const binlog::StreamerOpti
     return core::ok();
   }
   schema::HistorySetup setup;
-  setup.config_path = a.config_path;
+  setup.seed_server = o.connect;
   setup.history_path = a.schema_history;
   setup.databases = o.databases;
   for (const std::string& t : o.tables) {
@@ -157,10 +157,11 @@ core::Status open_stream_history(const StreamArgs& a, const binlog::StreamerOpti
 }
 
 int run_stream(const StreamArgs& a, bool global_verbose) {
-  auto config = config::load_source_config(a.config_path);
-  if (!config) return report_error(config.error());
-  for (const std::string& w : config->warnings) std::fprintf(stderr, "sluice: warning: %s\n", w.c_str());
-  if (!config->server_id) {
+  auto job_config = config::load_job_config(a.config_path);
+  if (!job_config) return report_error(job_config.error());
+  print_warnings(job_config->warnings);
+  const config::SourceConfig& source = job_config->source;
+  if (!source.server_id) {
     return report_error(core::Error{
         core::ErrorCode::kConfig,
         a.config_path + " has no \"server_id\": sluice reads the binlog as a replica and needs a server_id that "
@@ -168,11 +169,11 @@ int run_stream(const StreamArgs& a, bool global_verbose) {
             a.config_path + "`, which proposes a free one, and add \"server_id\": <that number> to the config"});
   }
   binlog::StreamerOptions o;
-  o.connect = config->connection;
-  o.server_id = *config->server_id;
+  o.connect = source.connection;
+  o.server_id = *source.server_id;
   o.until_now = a.until_now;
   o.databases = split_list(a.databases);
-  if (o.databases.empty()) o.databases = config->filter_dbs;
+  if (o.databases.empty()) o.databases = source.filter_dbs;
   o.tables = split_list(a.tables);
   for (const auto& t : o.tables) {
     if (t.find('.') == std::string::npos) return report_error(usage("--tables item '" + t + "' is not db.table").error());

@@ -5,10 +5,7 @@
 #include <vector>
 
 #include "cli/cli_context.h"
-#include "config/destination.h"
-#include "config/json_file.h"
-#include "config/source_config.h"
-#include "job/sync_job.h"
+#include "config/job_config.h"
 #include "preflight/preflight.h"
 #include "preflight/report_format.h"
 
@@ -33,29 +30,20 @@ preflight::MethodSet methods_from(const std::vector<std::string>& names) {
 }
 
 int run_check(const CheckArgs& args) {
-  auto config = config::load_source_config(args.config_path);
-  if (!config) return report_error(config.error());
-  for (const std::string& w : config->warnings) std::fprintf(stderr, "sluice: warning: %s\n", w.c_str());
-  // The job's own keys too: a config that check calls fine must not be refused by sync.
-  auto doc = config::read_json_file(args.config_path);
-  if (!doc) return report_error(doc.error());
-  job::SyncOptions sync_options;
-  if (auto st = job::read_sync_options(*doc, args.config_path, sync_options); !st)
-    return report_error(st.error());
-  auto destination = config::destination_from_config(*doc, args.config_path);
-  if (!destination) return report_error(destination.error());
-  if (*destination) {
-    for (const std::string& w : (*destination)->warnings)
-      std::fprintf(stderr, "sluice: warning: %s\n", w.c_str());
-  }
+  // The whole file (the job's keys and destination too): a config that check calls fine must
+  // not be refused by sync.
+  auto job_config = config::load_job_config(args.config_path);
+  if (!job_config) return report_error(job_config.error());
+  print_warnings(job_config->warnings);
+  const config::SourceConfig& source = job_config->source;
 
   preflight::PreflightRequest request;
   request.methods = methods_from(args.methods);
-  if (config->server_id) request.server_id = std::to_string(*config->server_id);
-  request.ssl_mode = config->connection.ssl_mode;
-  request.filter_dbs = config->filter_dbs;
+  if (source.server_id) request.server_id = std::to_string(*source.server_id);
+  request.ssl_mode = source.connection.ssl_mode;
+  request.filter_dbs = source.filter_dbs;
 
-  auto report = preflight::run_preflight(config->connection, request);
+  auto report = preflight::run_preflight(source.connection, request);
   if (!report) return report_error(report.error());
   std::string text = args.json ? preflight::format_json(*report) : preflight::format_table(*report);
   std::fwrite(text.data(), 1, text.size(), stdout);

@@ -21,4 +21,8 @@ int report_error(const core::Error& error) {
   }
 }
 
+void print_warnings(const std::vector<std::string>& lines) {
+  for (const std::string& line : lines) std::fprintf(stderr, "sluice: warning: %s\n", line.c_str());
+}
+
 }  // namespace sluice::cli

@@ -2,6 +2,7 @@
 /// Shared plumbing for the verbs: exit codes and the one-line error report.
 
 #include <string>
+#include <vector>
 
 #include "core/result.h"
 
@@ -26,6 +27,9 @@ struct CliContext {
 
 /// Prints `sluice: error: <message>` on stderr (one line) and returns the exit code for it.
 int report_error(const core::Error& error);
+
+/// Prints each line as `sluice: warning: <line>` on stderr (a config's warnings).
+void print_warnings(const std::vector<std::string>& lines);
 
 /// Each verb registers itself as a subcommand of `app`; its callback sets ctx.exit_code.
 void register_discover(CLI::App& app, CliContext& ctx);

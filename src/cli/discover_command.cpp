@@ -7,7 +7,7 @@
 #include <string>
 
 #include "cli/cli_context.h"
-#include "config/source_config.h"
+#include "config/job_config.h"
 #include "mysql/connection.h"
 #include "schema/discovery.h"
 #include "schema/singer_catalog.h"
@@ -48,14 +48,14 @@ core::Status write_file_atomically(const std::string& path, const std::string& t
 }
 
 int run_discover(const DiscoverArgs& args, bool verbose) {
-  auto config = config::load_source_config(args.config_path);
+  auto config = config::load_job_config(args.config_path);
   if (!config) return report_error(config.error());
-  for (const std::string& w : config->warnings) std::fprintf(stderr, "sluice: warning: %s\n", w.c_str());
+  print_warnings(config->warnings);
 
-  auto conn = mysql::Connection::connect(config->connection);
+  auto conn = mysql::Connection::connect(config->source.connection);
   if (!conn) return report_error(conn.error());
   schema::DiscoveryOptions options;
-  options.databases = config->filter_dbs;
+  options.databases = config->source.filter_dbs;
   schema::DiscoveryStats stats;
   auto tables = schema::discover(**conn, options, &stats);
   if (!tables) return report_error(tables.error());

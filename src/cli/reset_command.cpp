@@ -17,9 +17,9 @@
 #include "cli/cli_context.h"
 #include "cli/saved_state.h"
 #include "config/destination.h"
-#include "config/json_file.h"
+#include "config/job_config.h"
 #include "config/state.h"
-#include "sinks/sink_factory.h"
+#include "job/sink_factory.h"
 
 namespace sluice::cli {
 namespace {
@@ -129,11 +129,10 @@ core::Result<config::DestinationConfig> reset_destination(const ResetArgs& args)
     if (!parsed) return core::fail(parsed.error());
     d = std::move(*parsed);
   } else {
-    auto doc = config::read_json_file(args.config_path);
-    if (!doc) return core::fail(doc.error());
-    auto from_config = config::destination_from_config(*doc, args.config_path);
-    if (!from_config) return core::fail(from_config.error());
-    d = std::move(*from_config);
+    auto config = config::load_job_config(args.config_path);
+    if (!config) return core::fail(config.error());
+    print_warnings(config->warnings);
+    d = std::move(config->destination);
   }
   if (!d || d->type == config::DestinationType::kSinger) {
     return core::fail(
@@ -160,7 +159,7 @@ int run_reset_command(const ResetArgs& args) {
   auto d = reset_destination(args);
   if (!d) return report_error(d.error());
   // Under the destination's lock: refused while a job runs into it.
-  auto made = sinks::make_sink(*d, sinks::SinkEnvironment{});
+  auto made = job::make_sink(*d, job::SinkEnvironment{});
   if (!made) return report_error(made.error());
   if (!made->saved_state) {
     (void)made->sink->finish();

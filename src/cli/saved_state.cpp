@@ -35,7 +35,7 @@ std::string reset_command_line(const std::string& config_path, const std::string
   return line;
 }
 
-core::Result<config::State> read_saved_state(const sinks::MadeSink& made, const std::string& reset_command) {
+core::Result<config::State> read_saved_state(const job::MadeSink& made, const std::string& reset_command) {
   if (!made.saved_state) return config::State();
   auto doc = nlohmann::ordered_json::parse(*made.saved_state, nullptr, false);
   std::string problem;

@@ -1,12 +1,12 @@
 #pragma once
-/// The state a destination saved with its data (sinks::MadeSink::saved_state), read for the
+/// The state a destination saved with its data (job::MadeSink::saved_state), read for the
 /// verbs that resume from it (`sync`) or rewrite it (`reset`).
 
 #include <string>
 
 #include "config/state.h"
 #include "core/result.h"
-#include "sinks/sink_factory.h"
+#include "job/sink_factory.h"
 
 namespace sluice::cli {
 
@@ -17,6 +17,6 @@ std::string reset_command_line(const std::string& config_path, const std::string
 /// Parses `made.saved_state` (an empty state when there is none). A state that is not JSON, or not
 /// an object, is kConfig naming where it is stored, what is wrong and the fix (`reset_command`
 /// + " --all", or --state FILE).
-core::Result<config::State> read_saved_state(const sinks::MadeSink& made, const std::string& reset_command);
+core::Result<config::State> read_saved_state(const job::MadeSink& made, const std::string& reset_command);
 
 }  // namespace sluice::cli

@@ -6,9 +6,9 @@
 
 #include "cli/cli_context.h"
 #include "config/destination.h"
-#include "config/json_file.h"
-#include "sinks/report/report_reader.h"
-#include "sinks/sink_factory.h"
+#include "config/job_config.h"
+#include "job/report/report_reader.h"
+#include "job/sink_factory.h"
 
 namespace sluice::cli {
 namespace {
@@ -29,18 +29,17 @@ core::Result<std::string> report_dir_of(const StatusArgs& args) {
   if (!args.destination.empty()) {
     auto d = config::parse_destination_arg(args.destination);
     if (!d) return core::fail(d.error());
-    return sinks::default_report_dir(*d);
+    return job::default_report_dir(*d);
   }
   if (!args.config_path.empty()) {
-    auto doc = config::read_json_file(args.config_path);
-    if (!doc) return core::fail(doc.error());
-    auto d = config::destination_from_config(*doc, args.config_path);
-    if (!d) return core::fail(d.error());
-    if (!*d) {
+    auto config = config::load_job_config(args.config_path);
+    if (!config) return core::fail(config.error());
+    print_warnings(config->warnings);
+    if (!config->destination) {
       return core::fail(core::ErrorCode::kInvalidArgument,
                         args.config_path + " has no 'destination' section: pass --destination TYPE:PATH or --reports DIR");
     }
-    return sinks::default_report_dir(**d);
+    return job::default_report_dir(*config->destination);
   }
   return core::fail(core::ErrorCode::kInvalidArgument,
                     "status needs --destination TYPE:PATH, --config config.json (its destination) or --reports DIR");
@@ -50,10 +49,10 @@ bool print(const std::string& text) {
   return std::fwrite(text.data(), 1, text.size(), stdout) == text.size() && std::fflush(stdout) == 0;
 }
 
-std::string json_text(const std::vector<sinks::JobReport>& reports, bool last_only) {
+std::string json_text(const std::vector<job::JobReport>& reports, bool last_only) {
   if (last_only) return reports.back().doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
   nlohmann::ordered_json out = nlohmann::ordered_json::array();
-  for (const sinks::JobReport& r : reports) {
+  for (const job::JobReport& r : reports) {
     nlohmann::ordered_json doc = r.doc;
     doc["report_file"] = r.path;
     out.push_back(std::move(doc));
@@ -64,7 +63,7 @@ std::string json_text(const std::vector<sinks::JobReport>& reports, bool last_on
 int run_status(const StatusArgs& args) {
   auto dir = report_dir_of(args);
   if (!dir) return report_error(dir.error());
-  auto listing = sinks::read_reports(*dir, args.table ? 1 : args.last);
+  auto listing = job::read_reports(*dir, args.table ? 1 : args.last);
   if (!listing) return report_error(listing.error());
   for (const std::string& w : listing->warnings) std::fprintf(stderr, "sluice: warning: %s\n", w.c_str());
   if (listing->reports.empty()) {
@@ -75,9 +74,9 @@ int run_status(const StatusArgs& args) {
   if (args.json) {
     text = json_text(listing->reports, args.table);
   } else if (args.table) {
-    text = sinks::format_tables(listing->reports.back());
+    text = job::format_tables(listing->reports.back());
   } else {
-    text = sinks::format_jobs_table(listing->reports);
+    text = job::format_jobs_table(listing->reports);
   }
   if (!print(text)) return report_error(core::Error{core::ErrorCode::kIo, "cannot write to stdout"});
   return kExitOk;

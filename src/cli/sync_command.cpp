@@ -10,14 +10,13 @@
 #include "cli/stop_signal.h"
 #include "config/catalog.h"
 #include "config/destination.h"
-#include "config/json_file.h"
-#include "config/source_config.h"
+#include "config/job_config.h"
 #include "config/state.h"
+#include "job/sink_factory.h"
 #include "job/sync_job.h"
 #include "mysql/connection.h"
 #include "schema/discovery.h"
 #include "schema/singer_catalog.h"
-#include "sinks/sink_factory.h"
 
 namespace sluice::cli {
 namespace {
@@ -50,7 +49,7 @@ int run_discover_mode(const config::SourceConfig& config) {
 
 // SIGTERM/SIGINT stopped the job after a checkpoint: make it durable, report the job as
 // interrupted, one line, exit 3.
-int finish_interrupted(sinks::MadeSink& made) {
+int finish_interrupted(job::MadeSink& made) {
   if (made.report != nullptr) made.report->record_interrupted();
   if (auto fin = made.sink->finish(); !fin) return report_error(fin.error());
   std::fprintf(stderr,
@@ -61,21 +60,17 @@ int finish_interrupted(sinks::MadeSink& made) {
 }
 
 int run_sync_command(const SyncArgs& args) {
-  auto config = config::load_source_config(args.config_path);
+  auto config = config::load_job_config(args.config_path);
   if (!config) return report_error(config.error());
-  for (const std::string& w : config->warnings) std::fprintf(stderr, "sluice: warning: %s\n", w.c_str());
-  if (args.discover) return run_discover_mode(*config);
+  print_warnings(config->warnings);
+  if (args.discover) return run_discover_mode(config->source);
 
   std::string catalog_path = args.catalog_path.empty() ? args.properties_path : args.catalog_path;
   if (catalog_path.empty()) {
     return report_error(core::Error{core::ErrorCode::kInvalidArgument,
                                     "sync needs --catalog FILE (or --properties FILE); write one with 'sluice discover'"});
   }
-  job::SyncOptions options;
-  auto doc = config::read_json_file(args.config_path);
-  if (!doc) return report_error(doc.error());
-  auto opts = job::read_sync_options(*doc, args.config_path, options);
-  if (!opts) return report_error(opts.error());
+  job::SyncOptions options{config->sync};
   if (args.chunk_rows > 0) options.chunk_rows = args.chunk_rows;
   if (args.threads > 0) options.snapshot_threads = args.threads;
   options.progress = !args.quiet;
@@ -87,18 +82,14 @@ int run_sync_command(const SyncArgs& args) {
   auto catalog = config::load_catalog(catalog_path);
   if (!catalog) return report_error(catalog.error());
   // The destination: --destination, else the config's `destination` section, else Singer on stdout.
-  std::optional<config::DestinationConfig> destination;
+  std::optional<config::DestinationConfig> destination = config->destination;
   if (!args.destination.empty()) {
     auto parsed = config::parse_destination_arg(args.destination);
     if (!parsed) return report_error(parsed.error());
     destination = std::move(*parsed);
-  } else {
-    auto from_config = config::destination_from_config(*doc, args.config_path);
-    if (!from_config) return report_error(from_config.error());
-    destination = std::move(*from_config);
+    print_warnings(destination->warnings);
   }
   if (!destination) destination = config::DestinationConfig{};
-  for (const std::string& w : destination->warnings) std::fprintf(stderr, "sluice: warning: %s\n", w.c_str());
   if (!options.key_change_deletes && destination->type != config::DestinationType::kSinger) {
     // A table that keeps the old key of a moved row would hold a row the source no longer has.
     std::fprintf(
@@ -109,12 +100,11 @@ int run_sync_command(const SyncArgs& args) {
     options.key_change_deletes = true;
   }
 
-  sinks::SinkEnvironment env;
+  job::SinkEnvironment env;
   env.summary = !args.quiet;
   env.stop_point = sinks::test_stop_point_from_environment();
-  env.zero_dates = config->zero_dates == config::ZeroDates::kString ? core::ValueFormat::ZeroDates::kString
-                                                                   : core::ValueFormat::ZeroDates::kNull;
-  auto made = sinks::make_sink(*destination, env);
+  env.zero_dates = options.zero_dates;
+  auto made = job::make_sink(*destination, env);
   if (!made) return report_error(made.error());
 
   // The bookmark: --state wins; else the state the destination committed with its data
@@ -131,7 +121,7 @@ int run_sync_command(const SyncArgs& args) {
   }
   if (made->report != nullptr) made->report->set_initial_state(state.dump());
   options.stop = &install_stop_handlers(true);  // restarted calls: no client read is cut short
-  auto st = job::run_sync(*config, *catalog, std::move(state), options, *made->sink);
+  auto st = job::run_sync(config->source, *catalog, std::move(state), options, *made->sink);
   if (!st && st.error().code == core::ErrorCode::kCancelled) return finish_interrupted(*made);
   if (!st) {
     if (made->report != nullptr) made->report->record_error(st.error().message);

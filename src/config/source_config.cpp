@@ -6,25 +6,11 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "config/json_file.h"
-#include "core/spelling.h"
-
 namespace sluice::config {
 namespace {
 
 using nlohmann::json;
 using mysql::SslMode;
-
-// Keys sluice reads, and keys Singer-family taps write that sluice knowingly ignores: neither
-// gives a "did you mean" warning.
-constexpr std::array kKnownKeys = {
-    "host",         "port",           "user",           "password",         "database",
-    "filter_dbs",   "server_id",      "ssl",            "ssl_ca",           "ssl_cert",
-    "ssl_key",      "check_hostname", "verify_mode",    "ssl_mode",         "connect_timeout",
-    "read_timeout", "request_timeout", "session_sqls",  "zero_dates",
-};
-constexpr std::array kIgnoredKeys = {"internal_hostname", "cursorclass", "use_gtid", "engine",
-                                     "export_batch_rows", "tables"};
 
 constexpr uint64_t kMaxTimeout = 365ULL * 24 * 3600;
 
@@ -43,13 +29,14 @@ std::string shown(const json& v) {
 
 class Validator {
  public:
-  Validator(const json& doc, std::string_view origin) : doc_(doc), origin_(origin) {}
+  Validator(const json& doc, std::string_view origin, std::vector<std::string>& warnings)
+      : doc_(doc), origin_(origin), warnings_(warnings) {}
 
   core::Result<SourceConfig> run();
 
  private:
   void problem(const std::string& line) { problems_.push_back(origin_ + ": " + line); }
-  void warning(const std::string& line) { out_.warnings.push_back(origin_ + ": " + line); }
+  void warning(const std::string& line) { warnings_.push_back(origin_ + ": " + line); }
   const json* find(const char* key) const {
     auto it = doc_.find(key);
     return it == doc_.end() || it->is_null() ? nullptr : &*it;
@@ -61,10 +48,10 @@ class Validator {
   void read_tls();
   void read_lists();
   void check_file(const char* key, const std::string& path);
-  void warn_misspellings();
 
   const json& doc_;
   std::string origin_;
+  std::vector<std::string>& warnings_;
   std::vector<std::string> problems_;
   SourceConfig out_;
 };
@@ -212,28 +199,6 @@ void Validator::read_lists() {
       problem("'session_sqls' must be a list of SQL strings such as [\"SET SESSION sql_mode=''\"], got " + shown(*v));
     }
   }
-  if (auto v = string_key("zero_dates", false)) {
-    if (*v == "null") {
-      out_.zero_dates = ZeroDates::kNull;
-    } else if (*v == "string") {
-      out_.zero_dates = ZeroDates::kString;
-    } else {
-      problem("'zero_dates' must be \"null\" or \"string\", got \"" + *v + "\"");
-    }
-  }
-}
-
-void Validator::warn_misspellings() {
-  for (const auto& [key, value] : doc_.items()) {
-    auto known = [&](const char* k) { return key == k; };
-    if (std::any_of(kKnownKeys.begin(), kKnownKeys.end(), known) ||
-        std::any_of(kIgnoredKeys.begin(), kIgnoredKeys.end(), known)) {
-      continue;
-    }
-    if (auto k = core::closest_name(key, kKnownKeys)) {
-      warning("unknown key '" + key + "' is ignored; did you mean '" + *k + "'?");
-    }
-  }
 }
 
 core::Result<SourceConfig> Validator::run() {
@@ -243,7 +208,6 @@ core::Result<SourceConfig> Validator::run() {
   read_connection();
   read_tls();
   read_lists();
-  warn_misspellings();
   if (!problems_.empty()) {
     std::string msg;
     for (const auto& p : problems_) msg += (msg.empty() ? "" : "\n") + p;
@@ -254,20 +218,9 @@ core::Result<SourceConfig> Validator::run() {
 
 }  // namespace
 
-core::Result<SourceConfig> parse_source_config(const nlohmann::json& doc, std::string_view origin) {
-  return Validator(doc, origin).run();
-}
-
-core::Result<SourceConfig> parse_source_config_text(std::string_view text, std::string_view origin) {
-  auto doc = parse_json_text(text, origin);
-  if (!doc) return core::fail(doc.error());
-  return parse_source_config(*doc, origin);
-}
-
-core::Result<SourceConfig> load_source_config(const std::string& path) {
-  auto doc = read_json_file(path);
-  if (!doc) return core::fail(doc.error());
-  return parse_source_config(*doc, path);
+core::Result<SourceConfig> parse_source_config(const nlohmann::json& doc, std::string_view origin,
+                                               std::vector<std::string>& warnings) {
+  return Validator(doc, origin, warnings).run();
 }
 
 std::string describe(const SourceConfig& config) {
@@ -276,7 +229,6 @@ std::string describe(const SourceConfig& config) {
   if (config.filter_dbs.empty()) out += "(all)";
   for (size_t i = 0; i < config.filter_dbs.size(); ++i) out += (i ? "," : "") + config.filter_dbs[i];
   out += "\nserver_id: " + (config.server_id ? std::to_string(*config.server_id) : std::string("(not set)"));
-  out += std::string("\nzero_dates: ") + (config.zero_dates == ZeroDates::kNull ? "null" : "string");
   return out;
 }
 

@@ -119,60 +119,6 @@ void add_missing(JobContext& ctx, Selection& sel, const SelectionDefaults& defau
 
 }  // namespace
 
-core::Status read_sync_options(const nlohmann::json& doc, std::string_view origin, SyncOptions& options) {
-  std::string where(origin);
-  if (!doc.is_object()) return core::ok();
-  if (auto it = doc.find("default_replication_method"); it != doc.end() && !it->is_null()) {
-    auto m = it->is_string() ? parse_method(it->get<std::string>()) : std::nullopt;
-    if (!m) {
-      return core::fail(core::ErrorCode::kConfig,
-                        where + ": 'default_replication_method' must be FULL_TABLE, INCREMENTAL or LOG_BASED");
-    }
-    if (*m == sinks::Method::kIncremental) {
-      return core::fail(core::ErrorCode::kConfig, where + ": 'default_replication_method' cannot be INCREMENTAL "
-                                                          "(it needs a replication-key per table): use FULL_TABLE or LOG_BASED");
-    }
-    options.default_method = m;
-  }
-  auto number = [&](const char* key, double lo, double hi, double& out) -> core::Status {
-    auto it = doc.find(key);
-    if (it == doc.end() || it->is_null()) return core::ok();
-    double v = 0;
-    if (it->is_number()) {
-      v = it->get<double>();
-    } else if (it->is_string()) {
-      try {
-        v = std::stod(it->get<std::string>());
-      } catch (...) {
-        v = -1;
-      }
-    } else {
-      v = -1;
-    }
-    if (!(v >= lo && v <= hi)) {
-      return core::fail(core::ErrorCode::kConfig, where + ": '" + key + "' must be a number between " +
-                                                      std::to_string(static_cast<long long>(lo)) + " and " +
-                                                      std::to_string(static_cast<long long>(hi)));
-    }
-    out = v;
-    return core::ok();
-  };
-  double chunk = static_cast<double>(options.chunk_rows);
-  SLUICE_TRY(number("chunk_rows", 1, 100000000, chunk));
-  options.chunk_rows = static_cast<size_t>(chunk);
-  double threads = static_cast<double>(options.snapshot_threads);
-  SLUICE_TRY(number("snapshot_threads", 1, 64, threads));
-  options.snapshot_threads = static_cast<size_t>(threads);
-  SLUICE_TRY(number("state_interval_seconds", 0, 86400, options.state_interval_s));
-  if (auto it = doc.find("key_change_deletes"); it != doc.end() && !it->is_null()) {
-    if (!it->is_boolean()) {
-      return core::fail(core::ErrorCode::kConfig, where + ": 'key_change_deletes' must be true or false");
-    }
-    options.key_change_deletes = it->get<bool>();
-  }
-  return core::ok();
-}
-
 core::Status run_sync(const config::SourceConfig& config, const config::Catalog& catalog, config::State state,
                       const SyncOptions& options, sinks::Sink& sink) {
   auto started = std::chrono::steady_clock::now();
@@ -183,8 +129,8 @@ core::Status run_sync(const config::SourceConfig& config, const config::Catalog&
   auto live = discover_selected(*ctx.conn, catalog);
   if (!live) return core::fail(live.error());
   SelectionDefaults defaults;
-  if (options.default_method) {
-    defaults.method = *options.default_method;
+  if (options.default_replication_method) {
+    defaults.method = parse_method(*options.default_replication_method).value_or(sinks::Method::kFullTable);
   } else {
     auto row_binlog = server_has_row_binlog(*ctx.conn);
     defaults.method = row_binlog && *row_binlog ? sinks::Method::kLogBased : sinks::Method::kFullTable;

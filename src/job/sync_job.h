@@ -8,11 +8,11 @@
 
 #include <atomic>
 #include <cstdio>
-#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 
 #include "config/catalog.h"
+#include "config/job_config.h"
 #include "config/source_config.h"
 #include "config/state.h"
 #include "core/result.h"
@@ -20,19 +20,9 @@
 
 namespace sluice::job {
 
-/// Job settings: from the config file's sluice keys and the command line.
-struct SyncOptions {
-  /// Config `default_replication_method`: the method where a stream names none. Unset: LOG_BASED
-  /// when the server writes a ROW binlog, else FULL_TABLE (views: FULL_TABLE).
-  std::optional<sinks::Method> default_method;
-  size_t chunk_rows = 50000;        ///< config `chunk_rows`: rows per snapshot chunk
-  /// config `snapshot_threads` / --threads: connections reading key ranges of one keyed table
-  /// in parallel (Full Table and log-based snapshots); 1 reads on the job's connection.
-  size_t snapshot_threads = 1;
-  double state_interval_s = 5.0;    ///< config `state_interval_seconds`: STATE at least this often
-  /// config `key_change_deletes`: an UPDATE that changes the primary key is delivered as a delete
-  /// of the old key, then the new row. False (Singer output only): the new row alone, like the tap.
-  bool key_change_deletes = true;
+/// Job settings: the config file's (config::SyncSettings, with the command line's overrides)
+/// and the run's own.
+struct SyncOptions : config::SyncSettings {
   bool progress = true;             ///< progress lines and the summary on stderr
   std::FILE* log = stderr;          ///< warnings, progress, summary
   /// Set (from a signal handler) to stop the job at its next checkpoint: the current chunk or
@@ -43,11 +33,6 @@ struct SyncOptions {
   /// "sluice reset --config config.json --destination sqlite:shop.db".
   std::string reset_command = "sluice reset --config CONFIG --destination DEST";
 };
-
-/// Reads the sluice keys of a config document (default_replication_method, chunk_rows,
-/// snapshot_threads, state_interval_seconds, key_change_deletes) into `options`. Errors (kConfig) name the
-/// key and the fix.
-core::Status read_sync_options(const nlohmann::json& config_doc, std::string_view origin, SyncOptions& options);
 
 /// Runs one job. `state` is the job's starting state (empty for a first run); the final state
 /// was checkpointed through `sink` when this returns success. When options.stop was set, the

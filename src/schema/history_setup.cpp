@@ -2,7 +2,6 @@
 
 #include <sys/stat.h>
 
-#include "config/source_config.h"
 #include "mysql/connection.h"
 #include "schema/discovery.h"
 
@@ -15,12 +14,10 @@ bool file_exists(const std::string& path) {
 }
 
 core::Result<SchemaHistory> seed_from_server(const HistorySetup& setup, const core::BinlogPosition& start) {
-  auto config = config::load_source_config(setup.config_path);
-  if (!config) return core::fail(config.error());
-  auto conn = mysql::Connection::connect(config->connection);
+  auto conn = mysql::Connection::connect(*setup.seed_server);
   if (!conn) return core::fail(conn.error());
   HistoryOptions options;
-  options.databases = setup.databases.empty() ? config->filter_dbs : setup.databases;
+  options.databases = setup.databases;
   options.debug = setup.debug;
   DiscoveryOptions discovery;
   discovery.databases = options.databases;
@@ -46,7 +43,7 @@ core::Result<SchemaHistory> open_history(const HistorySetup& setup, const core::
     }
     return loaded;
   }
-  if (setup.config_path.empty()) {
+  if (!setup.seed_server) {
     return core::fail(core::ErrorCode::kInvalidArgument,
                       "no schema history at '" + setup.history_path + "'; give --schema-from CONFIG to seed one");
   }

@@ -16,8 +16,8 @@
 #include "binlog/stream_checkpoint.h"
 #include "config/catalog.h"
 #include "config/destination.h"
+#include "config/job_config.h"
 #include "config/json_file.h"
-#include "config/source_config.h"
 #include "config/state.h"
 #include "schema/schema_history.h"
 
@@ -39,9 +39,10 @@ bool write_scratch(std::string_view text) {
 }
 
 void read_everything(std::string_view text) {
-  (void)config::parse_source_config_text(text, "fuzz");
+  (void)config::parse_job_config_text(text, "fuzz");
   if (auto doc = config::parse_json_text(text, "fuzz")) {
     (void)config::parse_catalog(*doc, "fuzz");
+    (void)config::parse_job_config(*doc, "fuzz");
     (void)config::parse_destination(*doc, "fuzz");
     (void)config::destination_from_config(*doc, "fuzz");
   }
@@ -56,6 +57,7 @@ void read_everything(std::string_view text) {
   if (auto h = schema::SchemaHistory::from_json(text)) (void)h->to_json();
   if (write_scratch(text)) {
     (void)config::load_state(scratch_path());
+    (void)config::load_job_config(scratch_path());
     (void)binlog::load_checkpoint(scratch_path());
   }
 }

@@ -22,7 +22,7 @@
 #include <string>
 #include <vector>
 
-#include "sinks/report/load_counts.h"
+#include "sinks/load_counts.h"
 #include "sinks/sink.h"
 #include "sinks/sqlite/sqlite_db.h"
 #include "sinks/sqlite/wal_checkpointer.h"

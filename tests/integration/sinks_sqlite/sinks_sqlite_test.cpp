@@ -1,5 +1,5 @@
 // Replication jobs from both servers into the SQLite and JSONL destinations, run in process
-// (job::run_sync with the sink from sinks::make_sink), checked against SELECT on the source with
+// (job::run_sync with the sink from job::make_sink), checked against SELECT on the source with
 // independent readers: the sqlite3 command-line tool and /usr/bin/python3.
 
 #include <gtest/gtest.h>
@@ -7,10 +7,10 @@
 
 #include "config/catalog.h"
 #include "config/destination.h"
-#include "config/source_config.h"
+#include "config/job_config.h"
 #include "config/state.h"
+#include "job/sink_factory.h"
 #include "job/sync_job.h"
-#include "sinks/sink_factory.h"
 #include "support/sink_fixture.h"
 #include "support/test_servers.h"
 #include "support/test_util.h"
@@ -56,14 +56,14 @@ std::vector<std::string> sqlite_rows(const std::string& path, const std::string&
 
 /// One job into `destination`, resuming from the state the destination holds.
 void run_job(const std::string& config_path, const std::string& catalog_path, const std::string& destination) {
-  auto config = config::load_source_config(config_path);
+  auto config = config::load_job_config(config_path);
   ASSERT_TRUE(config) << config.error().message;
   auto catalog = config::load_catalog(catalog_path);
   ASSERT_TRUE(catalog) << catalog.error().message;
   auto dest = config::parse_destination_arg(destination);
   ASSERT_TRUE(dest) << dest.error().message;
-  sinks::SinkEnvironment env;
-  auto made = sinks::make_sink(*dest, env);
+  job::SinkEnvironment env;
+  auto made = job::make_sink(*dest, env);
   ASSERT_TRUE(made) << made.error().message;
   config::State state;
   if (made->saved_state) {
@@ -73,7 +73,7 @@ void run_job(const std::string& config_path, const std::string& catalog_path, co
   }
   job::SyncOptions options;
   options.progress = false;
-  auto st = job::run_sync(*config, *catalog, std::move(state), options, *made->sink);
+  auto st = job::run_sync(config->source, *catalog, std::move(state), options, *made->sink);
   ASSERT_TRUE(st) << st.error().message;
   auto fin = made->sink->finish();
   ASSERT_TRUE(fin) << fin.error().message;

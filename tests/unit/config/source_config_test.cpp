@@ -1,8 +1,10 @@
-// The Singer config.json: accepted spellings, defaults, the ssl mapping, and one clear line per problem.
+// The Singer config.json's source keys (read through the job config loader): accepted spellings,
+// defaults, the ssl mapping, and one clear line per problem.
 #include "config/source_config.h"
 
 #include <gtest/gtest.h>
 
+#include "config/job_config.h"
 #include "config/json_file.h"
 #include "support/test_util.h"
 
@@ -11,14 +13,16 @@ namespace {
 
 using mysql::SslMode;
 
-SourceConfig parse_ok(const std::string& text) {
-  auto r = parse_source_config_text(text, "config.json");
+JobConfig parse_job(const std::string& text) {
+  auto r = parse_job_config_text(text, "config.json");
   EXPECT_TRUE(r.has_value()) << (r ? "" : r.error().message);
-  return r ? *r : SourceConfig{};
+  return r ? *r : JobConfig{};
 }
 
+SourceConfig parse_ok(const std::string& text) { return parse_job(text).source; }
+
 std::string parse_error(const std::string& text) {
-  auto r = parse_source_config_text(text, "config.json");
+  auto r = parse_job_config_text(text, "config.json");
   EXPECT_FALSE(r.has_value());
   if (r) return "";
   EXPECT_EQ(r.error().code, core::ErrorCode::kConfig);
@@ -28,7 +32,8 @@ std::string parse_error(const std::string& text) {
 TEST(SourceConfig, SingerReferenceConfig) {
   // The config the reference Singer run was given (reference/singer-tap-mysql/config.json).
   std::string text = R"({"host": "127.0.0.1", "port": "23306", "user": "tap", "password": "tappw", "filter_dbs": "sluice_t"})";
-  SourceConfig c = parse_ok(text);
+  JobConfig job = parse_job(text);
+  const SourceConfig& c = job.source;
   EXPECT_EQ(c.connection.host, "127.0.0.1");
   EXPECT_EQ(c.connection.port, 23306);
   EXPECT_EQ(c.connection.user, "tap");
@@ -36,7 +41,7 @@ TEST(SourceConfig, SingerReferenceConfig) {
   EXPECT_EQ(c.filter_dbs, std::vector<std::string>{"sluice_t"});
   EXPECT_EQ(c.connection.ssl_mode, SslMode::kPreferred);
   EXPECT_FALSE(c.server_id.has_value());
-  EXPECT_TRUE(c.warnings.empty());
+  EXPECT_TRUE(job.warnings.empty());
 }
 
 TEST(SourceConfig, NumbersAsNumbersOrStrings) {
@@ -58,7 +63,7 @@ TEST(SourceConfig, Defaults) {
   EXPECT_EQ(c.connection.password, "");
   EXPECT_EQ(c.connection.connect_timeout_s, 10U);
   EXPECT_EQ(c.connection.read_timeout_s, 3600U);
-  EXPECT_EQ(c.zero_dates, ZeroDates::kNull);
+  EXPECT_EQ(parse_job(R"({"host":"db","user":"u"})").sync.zero_dates, core::ValueFormat::ZeroDates::kNull);
   EXPECT_TRUE(c.filter_dbs.empty());
   EXPECT_TRUE(c.connection.session_sqls.empty());
 }
@@ -68,7 +73,8 @@ TEST(SourceConfig, FilterDbsAndSessionSqls) {
                                "session_sqls":["SET SESSION sql_mode=''","SET @x=1"],"zero_dates":"string"})");
   EXPECT_EQ(c.filter_dbs, (std::vector<std::string>{"a", "b", "c"}));
   EXPECT_EQ(c.connection.session_sqls, (std::vector<std::string>{"SET SESSION sql_mode=''", "SET @x=1"}));
-  EXPECT_EQ(c.zero_dates, ZeroDates::kString);
+  EXPECT_EQ(parse_job(R"({"host":"h","user":"u","zero_dates":"string"})").sync.zero_dates,
+            core::ValueFormat::ZeroDates::kString);
 }
 
 TEST(SourceConfig, BadPortNamesKeyRangeAndValue) {
@@ -108,8 +114,8 @@ TEST(SourceConfig, PasswordNeverInErrorsOrDescription) {
 TEST(SourceConfig, SslModeExplicit) {
   EXPECT_EQ(parse_ok(R"({"host":"h","user":"u","ssl_mode":"disabled"})").connection.ssl_mode, SslMode::kDisabled);
   EXPECT_EQ(parse_ok(R"({"host":"h","user":"u","ssl_mode":"REQUIRED"})").connection.ssl_mode, SslMode::kRequired);
-  SourceConfig c = parse_ok(R"({"host":"h","user":"u","ssl_mode":"verify_identity","ssl":"true"})");
-  EXPECT_EQ(c.connection.ssl_mode, SslMode::kVerifyIdentity);
+  JobConfig c = parse_job(R"({"host":"h","user":"u","ssl_mode":"verify_identity","ssl":"true"})");
+  EXPECT_EQ(c.source.connection.ssl_mode, SslMode::kVerifyIdentity);
   ASSERT_EQ(c.warnings.size(), 1U);
   EXPECT_NE(c.warnings[0].find("'ssl_mode' is set"), std::string::npos);
 }
@@ -142,12 +148,12 @@ TEST(SourceConfig, SslFilesMustExistAndPair) {
 }
 
 TEST(SourceConfig, UnknownKeysIgnoredMisspellingsWarned) {
-  SourceConfig c = parse_ok(R"({"host":"h","user":"u","pasword":"x","filter_db":"a","tap_stream_id":"x",
+  JobConfig c = parse_job(R"({"host":"h","user":"u","pasword":"x","filter_db":"a","tap_stream_id":"x",
                                "internal_hostname":"y"})");
   ASSERT_EQ(c.warnings.size(), 2U);
   EXPECT_EQ(c.warnings[0], "config.json: unknown key 'filter_db' is ignored; did you mean 'filter_dbs'?");
   EXPECT_EQ(c.warnings[1], "config.json: unknown key 'pasword' is ignored; did you mean 'password'?");
-  EXPECT_EQ(c.connection.password, "");
+  EXPECT_EQ(c.source.connection.password, "");
 }
 
 TEST(SourceConfig, NotAnObject) {
@@ -178,7 +184,7 @@ TEST(JsonFile, SyntaxErrorsNeverQuoteTheText) {
   }
   auto r = parse_json_text(texts[0], "config.json");
   EXPECT_NE(r.error().message.find("(in the value of \"password\")"), std::string::npos) << r.error().message;
-  auto s = parse_source_config_text(texts[1], "config.json");
+  auto s = parse_job_config_text(texts[1], "config.json");
   ASSERT_FALSE(s);
   EXPECT_EQ(s.error().message.find("Sup3rSecret"), std::string::npos) << s.error().message;
 }
@@ -187,7 +193,7 @@ TEST(JsonFile, EmptyAndMissingFiles) {
   auto empty = parse_json_text("  \n", "c.json");
   ASSERT_FALSE(empty);
   EXPECT_EQ(empty.error().message, "c.json: the file is empty; it must hold a JSON object");
-  auto missing = load_source_config("/nonexistent/dir/config.json");
+  auto missing = load_job_config("/nonexistent/dir/config.json");
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().code, core::ErrorCode::kConfig);
   EXPECT_EQ(missing.error().message,
@@ -197,12 +203,12 @@ TEST(JsonFile, EmptyAndMissingFiles) {
 TEST(JsonFile, LoadFromFile) {
   std::string dir = test::make_temp_dir("config-file");
   test::write_file(dir + "/config.json", R"({"host":"db.example","user":"u","password":"pw","port":"3310"})");
-  auto r = load_source_config(dir + "/config.json");
+  auto r = load_job_config(dir + "/config.json");
   ASSERT_TRUE(r) << r.error().message;
-  EXPECT_EQ(r->connection.host, "db.example");
-  EXPECT_EQ(r->connection.port, 3310);
+  EXPECT_EQ(r->source.connection.host, "db.example");
+  EXPECT_EQ(r->source.connection.port, 3310);
   test::write_file(dir + "/bad.json", "{\"host\": \"h\",}");
-  auto bad = load_source_config(dir + "/bad.json");
+  auto bad = load_job_config(dir + "/bad.json");
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().message.find(dir + "/bad.json: not valid JSON at line 1, column 14"), std::string::npos)
       << bad.error().message;

@@ -20,10 +20,18 @@
 
 #include <nlohmann/json.hpp>
 
-#include "sinks/report/load_counts.h"
+#include "sinks/load_counts.h"
 #include "sinks/sink.h"
 
-namespace sluice::sinks {
+namespace sluice::job {
+
+// The sink interface the report decorates.
+using sinks::LoadCounts;
+using sinks::LoadCountSource;
+using sinks::Row;
+using sinks::Sink;
+using sinks::StreamHandle;
+using sinks::StreamInfo;
 
 struct ReportOptions {
   /// Directory for the report files (created when missing); empty = no file, summary only.
@@ -105,4 +113,4 @@ class ReportSink final : public Sink {
 /// The payload size of a value for reports: text/binary lengths, 8 bytes for other non-nulls.
 size_t value_bytes(const core::Value& v);
 
-}  // namespace sluice::sinks
+}  // namespace sluice::job

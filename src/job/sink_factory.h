@@ -1,8 +1,10 @@
 #pragma once
 /// Makes the Sink of a destination config (config/destination.h): `{"type": "singer" |
-/// "jsonl" | "sqlite" | "avro" | "postgres", ...options}`. File and database destinations are
-/// wrapped in the loading-report decorator (report/report_sink.h) unless `"report": false`.
-/// Options per type: docs/destinations.md. One thread.
+/// "jsonl" | "sqlite" | "avro" | "postgres", ...options}`, filling each sink's own options
+/// struct. It lives in the job layer, where the job is assembled, so that sinks/ knows no
+/// config. File and database destinations are wrapped in the loading-report decorator
+/// (report/report_sink.h) unless `"report": false`. Options per type: docs/destinations.md. One
+/// thread.
 
 #include <cstdio>
 #include <memory>
@@ -13,11 +15,11 @@
 #include "core/file_lock.h"
 #include "core/result.h"
 #include "core/value_format.h"
-#include "sinks/report/report_sink.h"
+#include "job/report/report_sink.h"
 #include "sinks/sink.h"
 #include "sinks/test_stop_sink.h"
 
-namespace sluice::sinks {
+namespace sluice::job {
 
 /// What the sinks take from the job rather than from the destination section.
 struct SinkEnvironment {
@@ -26,7 +28,7 @@ struct SinkEnvironment {
   bool summary = true;             ///< print the summary line (off under --quiet)
   core::ValueFormat::ZeroDates zero_dates = core::ValueFormat::ZeroDates::kNull;  ///< Singer only
   /// Tests only (test_stop_sink.h): stop the process at this point of the job.
-  std::optional<TestStopPoint> stop_point;
+  std::optional<sinks::TestStopPoint> stop_point;
 };
 
 /// A ready destination. One job at a time per destination state: make_sink locks it before it
@@ -39,7 +41,7 @@ struct MadeSink {
   /// Declared first, so it is released last, after the sink.
   core::FileLock lock;
   /// Hand this to the job (job::run_sync); finish() it at the end, also after a failure.
-  std::unique_ptr<Sink> sink;
+  std::unique_ptr<sinks::Sink> sink;
   /// The report decorator inside `sink` (nullptr when reports are off): set_initial_state() and
   /// record_error() on it, report_path() after finish().
   ReportSink* report = nullptr;
@@ -60,4 +62,4 @@ core::Result<MadeSink> make_sink(const config::DestinationConfig& destination, c
 /// `report_dir` option overrides it.
 std::string default_report_dir(const config::DestinationConfig& destination);
 
-}  // namespace sluice::sinks
+}  // namespace sluice::job

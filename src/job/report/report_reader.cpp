@@ -1,4 +1,4 @@
-#include "sinks/report/report_reader.h"
+#include "job/report/report_reader.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -6,7 +6,7 @@
 #include <fstream>
 #include <sstream>
 
-namespace sluice::sinks {
+namespace sluice::job {
 namespace {
 
 namespace fs = std::filesystem;
@@ -254,4 +254,4 @@ std::string format_tables(const JobReport& report) {
   return out + aligned(rows, {false, false, true, true, true, true, true, true, true, false, false});
 }
 
-}  // namespace sluice::sinks
+}  // namespace sluice::job

@@ -13,7 +13,7 @@
 
 #include "core/result.h"
 
-namespace sluice::sinks {
+namespace sluice::job {
 
 /// One table (stream) of a report.
 struct TableReport {
@@ -75,4 +75,4 @@ std::string format_jobs_table(const std::vector<JobReport>& reports);
 /// before and after), under a header line naming the job.
 std::string format_tables(const JobReport& report);
 
-}  // namespace sluice::sinks
+}  // namespace sluice::job

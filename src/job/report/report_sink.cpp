@@ -1,4 +1,4 @@
-#include "sinks/report/report_sink.h"
+#include "job/report/report_sink.h"
 
 #include <unistd.h>
 
@@ -8,10 +8,13 @@
 #include <filesystem>
 #include <fstream>
 
-#include "sinks/report/report_reader.h"
+#include "job/report/report_reader.h"
 
-namespace sluice::sinks {
+namespace sluice::job {
 namespace {
+
+using sinks::Method;
+using sinks::RowOp;
 
 using nlohmann::json;
 using nlohmann::ordered_json;
@@ -293,4 +296,4 @@ core::Status ReportSink::finish() {
   return st;
 }
 
-}  // namespace sluice::sinks
+}  // namespace sluice::job

@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "sinks/report/report_reader.h"
+#include "job/report/report_reader.h"
 #include "support/test_util.h"
 
 namespace sluice::test {
@@ -51,7 +51,7 @@ TEST(ReportReader, NewestLastSkippingDamagedFiles) {
   write_file(dir + "/sluice-report-20240501T150000000Z-1.json.tmp", "partial");  // an unfinished write
   write_file(dir + "/notes.txt", "not a report");
 
-  auto two = sinks::read_reports(dir, 2);
+  auto two = job::read_reports(dir, 2);
   ASSERT_TRUE(two) << two.error().message;
   ASSERT_EQ(two->reports.size(), 2u);
   EXPECT_EQ(two->reports[0].started_at, "2024-05-01T11:00:00.000Z");
@@ -63,10 +63,10 @@ TEST(ReportReader, NewestLastSkippingDamagedFiles) {
   EXPECT_NE(two->warnings[1].find("sluice-report-20240501T120000000Z-1.json: not valid JSON"), std::string::npos)
       << two->warnings[1];
 
-  auto all = sinks::read_reports(dir, 0);
+  auto all = job::read_reports(dir, 0);
   ASSERT_TRUE(all);
   ASSERT_EQ(all->reports.size(), 3u);
-  const sinks::JobReport& failed = all->reports[1];
+  const job::JobReport& failed = all->reports[1];
   EXPECT_FALSE(failed.ok);
   EXPECT_EQ(failed.error, "SQLite destination x.db: disk full (detail)");
   EXPECT_EQ(failed.destination, "sqlite:x.db");
@@ -75,7 +75,7 @@ TEST(ReportReader, NewestLastSkippingDamagedFiles) {
   EXPECT_EQ(failed.table_reports[0].bookmark_after, R"({"log_file":"mysql-bin.000003","log_pos":88})");
   EXPECT_EQ(failed.table_reports[0].bookmark_before, "null");
 
-  std::vector<std::string> lines = split_lines(sinks::format_jobs_table(all->reports));
+  std::vector<std::string> lines = split_lines(job::format_jobs_table(all->reports));
   ASSERT_EQ(lines.size(), 4u);
   EXPECT_EQ(lines[0],
             "STARTED (UTC)         DURATION  DESTINATION  STATUS  TABLES  INSERTED  UPDATED  DELETED    BYTES  ERROR");
@@ -84,7 +84,7 @@ TEST(ReportReader, NewestLastSkippingDamagedFiles) {
             "2024-05-01 11:00:00Z     2.3 s  sqlite:x.db  FAILED       1        20        3        1  2.0 KiB  "
             "SQLite destination x.db: disk full (detail)");
 
-  std::vector<std::string> tables = split_lines(sinks::format_tables(all->reports.back()));
+  std::vector<std::string> tables = split_lines(job::format_tables(all->reports.back()));
   ASSERT_EQ(tables.size(), 3u);
   EXPECT_EQ(tables[0], "job 2024-05-01T14:00:00.000Z-1 into sqlite:x.db, started 2024-05-01 14:00:00Z, ok");
   EXPECT_EQ(tables[2],
@@ -93,13 +93,13 @@ TEST(ReportReader, NewestLastSkippingDamagedFiles) {
 }
 
 TEST(ReportReader, MissingOrEmptyDirectoryIsOneClearError) {
-  auto missing = sinks::read_reports("/no/such/reports", 10);
+  auto missing = job::read_reports("/no/such/reports", 10);
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().message,
             "no loading reports: /no/such/reports does not exist (run a job into the destination first, or name "
             "the directory with --reports DIR)");
   std::string dir = make_temp_dir("report-reader-empty");
-  auto empty = sinks::read_reports(dir, 10);
+  auto empty = job::read_reports(dir, 10);
   ASSERT_FALSE(empty);
   EXPECT_EQ(empty.error().message,
             "no loading reports in " + dir + " (no sluice-report-*.json file; has a job run into it?)");

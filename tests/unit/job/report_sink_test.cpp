@@ -7,11 +7,11 @@
 #include <nlohmann/json.hpp>
 
 #include "config/destination.h"
+#include "job/report/report_sink.h"
+#include "job/sink_factory.h"
 #include "sinks/jsonl/jsonl_sink.h"
-#include "sinks/report/report_sink.h"
-#include "sinks/sink_factory.h"
 #include "sinks/sqlite/sqlite_sink.h"
-#include "sqlite_sink_fixture.h"
+#include "unit/sinks/sqlite_sink_fixture.h"
 
 namespace sluice::test {
 namespace {
@@ -52,9 +52,9 @@ std::string read_log(std::FILE* f) {
 TEST(Report, SqliteCountsInsertsUpdatesDeletesAndBookmarks) {
   std::string dir = make_temp_dir("report-sqlite");
   std::FILE* log = std::tmpfile();
-  sinks::SinkEnvironment env;
+  job::SinkEnvironment env;
   env.log = log;
-  auto made = sinks::make_sink(destination("sqlite:" + dir + "/shop.db"), env);
+  auto made = job::make_sink(destination("sqlite:" + dir + "/shop.db"), env);
   ASSERT_TRUE(made) << made.error().message;
   ASSERT_NE(made->report, nullptr);
   made->report->set_initial_state(R"({"bookmarks":{"shop-items":{"log_pos":4}}})");
@@ -98,10 +98,10 @@ TEST(Report, SqliteCountsInsertsUpdatesDeletesAndBookmarks) {
 TEST(Report, FactoryResumesFromTheDestinationsState) {
   std::string dir = make_temp_dir("report-resume");
   for (const std::string& spec : {"sqlite:" + dir + "/x.db", "jsonl:" + dir + "/files"}) {
-    sinks::SinkEnvironment env;
+    job::SinkEnvironment env;
     env.log = nullptr;
     {
-      auto made = sinks::make_sink(destination(spec), env);
+      auto made = job::make_sink(destination(spec), env);
       ASSERT_TRUE(made) << made.error().message;
       EXPECT_FALSE(made->saved_state.has_value()) << spec;
       auto h = made->sink->open_stream(items_stream());
@@ -109,7 +109,7 @@ TEST(Report, FactoryResumesFromTheDestinationsState) {
       ASSERT_TRUE(made->sink->checkpoint(R"({"bookmarks":{"shop-items":{"version":5}}})"));
       ASSERT_TRUE(made->sink->finish());
     }
-    auto again = sinks::make_sink(destination(spec), env);
+    auto again = job::make_sink(destination(spec), env);
     ASSERT_TRUE(again);
     EXPECT_EQ(again->saved_state.value_or("none"), R"({"bookmarks":{"shop-items":{"version":5}}})") << spec;
     ASSERT_TRUE(again->sink->finish());
@@ -125,11 +125,11 @@ TEST(Report, JsonlCountsByOperationAndAFailureIsReported) {
   auto inner = sinks::JsonlSink::open(o);
   ASSERT_TRUE(inner);
   std::FILE* log = std::tmpfile();
-  sinks::ReportOptions ro;
+  job::ReportOptions ro;
   ro.report_dir = dir + "/reports";
   ro.log = log;
   ro.destination = json{{"type", "jsonl"}, {"path", o.dir}};
-  sinks::ReportSink sink(std::move(*inner), ro);
+  job::ReportSink sink(std::move(*inner), ro);
   auto h = sink.open_stream(items_stream());
   ASSERT_TRUE(sink.write_row(*h, make_row(item(1, "a"), RowOp::kInsert)));
   ASSERT_TRUE(sink.write_row(*h, make_row(item(1, "b"), RowOp::kUpdate)));
@@ -191,9 +191,9 @@ TEST(Destination, ParsesEveryFormAndNamesTheProblem) {
 }
 
 TEST(Destination, FactoryErrorsNameTheDestination) {
-  sinks::SinkEnvironment env;
+  job::SinkEnvironment env;
   env.log = nullptr;
-  auto made = sinks::make_sink(destination("sqlite:/no/such/dir/x.db"), env);
+  auto made = job::make_sink(destination("sqlite:/no/such/dir/x.db"), env);
   ASSERT_FALSE(made);
   EXPECT_NE(made.error().message.find("directory /no/such/dir does not exist"), std::string::npos)
       << made.error().message;

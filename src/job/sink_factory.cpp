@@ -1,4 +1,4 @@
-#include "sinks/sink_factory.h"
+#include "job/sink_factory.h"
 
 #include <filesystem>
 
@@ -9,21 +9,21 @@
 #include "sinks/sqlite/sqlite_sink.h"
 #include "sinks/threaded_sink.h"
 
-namespace sluice::sinks {
+namespace sluice::job {
 namespace {
 
 using config::DestinationType;
-
-const char* type_text(DestinationType t) {
-  switch (t) {
-    case DestinationType::kSinger: return "singer";
-    case DestinationType::kJsonl: return "jsonl";
-    case DestinationType::kSqlite: return "sqlite";
-    case DestinationType::kAvro: return "avro";
-    case DestinationType::kPostgres: return "postgres";
-  }
-  return "singer";
-}
+using sinks::AvroSink;
+using sinks::JsonlSink;
+using sinks::JsonlSinkOptions;
+using sinks::PostgresSink;
+using sinks::SingerSink;
+using sinks::SingerSinkOptions;
+using sinks::Sink;
+using sinks::SqliteSink;
+using sinks::SqliteSinkOptions;
+using sinks::TestStopSink;
+using sinks::ThreadedSink;
 
 /// The section without the keys this factory handles itself, for sinks that reject unknown keys.
 nlohmann::json sink_options(const config::DestinationConfig& d) {
@@ -81,7 +81,7 @@ std::string state_location(const config::DestinationConfig& d) {
     case DestinationType::kAvro:
       return "the state saved in " + d.path + "/" + AvroSink::kStateFile;
     case DestinationType::kPostgres: {
-      auto o = parse_postgres_options(sink_options(d));
+      auto o = sinks::parse_postgres_options(sink_options(d));
       if (!o) return "the state saved in the PostgreSQL destination";
       return "the state saved in PostgreSQL table " +
              (o->schema.empty() ? std::string("sluice") : o->schema) + "._sluice_state (row '" + o->state_id +
@@ -107,7 +107,7 @@ core::Result<Opened> open_inner(const config::DestinationConfig& d, const SinkEn
       return out;
     }
     case DestinationType::kSqlite: {
-      auto state = load_sqlite_state(d.path);
+      auto state = sinks::load_sqlite_state(d.path);
       if (!state) return core::fail(state.error());
       SqliteSinkOptions o;
       o.path = d.path;
@@ -124,21 +124,21 @@ core::Result<Opened> open_inner(const config::DestinationConfig& d, const SinkEn
       o.max_file_bytes = d.max_file_bytes;
       auto sink = JsonlSink::open(o);
       if (!sink) return core::fail(sink.error());
-      auto state = load_jsonl_state(d.path);
+      auto state = sinks::load_jsonl_state(d.path);
       if (!state) return core::fail(state.error());
       out.saved_state = std::move(*state);
       out.sink = std::move(*sink);
       return out;
     }
     case DestinationType::kAvro: {
-      auto sink = make_avro_sink(sink_options(d));
+      auto sink = sinks::make_avro_sink(sink_options(d));
       if (!sink) return core::fail(sink.error());
       if (auto* avro = dynamic_cast<AvroSink*>(sink->get())) out.saved_state = avro->committed_state();
       out.sink = std::move(*sink);
       return out;
     }
     case DestinationType::kPostgres: {
-      auto sink = make_postgres_sink(sink_options(d));
+      auto sink = sinks::make_postgres_sink(sink_options(d));
       if (!sink) return core::fail(sink.error());
       if (auto* pg = dynamic_cast<PostgresSink*>(sink->get())) out.saved_state = pg->committed_state();
       out.sink = std::move(*sink);
@@ -180,7 +180,7 @@ core::Result<MadeSink> make_sink(const config::DestinationConfig& d, const SinkE
   ro.log = env.log;
   ro.summary = env.summary;
   ro.destination = nlohmann::json::object();
-  ro.destination["type"] = type_text(d.type);
+  ro.destination["type"] = std::string(config::destination_type_name(d.type));
   if (!d.path.empty()) ro.destination["path"] = d.path;
   auto wrapped = std::make_unique<ReportSink>(std::move(inner->sink), std::move(ro));
   if (made.saved_state) wrapped->set_initial_state(*made.saved_state);
@@ -189,4 +189,4 @@ core::Result<MadeSink> make_sink(const config::DestinationConfig& d, const SinkE
   return made;
 }
 
-}  // namespace sluice::sinks
+}  // namespace sluice::job

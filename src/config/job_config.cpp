@@ -1,0 +1,208 @@
+#include "config/job_config.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <nlohmann/json.hpp>
+
+#include "config/json_file.h"
+#include "core/spelling.h"
+
+namespace sluice::config {
+namespace {
+
+using nlohmann::json;
+
+// The top-level keys of a config file, by part (docs/configuration.md). A key in none of these
+// lists is ignored; one that looks like a misspelling of a known key gives a warning.
+// clang-format off
+constexpr std::array kSourceKeys = {
+    "host",         "port",            "user",         "password",    "database",
+    "filter_dbs",   "server_id",       "ssl",          "ssl_ca",      "ssl_cert",
+    "ssl_key",      "check_hostname",  "verify_mode",  "ssl_mode",    "connect_timeout",
+    "read_timeout", "request_timeout", "session_sqls",
+};
+// clang-format on
+constexpr std::array kSyncKeys = {"default_replication_method", "chunk_rows",         "snapshot_threads",
+                                  "state_interval_seconds",     "key_change_deletes", "zero_dates"};
+constexpr std::array kSectionKeys = {"destination"};
+// Keys Singer-family taps write that sluice knowingly ignores: no "did you mean" for them.
+constexpr std::array kIgnoredKeys = {"internal_hostname", "cursorclass", "use_gtid", "engine",
+                                     "export_batch_rows", "tables"};
+
+// Sections reserved for features that are planned: refused, so that a config written for them
+// never runs as if they were there (a job past its tunnel, a schedule that never fires).
+struct Reserved {
+  const char* key;
+  const char* feature;
+};
+constexpr std::array<Reserved, 3> kReserved{{
+    {"target", "continuous replication into a MySQL-family server (sluice replicate)"},
+    {"schedule", "scheduled jobs (sluice run)"},
+    {"ssh_tunnel", "SSH tunnels"},
+}};
+
+class SyncReader {
+ public:
+  SyncReader(const json& doc, std::string origin, std::vector<std::string>& problems)
+      : doc_(doc), origin_(std::move(origin)), problems_(problems) {}
+
+  SyncSettings run() {
+    read_method();
+    double chunk = static_cast<double>(out_.chunk_rows);
+    if (number("chunk_rows", 1, 100000000, chunk)) out_.chunk_rows = static_cast<size_t>(chunk);
+    double threads = static_cast<double>(out_.snapshot_threads);
+    if (number("snapshot_threads", 1, 64, threads)) out_.snapshot_threads = static_cast<size_t>(threads);
+    number("state_interval_seconds", 0, 86400, out_.state_interval_s);
+    if (const json* v = find("key_change_deletes")) {
+      if (v->is_boolean()) {
+        out_.key_change_deletes = v->get<bool>();
+      } else {
+        problem("'key_change_deletes' must be true or false");
+      }
+    }
+    read_zero_dates();
+    return out_;
+  }
+
+ private:
+  void problem(const std::string& line) { problems_.push_back(origin_ + ": " + line); }
+  const json* find(const char* key) const {
+    auto it = doc_.find(key);
+    return it == doc_.end() || it->is_null() ? nullptr : &*it;
+  }
+
+  void read_method() {
+    const json* v = find("default_replication_method");
+    if (v == nullptr) return;
+    std::string up = v->is_string() ? v->get<std::string>() : std::string();
+    for (char& c : up) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (up == "INCREMENTAL" || up == "KEY_BASED") {
+      problem(
+          "'default_replication_method' cannot be INCREMENTAL (it needs a replication-key per table): use "
+          "FULL_TABLE or LOG_BASED");
+    } else if (up == "FULL_TABLE" || up == "LOG_BASED") {
+      out_.default_replication_method = up;
+    } else {
+      problem("'default_replication_method' must be FULL_TABLE, INCREMENTAL or LOG_BASED");
+    }
+  }
+
+  // A number (or numeric string) within [lo, hi] into `out`; false when absent or wrong.
+  bool number(const char* key, double lo, double hi, double& out) {
+    const json* v = find(key);
+    if (v == nullptr) return false;
+    double n = -1;
+    if (v->is_number()) {
+      n = v->get<double>();
+    } else if (v->is_string()) {
+      try {
+        n = std::stod(v->get<std::string>());
+      } catch (...) {
+        n = -1;
+      }
+    }
+    if (!(n >= lo && n <= hi)) {
+      problem(std::string("'") + key + "' must be a number between " +
+              std::to_string(static_cast<long long>(lo)) + " and " +
+              std::to_string(static_cast<long long>(hi)));
+      return false;
+    }
+    out = n;
+    return true;
+  }
+
+  void read_zero_dates() {
+    const json* v = find("zero_dates");
+    if (v == nullptr) return;
+    if (!v->is_string()) {
+      problem("'zero_dates' must be a string, got " + v->dump());
+    } else if (v->get<std::string>() == "null") {
+      out_.zero_dates = core::ValueFormat::ZeroDates::kNull;
+    } else if (v->get<std::string>() == "string") {
+      out_.zero_dates = core::ValueFormat::ZeroDates::kString;
+    } else {
+      problem("'zero_dates' must be \"null\" or \"string\", got \"" + v->get<std::string>() + "\"");
+    }
+  }
+
+  const json& doc_;
+  std::string origin_;
+  std::vector<std::string>& problems_;
+  SyncSettings out_;
+};
+
+bool listed(const std::string& key) {
+  auto is = [&](const char* k) { return key == k; };
+  return std::any_of(kSourceKeys.begin(), kSourceKeys.end(), is) ||
+         std::any_of(kSyncKeys.begin(), kSyncKeys.end(), is) ||
+         std::any_of(kSectionKeys.begin(), kSectionKeys.end(), is) ||
+         std::any_of(kIgnoredKeys.begin(), kIgnoredKeys.end(), is);
+}
+
+void check_keys(const json& doc, const std::string& origin, std::vector<std::string>& problems,
+                std::vector<std::string>& warnings) {
+  std::vector<const char*> known(kSourceKeys.begin(), kSourceKeys.end());
+  known.insert(known.end(), kSyncKeys.begin(), kSyncKeys.end());
+  known.insert(known.end(), kSectionKeys.begin(), kSectionKeys.end());
+  for (const auto& [key, value] : doc.items()) {
+    if (listed(key)) continue;
+    auto reserved =
+        std::find_if(kReserved.begin(), kReserved.end(), [&](const Reserved& r) { return key == r.key; });
+    if (reserved != kReserved.end()) {
+      problems.push_back(origin + ": '" + key + "' is reserved for " + reserved->feature +
+                         ", which is planned but not there yet: remove the section");
+    } else if (auto k = core::closest_name(key, known)) {
+      warnings.push_back(origin + ": unknown key '" + key + "' is ignored; did you mean '" + *k + "'?");
+    }
+  }
+}
+
+}  // namespace
+
+core::Result<JobConfig> parse_job_config(const json& doc, std::string_view origin) {
+  JobConfig out;
+  out.origin = std::string(origin);
+  if (!doc.is_object()) {
+    return core::fail(core::ErrorCode::kConfig,
+                      out.origin + ": must be a JSON object such as {\"host\": ..., \"user\": ...}");
+  }
+  std::vector<std::string> problems;
+  auto source = parse_source_config(doc, origin, out.warnings);
+  if (source) {
+    out.source = std::move(*source);
+  } else {
+    problems.push_back(source.error().message);
+  }
+  out.sync = SyncReader(doc, out.origin, problems).run();
+  check_keys(doc, out.origin, problems, out.warnings);
+  auto destination = destination_from_config(doc, origin);
+  if (!destination) {
+    problems.push_back(destination.error().message);
+  } else if (*destination) {
+    out.destination = std::move(**destination);
+    out.warnings.insert(out.warnings.end(), out.destination->warnings.begin(),
+                        out.destination->warnings.end());
+    out.destination->warnings.clear();
+  }
+  if (!problems.empty()) {
+    std::string msg;
+    for (const std::string& p : problems) msg += (msg.empty() ? "" : "\n") + p;
+    return core::fail(core::ErrorCode::kConfig, msg);
+  }
+  return out;
+}
+
+core::Result<JobConfig> parse_job_config_text(std::string_view text, std::string_view origin) {
+  auto doc = parse_json_text(text, origin);
+  if (!doc) return core::fail(doc.error());
+  return parse_job_config(*doc, origin);
+}
+
+core::Result<JobConfig> load_job_config(const std::string& path) {
+  auto doc = read_json_file(path);
+  if (!doc) return core::fail(doc.error());
+  return parse_job_config(*doc, path);
+}
+
+}  // namespace sluice::config
