@@ -7,7 +7,7 @@
 ///  - MariaDB: a GTID position ("0-1-42,1-2-7"): the last GTID of each replication domain.
 ///    https://mariadb.com/kb/en/gtid/
 ///
-/// Fed the GTID strings of TransactionInfo ("uuid:n", "uuid:tag:n", "domain-server-seq").
+/// Fed the GTID strings of change::Transaction ("uuid:n", "uuid:tag:n", "domain-server-seq").
 /// Not thread-safe. Memory: one entry per source UUID / domain.
 
 #include <cstdint>

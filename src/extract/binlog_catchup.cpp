@@ -28,11 +28,11 @@ class StreamPieces : public binlog::EventPieces {
 
 // A destination stores documents; a PARTIAL_JSON update logged without its before image
 // (binlog_row_image=MINIMAL) carries only the changes, so the new document cannot be known here.
-core::Status partial_json_without_document(const binlog::TableLayout& t, const binlog::TransactionInfo& txn,
-                                           uint64_t pos) {
+core::Status partial_json_without_document(const change::RowChange& c) {
   return core::fail(
       core::ErrorCode::kUnsupported,
-      t.db + "." + t.table + " at " + std::string(txn.file) + ":" + std::to_string(pos) +
+      std::string(c.database) + "." + std::string(c.table) + " at " + std::string(c.txn->file) + ":" +
+          std::to_string(c.pos) +
           ": a partial JSON update (binlog_row_value_options=PARTIAL_JSON) logged with "
           "binlog_row_image=MINIMAL holds the document's changes, not the document; set "
           "binlog_row_image=FULL (or binlog_row_value_options='') on the source, then re-snapshot "
@@ -61,23 +61,23 @@ class CatchupHandler : public binlog::ChangeHandler {
   bool done() const { return done_; }
   const schema::BinlogPosition& position() const { return pos_; }
 
-  core::Status on_row(const binlog::RowChange& c) override {
-    if (c.table == nullptr || c.txn == nullptr) return core::ok();
-    size_t i = find(c.table->db, c.table->table);
+  core::Status on_row(const change::RowChange& c, const binlog::TableLayoutPtr& layout) override {
+    if (layout == nullptr || c.txn == nullptr) return core::ok();
+    size_t i = find(c.database, c.table);
     if (i == kNone || gone_[i] != 0) return core::ok();
     if (!in_range(i, *c.txn)) return core::ok();
-    if (c.json_diffs) return partial_json_without_document(*c.table, *c.txn, c.pos);
+    if (c.json_diffs) return partial_json_without_document(c);
     Map& m = maps_[i];
-    if (m.layout != c.table) build_map(m, *c.table, streams_[i]);
+    if (m.layout != layout.get()) build_map(m, *layout, streams_[i]);
     core::EpochTime t{c.txn->commit_seconds, c.txn->has_commit_time ? c.txn->commit_micros : 0};
     const size_t width = streams_[i].columns.size();
     if (pads_.size() < 2 * width) pads_.resize(2 * width);
-    if (c.op == binlog::RowOp::kDelete) {
+    if (c.op == change::Op::kDelete) {
       map_image(m, c.before, values_, 0);
       return out_.on_change(i, ChangeOp::kDelete, values_, t);
     }
     map_image(m, c.after, values_, 0);
-    if (c.op == binlog::RowOp::kInsert) return out_.on_change(i, ChangeOp::kInsert, values_, t);
+    if (c.op == change::Op::kInsert) return out_.on_change(i, ChangeOp::kInsert, values_, t);
     if (update_key(m, c.before, c.after) && streams_[i].key_change_deletes) {
       // The old key is gone from the source: deleted before the new row, in the same transaction.
       map_image(m, c.before, before_, width);
@@ -115,7 +115,7 @@ class CatchupHandler : public binlog::ChangeHandler {
     return core::ok();
   }
 
-  core::Status on_commit(const binlog::TransactionInfo& t) override {
+  core::Status on_commit(const change::Transaction& t) override {
     if (t.end_pos == 0) return core::ok();
     pos_.file.assign(t.file);
     pos_.pos = t.end_pos;
@@ -161,7 +161,7 @@ class CatchupHandler : public binlog::ChangeHandler {
   }
 
   // Adds the transaction's GTID to the state of each stream it belongs to (at or after `from`).
-  void track_gtid(const binlog::TransactionInfo& t) {
+  void track_gtid(const change::Transaction& t) {
     for (size_t i = 0; i < streams_.size(); ++i) {
       if (gtids_[i].kind() == binlog::GtidTracker::Kind::kNone || !in_range(i, t)) continue;
       if (t.gtid.empty()) {
@@ -174,7 +174,7 @@ class CatchupHandler : public binlog::ChangeHandler {
 
   // True when the transaction begins at or after the stream's `from` (decided once per
   // transaction: rows of one transaction share the answer).
-  bool in_range(size_t i, const binlog::TransactionInfo& t) {
+  bool in_range(size_t i, const change::Transaction& t) {
     if (range_ok_.size() != streams_.size() || t.begin_pos != range_at_.pos || t.file != range_at_.file) {
       range_at_.file.assign(t.file);
       range_at_.pos = t.begin_pos;

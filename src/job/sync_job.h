@@ -24,7 +24,7 @@ namespace sluice::job {
 struct SyncOptions {
   /// Config `default_replication_method`: the method where a stream names none. Unset: LOG_BASED
   /// when the server writes a ROW binlog, else FULL_TABLE (views: FULL_TABLE).
-  std::optional<sinks::Method> default_method;
+  std::optional<change::Method> default_method;
   size_t chunk_rows = 50000;        ///< config `chunk_rows`: rows per snapshot chunk
   /// config `snapshot_threads` / --threads: connections reading key ranges of one keyed table
   /// in parallel (Full Table and log-based snapshots); 1 reads on the job's connection.

@@ -156,7 +156,7 @@ core::Result<extract::BinlogPosition> begin_snapshots(std::span<mysql::Connectio
 
 void begin_stream_state(JobContext& ctx, const SelectedStream& s) {
   ctx.state.set_currently_syncing(s.stream_id);
-  ctx.progress.begin(s.stream_id, std::string(sinks::method_name(s.method)), s.table.row_count);
+  ctx.progress.begin(s.stream_id, std::string(change::method_name(s.method)), s.table.row_count);
 }
 
 }  // namespace

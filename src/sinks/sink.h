@@ -19,23 +19,17 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <span>
-
+#include "change/method.h"
 #include "core/result.h"
 #include "core/value.h"
 #include "schema/table_schema.h"
 
 namespace sluice::sinks {
-
-/// How a stream is replicated (the Singer metadata's `replication-method`).
-enum class Method : uint8_t { kFullTable = 0, kIncremental = 1, kLogBased = 2 };
-
-/// The Singer spelling: "FULL_TABLE", "INCREMENTAL", "LOG_BASED".
-std::string_view method_name(Method method);
 
 /// Everything a sink learns about a stream before its rows. Plain data, owned by the sink
 /// after open_stream() copies what it needs.
@@ -49,7 +43,7 @@ struct StreamInfo {
   std::vector<schema::ColumnSchema> columns;
   std::vector<std::string> key_properties;  ///< primary key (or view-key-properties)
   std::optional<std::string> replication_key;  ///< Key-based Incremental only
-  Method method = Method::kFullTable;
+  change::Method method = change::Method::kFullTable;
   /// Singer table version (ACTIVATE_VERSION / RECORD "version"); 0 = none.
   int64_t version = 0;
   /// Log-based streams carry `_sdc_deleted_at` (null, or the commit time of a delete).

@@ -243,7 +243,7 @@ core::Status PostgresSink::prepare(Stream& s, const StreamInfo& info) {
   SLUICE_TRY(ensure_table(s, s.pg_table));
   SLUICE_TRY(record_names(s));
   s.dest = s.table;
-  if (info.method == Method::kFullTable && info.version != 0) {
+  if (info.method == change::Method::kFullTable && info.version != 0) {
     auto comment = conn_.query("SELECT obj_description(to_regclass($1), 'pg_class')", {s.table});
     if (!comment) return core::fail(comment.error());
     std::string active = "sluice version " + std::to_string(info.version);
@@ -287,7 +287,8 @@ core::Status PostgresSink::record_names(const Stream& s) {
 // the load table, or in the table itself when the version was activated before its rows (a first
 // load): either holds only rows of this version, and they would be loaded twice.
 core::Status PostgresSink::restart_keyless_load(const Stream& s) {
-  if (!s.key_columns.empty() || s.info.method != Method::kFullTable || s.info.version == 0) return core::ok();
+  if (!s.key_columns.empty() || s.info.method != change::Method::kFullTable || s.info.version == 0)
+    return core::ok();
   return conn_.exec("TRUNCATE " + s.dest);
 }
 
@@ -337,7 +338,8 @@ core::Status PostgresSink::replace_log_snapshot(Stream& s, int64_t version) {
 core::Status PostgresSink::activate_version(StreamHandle stream, int64_t version) {
   if (stream >= streams_.size()) return core::fail(core::ErrorCode::kInternal, "postgres: unknown stream handle");
   Stream& s = *streams_[stream];
-  if (s.dest == s.table && s.info.method == Method::kLogBased && version != 0 && s.info.version == version) {
+  if (s.dest == s.table && s.info.method == change::Method::kLogBased && version != 0 &&
+      s.info.version == version) {
     auto st = replace_log_snapshot(s, version);
     if (!st) return fail_and_rollback(st.error());
     return core::ok();

@@ -38,16 +38,6 @@ json bookmark_of(const json& state, const std::string& stream_id) {
   return it == b->end() ? json(nullptr) : *it;
 }
 
-/// The Singer spelling of a method (kept here: this library does not link sluice_sinks).
-const char* method_text(Method m) {
-  switch (m) {
-    case Method::kFullTable: return "FULL_TABLE";
-    case Method::kIncremental: return "INCREMENTAL";
-    case Method::kLogBased: return "LOG_BASED";
-  }
-  return "FULL_TABLE";
-}
-
 }  // namespace
 
 size_t value_bytes(const core::Value& v) {
@@ -200,7 +190,7 @@ ordered_json ReportSink::report() const {
     ordered_json row = ordered_json::object();
     row["stream"] = t.info.stream_id;
     row["table"] = t.info.table;
-    row["method"] = method_text(t.info.method);
+    row["method"] = change::method_name(t.info.method);
     row["rows_inserted"] = t.committed.inserted;
     row["rows_updated"] = t.committed.updated;
     row["rows_deleted"] = t.committed.deleted;

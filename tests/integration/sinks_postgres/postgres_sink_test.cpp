@@ -126,7 +126,7 @@ TEST(PostgresSink, NewColumnsAreAddedAndHardDeletesRemoveRows) {
 TEST(PostgresSink, FullTableLoadIsSwappedInAtActivateVersion) {
   psql("DROP SCHEMA IF EXISTS sl_full CASCADE");
   auto info = test::every_kind_stream("shop", "full");
-  info.method = Method::kFullTable;
+  info.method = change::Method::kFullTable;
   info.deleted_at_column = false;
   test::RowStore store;
   {

@@ -26,7 +26,7 @@ sinks::StreamInfo items_stream() {
   info.database = "shop";
   info.columns = {column("id", schema::ColumnKind::kInt), column("name", schema::ColumnKind::kVarchar)};
   info.key_properties = {"id"};
-  info.method = sinks::Method::kLogBased;
+  info.method = change::Method::kLogBased;
   return info;
 }
 

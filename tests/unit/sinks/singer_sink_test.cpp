@@ -20,7 +20,7 @@ TEST(SingerSink, WritesTheTapsMessagesInOrder) {
   info.columns = {schema::column_from_type("id", "", "int"), schema::column_from_type("ok", "", "tinyint(1)"),
                   schema::column_from_type("d", "", "decimal(10,2)")};
   info.key_properties = {"id"};
-  info.method = Method::kLogBased;
+  info.method = change::Method::kLogBased;
   info.deleted_at_column = true;
   info.version = 17;
   auto h = sink.open_stream(info);
@@ -64,7 +64,7 @@ TEST(SingerSink, TruncateActivatesANewVersionThatLaterRecordsCarry) {
   info.stream = "t";
   info.columns = {schema::column_from_type("id", "", "int")};
   info.key_properties = {"id"};
-  info.method = Method::kLogBased;
+  info.method = change::Method::kLogBased;
   info.version = 17;
   auto h = sink.open_stream(info);
   ASSERT_TRUE(h);

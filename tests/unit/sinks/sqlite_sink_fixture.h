@@ -41,7 +41,7 @@ inline sinks::StreamInfo every_kind_stream() {
                   column("v", K::kVector),        column("n", K::kVarchar)};
   info.columns[6].precision = 3;
   info.key_properties = {"id"};
-  info.method = sinks::Method::kLogBased;
+  info.method = change::Method::kLogBased;
   info.deleted_at_column = true;
   return info;
 }

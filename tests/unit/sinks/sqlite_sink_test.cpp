@@ -164,7 +164,7 @@ TEST(SqliteSink, ActivateVersionRemovesOlderLoads) {
         info.stream_id = "shop-log";
         info.table = info.stream = "log";
       }
-      info.method = sinks::Method::kFullTable;
+      info.method = change::Method::kFullTable;
       info.version = version;
       auto h = sink->open_stream(info);
       ASSERT_TRUE(h);
@@ -190,7 +190,7 @@ TEST(SqliteSink, ActivateVersionInOneSinkAfterAFreshTable) {
   std::string db = make_temp_dir("sqlite-version-one") + "/out.db";
   auto sink = open_sink(db);
   sinks::StreamInfo info = simple_stream(false);
-  info.method = sinks::Method::kFullTable;
+  info.method = change::Method::kFullTable;
   sinks::StreamHandle h = 0;
   for (int64_t version : {100, 200}) {
     info.version = version;
