@@ -42,8 +42,9 @@ core::Status partial_json_without_document(const change::RowChange& c) {
 class CatchupHandler : public binlog::ChangeHandler {
  public:
   CatchupHandler(std::vector<CatchupStream>& streams, schema::SchemaHistory& history, CatchupConsumer& out,
-                 const BinlogPosition& end)
-      : streams_(streams), history_(history), out_(out), end_{end.file, end.position} {
+                 const CatchupOptions& options)
+      : streams_(streams), history_(history), out_(out), end_{options.end.file, options.end.position} {
+    out_change_.extracted = options.extracted;
     maps_.resize(streams.size());
     versions_.resize(streams.size());
     gone_.assign(streams.size(), 0);
@@ -69,21 +70,33 @@ class CatchupHandler : public binlog::ChangeHandler {
     if (c.json_diffs) return partial_json_without_document(c);
     Map& m = maps_[i];
     if (m.layout != layout.get()) build_map(m, *layout, streams_[i]);
-    core::EpochTime t{c.txn->commit_seconds, c.txn->has_commit_time ? c.txn->commit_micros : 0};
     const size_t width = streams_[i].columns.size();
     if (pads_.size() < 2 * width) pads_.resize(2 * width);
+    change::RowChange& out = out_change_;  // the change with its images mapped to the stream's columns
+    out.database = c.database;
+    out.table = c.table;
+    out.pos = c.pos;
+    out.txn = c.txn;
+    out.commit_time = c.commit_time;
+    out.before = {};
+    out.after = {};
+    out.op = change::Op::kDelete;
     if (c.op == change::Op::kDelete) {
       map_image(m, c.before, values_, 0);
-      return out_.on_change(i, ChangeOp::kDelete, values_, t);
+      out.before = values_;
+      return out_.on_change(i, out);
     }
     map_image(m, c.after, values_, 0);
-    if (c.op == change::Op::kInsert) return out_.on_change(i, ChangeOp::kInsert, values_, t);
-    if (update_key(m, c.before, c.after) && streams_[i].key_change_deletes) {
+    if (c.op != change::Op::kInsert && update_key(m, c.before, c.after) && streams_[i].key_change_deletes) {
       // The old key is gone from the source: deleted before the new row, in the same transaction.
       map_image(m, c.before, before_, width);
-      SLUICE_TRY(out_.on_change(i, ChangeOp::kDelete, before_, t));
+      out.before = before_;
+      SLUICE_TRY(out_.on_change(i, out));
+      out.before = {};
     }
-    return out_.on_change(i, ChangeOp::kUpdate, values_, t);
+    out.op = c.op;
+    out.after = values_;
+    return out_.on_change(i, out);
   }
 
   core::Status on_statement(const binlog::StatementChange& s) override {
@@ -156,8 +169,7 @@ class CatchupHandler : public binlog::ChangeHandler {
       return core::ok();
     size_t i = find(parsed->tables[0].db, parsed->tables[0].table);
     if (i == kNone || !in_range(i, *s.txn)) return core::ok();
-    return out_.on_truncate(
-        i, core::EpochTime{s.txn->commit_seconds, s.txn->has_commit_time ? s.txn->commit_micros : 0});
+    return out_.on_truncate(i, s.txn->commit_time());
   }
 
   // Adds the transaction's GTID to the state of each stream it belongs to (at or after `from`).
@@ -309,6 +321,7 @@ class CatchupHandler : public binlog::ChangeHandler {
   std::vector<binlog::GtidTracker> gtids_;  // per stream: GTID state after the last commit
   schema::BinlogPosition range_at_;  // begin of the transaction range_ok_ was computed for
   std::vector<uint8_t> range_ok_;    // per stream: in_range() of that transaction
+  change::RowChange out_change_;     // what on_change receives (reused)
   std::vector<core::Value> values_;
   std::vector<core::Value> before_;  // an update's before image, when its key changed
   std::vector<std::string> pads_;    // per output column, after then before image: BINARY(n) padding
@@ -333,7 +346,7 @@ core::Status run_catchup(const CatchupOptions& options, std::vector<CatchupStrea
   schema::SchemaHistory history(hopts);
   history.seed(std::move(seed), start);
   schema::HistoryResolver resolver(history);
-  CatchupHandler handler(streams, history, out, options.end);
+  CatchupHandler handler(streams, history, out, options);
   binlog::AssemblerOptions aopts;
   aopts.tables = hopts.tables;
   binlog::PreparedXa prepared;  // two-phase XA transactions: delivered at their XA COMMIT

@@ -381,27 +381,29 @@ core::Status PostgresSink::truncate_stream(StreamHandle stream, int64_t version,
   return core::ok();
 }
 
-std::string PostgresSink::key_description(const Stream& s, const Row& row) const {
+std::string PostgresSink::key_description(const Stream& s, const change::RowChange& row) const {
+  const std::span<const core::Value> values = row.values();
   std::string out;
   core::ValueFormat fmt;
   for (size_t k : s.key_columns) {
-    if (k >= row.values.size()) continue;
+    if (k >= values.size()) continue;
     if (!out.empty()) out += ", ";
     out += s.info.columns[k].name + "=";
-    core::append_value_json(out, row.values[k], fmt);
+    core::append_value_json(out, values[k], fmt);
   }
   return out.empty() ? "(no key)" : out;
 }
 
-core::Status PostgresSink::write_row(StreamHandle stream, const Row& row) {
+core::Status PostgresSink::write_row(StreamHandle stream, const change::RowChange& row) {
+  const std::span<const core::Value> values = row.values();
   if (stream >= streams_.size()) return core::fail(core::ErrorCode::kInternal, "postgres: unknown stream handle");
   Stream& s = *streams_[stream];
-  if (row.values.size() != s.columns.size()) {
+  if (values.size() != s.columns.size()) {
     return core::fail(core::ErrorCode::kInternal, "postgres: row has the wrong number of values");
   }
   size_t mark = s.copy.size();
   for (size_t i = 0; i < s.columns.size(); ++i) {
-    const core::Value& v = row.values[i];
+    const core::Value& v = values[i];
     core::Status st = core::ok();
     if (v.is_absent()) {
       st = core::fail(core::ErrorCode::kUnsupported,
@@ -421,7 +423,7 @@ core::Status PostgresSink::write_row(StreamHandle stream, const Row& row) {
   }
   append_epoch(s.copy, row.extracted);
   s.copy.push_back('\t');
-  if (row.op == RowOp::kDelete) {
+  if (row.op == change::Op::kDelete) {
     append_epoch(s.copy, row.commit_time);
   } else {
     s.copy += "\\N";

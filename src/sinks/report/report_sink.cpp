@@ -123,20 +123,20 @@ core::Status ReportSink::truncate_stream(StreamHandle stream, int64_t version, c
   return st;
 }
 
-core::Status ReportSink::write_row(StreamHandle stream, const Row& row) {
+core::Status ReportSink::write_row(StreamHandle stream, const change::RowChange& row) {
   auto st = inner_->write_row(stream, row);
   if (!st) return note(stream, std::move(st));
   if (stream < tables_.size()) {
     Table& t = tables_[stream];
     t.active = true;
-    if (row.op == RowOp::kDelete) {
+    if (row.op == change::Op::kDelete) {
       t.counts.deleted++;
-    } else if (row.op == RowOp::kUpdate) {
+    } else if (row.op == change::Op::kUpdate) {
       t.counts.updated++;
     } else {
       t.counts.inserted++;
     }
-    for (const core::Value& v : row.values) t.bytes += value_bytes(v);
+    for (const core::Value& v : row.values()) t.bytes += value_bytes(v);
   }
   return st;
 }
