@@ -35,7 +35,7 @@
 #include <vector>
 
 #include "binlog/change_assembler.h"
-#include "binlog/row_change.h"
+#include "binlog/change_handler.h"
 #include "binlog/stream_checkpoint.h"
 #include "core/binlog_position.h"
 #include "core/result.h"

@@ -125,7 +125,7 @@ void ChangeAssembler::reset() {
   raw_.clear();
   pins_.clear();
   gtid_.clear();
-  txn_ = TransactionInfo{};
+  txn_ = change::Transaction{};
 }
 
 core::Status ChangeAssembler::begin(const Event& ev) {
@@ -443,7 +443,7 @@ core::Status ChangeAssembler::emit(const Pending& p, const RowsBytes& b) {
 
 namespace {
 
-std::string where(const TransactionInfo& txn, const RowsEvent& r) {
+std::string where(const change::Transaction& txn, const RowsEvent& r) {
   const TableLayout& t = **r.layout;
   std::string w = "decoding a row of " + t.db + "." + t.table + " at " + std::string(txn.file) + ":" +
                   std::to_string(r.pos);
@@ -458,7 +458,7 @@ std::string where(const TransactionInfo& txn, const RowsEvent& r) {
 
 }  // namespace
 
-core::Status RowDecoder::decode(const TransactionInfo& txn, const RowsEvent& r, ChangeHandler& out) {
+core::Status RowDecoder::decode(const change::Transaction& txn, const RowsEvent& r, ChangeHandler& out) {
   const TableLayout& t = **r.layout;
   const size_t n = t.columns.size();
   if (before_.size() < n) {
@@ -468,26 +468,27 @@ core::Status RowDecoder::decode(const TransactionInfo& txn, const RowsEvent& r, 
   std::span<core::Value> before(before_.data(), n), after(after_.data(), n);
   const uint8_t* cur = r.rows.data();
   size_t left = r.rows.size();
-  RowChange c;
+  change::RowChange c;
   c.txn = &txn;
   c.pos = r.pos;
   c.op = r.op;
-  c.table = &t;
-  c.table_owner = r.layout;
+  c.commit_time = txn.commit_time();
+  c.database = t.db;
+  c.table = t.table;
   while (left > 0) {
     cell_arena_.reset();
     const size_t left_before = left;
     c.before = {};
     c.after = {};
     c.json_diffs = false;
-    if (r.op != RowOp::kInsert) {
+    if (r.op != change::Op::kInsert) {
       auto used = decode_row_image(t, r.present_before.data(), cur, left, cell_arena_, before);
       if (!used) return core::fail(used.error().with_context(where(txn, r)));
       cur += *used;
       left -= *used;
       c.before = before;
     }
-    if (r.op != RowOp::kDelete) {
+    if (r.op != change::Op::kDelete) {
       auto used = r.partial ? decode_partial_after_image(t, r.present_after.data(), cur, left, cell_arena_, before,
                                                          json_diff_, diffs_, after)
                             : decode_row_image(t, r.present_after.data(), cur, left, cell_arena_, after);
@@ -501,7 +502,7 @@ core::Status RowDecoder::decode(const TransactionInfo& txn, const RowsEvent& r, 
     if (left == left_before) {
       return core::fail(core::Error{core::ErrorCode::kCorrupt, "empty row image", false, true}.with_context(where(txn, r)));
     }
-    SLUICE_TRY(out.on_row(c));
+    SLUICE_TRY(out.on_row(c, *r.layout));
   }
   return core::ok();
 }

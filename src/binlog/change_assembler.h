@@ -24,10 +24,10 @@
 #include <vector>
 
 #include "binlog/byte_block.h"
+#include "binlog/change_handler.h"
 #include "binlog/event_decoder.h"
 #include "binlog/partial_json.h"
 #include "binlog/prepared_xa.h"
-#include "binlog/row_change.h"
 #include "binlog/values/json_diff.h"
 #include "core/arena.h"
 
@@ -37,7 +37,7 @@ namespace sluice::binlog {
 /// that receives it; copy `*layout` to keep the layout.
 struct RowsEvent {
   const TableLayoutPtr* layout = nullptr;  ///< never null
-  RowOp op = RowOp::kInsert;
+  change::Op op = change::Op::kInsert;
   bool partial = false;  ///< PARTIAL_UPDATE_ROWS (after images may hold JSON diffs)
   uint64_t pos = 0;      ///< position of the rows event (or of its TRANSACTION_PAYLOAD)
   std::span<const uint8_t> present_before, present_after, rows;
@@ -51,7 +51,7 @@ class RowsEventSink {
  public:
   virtual ~RowsEventSink() = default;
   /// `txn` is complete as far as it will be for these rows (end_pos 0 when unknown).
-  virtual core::Status on_rows_event(const TransactionInfo& txn, const RowsEvent& rows) = 0;
+  virtual core::Status on_rows_event(const change::Transaction& txn, const RowsEvent& rows) = 0;
 };
 
 /// Decodes the rows of one rows event into RowChanges for a ChangeHandler. Owns its
@@ -60,7 +60,7 @@ class RowDecoder {
  public:
   explicit RowDecoder(JsonDiffApplier json_diff) : json_diff_(json_diff) {}
   /// Errors name the table and "file:pos" (from `txn.file` and `rows.pos`).
-  core::Status decode(const TransactionInfo& txn, const RowsEvent& rows, ChangeHandler& out);
+  core::Status decode(const change::Transaction& txn, const RowsEvent& rows, ChangeHandler& out);
 
  private:
   JsonDiffApplier json_diff_;
@@ -82,7 +82,7 @@ struct AssemblerOptions {
   RowsEventSink* rows_sink = nullptr;
   /// Optional, not owned: holds the rows of two-phase XA transactions from their XA PREPARE to
   /// their XA COMMIT (delivered then, as part of the XA COMMIT's transaction) or XA ROLLBACK
-  /// (dropped). Commits carry TransactionInfo::resume_file/pos while one is held. Null: an XA
+  /// (dropped). Commits carry change::Transaction::resume_file/pos while one is held. Null: an XA
   /// PREPARE with rows of followed tables stops the read with an error (kUnsupported).
   PreparedXa* prepared_xa = nullptr;
 };
@@ -105,7 +105,7 @@ class ChangeAssembler : public EventHandler {
   };
   struct Pending {  // a buffered rows event
     TableLayoutPtr layout;
-    RowOp op = RowOp::kInsert;
+    change::Op op = change::Op::kInsert;
     bool partial = false;
     uint64_t pos = 0;
     ByteBlock* block = nullptr;  // set: `view` lies in it (held by pins_); else the bytes are at offsets of raw_
@@ -130,7 +130,7 @@ class ChangeAssembler : public EventHandler {
   ChangeHandler& out_;
   AssemblerOptions options_;
   std::unordered_set<std::string> dbs_, tables_;
-  TransactionInfo txn_;
+  change::Transaction txn_;
   std::string file_, gtid_;
   bool open_ = false;       // inside a GTID/BEGIN group
   bool began_ = false;      // a BEGIN query was seen (so queries are part of the group)

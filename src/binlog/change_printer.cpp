@@ -10,16 +10,18 @@ namespace {
 
 constexpr size_t kFlushAt = size_t{1} << 20;
 
-const char* op_name(RowOp op) {
+const char* op_name(change::Op op) {
   switch (op) {
-    case RowOp::kInsert: return "insert";
-    case RowOp::kUpdate: return "update";
-    case RowOp::kDelete: return "delete";
+    case change::Op::kInsert: return "insert";
+    case change::Op::kUpdate: return "update";
+    case change::Op::kDelete: return "delete";
+    case change::Op::kSnapshot: return "snapshot";
+    case change::Op::kTruncate: return "truncate";
   }
   return "?";
 }
 
-void append_header(std::string& out, const TransactionInfo& txn, uint64_t pos) {
+void append_header(std::string& out, const change::Transaction& txn, uint64_t pos) {
   out.append("{\"file\":");
   core::json_append_string(out, txn.file);
   out.append(",\"pos\":");
@@ -67,7 +69,7 @@ void append_json_diffs(std::string& out, const TableLayout& t, std::span<const c
 
 }  // namespace
 
-void append_commit_time(std::string& out, const TransactionInfo& txn) {
+void append_commit_time(std::string& out, const change::Transaction& txn) {
   if (!txn.has_commit_time) {
     out.append("null");
     return;
@@ -86,9 +88,8 @@ ChangePrinter::ChangePrinter(std::FILE* out, PrinterOptions options) : out_(out)
 
 ChangePrinter::~ChangePrinter() { (void)flush(); }
 
-void ChangePrinter::append_row(std::string& out, const RowChange& c, bool types) {
+void ChangePrinter::append_row(std::string& out, const change::RowChange& c, const TableLayout& t, bool types) {
   static const core::ValueFormat fmt{};
-  const TableLayout& t = *c.table;
   append_header(out, *c.txn, c.pos);
   out.append(",\"op\":\"").append(op_name(c.op)).append("\",\"db\":");
   core::json_append_string(out, t.db);
@@ -110,7 +111,7 @@ void ChangePrinter::append_row(std::string& out, const RowChange& c, bool types)
   out.append("}\n");
 }
 
-const std::string& ChangePrinter::txn_tail(const TransactionInfo& txn) {
+const std::string& ChangePrinter::txn_tail(const change::Transaction& txn) {
   TxnCache& c = txn_cache_;
   if (c.valid && c.end_pos == txn.end_pos && c.has_time == txn.has_commit_time && c.seconds == txn.commit_seconds &&
       c.micros == txn.commit_micros && c.has_micros == txn.commit_time_has_micros && c.gtid == txn.gtid &&
@@ -139,11 +140,11 @@ const std::string& ChangePrinter::txn_tail(const TransactionInfo& txn) {
   return c.tail;
 }
 
-const ChangePrinter::TableCache& ChangePrinter::table_cache(const RowChange& change) {
-  const TableLayout& t = *change.table;
+const ChangePrinter::TableCache& ChangePrinter::table_cache(const TableLayoutPtr& layout) {
+  const TableLayout& t = *layout;
   TableCache& c = table_cache_;
   if (c.held && c.held.get() == &t) return c;  // held: the address cannot be another layout's
-  c.held = change.table_owner ? *change.table_owner : nullptr;
+  c.held = layout;
   bool same = c.layout == &t && c.names.size() == t.columns.size();
   for (size_t i = 0; same && i < t.columns.size(); ++i) same = c.names[i] == t.columns[i].key;
   if (same) return c;  // (db and table names belong to the layout; a reused address shows in keys)
@@ -157,7 +158,7 @@ const ChangePrinter::TableCache& ChangePrinter::table_cache(const RowChange& cha
     k.push_back(':');
     c.keys.push_back(std::move(k));
   }
-  for (RowOp op : {RowOp::kInsert, RowOp::kUpdate, RowOp::kDelete}) {
+  for (change::Op op : {change::Op::kInsert, change::Op::kUpdate, change::Op::kDelete}) {
     std::string& o = c.ops[static_cast<size_t>(op)];
     o.assign(",\"op\":\"").append(op_name(op)).append("\",\"db\":");
     core::json_append_string(o, t.db);
@@ -185,12 +186,12 @@ void ChangePrinter::append_cached_image(const char* name, const TableCache& tc, 
   buf_.push_back('}');
 }
 
-core::Status ChangePrinter::on_row(const RowChange& c) {
+core::Status ChangePrinter::on_row(const change::RowChange& c, const TableLayoutPtr& layout) {
   if (options_.types || c.json_diffs) {
-    append_row(buf_, c, options_.types);
+    append_row(buf_, c, *layout, options_.types);
     return maybe_flush();
   }
-  const TableCache& tc = table_cache(c);
+  const TableCache& tc = table_cache(layout);
   const std::string& tail = txn_tail(*c.txn);
   buf_.append(txn_cache_.head);
   core::json_append_uint(buf_, c.pos);
@@ -213,7 +214,7 @@ core::Status ChangePrinter::on_statement(const StatementChange& s) {
   return maybe_flush();
 }
 
-core::Status ChangePrinter::on_commit(const TransactionInfo&) { return maybe_flush(); }
+core::Status ChangePrinter::on_commit(const change::Transaction&) { return maybe_flush(); }
 
 core::Status ChangePrinter::maybe_flush() {
   if (buf_.size() < kFlushAt || out_ == nullptr) return core::ok();

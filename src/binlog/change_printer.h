@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "binlog/row_change.h"
+#include "binlog/change_handler.h"
 #include "core/value_format.h"
 
 namespace sluice::binlog {
@@ -26,9 +26,9 @@ class ChangePrinter : public ChangeHandler {
   ChangePrinter(const ChangePrinter&) = delete;
   ChangePrinter& operator=(const ChangePrinter&) = delete;
 
-  core::Status on_row(const RowChange& change) override;
+  core::Status on_row(const change::RowChange& change, const TableLayoutPtr& layout) override;
   core::Status on_statement(const StatementChange& s) override;
-  core::Status on_commit(const TransactionInfo& txn) override;
+  core::Status on_commit(const change::Transaction& txn) override;
 
   /// Writes what is buffered; errors name the output (e.g. a closed pipe). No-op without a FILE.
   core::Status flush();
@@ -36,8 +36,9 @@ class ChangePrinter : public ChangeHandler {
   /// The lines not written yet; with a null FILE the caller takes them from here.
   std::string& buffer() { return buf_; }
 
-  /// Appends the JSON line of `change` (with '\n') to `out`; exposed for tests and sinks.
-  static void append_row(std::string& out, const RowChange& change, bool types);
+  /// Appends the JSON line of `change` of table `layout` (with '\n') to `out`; exposed for tests.
+  static void append_row(std::string& out, const change::RowChange& change, const TableLayout& layout,
+                         bool types);
 
  private:
   /// The parts of a line that repeat from row to row, escaped once: the transaction's
@@ -51,13 +52,13 @@ class ChangePrinter : public ChangeHandler {
   };
   struct TableCache {
     const TableLayout* layout = nullptr;
-    TableLayoutPtr held;             // when the change offered it (RowChange::table_owner)
+    TableLayoutPtr held;             // the layout on_row was given (null when none)
     std::vector<std::string> names;  // the raw keys, to notice a reused address
     std::vector<std::string> keys;   // "key": escaped
-    std::string ops[4];              // ,"op":"..","db":..,"table":.. per RowOp
+    std::string ops[4];              // ,"op":"..","db":..,"table":.. per row change::Op
   };
-  const std::string& txn_tail(const TransactionInfo& txn);
-  const TableCache& table_cache(const RowChange& change);
+  const std::string& txn_tail(const change::Transaction& txn);
+  const TableCache& table_cache(const TableLayoutPtr& layout);
   void append_cached_image(const char* name, const TableCache& tc, std::span<const core::Value> row);
 
   core::Status maybe_flush();
@@ -69,6 +70,6 @@ class ChangePrinter : public ChangeHandler {
 };
 
 /// Appends the commit time as "YYYY-MM-DDTHH:MM:SS[.ffffff]Z", or null when unknown.
-void append_commit_time(std::string& out, const TransactionInfo& txn);
+void append_commit_time(std::string& out, const change::Transaction& txn);
 
 }  // namespace sluice::binlog

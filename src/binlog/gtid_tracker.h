@@ -1,7 +1,7 @@
 #pragma once
 /// Follows the GTID state of a binlog stream, transaction by transaction (a core::GtidSet: MySQL
 /// GTID set or MariaDB GTID position), so that a checkpoint can name the full state and not only
-/// the last GTID. Fed the GTID strings of TransactionInfo ("uuid:n", "uuid:tag:n",
+/// the last GTID. Fed the GTID strings of change::Transaction ("uuid:n", "uuid:tag:n",
 /// "domain-server-seq"); notes when one could not be followed. Not thread-safe.
 
 #include <cstdint>

@@ -14,12 +14,12 @@ struct ParallelPrinter::Batch {
     size_t off = 0, len = 0;
   };
   struct Txn {
-    TransactionInfo info;  // file / gtid views are set from `file` / `gtid` when formatting
+    change::Transaction info;  // file / gtid views are set from `file` / `gtid` when formatting
     Bytes file, gtid;
   };
   struct Item {
     Kind kind = Kind::kText;
-    RowOp op = RowOp::kInsert;
+    change::Op op = change::Op::kInsert;
     bool partial = false;
     uint32_t layout = 0, txn = 0;  // kRows: indexes in layouts / txns
     uint64_t pos = 0;
@@ -109,11 +109,11 @@ core::Status ParallelPrinter::failure() {
   return core::ok();
 }
 
-uint32_t ParallelPrinter::txn_index(const TransactionInfo& t) {
+uint32_t ParallelPrinter::txn_index(const change::Transaction& t) {
   Batch& b = *cur_;
   if (!b.txns.empty()) {
     const Batch::Txn& last = b.txns.back();
-    const TransactionInfo& l = last.info;
+    const change::Transaction& l = last.info;
     if (l.begin_pos == t.begin_pos && l.end_pos == t.end_pos && l.has_commit_time == t.has_commit_time &&
         l.commit_time_has_micros == t.commit_time_has_micros && l.commit_seconds == t.commit_seconds &&
         l.commit_micros == t.commit_micros && b.text(last.file) == t.file && b.text(last.gtid) == t.gtid) {
@@ -130,7 +130,7 @@ uint32_t ParallelPrinter::txn_index(const TransactionInfo& t) {
   return static_cast<uint32_t>(b.txns.size() - 1);
 }
 
-core::Status ParallelPrinter::on_rows_event(const TransactionInfo& txn, const RowsEvent& r) {
+core::Status ParallelPrinter::on_rows_event(const change::Transaction& txn, const RowsEvent& r) {
   SLUICE_TRY(failure());
   Batch::Item item;
   item.kind = Batch::Kind::kRows;
@@ -176,9 +176,9 @@ core::Status ParallelPrinter::take_inline_text() {
   return core::ok();
 }
 
-core::Status ParallelPrinter::on_row(const RowChange& change) {
+core::Status ParallelPrinter::on_row(const change::RowChange& change, const TableLayoutPtr& layout) {
   SLUICE_TRY(failure());
-  SLUICE_TRY(inline_.on_row(change));
+  SLUICE_TRY(inline_.on_row(change, layout));
   return take_inline_text();
 }
 

@@ -49,14 +49,14 @@ class ParallelPrinter : public ChangeHandler, public RowsEventSink, public Check
   ParallelPrinter& operator=(const ParallelPrinter&) = delete;
 
   /// Rows whose views lie in `rows.block` are held there, not copied.
-  core::Status on_rows_event(const TransactionInfo& txn, const RowsEvent& rows) override;
+  core::Status on_rows_event(const change::Transaction& txn, const RowsEvent& rows) override;
   /// A rows event whose CRC32 a worker checks (DecoderOptions::checksum_sink): the batch holds
   /// the event; a mismatch is the batch's error at this point of the stream, so no line
   /// handed in after it is written.
   core::Status on_unverified_event(std::span<const uint8_t> event, ByteBlock& block, std::string_view file,
                                    uint64_t pos) override;
   /// Rows decoded by the caller (no rows_sink) are formatted on the caller's thread, in order.
-  core::Status on_row(const RowChange& change) override;
+  core::Status on_row(const change::RowChange& change, const TableLayoutPtr& layout) override;
   core::Status on_statement(const StatementChange& s) override;
 
   /// Hands the batch being filled to the workers without waiting (a live stream gone idle:
@@ -78,7 +78,7 @@ class ParallelPrinter : public ChangeHandler, public RowsEventSink, public Check
   void write_in_turn(std::unique_ptr<Batch> b);
   core::Status take_inline_text();
   core::Status seal();
-  uint32_t txn_index(const TransactionInfo& txn);
+  uint32_t txn_index(const change::Transaction& txn);
   core::Status failure();
   std::unique_ptr<Batch> new_batch() const;
 

@@ -24,7 +24,7 @@ class PreparedXa {
  public:
   struct RowsRef {  // one held rows event; its bytes are bitmaps then rows at `off` of Txn::bytes
     TableLayoutPtr layout;
-    RowOp op = RowOp::kInsert;
+    change::Op op = change::Op::kInsert;
     bool partial = false;
     size_t off = 0, bitmap_len = 0, rows_len = 0;
   };

@@ -6,7 +6,7 @@
 
 namespace sluice::binlog {
 
-bool ResumeGuard::delivered_before(const TransactionInfo& txn) {
+bool ResumeGuard::delivered_before(const change::Transaction& txn) {
   if (delivered_file_.empty()) return false;
   int c = core::compare_binlog_files(txn.file, delivered_file_);
   if (c < 0 || (c == 0 && txn.begin_pos < delivered_pos_)) return true;
@@ -14,7 +14,7 @@ bool ResumeGuard::delivered_before(const TransactionInfo& txn) {
   return false;
 }
 
-bool ResumeGuard::replayed(const TransactionInfo& txn) {
+bool ResumeGuard::replayed(const change::Transaction& txn) {
   if (delivered_before(txn)) return true;
   if (!open_ || open_begin_ != txn.begin_pos || open_file_ != txn.file) {
     open_ = true;
@@ -26,13 +26,13 @@ bool ResumeGuard::replayed(const TransactionInfo& txn) {
   return skip_count_ >= open_count_ && skip_begin_ == open_begin_ && skip_file_ == open_file_;
 }
 
-core::Status ResumeGuard::on_row(const RowChange& change) {
+core::Status ResumeGuard::on_row(const change::RowChange& change, const TableLayoutPtr& layout) {
   if (replayed(*change.txn)) return core::ok();
   ++changes_;
-  return out_.on_row(change);
+  return out_.on_row(change, layout);
 }
 
-core::Status ResumeGuard::on_rows_event(const TransactionInfo& txn, const RowsEvent& rows) {
+core::Status ResumeGuard::on_rows_event(const change::Transaction& txn, const RowsEvent& rows) {
   if (replayed(txn)) return core::ok();
   ++changes_;
   if (rows_out_ == nullptr) return core::fail(core::ErrorCode::kInternal, "rows event without a rows sink");
@@ -45,7 +45,7 @@ core::Status ResumeGuard::on_statement(const StatementChange& s) {
   return out_.on_statement(s);
 }
 
-core::Status ResumeGuard::on_commit(const TransactionInfo& txn) {
+core::Status ResumeGuard::on_commit(const change::Transaction& txn) {
   if (delivered_before(txn)) return core::ok();
   SLUICE_TRY(out_.on_commit(txn));
   open_ = false;

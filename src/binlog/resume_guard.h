@@ -21,8 +21,8 @@
 #include <string>
 
 #include "binlog/change_assembler.h"
+#include "binlog/change_handler.h"
 #include "binlog/gtid_tracker.h"
-#include "binlog/row_change.h"
 
 namespace sluice::binlog {
 
@@ -33,11 +33,11 @@ class ResumeGuard : public ChangeHandler, public RowsEventSink {
 
   /// Rows events go on to `sink` (not owned, may be null: none expected).
   void set_rows_sink(RowsEventSink* sink) { rows_out_ = sink; }
-  core::Status on_rows_event(const TransactionInfo& txn, const RowsEvent& rows) override;
+  core::Status on_rows_event(const change::Transaction& txn, const RowsEvent& rows) override;
 
-  core::Status on_row(const RowChange& change) override;
+  core::Status on_row(const change::RowChange& change, const TableLayoutPtr& layout) override;
   core::Status on_statement(const StatementChange& s) override;
-  core::Status on_commit(const TransactionInfo& txn) override;
+  core::Status on_commit(const change::Transaction& txn) override;
 
   /// The connection dropped: changes already delivered of the open transaction (if any) are
   /// skipped when it is replayed.
@@ -68,10 +68,10 @@ class ResumeGuard : public ChangeHandler, public RowsEventSink {
 
  private:
   /// True when this change was delivered before the reconnect (and is skipped now).
-  bool replayed(const TransactionInfo& txn);
+  bool replayed(const change::Transaction& txn);
   /// True when `txn` begins before the delivered point of set_delivered (which is cleared once
   /// a transaction begins at or after it).
-  bool delivered_before(const TransactionInfo& txn);
+  bool delivered_before(const change::Transaction& txn);
 
   ChangeHandler& out_;
   RowsEventSink* rows_out_ = nullptr;

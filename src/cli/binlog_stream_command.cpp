@@ -105,12 +105,14 @@ class HistoryKeeper : public binlog::ChangeHandler {
   HistoryKeeper(schema::SchemaHistory& history, std::string path, binlog::ChangeHandler& next)
       : history_(history), path_(std::move(path)), tracker_(history, next) {}
 
-  core::Status on_row(const binlog::RowChange& change) override { return tracker_.on_row(change); }
+  core::Status on_row(const change::RowChange& change, const binlog::TableLayoutPtr& layout) override {
+    return tracker_.on_row(change, layout);
+  }
   core::Status on_statement(const binlog::StatementChange& s) override {
     SLUICE_TRY(tracker_.on_statement(s));
     return save();
   }
-  core::Status on_commit(const binlog::TransactionInfo& txn) override { return tracker_.on_commit(txn); }
+  core::Status on_commit(const change::Transaction& txn) override { return tracker_.on_commit(txn); }
   core::Status save() const { return history_.save(path_); }
 
  private:

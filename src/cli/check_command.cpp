@@ -22,9 +22,9 @@ preflight::MethodSet methods_from(const std::vector<std::string>& names) {
   if (names.empty()) return preflight::MethodSet{};
   preflight::MethodSet set = preflight::MethodSet::none();
   for (const std::string& n : names) {
-    if (n == "full_table") set.add(preflight::Method::kFullTable);
-    if (n == "incremental") set.add(preflight::Method::kIncremental);
-    if (n == "log_based") set.add(preflight::Method::kLogBased);
+    if (n == "full_table") set.add(change::Method::kFullTable);
+    if (n == "incremental") set.add(change::Method::kIncremental);
+    if (n == "log_based") set.add(change::Method::kLogBased);
   }
   return set;
 }

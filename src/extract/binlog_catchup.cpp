@@ -27,11 +27,11 @@ class StreamPieces : public binlog::EventPieces {
 
 // A destination stores documents; a PARTIAL_JSON update logged without its before image
 // (binlog_row_image=MINIMAL) carries only the changes, so the new document cannot be known here.
-core::Status partial_json_without_document(const binlog::TableLayout& t, const binlog::TransactionInfo& txn,
-                                           uint64_t pos) {
+core::Status partial_json_without_document(const change::RowChange& c) {
   return core::fail(
       core::ErrorCode::kUnsupported,
-      t.db + "." + t.table + " at " + std::string(txn.file) + ":" + std::to_string(pos) +
+      std::string(c.database) + "." + std::string(c.table) + " at " + std::string(c.txn->file) + ":" +
+          std::to_string(c.pos) +
           ": a partial JSON update (binlog_row_value_options=PARTIAL_JSON) logged with "
           "binlog_row_image=MINIMAL holds the document's changes, not the document; set "
           "binlog_row_image=FULL (or binlog_row_value_options='') on the source, then re-snapshot "
@@ -41,8 +41,9 @@ core::Status partial_json_without_document(const binlog::TableLayout& t, const b
 class CatchupHandler : public binlog::ChangeHandler {
  public:
   CatchupHandler(std::vector<CatchupStream>& streams, schema::SchemaHistory& history, CatchupConsumer& out,
-                 const core::BinlogPosition& end)
-      : streams_(streams), history_(history), out_(out), end_(end) {
+                 const CatchupOptions& options)
+      : streams_(streams), history_(history), out_(out), end_(options.end) {
+    out_change_.extracted = options.extracted;
     maps_.resize(streams.size());
     versions_.resize(streams.size());
     gone_.assign(streams.size(), 0);
@@ -60,27 +61,39 @@ class CatchupHandler : public binlog::ChangeHandler {
   bool done() const { return done_; }
   const core::BinlogPosition& position() const { return pos_; }
 
-  core::Status on_row(const binlog::RowChange& c) override {
-    if (c.table == nullptr || c.txn == nullptr) return core::ok();
-    size_t i = find(c.table->db, c.table->table);
+  core::Status on_row(const change::RowChange& c, const binlog::TableLayoutPtr& layout) override {
+    if (layout == nullptr || c.txn == nullptr) return core::ok();
+    size_t i = find(c.database, c.table);
     if (i == kNone || gone_[i] != 0) return core::ok();
     if (!in_range(i, *c.txn)) return core::ok();
-    if (c.json_diffs) return partial_json_without_document(*c.table, *c.txn, c.pos);
+    if (c.json_diffs) return partial_json_without_document(c);
     Map& m = maps_[i];
-    if (m.layout != c.table) build_map(m, *c.table, streams_[i]);
-    core::EpochTime t{c.txn->commit_seconds, c.txn->has_commit_time ? c.txn->commit_micros : 0};
-    if (c.op == binlog::RowOp::kDelete) {
+    if (m.layout != layout.get()) build_map(m, *layout, streams_[i]);
+    change::RowChange& out = out_change_;  // the change with its images mapped to the stream's columns
+    out.database = c.database;
+    out.table = c.table;
+    out.pos = c.pos;
+    out.txn = c.txn;
+    out.commit_time = c.commit_time;
+    out.before = {};
+    out.after = {};
+    out.op = change::Op::kDelete;
+    if (c.op == change::Op::kDelete) {
       map_image(m, c.before, values_);
-      return out_.on_change(i, ChangeOp::kDelete, values_, t);
+      out.before = values_;
+      return out_.on_change(i, out);
     }
     map_image(m, c.after, values_);
-    if (c.op == binlog::RowOp::kInsert) return out_.on_change(i, ChangeOp::kInsert, values_, t);
-    if (update_key(m, c.before, c.after) && streams_[i].key_change_deletes) {
+    if (c.op != change::Op::kInsert && update_key(m, c.before, c.after) && streams_[i].key_change_deletes) {
       // The old key is gone from the source: deleted before the new row, in the same transaction.
       map_image(m, c.before, before_);
-      SLUICE_TRY(out_.on_change(i, ChangeOp::kDelete, before_, t));
+      out.before = before_;
+      SLUICE_TRY(out_.on_change(i, out));
+      out.before = {};
     }
-    return out_.on_change(i, ChangeOp::kUpdate, values_, t);
+    out.op = c.op;
+    out.after = values_;
+    return out_.on_change(i, out);
   }
 
   core::Status on_statement(const binlog::StatementChange& s) override {
@@ -112,7 +125,7 @@ class CatchupHandler : public binlog::ChangeHandler {
     return core::ok();
   }
 
-  core::Status on_commit(const binlog::TransactionInfo& t) override {
+  core::Status on_commit(const change::Transaction& t) override {
     if (t.end_pos == 0) return core::ok();
     pos_.file.assign(t.file);
     pos_.offset = t.end_pos;
@@ -161,8 +174,7 @@ class CatchupHandler : public binlog::ChangeHandler {
     if (parsed->kind != schema::DdlKind::kTruncateTable) return core::ok();
     size_t i = find(parsed->tables[0].db, parsed->tables[0].table);
     if (i == kNone || !in_range(i, *s.txn)) return core::ok();
-    return out_.on_truncate(
-        i, core::EpochTime{s.txn->commit_seconds, s.txn->has_commit_time ? s.txn->commit_micros : 0});
+    return out_.on_truncate(i, s.txn->commit_time());
   }
 
   core::Status refuse_rows_without_events(const schema::DdlStatement& d, const binlog::StatementChange& s) {
@@ -181,7 +193,7 @@ class CatchupHandler : public binlog::ChangeHandler {
   }
 
   // Adds the transaction's GTID to the state of each stream it belongs to (at or after `from`).
-  void track_gtid(const binlog::TransactionInfo& t) {
+  void track_gtid(const change::Transaction& t) {
     for (size_t i = 0; i < streams_.size(); ++i) {
       if (gtids_[i].flavor() == core::GtidFlavor::kNone || !in_range(i, t)) continue;
       if (t.gtid.empty()) {
@@ -194,7 +206,7 @@ class CatchupHandler : public binlog::ChangeHandler {
 
   // True when the transaction begins at or after the stream's `from` (decided once per
   // transaction: rows of one transaction share the answer).
-  bool in_range(size_t i, const binlog::TransactionInfo& t) {
+  bool in_range(size_t i, const change::Transaction& t) {
     if (range_ok_.size() != streams_.size() || t.begin_pos != range_at_.offset || t.file != range_at_.file) {
       range_at_.file.assign(t.file);
       range_at_.offset = t.begin_pos;
@@ -274,6 +286,7 @@ class CatchupHandler : public binlog::ChangeHandler {
   std::vector<binlog::GtidTracker> gtids_;  // per stream: GTID state after the last commit
   core::BinlogPosition range_at_;           // begin of the transaction range_ok_ was computed for
   std::vector<uint8_t> range_ok_;    // per stream: in_range() of that transaction
+  change::RowChange out_change_;     // what on_change receives (reused)
   std::vector<core::Value> values_;
   std::vector<core::Value> before_;  // an update's before image, when its key changed
   bool done_ = false;
@@ -297,7 +310,7 @@ core::Status run_catchup(const CatchupOptions& options, std::vector<CatchupStrea
   schema::SchemaHistory history(hopts);
   history.seed(std::move(seed), start);
   schema::HistoryResolver resolver(history);
-  CatchupHandler handler(streams, history, out, options.end);
+  CatchupHandler handler(streams, history, out, options);
   binlog::AssemblerOptions aopts;
   aopts.tables = hopts.tables;
   binlog::PreparedXa prepared;  // two-phase XA transactions: delivered at their XA COMMIT

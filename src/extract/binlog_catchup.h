@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "change/change.h"
 #include "core/binlog_position.h"
 #include "core/result.h"
 #include "core/value.h"
@@ -44,16 +45,15 @@ struct CatchupStream {
   std::string server_identity;
 };
 
-enum class ChangeOp : uint8_t { kInsert = 1, kUpdate = 2, kDelete = 3 };
-
 class CatchupConsumer {
  public:
   virtual ~CatchupConsumer() = default;
-  /// One change: `values` has one entry per CatchupStream::columns (kAbsent when the image
-  /// lacks the column); updates give the after image, deletes the before image. An update that
-  /// changes the key comes as a delete of the old key, then the update (CatchupStream above).
-  virtual core::Status on_change(size_t stream, ChangeOp op, std::span<const core::Value> values,
-                                 core::EpochTime commit_time) = 0;
+  /// One row change (insert, update or delete) of `stream`, its images mapped to one entry per
+  /// CatchupStream::columns (kAbsent where the image lacks the column): inserts and updates carry
+  /// the after image, deletes the before image (change.values() is what a sink writes); with
+  /// the transaction, commit time and CatchupOptions::extracted. An update that changes the key
+  /// comes as a delete of the old key, then the update (CatchupStream above).
+  virtual core::Status on_change(size_t stream, const change::RowChange& change) = 0;
   /// A DDL changed the stream's table: `table` is its new schema (columns may have gone or come).
   virtual core::Status on_table_changed(size_t stream, const schema::TableSchema& table) = 0;
   /// A TRUNCATE [TABLE] of the stream's table (recognised by schema::parse_ddl), in order with
@@ -75,6 +75,8 @@ struct CatchupOptions {
   /// Non-empty: read from this GTID state (MySQL GTID set / MariaDB GTID position) instead of
   /// the streams' positions (a failover, see bookmark_check.h); their `from` is then empty.
   std::string start_gtid;
+  /// The extract time the changes carry (change::RowChange::extracted).
+  core::EpochTime extracted{0, 0};
 };
 
 /// Runs the catch-up for `streams` (their `columns` may be narrowed by on_table_changed's

@@ -30,9 +30,7 @@ class CatchupWriter : public extract::CatchupConsumer {
  public:
   CatchupWriter(JobContext& ctx, const std::vector<const SelectedStream*>& selected,
                 std::vector<extract::CatchupStream>& streams)
-      : ctx_(ctx), selected_(selected), streams_(streams) {
-    row_.extracted = now_utc();
-  }
+      : ctx_(ctx), selected_(selected), streams_(streams) {}
 
   core::Status open_all() {
     for (size_t i = 0; i < selected_.size(); ++i) {
@@ -49,16 +47,10 @@ class CatchupWriter : public extract::CatchupConsumer {
     return core::ok();
   }
 
-  core::Status on_change(size_t i, extract::ChangeOp op, std::span<const core::Value> values,
-                         core::EpochTime commit_time) override {
-    row_.op = op == extract::ChangeOp::kInsert   ? sinks::RowOp::kInsert
-              : op == extract::ChangeOp::kUpdate ? sinks::RowOp::kUpdate
-                                                 : sinks::RowOp::kDelete;
-    row_.values = values;
-    row_.commit_time = commit_time;
+  core::Status on_change(size_t i, const change::RowChange& change) override {
     ++rows_;
     ctx_.progress.add();
-    return ctx_.sink.write_row(handles_[i], row_);
+    return ctx_.sink.write_row(handles_[i], change);
   }
 
   // A TRUNCATE: the stream continues under a new table version (Singer targets drop the rows of
@@ -166,7 +158,6 @@ class CatchupWriter : public extract::CatchupConsumer {
   std::vector<extract::CatchupStream>& streams_;
   std::vector<sinks::StreamInfo> infos_;
   std::vector<sinks::StreamHandle> handles_;
-  sinks::Row row_;
   uint64_t rows_ = 0;
   core::BinlogPosition end_;
   std::string end_gtid_;
@@ -239,6 +230,7 @@ core::Status sync_binlog(JobContext& ctx, const std::vector<const SelectedStream
   opts.server_id = reader_server_id(ctx);
   opts.end = end->position;
   opts.start_gtid = verdict->start_gtid;
+  opts.extracted = now_utc();
   // The final checkpoint (inside run_catchup) carries the GTID set of the end position.
   writer.set_end(*end, verdict->identity);
   SLUICE_TRY(extract::run_catchup(opts, streams, writer));

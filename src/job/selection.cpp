@@ -60,11 +60,11 @@ void select_columns(const config::CatalogStream& cs, SelectedStream& out, std::v
 
 core::Status check_method(const config::CatalogStream& cs, SelectedStream& s, std::vector<std::string>& warnings) {
   const std::string& id = cs.tap_stream_id;
-  if (s.method == sinks::Method::kLogBased && s.table.is_view) {
+  if (s.method == change::Method::kLogBased && s.table.is_view) {
     return core::fail(core::ErrorCode::kConfig, "catalog: " + id +
                                                     " is a view, which has no binlog: use FULL_TABLE or INCREMENTAL");
   }
-  if (s.method == sinks::Method::kIncremental) {
+  if (s.method == change::Method::kIncremental) {
     if (!cs.replication_key || cs.replication_key->empty()) {
       return core::fail(core::ErrorCode::kConfig, "catalog: " + id +
                                                       " uses INCREMENTAL but names no 'replication-key': add one");
@@ -84,8 +84,8 @@ core::Status check_method(const config::CatalogStream& cs, SelectedStream& s, st
                          " allows NULL: rows whose key is NULL are sent by the first job only (see docs/replication-methods.md)");
     }
   }
-  if (s.method != sinks::Method::kFullTable && s.key_properties.empty() && !s.table.is_view) {
-    warnings.push_back(id + " has no primary key: " + std::string(sinks::method_name(s.method)) +
+  if (s.method != change::Method::kFullTable && s.key_properties.empty() && !s.table.is_view) {
+    warnings.push_back(id + " has no primary key: " + std::string(change::method_name(s.method)) +
                        " cannot tell rows apart downstream (duplicates on re-sync; deletes not matched)");
   }
   return core::ok();
@@ -93,12 +93,12 @@ core::Status check_method(const config::CatalogStream& cs, SelectedStream& s, st
 
 }  // namespace
 
-std::optional<sinks::Method> parse_method(std::string_view text) {
+std::optional<change::Method> parse_method(std::string_view text) {
   std::string up(text);
   for (char& c : up) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  if (up == "FULL_TABLE") return sinks::Method::kFullTable;
-  if (up == "INCREMENTAL" || up == "KEY_BASED") return sinks::Method::kIncremental;
-  if (up == "LOG_BASED") return sinks::Method::kLogBased;
+  if (up == "FULL_TABLE") return change::Method::kFullTable;
+  if (up == "INCREMENTAL" || up == "KEY_BASED") return change::Method::kIncremental;
+  if (up == "LOG_BASED") return change::Method::kLogBased;
   return std::nullopt;
 }
 
@@ -126,7 +126,8 @@ core::Result<Selection> select_streams(const config::Catalog& catalog, const std
       }
       s.method = *m;
     } else {
-      s.method = t->is_view && defaults.method == sinks::Method::kLogBased ? sinks::Method::kFullTable : defaults.method;
+      s.method = t->is_view && defaults.method == change::Method::kLogBased ? change::Method::kFullTable
+                                                                            : defaults.method;
     }
     SLUICE_TRY(check_method(cs, s, sel.warnings));
     for (const std::string& k : s.key_properties) {
@@ -141,7 +142,7 @@ core::Result<Selection> select_streams(const config::Catalog& catalog, const std
   return sel;
 }
 
-SelectedStream missing_stream(const config::CatalogStream& cs, sinks::Method method) {
+SelectedStream missing_stream(const config::CatalogStream& cs, change::Method method) {
   SelectedStream s;
   s.missing = true;
   s.stream_id = cs.tap_stream_id;
@@ -174,7 +175,7 @@ sinks::StreamInfo stream_info(const SelectedStream& s) {
   info.key_properties = s.key_properties;
   info.replication_key = s.replication_key;
   info.method = s.method;
-  info.deleted_at_column = s.method == sinks::Method::kLogBased;
+  info.deleted_at_column = s.method == change::Method::kLogBased;
   return info;
 }
 

@@ -24,7 +24,7 @@ struct SelectedStream {
   std::string stream;               ///< stream name
   std::vector<size_t> columns;      ///< synced columns: indexes into table.columns, table order
   std::vector<std::string> key_properties;
-  sinks::Method method = sinks::Method::kFullTable;
+  change::Method method = change::Method::kFullTable;
   std::optional<std::string> replication_key;
   /// Columns selected in the catalog that the live table no longer has (a log-based stream
   /// still delivers them from binlog events written before they were dropped).
@@ -43,11 +43,11 @@ struct Selection {
 
 /// The method used where a stream names none.
 struct SelectionDefaults {
-  sinks::Method method = sinks::Method::kFullTable;  ///< for tables
+  change::Method method = change::Method::kFullTable;  ///< for tables
 };
 
 /// Parses "FULL_TABLE", "INCREMENTAL", "LOG_BASED" (any case; "KEY_BASED" = INCREMENTAL).
-std::optional<sinks::Method> parse_method(std::string_view text);
+std::optional<change::Method> parse_method(std::string_view text);
 
 /// Matches `catalog` against `live`. Errors (kConfig) for what cannot run: an unknown method,
 /// INCREMENTAL without a usable replication-key, LOG_BASED on a view.
@@ -56,7 +56,7 @@ core::Result<Selection> select_streams(const config::Catalog& catalog, const std
 
 /// A selected stream whose table no longer exists, as its catalog entry describes it (columns
 /// from `sql-datatype`, keys from `table-key-properties`), flagged `missing`.
-SelectedStream missing_stream(const config::CatalogStream& cs, sinks::Method method);
+SelectedStream missing_stream(const config::CatalogStream& cs, change::Method method);
 
 /// The sinks::StreamInfo of a selected stream (version 0; the job sets it).
 sinks::StreamInfo stream_info(const SelectedStream& s);

@@ -39,7 +39,7 @@ void warn_about(JobContext& ctx, const SelectedStream& s) {
   mysql::Connection& c = *ctx.conn;
   std::string where = "TABLE_SCHEMA = " + c.quote_string(s.table.database) +
                       " AND TABLE_NAME = " + c.quote_string(s.table.name);
-  if (s.method == sinks::Method::kIncremental && s.replication_key && !s.table.is_view) {
+  if (s.method == change::Method::kIncremental && s.replication_key && !s.table.is_view) {
     auto v = c.query_value("SELECT COUNT(*) FROM information_schema.STATISTICS WHERE " + where +
                            " AND SEQ_IN_INDEX = 1 AND COLUMN_NAME = " + c.quote_string(*s.replication_key));
     if (v && *v && **v == "0") {
@@ -47,7 +47,7 @@ void warn_about(JobContext& ctx, const SelectedStream& s) {
                " has no index: every job scans the whole table; add an index on it");
     }
   }
-  if (s.method == sinks::Method::kLogBased) {
+  if (s.method == change::Method::kLogBased) {
     auto v = c.query_value("SELECT COUNT(*) FROM information_schema.COLUMN_PRIVILEGES WHERE " + where);
     if (v && *v && **v != "0") {
       ctx.warn(s.stream_id + " is granted to this user column by column, but the binlog carries every column of "
@@ -72,13 +72,13 @@ core::Status run_streams(JobContext& ctx, const Selection& sel) {
     if (ctx.stop_requested()) return ctx.checkpoint_or_stop();
     if (!s->missing) warn_about(ctx, *s);
     switch (s->method) {
-      case sinks::Method::kFullTable:
+      case change::Method::kFullTable:
         SLUICE_TRY(sync_full_table(ctx, *s));
         break;
-      case sinks::Method::kIncremental:
+      case change::Method::kIncremental:
         SLUICE_TRY(sync_incremental(ctx, *s));
         break;
-      case sinks::Method::kLogBased:
+      case change::Method::kLogBased:
         // Like the tap: a stream whose snapshot was finished before this job streams from the
         // binlog after the snapshots; one snapshotted in this job waits for the next job.
         if (log_position_ready(ctx.state, s->stream_id)) {
@@ -106,9 +106,9 @@ core::Status run_streams(JobContext& ctx, const Selection& sel) {
 // DROP (the changes before it are delivered); the others are skipped with a warning.
 void add_missing(JobContext& ctx, Selection& sel, const SelectionDefaults& defaults) {
   for (const config::CatalogStream* cs : sel.missing) {
-    std::optional<sinks::Method> method =
+    std::optional<change::Method> method =
         cs->replication_method ? parse_method(*cs->replication_method) : std::optional(defaults.method);
-    if (method == sinks::Method::kLogBased && log_position_ready(ctx.state, cs->tap_stream_id)) {
+    if (method == change::Method::kLogBased && log_position_ready(ctx.state, cs->tap_stream_id)) {
       ctx.info(cs->tap_stream_id + ": the table no longer exists: reading its binlog up to the DROP");
       sel.streams.push_back(missing_stream(*cs, *method));
     } else {
@@ -130,10 +130,10 @@ core::Status run_sync(const config::SourceConfig& config, const config::Catalog&
   if (!live) return core::fail(live.error());
   SelectionDefaults defaults;
   if (options.default_replication_method) {
-    defaults.method = parse_method(*options.default_replication_method).value_or(sinks::Method::kFullTable);
+    defaults.method = parse_method(*options.default_replication_method).value_or(change::Method::kFullTable);
   } else {
     auto row_binlog = server_has_row_binlog(*ctx.conn);
-    defaults.method = row_binlog && *row_binlog ? sinks::Method::kLogBased : sinks::Method::kFullTable;
+    defaults.method = row_binlog && *row_binlog ? change::Method::kLogBased : change::Method::kFullTable;
   }
   auto sel = select_streams(catalog, *live, defaults);
   if (!sel) return core::fail(sel.error());

@@ -18,6 +18,7 @@ class RowWriter : public extract::SnapshotConsumer {
  public:
   RowWriter(JobContext& ctx, const SelectedStream& s, sinks::StreamHandle h, bool track_pk)
       : ctx_(ctx), s_(s), h_(h), track_pk_(track_pk) {
+    row_.op = change::Op::kSnapshot;
     row_.extracted = now_utc();
   }
 
@@ -25,7 +26,7 @@ class RowWriter : public extract::SnapshotConsumer {
   void track_replication_key(size_t pos) { rk_pos_ = pos; }
 
   core::Status on_row(std::span<const core::Value> values) override {
-    row_.values = values.first(s_.columns.size());
+    row_.after = values.first(s_.columns.size());
     if (rk_pos_ != kNone && !values[rk_pos_].is_null()) {
       rk_value_ = values[rk_pos_];
       if (!rk_value_.text.empty()) {
@@ -55,7 +56,7 @@ class RowWriter : public extract::SnapshotConsumer {
   const SelectedStream& s_;
   sinks::StreamHandle h_;
   bool track_pk_;
-  sinks::Row row_;
+  change::RowChange row_;  // a snapshot row: its after image
   size_t rk_pos_ = kNone;
   size_t rk_column_ = 0;
   core::Value rk_value_;
@@ -145,7 +146,7 @@ core::Result<mysql::BinlogStatus> begin_snapshots(std::span<mysql::Connection* c
 
 void begin_stream_state(JobContext& ctx, const SelectedStream& s) {
   ctx.state.set_currently_syncing(s.stream_id);
-  ctx.progress.begin(s.stream_id, std::string(sinks::method_name(s.method)), s.table.row_count);
+  ctx.progress.begin(s.stream_id, std::string(change::method_name(s.method)), s.table.row_count);
 }
 
 }  // namespace

@@ -18,22 +18,11 @@ std::string_view status_name(CheckStatus status) {
   return "unknown";
 }
 
-std::string_view method_name(Method method) {
-  switch (method) {
-    case Method::kFullTable:
-      return "full_table";
-    case Method::kIncremental:
-      return "incremental";
-    case Method::kLogBased:
-      return "log_based";
-  }
-  return "unknown";
-}
-
 std::vector<std::string> MethodSet::names() const {
   std::vector<std::string> out;
-  for (Method m : {Method::kFullTable, Method::kIncremental, Method::kLogBased}) {
-    if (has(m)) out.emplace_back(method_name(m));
+  for (change::Method m :
+       {change::Method::kFullTable, change::Method::kIncremental, change::Method::kLogBased}) {
+    if (has(m)) out.emplace_back(change::method_option(m));
   }
   return out;
 }

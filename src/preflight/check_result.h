@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "change/method.h"
+
 namespace sluice::preflight {
 
 /// How a check came out. Only kFailed makes `sluice check` exit non-zero.
@@ -19,22 +21,16 @@ enum class CheckStatus : uint8_t {
 /// "ok", "info", "warning", "failed".
 std::string_view status_name(CheckStatus status);
 
-/// The replication methods of the Singer catalog (`replication-method`).
-enum class Method : uint8_t { kFullTable = 0, kIncremental = 1, kLogBased = 2 };
-
-/// "full_table", "incremental", "log_based".
-std::string_view method_name(Method method);
-
 /// A set of methods; which ones the user will run decides which checks apply.
 struct MethodSet {
-  uint8_t bits = 0b111;  ///< bit i = Method i; default: all three
+  uint8_t bits = 0b111;  ///< bit i = change::Method i; default: all three
 
   /// The empty set (add() methods to it).
   static MethodSet none() { return MethodSet{0}; }
-  bool has(Method m) const { return (bits >> static_cast<unsigned>(m) & 1U) != 0; }
-  void add(Method m) { bits = static_cast<uint8_t>(bits | (1U << static_cast<unsigned>(m))); }
+  bool has(change::Method m) const { return (bits >> static_cast<unsigned>(m) & 1U) != 0; }
+  void add(change::Method m) { bits = static_cast<uint8_t>(bits | (1U << static_cast<unsigned>(m))); }
   bool empty() const { return bits == 0; }
-  /// Names of the members, in catalog order.
+  /// Names of the members (change::method_option), in catalog order.
   std::vector<std::string> names() const;
 };
 

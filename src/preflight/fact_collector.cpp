@@ -222,7 +222,7 @@ core::Result<ServerFacts> collect_facts(mysql::Connection& conn, const Preflight
   read_grants(conn, f);
   read_databases(conn, request, f);
   read_table_engines(conn, f);
-  if (request.methods.has(Method::kLogBased)) {
+  if (request.methods.has(change::Method::kLogBased)) {
     read_replicas(conn, f);
     read_replica_status(conn, f);
     if (f.on_rds()) read_rds_configuration(conn, f);

@@ -105,7 +105,7 @@ PreflightReport evaluate(const ServerFacts& facts, const PreflightRequest& reque
   c.push_back(check_tls(facts, request));
   c.push_back(check_select_privilege(facts, request));
   c.push_back(check_table_engines(facts));
-  if (!request.methods.has(Method::kLogBased)) return report;
+  if (!request.methods.has(change::Method::kLogBased)) return report;
   c.push_back(check_replication_slave(facts));
   c.push_back(check_replication_client(facts));
   c.push_back(check_snapshot_handoff(facts));

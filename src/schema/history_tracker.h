@@ -11,7 +11,7 @@
 ///   ChangeAssembler assembler(tracker, options);    // no database filter on statements!
 ///   EventDecoder decoder({.resolver = &resolver});
 
-#include "binlog/row_change.h"
+#include "binlog/change_handler.h"
 #include "schema/schema_history.h"
 
 namespace sluice::schema {
@@ -21,12 +21,14 @@ class HistoryTracker : public binlog::ChangeHandler {
   /// Neither is owned; both outlive the tracker.
   HistoryTracker(SchemaHistory& history, binlog::ChangeHandler& next) : history_(history), next_(next) {}
 
-  core::Status on_row(const binlog::RowChange& change) override { return next_.on_row(change); }
+  core::Status on_row(const change::RowChange& change, const binlog::TableLayoutPtr& layout) override {
+    return next_.on_row(change, layout);
+  }
   core::Status on_statement(const binlog::StatementChange& s) override {
     SLUICE_TRY(history_.apply(s));
     return next_.on_statement(s);
   }
-  core::Status on_commit(const binlog::TransactionInfo& txn) override {
+  core::Status on_commit(const change::Transaction& txn) override {
     if (txn.end_pos != 0) history_.advance(core::BinlogPosition{std::string(txn.file), txn.end_pos});
     return next_.on_commit(txn);
   }

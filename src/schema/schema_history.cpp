@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "binlog/row_change.h"
+#include "binlog/change_handler.h"
 #include "schema/ddl_lexer.h"
 
 namespace sluice::schema {

@@ -3,10 +3,10 @@
 /// the Singer stdout sink (singer/) implements, and that file and database destinations
 /// (JSON lines, Avro, SQLite, PostgreSQL) implement the same way.
 ///
-/// A sink sees only core::Value cells and the schema model (schema::ColumnSchema), never
-/// MySQL wire bytes, extract or binlog types. Calls come from one thread (the job's), in this
-/// order per stream: open_stream, then any of write_row / activate_version / update_stream /
-/// truncate_stream, and checkpoint() between rows of any streams; finish() once at the end.
+/// A sink sees only the change model (change::RowChange of core::Value cells) and the schema
+/// model (schema::ColumnSchema), never MySQL wire bytes, extract or binlog types. Calls come from
+/// one thread (the job's), in this order per stream: open_stream, then any of write_row / activate_version /
+/// update_stream / truncate_stream, and checkpoint() between rows of any streams; finish() once at the end.
 ///
 /// Delivery contract: checkpoint(state) is called after the rows it covers were passed to
 /// write_row. A sink returns from checkpoint() only once those rows are durable (flushed to
@@ -19,23 +19,18 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <span>
-
+#include "change/change.h"
+#include "change/method.h"
 #include "core/result.h"
 #include "core/value.h"
 #include "schema/table_schema.h"
 
 namespace sluice::sinks {
-
-/// How a stream is replicated (the Singer metadata's `replication-method`).
-enum class Method : uint8_t { kFullTable = 0, kIncremental = 1, kLogBased = 2 };
-
-/// The Singer spelling: "FULL_TABLE", "INCREMENTAL", "LOG_BASED".
-std::string_view method_name(Method method);
 
 /// Everything a sink learns about a stream before its rows. Plain data, owned by the sink
 /// after open_stream() copies what it needs.
@@ -49,33 +44,11 @@ struct StreamInfo {
   std::vector<schema::ColumnSchema> columns;
   std::vector<std::string> key_properties;  ///< primary key (or view-key-properties)
   std::optional<std::string> replication_key;  ///< Key-based Incremental only
-  Method method = Method::kFullTable;
+  change::Method method = change::Method::kFullTable;
   /// Singer table version (ACTIVATE_VERSION / RECORD "version"); 0 = none.
   int64_t version = 0;
   /// Log-based streams carry `_sdc_deleted_at` (null, or the commit time of a delete).
   bool deleted_at_column = false;
-};
-
-/// Where a row comes from.
-enum class RowOp : uint8_t {
-  kSnapshot = 0,  ///< read by SELECT (Full Table, Key-based, the log-based initial snapshot)
-  kInsert = 1,    ///< binlog insert
-  kUpdate = 2,    ///< binlog update: values are the after image
-  kDelete = 3,    ///< binlog delete: values are the before image
-};
-// An UPDATE that changes the key reaches a sink as a kDelete of the before image, then a
-// kUpdate of the after image (the job decides; sinks need not compare keys).
-
-/// One row for a stream. Views are valid only during the write_row call.
-struct Row {
-  RowOp op = RowOp::kSnapshot;
-  /// One value per StreamInfo::columns entry, same order. A kAbsent value (binlog MINIMAL
-  /// image) means "not known": sinks omit it.
-  std::span<const core::Value> values;
-  /// When the row was extracted (SELECT start, or when the binlog read started), UTC.
-  core::EpochTime extracted{0, 0};
-  /// The binlog commit time (deletes: `_sdc_deleted_at`); zero for snapshot rows.
-  core::EpochTime commit_time{0, 0};
 };
 
 /// A stream handle returned by open_stream (an index; valid until finish()).
@@ -97,8 +70,14 @@ class Sink {
   /// Table load is complete). Database sinks swap the new load in here.
   virtual core::Status activate_version(StreamHandle stream, int64_t version) = 0;
 
-  /// Delivers one row.
-  virtual core::Status write_row(StreamHandle stream, const Row& row) = 0;
+  /// Delivers one row change (op snapshot, insert, update or delete; views valid during the
+  /// call). A sink writes row.values(): one value per StreamInfo::columns entry, same order, the
+  /// after image of a snapshot row, insert or update and the before image of a delete; a kAbsent
+  /// value (binlog MINIMAL image) means "not known": sinks omit it. With row.extracted, and
+  /// row.commit_time for a delete's `_sdc_deleted_at`. An UPDATE that changes the key reaches a
+  /// sink as a delete of the before image, then an update (the job decides; sinks need not
+  /// compare keys).
+  virtual core::Status write_row(StreamHandle stream, const change::RowChange& row) = 0;
 
   /// A TRUNCATE TABLE of the stream's source table, in order with its rows: every row written
   /// before it is gone (database sinks: deleted, or `_sdc_deleted_at` = `commit_time` in soft

@@ -28,7 +28,7 @@ std::optional<TestStopPoint> test_stop_point_from_environment() {
   return p;
 }
 
-core::Status TestStopSink::write_row(StreamHandle stream, const Row& row) {
+core::Status TestStopSink::write_row(StreamHandle stream, const change::RowChange& row) {
   SLUICE_TRY(inner_->write_row(stream, row));
   if (!stopped_ && checkpoints_ == point_.after_checkpoint && point_.after_rows > 0 &&
       ++rows_after_ == point_.after_rows) {

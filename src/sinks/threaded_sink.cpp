@@ -10,7 +10,7 @@ struct ThreadedSink::Batch {
   /// A row: values[first, first + count). A checkpoint: its state is bytes[first, first + count).
   struct Op {
     Kind kind;
-    RowOp op;
+    change::Op op;
     StreamHandle stream;
     size_t first;
     size_t count;
@@ -93,14 +93,17 @@ void ThreadedSink::writer_loop() {
 
 core::Status ThreadedSink::run_batch(Batch& b) {
   for (const Batch::Fixup& f : b.fixups) b.values[f.value].text = std::string_view(b.bytes.data() + f.at, f.size);
-  Row row;
+  change::RowChange row;
   for (const Batch::Op& op : b.ops) {
     if (op.kind == Batch::Kind::kCheckpoint) {
       SLUICE_TRY(inner_->checkpoint(std::string_view(b.bytes.data() + op.first, op.count)));
       continue;
     }
+    // The copy holds the values the sink writes (RowChange::values): put back where it reads them.
+    const std::span<const core::Value> values(b.values.data() + op.first, op.count);
     row.op = op.op;
-    row.values = std::span<const core::Value>(b.values.data() + op.first, op.count);
+    row.before = op.op == change::Op::kDelete ? values : std::span<const core::Value>();
+    row.after = op.op == change::Op::kDelete ? std::span<const core::Value>() : values;
     row.extracted = op.extracted;
     row.commit_time = op.commit_time;
     SLUICE_TRY(inner_->write_row(op.stream, row));
@@ -164,12 +167,13 @@ void ThreadedSink::stream_gone(StreamHandle stream, std::string_view reason) {
   inner_->stream_gone(stream, reason);
 }
 
-core::Status ThreadedSink::write_row(StreamHandle stream, const Row& row) {
+core::Status ThreadedSink::write_row(StreamHandle stream, const change::RowChange& row) {
   if (failed_.load(std::memory_order_relaxed)) return first_error();
   Batch& b = current();
-  b.ops.push_back(Batch::Op{Batch::Kind::kRow, row.op, stream, b.values.size(), row.values.size(), row.extracted,
+  const std::span<const core::Value> values = row.values();
+  b.ops.push_back(Batch::Op{Batch::Kind::kRow, row.op, stream, b.values.size(), values.size(), row.extracted,
                             row.commit_time});
-  for (const core::Value& v : row.values) {
+  for (const core::Value& v : values) {
     core::Value& c = b.values.emplace_back(v);
     if (v.text.empty()) continue;
     b.fixups.push_back(Batch::Fixup{b.values.size() - 1, b.bytes.size(), v.text.size()});
@@ -183,7 +187,8 @@ core::Status ThreadedSink::write_row(StreamHandle stream, const Row& row) {
 core::Status ThreadedSink::checkpoint(std::string_view state_json) {
   if (failed_.load(std::memory_order_relaxed)) return first_error();
   Batch& b = current();
-  b.ops.push_back(Batch::Op{Batch::Kind::kCheckpoint, RowOp::kSnapshot, 0, b.bytes.size(), state_json.size(), {}, {}});
+  b.ops.push_back(Batch::Op{
+      Batch::Kind::kCheckpoint, change::Op::kSnapshot, 0, b.bytes.size(), state_json.size(), {}, {}});
   b.bytes.append(state_json);
   push_current();  // no checkpoint waits behind a half-full batch
   return core::ok();

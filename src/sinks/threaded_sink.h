@@ -3,7 +3,8 @@
 /// decoding the source (the job's thread) and writing the destination (SQLite stepping, Avro
 /// encoding and deflate, JSON formatting and write(2)) overlap on two cores.
 ///
-/// The job's thread copies each row (values and their bytes) into a batch; full batches go to
+/// The job's thread copies each row (values and their bytes) into a batch (packed: a few buffers per
+/// batch, not a change::OwnedChange per row, which would allocate per row); full batches go to
 /// the writer through a queue bounded in bytes (back-pressure: write_row waits when it is full).
 /// The writer applies rows and checkpoints in the order they were called, so a checkpoint still
 /// commits exactly the rows before it, with its state (exactly-once sinks stay exactly-once).
@@ -55,7 +56,7 @@ class ThreadedSink final : public Sink {
   /// Waits like activate_version, then passes it on.
   void stream_gone(StreamHandle stream, std::string_view reason) override;
   /// Copies the row into the current batch; waits only when the queue is full.
-  core::Status write_row(StreamHandle stream, const Row& row) override;
+  core::Status write_row(StreamHandle stream, const change::RowChange& row) override;
   core::Status truncate_stream(StreamHandle stream, int64_t version, core::EpochTime commit_time) override;
   /// Queues the checkpoint after the rows before it and hands the batch over.
   core::Status checkpoint(std::string_view state_json) override;

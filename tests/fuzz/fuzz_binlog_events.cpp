@@ -21,7 +21,7 @@ using namespace sluice;
 
 class NullHandler : public binlog::ChangeHandler {
  public:
-  core::Status on_row(const binlog::RowChange& c) override {
+  core::Status on_row(const change::RowChange& c, const binlog::TableLayoutPtr&) override {
     // Touch every value so views into freed or short buffers are caught by ASan.
     for (const auto& v : c.after) sink_ += v.text.empty() ? 0 : static_cast<unsigned char>(v.text.back());
     for (const auto& v : c.before) sink_ += v.text.empty() ? 0 : static_cast<unsigned char>(v.text.front());

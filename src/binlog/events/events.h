@@ -11,6 +11,7 @@
 
 #include "binlog/events/event_type.h"
 #include "binlog/table_layout.h"
+#include "change/change.h"
 
 namespace sluice::binlog {
 
@@ -116,11 +117,9 @@ struct TableMap {
   TableLayoutPtr layout;
 };
 
-enum class RowOp : uint8_t { kInsert = 1, kUpdate = 2, kDelete = 3 };
-
 /// WRITE/UPDATE/DELETE_ROWS v1/v2, PARTIAL_UPDATE_ROWS and MariaDB compressed rows.
 struct Rows {
-  RowOp op = RowOp::kInsert;
+  change::Op op = change::Op::kInsert;
   bool partial = false;  ///< PARTIAL_UPDATE_ROWS_EVENT: after images may hold JSON diffs
   uint64_t table_id = 0;
   uint16_t flags = 0;

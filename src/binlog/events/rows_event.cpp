@@ -8,7 +8,7 @@ namespace sluice::binlog {
 namespace {
 
 struct RowsKind {
-  RowOp op;
+  change::Op op;
   bool v2;
   bool compressed;
   bool partial;
@@ -16,19 +16,19 @@ struct RowsKind {
 
 bool rows_kind(EventType t, RowsKind& k) {
   switch (t) {
-    case EventType::kWriteRowsV1: k = {RowOp::kInsert, false, false, false}; return true;
-    case EventType::kUpdateRowsV1: k = {RowOp::kUpdate, false, false, false}; return true;
-    case EventType::kDeleteRowsV1: k = {RowOp::kDelete, false, false, false}; return true;
-    case EventType::kWriteRows: k = {RowOp::kInsert, true, false, false}; return true;
-    case EventType::kUpdateRows: k = {RowOp::kUpdate, true, false, false}; return true;
-    case EventType::kDeleteRows: k = {RowOp::kDelete, true, false, false}; return true;
-    case EventType::kPartialUpdateRows: k = {RowOp::kUpdate, true, false, true}; return true;
-    case EventType::kWriteRowsCompressedV1: k = {RowOp::kInsert, false, true, false}; return true;
-    case EventType::kUpdateRowsCompressedV1: k = {RowOp::kUpdate, false, true, false}; return true;
-    case EventType::kDeleteRowsCompressedV1: k = {RowOp::kDelete, false, true, false}; return true;
-    case EventType::kWriteRowsCompressed: k = {RowOp::kInsert, true, true, false}; return true;
-    case EventType::kUpdateRowsCompressed: k = {RowOp::kUpdate, true, true, false}; return true;
-    case EventType::kDeleteRowsCompressed: k = {RowOp::kDelete, true, true, false}; return true;
+    case EventType::kWriteRowsV1: k = {change::Op::kInsert, false, false, false}; return true;
+    case EventType::kUpdateRowsV1: k = {change::Op::kUpdate, false, false, false}; return true;
+    case EventType::kDeleteRowsV1: k = {change::Op::kDelete, false, false, false}; return true;
+    case EventType::kWriteRows: k = {change::Op::kInsert, true, false, false}; return true;
+    case EventType::kUpdateRows: k = {change::Op::kUpdate, true, false, false}; return true;
+    case EventType::kDeleteRows: k = {change::Op::kDelete, true, false, false}; return true;
+    case EventType::kPartialUpdateRows: k = {change::Op::kUpdate, true, false, true}; return true;
+    case EventType::kWriteRowsCompressedV1: k = {change::Op::kInsert, false, true, false}; return true;
+    case EventType::kUpdateRowsCompressedV1: k = {change::Op::kUpdate, false, true, false}; return true;
+    case EventType::kDeleteRowsCompressedV1: k = {change::Op::kDelete, false, true, false}; return true;
+    case EventType::kWriteRowsCompressed: k = {change::Op::kInsert, true, true, false}; return true;
+    case EventType::kUpdateRowsCompressed: k = {change::Op::kUpdate, true, true, false}; return true;
+    case EventType::kDeleteRowsCompressed: k = {change::Op::kDelete, true, true, false}; return true;
     default: return false;
   }
 }
@@ -61,7 +61,7 @@ core::Status decode_rows(DecoderState& st, const EventHeader& h, ByteReader post
   rows.column_count = static_cast<uint32_t>(n);
   rows.present_before = std::span<const uint8_t>(bitmap, (n + 7) / 8);
   rows.present_after = rows.present_before;
-  if (kind.op == RowOp::kUpdate) {
+  if (kind.op == change::Op::kUpdate) {
     if (!body.bytes((n + 7) / 8, bitmap)) return core::fail(corrupt("truncated rows event column bitmap"));
     rows.present_after = std::span<const uint8_t>(bitmap, (n + 7) / 8);
   }

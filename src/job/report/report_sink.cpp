@@ -41,16 +41,6 @@ json bookmark_of(const json& state, const std::string& stream_id) {
   return it == b->end() ? json(nullptr) : *it;
 }
 
-/// The Singer spelling of a method (kept here: this library does not link sluice_sinks).
-const char* method_text(Method m) {
-  switch (m) {
-    case Method::kFullTable: return "FULL_TABLE";
-    case Method::kIncremental: return "INCREMENTAL";
-    case Method::kLogBased: return "LOG_BASED";
-  }
-  return "FULL_TABLE";
-}
-
 }  // namespace
 
 size_t value_bytes(const core::Value& v) {
@@ -136,20 +126,20 @@ core::Status ReportSink::truncate_stream(StreamHandle stream, int64_t version, c
   return st;
 }
 
-core::Status ReportSink::write_row(StreamHandle stream, const Row& row) {
+core::Status ReportSink::write_row(StreamHandle stream, const change::RowChange& row) {
   auto st = inner_->write_row(stream, row);
   if (!st) return note(stream, std::move(st));
   if (stream < tables_.size()) {
     Table& t = tables_[stream];
     t.active = true;
-    if (row.op == RowOp::kDelete) {
+    if (row.op == change::Op::kDelete) {
       t.counts.deleted++;
-    } else if (row.op == RowOp::kUpdate) {
+    } else if (row.op == change::Op::kUpdate) {
       t.counts.updated++;
     } else {
       t.counts.inserted++;
     }
-    for (const core::Value& v : row.values) t.bytes += value_bytes(v);
+    for (const core::Value& v : row.values()) t.bytes += value_bytes(v);
   }
   return st;
 }
@@ -203,7 +193,7 @@ ordered_json ReportSink::report() const {
     ordered_json row = ordered_json::object();
     row["stream"] = t.info.stream_id;
     row["table"] = t.info.table;
-    row["method"] = method_text(t.info.method);
+    row["method"] = change::method_name(t.info.method);
     row["rows_inserted"] = t.committed.inserted;
     row["rows_updated"] = t.committed.updated;
     row["rows_deleted"] = t.committed.deleted;

@@ -127,15 +127,16 @@ void append_unsigned_decimal(std::string& out, uint64_t value) {
   put_minimal(out, w);
 }
 
-core::Status RecordEncoder::encode(const SchemaPlan& plan, const Row& row, std::string& out) {
-  if (row.values.size() != plan.columns.size()) {
-    return core::fail(core::ErrorCode::kInternal, "row has " + std::to_string(row.values.size()) +
+core::Status RecordEncoder::encode(const SchemaPlan& plan, const change::RowChange& row, std::string& out) {
+  const std::span<const core::Value> values = row.values();
+  if (values.size() != plan.columns.size()) {
+    return core::fail(core::ErrorCode::kInternal, "row has " + std::to_string(values.size()) +
                                                       " values for " + std::to_string(plan.columns.size()) +
                                                       " columns");
   }
   size_t mark = out.size();
   for (size_t i = 0; i < plan.columns.size(); ++i) {
-    auto st = encode_field(plan.columns[i], row.values[i], out);
+    auto st = encode_field(plan.columns[i], values[i], out);
     if (!st) {
       out.resize(mark);
       return st;
@@ -147,7 +148,7 @@ core::Status RecordEncoder::encode(const SchemaPlan& plan, const Row& row, std::
   };
   put_time(row.extracted);
   if (plan.deleted_at) {
-    if (row.op == RowOp::kDelete) {
+    if (row.op == change::Op::kDelete) {
       put_time(row.commit_time);
     } else {
       put_long(out, 0);

@@ -31,7 +31,7 @@ void append_unsigned_decimal(std::string& out, uint64_t value);
 class RecordEncoder {
  public:
   /// Appends the record of `row` to `out`. On error `out` is left as it was.
-  core::Status encode(const SchemaPlan& plan, const Row& row, std::string& out);
+  core::Status encode(const SchemaPlan& plan, const change::RowChange& row, std::string& out);
 
  private:
   core::Status encode_field(const FieldPlan& f, const core::Value& v, std::string& out);

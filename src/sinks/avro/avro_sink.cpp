@@ -249,19 +249,20 @@ core::Status AvroSink::truncate_stream(StreamHandle stream, int64_t version, cor
   return open_file(s, {{"sluice.truncated_at", std::string(at, n)}});
 }
 
-std::string AvroSink::key_description(const Stream& s, const Row& row) const {
+std::string AvroSink::key_description(const Stream& s, const change::RowChange& row) const {
+  const std::span<const core::Value> values = row.values();
   std::string out;
   core::ValueFormat fmt;
   for (size_t k : s.plan.key_columns) {
-    if (k >= row.values.size()) continue;
+    if (k >= values.size()) continue;
     if (!out.empty()) out += ", ";
     out += s.info.columns[k].name + "=";
-    core::append_value_json(out, row.values[k], fmt);
+    core::append_value_json(out, values[k], fmt);
   }
   return out.empty() ? "(no key)" : out;
 }
 
-core::Status AvroSink::write_row(StreamHandle stream, const Row& row) {
+core::Status AvroSink::write_row(StreamHandle stream, const change::RowChange& row) {
   if (stream >= streams_.size()) return core::fail(core::ErrorCode::kInternal, "avro: unknown stream handle");
   Stream& s = *streams_[stream];
   record_.clear();

@@ -58,7 +58,7 @@ class AvroSink final : public Sink {
   core::Result<StreamHandle> open_stream(const StreamInfo& info) override;
   core::Status update_stream(StreamHandle stream, const StreamInfo& info) override;
   core::Status activate_version(StreamHandle stream, int64_t version) override;
-  core::Status write_row(StreamHandle stream, const Row& row) override;
+  core::Status write_row(StreamHandle stream, const change::RowChange& row) override;
   core::Status truncate_stream(StreamHandle stream, int64_t version, core::EpochTime commit_time) override;
   core::Status checkpoint(std::string_view state_json) override;
   core::Status finish() override;
@@ -82,7 +82,7 @@ class AvroSink final : public Sink {
   core::Status close_file(Stream& s);
   core::Status open_file(Stream& s, const avro::AvroFileWriter::Metadata& metadata = {});
   core::Status write_state_file(std::string_view state_json);
-  std::string key_description(const Stream& s, const Row& row) const;
+  std::string key_description(const Stream& s, const change::RowChange& row) const;
 
   AvroSinkOptions options_;
   std::vector<std::unique_ptr<Stream>> streams_;

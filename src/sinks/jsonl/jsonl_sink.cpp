@@ -296,15 +296,16 @@ core::Status JsonlSink::rotate_if_full(Stream& s) {
   return core::ok();
 }
 
-core::Status JsonlSink::write_row(StreamHandle stream, const Row& row) {
+core::Status JsonlSink::write_row(StreamHandle stream, const change::RowChange& row) {
+  const std::span<const core::Value> values = row.values();
   if (failed_) return core::fail(*failed_);
   if (stream >= streams_.size()) return core::fail(core::ErrorCode::kInternal, "write_row: unknown stream");
   Stream& s = *streams_[stream];
   std::string& out = s.buf;
   out.push_back('{');
-  size_t n = std::min(row.values.size(), s.keys.size());
+  size_t n = std::min(values.size(), s.keys.size());
   for (size_t i = 0; i < n; ++i) {
-    const core::Value& v = row.values[i];
+    const core::Value& v = values[i];
     if (v.is_absent()) continue;
     out += s.keys[i];
     core::append_value_json(out, v, fmt_);
@@ -312,7 +313,7 @@ core::Status JsonlSink::write_row(StreamHandle stream, const Row& row) {
   }
   out += "\"_sdc_extracted_at\":";
   append_time(out, row.extracted);
-  if (row.op == RowOp::kDelete) {
+  if (row.op == change::Op::kDelete) {
     out += ",\"_sdc_deleted_at\":";
     append_time(out, row.commit_time);
   } else if (s.info.deleted_at_column) {

@@ -41,7 +41,7 @@ class JsonlSink final : public Sink {
   core::Result<StreamHandle> open_stream(const StreamInfo& info) override;
   core::Status update_stream(StreamHandle stream, const StreamInfo& info) override;
   core::Status activate_version(StreamHandle stream, int64_t version) override;
-  core::Status write_row(StreamHandle stream, const Row& row) override;
+  core::Status write_row(StreamHandle stream, const change::RowChange& row) override;
   core::Status truncate_stream(StreamHandle stream, int64_t version, core::EpochTime commit_time) override;
   core::Status checkpoint(std::string_view state_json) override;
   core::Status finish() override;

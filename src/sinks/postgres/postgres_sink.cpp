@@ -243,7 +243,7 @@ core::Status PostgresSink::prepare(Stream& s, const StreamInfo& info) {
   SLUICE_TRY(ensure_table(s, s.pg_table));
   SLUICE_TRY(record_names(s));
   s.dest = s.table;
-  if (info.method == Method::kFullTable && info.version != 0) {
+  if (info.method == change::Method::kFullTable && info.version != 0) {
     auto comment = conn_.query("SELECT obj_description(to_regclass($1), 'pg_class')", {s.table});
     if (!comment) return core::fail(comment.error());
     std::string active = "sluice version " + std::to_string(info.version);
@@ -287,7 +287,8 @@ core::Status PostgresSink::record_names(const Stream& s) {
 // the load table, or in the table itself when the version was activated before its rows (a first
 // load): either holds only rows of this version, and they would be loaded twice.
 core::Status PostgresSink::restart_keyless_load(const Stream& s) {
-  if (!s.key_columns.empty() || s.info.method != Method::kFullTable || s.info.version == 0) return core::ok();
+  if (!s.key_columns.empty() || s.info.method != change::Method::kFullTable || s.info.version == 0)
+    return core::ok();
   return conn_.exec("TRUNCATE " + s.dest);
 }
 
@@ -337,7 +338,8 @@ core::Status PostgresSink::replace_log_snapshot(Stream& s, int64_t version) {
 core::Status PostgresSink::activate_version(StreamHandle stream, int64_t version) {
   if (stream >= streams_.size()) return core::fail(core::ErrorCode::kInternal, "postgres: unknown stream handle");
   Stream& s = *streams_[stream];
-  if (s.dest == s.table && s.info.method == Method::kLogBased && version != 0 && s.info.version == version) {
+  if (s.dest == s.table && s.info.method == change::Method::kLogBased && version != 0 &&
+      s.info.version == version) {
     auto st = replace_log_snapshot(s, version);
     if (!st) return fail_and_rollback(st.error());
     return core::ok();
@@ -379,27 +381,29 @@ core::Status PostgresSink::truncate_stream(StreamHandle stream, int64_t version,
   return core::ok();
 }
 
-std::string PostgresSink::key_description(const Stream& s, const Row& row) const {
+std::string PostgresSink::key_description(const Stream& s, const change::RowChange& row) const {
+  const std::span<const core::Value> values = row.values();
   std::string out;
   core::ValueFormat fmt;
   for (size_t k : s.key_columns) {
-    if (k >= row.values.size()) continue;
+    if (k >= values.size()) continue;
     if (!out.empty()) out += ", ";
     out += s.info.columns[k].name + "=";
-    core::append_value_json(out, row.values[k], fmt);
+    core::append_value_json(out, values[k], fmt);
   }
   return out.empty() ? "(no key)" : out;
 }
 
-core::Status PostgresSink::write_row(StreamHandle stream, const Row& row) {
+core::Status PostgresSink::write_row(StreamHandle stream, const change::RowChange& row) {
+  const std::span<const core::Value> values = row.values();
   if (stream >= streams_.size()) return core::fail(core::ErrorCode::kInternal, "postgres: unknown stream handle");
   Stream& s = *streams_[stream];
-  if (row.values.size() != s.columns.size()) {
+  if (values.size() != s.columns.size()) {
     return core::fail(core::ErrorCode::kInternal, "postgres: row has the wrong number of values");
   }
   size_t mark = s.copy.size();
   for (size_t i = 0; i < s.columns.size(); ++i) {
-    const core::Value& v = row.values[i];
+    const core::Value& v = values[i];
     core::Status st = core::ok();
     if (v.is_absent()) {
       st = core::fail(core::ErrorCode::kUnsupported,
@@ -419,7 +423,7 @@ core::Status PostgresSink::write_row(StreamHandle stream, const Row& row) {
   }
   append_epoch(s.copy, row.extracted);
   s.copy.push_back('\t');
-  if (row.op == RowOp::kDelete) {
+  if (row.op == change::Op::kDelete) {
     append_epoch(s.copy, row.commit_time);
   } else {
     s.copy += "\\N";

@@ -59,7 +59,7 @@ class PostgresSink final : public Sink {
   core::Result<StreamHandle> open_stream(const StreamInfo& info) override;
   core::Status update_stream(StreamHandle stream, const StreamInfo& info) override;
   core::Status activate_version(StreamHandle stream, int64_t version) override;
-  core::Status write_row(StreamHandle stream, const Row& row) override;
+  core::Status write_row(StreamHandle stream, const change::RowChange& row) override;
   core::Status truncate_stream(StreamHandle stream, int64_t version, core::EpochTime commit_time) override;
   core::Status checkpoint(std::string_view state_json) override;
   core::Status finish() override;
@@ -114,7 +114,7 @@ class PostgresSink final : public Sink {
   /// taken only when the schema does not exist yet.
   core::Status create_schema(const std::string& quoted_schema);
   std::string state_schema() const;
-  std::string key_description(const Stream& s, const Row& row) const;
+  std::string key_description(const Stream& s, const change::RowChange& row) const;
 
   PostgresSinkOptions options_;
   pg::PgConnection conn_;

@@ -116,14 +116,15 @@ void SingerSink::append_time(core::EpochTime t) {
   buf_.push_back('"');
 }
 
-core::Status SingerSink::write_row(StreamHandle stream, const Row& row) {
+core::Status SingerSink::write_row(StreamHandle stream, const change::RowChange& row) {
+  const std::span<const core::Value> values = row.values();
   if (stream >= streams_.size()) return core::fail(core::ErrorCode::kInternal, "write_row: unknown stream");
   Stream& s = streams_[stream];
-  size_t n = std::min(row.values.size(), s.keys.size());
+  size_t n = std::min(values.size(), s.keys.size());
   buf_ += s.prefix;
   bool first = true;
   for (size_t i = 0; i < n; ++i) {
-    const core::Value& v = row.values[i];
+    const core::Value& v = values[i];
     if (v.is_absent()) continue;
     if (!first) buf_.push_back(',');
     first = false;
@@ -137,7 +138,7 @@ core::Status SingerSink::write_row(StreamHandle stream, const Row& row) {
   }
   if (s.info.deleted_at_column) {
     buf_ += first ? "\"_sdc_deleted_at\":" : ",\"_sdc_deleted_at\":";
-    if (row.op == RowOp::kDelete) {
+    if (row.op == change::Op::kDelete) {
       char tmp[40];
       size_t len = core::format_datetime(tmp, core::temporal_from_epoch(row.commit_time), 6, 'T');
       tmp[len++] = 'Z';

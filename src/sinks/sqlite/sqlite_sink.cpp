@@ -353,12 +353,13 @@ core::Status SqliteSink::truncate_stream(StreamHandle stream, int64_t version, c
   return core::ok();
 }
 
-core::Result<sqlite3_stmt*> SqliteSink::upsert_for(Stream& s, const Row& row) {
+core::Result<sqlite3_stmt*> SqliteSink::upsert_for(Stream& s, const change::RowChange& row) {
+  const std::span<const core::Value> values = row.values();
   bool any_absent = false;
-  for (const core::Value& v : row.values) any_absent = any_absent || v.is_absent();
+  for (const core::Value& v : values) any_absent = any_absent || v.is_absent();
   if (!any_absent) return s.upsert.get();
   s.mask.assign(s.info.columns.size(), '0');
-  for (size_t i = 0; i < row.values.size(); ++i) s.mask[i] = row.values[i].is_absent() ? '0' : '1';
+  for (size_t i = 0; i < values.size(); ++i) s.mask[i] = values[i].is_absent() ? '0' : '1';
   auto it = s.partial.find(s.mask);
   if (it == s.partial.end()) {
     auto st = db_.prepare(upsert_sql(s.info, s.qtable, s.mask), "preparing the insert into " + s.qtable);
@@ -368,28 +369,30 @@ core::Result<sqlite3_stmt*> SqliteSink::upsert_for(Stream& s, const Row& row) {
   return it->second.get();
 }
 
-core::Status SqliteSink::write_delete(Stream& s, const Row& row) {
+core::Status SqliteSink::write_delete(Stream& s, const change::RowChange& row) {
+  const std::span<const core::Value> values = row.values();
   sqlite3_stmt* stmt = s.hard_delete.get();
   std::string sql;
   sqlite::Stmt keyless;
   if (stmt == nullptr) {
     // No key: remove one row equal to the before image.
     sql = "DELETE FROM " + s.qtable + " WHERE rowid = (SELECT rowid FROM " + s.qtable + " WHERE 1";
-    for (size_t i = 0; i < row.values.size(); ++i) {
-      if (!row.values[i].is_absent()) sql += " AND " + quote_ident(s.info.columns[i].name) + " IS ?" + std::to_string(i + 1);
+    for (size_t i = 0; i < values.size(); ++i) {
+      if (!values[i].is_absent())
+        sql += " AND " + quote_ident(s.info.columns[i].name) + " IS ?" + std::to_string(i + 1);
     }
     sql += " LIMIT 1)";
     auto p = db_.prepare(sql, "preparing a delete from " + s.qtable);
     if (!p) return core::fail(p.error());
     keyless = std::move(*p);
     stmt = keyless.get();
-    for (size_t i = 0; i < row.values.size(); ++i) {
-      if (!row.values[i].is_absent()) sqlite::bind_value(stmt, static_cast<int>(i + 1), row.values[i], s.scratch[i]);
+    for (size_t i = 0; i < values.size(); ++i) {
+      if (!values[i].is_absent()) sqlite::bind_value(stmt, static_cast<int>(i + 1), values[i], s.scratch[i]);
     }
   } else {
     for (size_t k = 0; k < s.key_index.size(); ++k) {
       size_t i = s.key_index[k];
-      sqlite::bind_value(stmt, static_cast<int>(k + 1), row.values[i], s.scratch[i]);
+      sqlite::bind_value(stmt, static_cast<int>(k + 1), values[i], s.scratch[i]);
     }
   }
   SLUICE_TRY(db_.run(stmt, "deleting from " + s.qtable));
@@ -397,17 +400,18 @@ core::Status SqliteSink::write_delete(Stream& s, const Row& row) {
   return core::ok();
 }
 
-core::Status SqliteSink::write_row(StreamHandle stream, const Row& row) {
+core::Status SqliteSink::write_row(StreamHandle stream, const change::RowChange& row) {
+  const std::span<const core::Value> values = row.values();
   if (!in_tx_ || failed_) SLUICE_TRY(begin());
   if (stream >= streams_.size()) return core::fail(core::ErrorCode::kInternal, "write_row: unknown stream");
   Stream& s = *streams_[stream];
-  if (row.values.size() != s.info.columns.size()) {
-    return fail_with(core::Error{core::ErrorCode::kInternal,
-                                 "SQLite destination: a row of " + s.info.stream_id + " has " +
-                                     std::to_string(row.values.size()) + " values for " +
-                                     std::to_string(s.info.columns.size()) + " columns"});
+  if (values.size() != s.info.columns.size()) {
+    return fail_with(
+        core::Error{core::ErrorCode::kInternal, "SQLite destination: a row of " + s.info.stream_id + " has " +
+                                                    std::to_string(values.size()) + " values for " +
+                                                    std::to_string(s.info.columns.size()) + " columns"});
   }
-  if (row.op == RowOp::kDelete && options_.hard_deletes) {
+  if (row.op == change::Op::kDelete && options_.hard_deletes) {
     if (auto st = write_delete(s, row); !st) return fail_with(st.error());
     return core::ok();
   }
@@ -416,8 +420,8 @@ core::Status SqliteSink::write_row(StreamHandle stream, const Row& row) {
   sqlite3_stmt* stmt = *stmt_r;
   int p = 0;
   int rc = SQLITE_OK;
-  for (size_t i = 0; i < row.values.size() && rc == SQLITE_OK; ++i) {
-    if (!row.values[i].is_absent()) rc = sqlite::bind_value(stmt, ++p, row.values[i], s.scratch[i]);
+  for (size_t i = 0; i < values.size() && rc == SQLITE_OK; ++i) {
+    if (!values[i].is_absent()) rc = sqlite::bind_value(stmt, ++p, values[i], s.scratch[i]);
   }
   size_t meta = s.info.columns.size();
   if (row.extracted.seconds != s.extracted.seconds || row.extracted.micro != s.extracted.micro) {
@@ -425,7 +429,7 @@ core::Status SqliteSink::write_row(StreamHandle stream, const Row& row) {
     s.extracted_text = time_text(row.extracted);
   }
   if (rc == SQLITE_OK) rc = sqlite3_bind_text64(stmt, ++p, s.extracted_text.data(), s.extracted_text.size(), SQLITE_STATIC, SQLITE_UTF8);
-  if (rc == SQLITE_OK && row.op == RowOp::kDelete) {
+  if (rc == SQLITE_OK && row.op == change::Op::kDelete) {
     s.scratch[meta + 1] = time_text(row.commit_time);
     rc = sqlite3_bind_text64(stmt, ++p, s.scratch[meta + 1].data(), s.scratch[meta + 1].size(), SQLITE_STATIC, SQLITE_UTF8);
   } else if (rc == SQLITE_OK) {
@@ -436,7 +440,7 @@ core::Status SqliteSink::write_row(StreamHandle stream, const Row& row) {
   if (rc != SQLITE_OK) return fail_with(db_.error(rc, "binding a row of " + s.qtable));
   sqlite3_set_last_insert_rowid(db_.get(), kNoInsert);
   if (auto st = db_.run(stmt, "writing a row into " + s.qtable); !st) return fail_with(st.error());
-  if (row.op == RowOp::kDelete) {
+  if (row.op == change::Op::kDelete) {
     s.counts.deleted++;
   } else if (sqlite3_last_insert_rowid(db_.get()) != kNoInsert) {
     s.counts.inserted++;

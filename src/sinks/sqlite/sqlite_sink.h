@@ -46,7 +46,7 @@ class SqliteSink final : public Sink, public LoadCountSource {
   core::Result<StreamHandle> open_stream(const StreamInfo& info) override;
   core::Status update_stream(StreamHandle stream, const StreamInfo& info) override;
   core::Status activate_version(StreamHandle stream, int64_t version) override;
-  core::Status write_row(StreamHandle stream, const Row& row) override;
+  core::Status write_row(StreamHandle stream, const change::RowChange& row) override;
   core::Status truncate_stream(StreamHandle stream, int64_t version, core::EpochTime commit_time) override;
   core::Status checkpoint(std::string_view state_json) override;
   core::Status finish() override;
@@ -68,8 +68,8 @@ class SqliteSink final : public Sink, public LoadCountSource {
   core::Result<std::string> assign_table(const StreamInfo& info);
   core::Status create_or_alter(Stream& s);
   core::Status prepare_statements(Stream& s);
-  core::Result<sqlite3_stmt*> upsert_for(Stream& s, const Row& row);
-  core::Status write_delete(Stream& s, const Row& row);
+  core::Result<sqlite3_stmt*> upsert_for(Stream& s, const change::RowChange& row);
+  core::Status write_delete(Stream& s, const change::RowChange& row);
 
   SqliteSinkOptions options_;
   sqlite::Db db_;

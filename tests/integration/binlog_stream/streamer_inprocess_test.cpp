@@ -19,11 +19,11 @@ namespace {
 struct Collect : ChangeHandler {
   std::vector<std::pair<uint64_t, uint64_t>> rows;  // (txn begin, row pos)
   std::vector<uint64_t> commits;                    // end positions
-  core::Status on_row(const RowChange& c) override {
+  core::Status on_row(const change::RowChange& c, const TableLayoutPtr&) override {
     rows.emplace_back(c.txn->begin_pos, c.pos);
     return core::ok();
   }
-  core::Status on_commit(const TransactionInfo& t) override {
+  core::Status on_commit(const change::Transaction& t) override {
     commits.push_back(t.end_pos);
     return core::ok();
   }
@@ -32,23 +32,23 @@ struct Collect : ChangeHandler {
 TEST(ResumeGuard, ReplayOfACutTransactionSkipsWhatWasDelivered) {
   Collect out;
   ResumeGuard g(out);
-  TransactionInfo t1{"bin.000001", 100, 500, "", false, false, 0, 0, "", 0};
-  RowChange c;
+  change::Transaction t1{"bin.000001", 100, 500, "", false, false, 0, 0, "", 0};
+  change::RowChange c;
   c.txn = &t1;
   for (uint64_t pos : {120, 140, 160}) {
     c.pos = pos;
-    ASSERT_TRUE(g.on_row(c));
+    ASSERT_TRUE(g.on_row(c, nullptr));
   }
   g.on_disconnect();  // 3 rows of the transaction at 100 were delivered
   // Replay: the same transaction from its start, 5 rows this time (the cut hid the last two).
   for (uint64_t pos : {120, 140}) {
     c.pos = pos;
-    ASSERT_TRUE(g.on_row(c));
+    ASSERT_TRUE(g.on_row(c, nullptr));
   }
   g.on_disconnect();  // cut again while still replaying: the larger count stays
   for (uint64_t pos : {120, 140, 160, 180, 200}) {
     c.pos = pos;
-    ASSERT_TRUE(g.on_row(c));
+    ASSERT_TRUE(g.on_row(c, nullptr));
   }
   ASSERT_TRUE(g.on_commit(t1));
   std::vector<std::pair<uint64_t, uint64_t>> want = {{100, 120}, {100, 140}, {100, 160}, {100, 180}, {100, 200}};
@@ -56,16 +56,16 @@ TEST(ResumeGuard, ReplayOfACutTransactionSkipsWhatWasDelivered) {
   EXPECT_EQ(g.committed_file(), "bin.000001");
   EXPECT_EQ(g.committed_pos(), 500u);
   // The next transaction is never skipped.
-  TransactionInfo t2{"bin.000001", 500, 900, "", false, false, 0, 0, "", 0};
+  change::Transaction t2{"bin.000001", 500, 900, "", false, false, 0, 0, "", 0};
   c.txn = &t2;
   c.pos = 520;
-  ASSERT_TRUE(g.on_row(c));
+  ASSERT_TRUE(g.on_row(c, nullptr));
   EXPECT_EQ(out.rows.size(), 6u);
 }
 
 struct CollectEvents : RowsEventSink {
   std::vector<std::pair<uint64_t, uint64_t>> events;  // (txn begin, rows event pos)
-  core::Status on_rows_event(const TransactionInfo& t, const RowsEvent& r) override {
+  core::Status on_rows_event(const change::Transaction& t, const RowsEvent& r) override {
     events.emplace_back(t.begin_pos, r.pos);
     return core::ok();
   }
@@ -78,9 +78,9 @@ TEST(ResumeGuard, RowsEventsToASinkAreSkippedOnReplayByEvent) {
   CollectEvents sink;
   ResumeGuard g(out);
   g.set_rows_sink(&sink);
-  TransactionInfo t1{"bin.000001", 100, 500, "", false, false, 0, 0, "", 0};
+  change::Transaction t1{"bin.000001", 100, 500, "", false, false, 0, 0, "", 0};
   TableLayoutPtr layout;
-  RowsEvent r{&layout, RowOp::kInsert, false, 0, {}, {}, {}};
+  RowsEvent r{&layout, change::Op::kInsert, false, 0, {}, {}, {}};
   for (uint64_t pos : {120, 240}) {
     r.pos = pos;
     ASSERT_TRUE(g.on_rows_event(t1, r));

@@ -93,10 +93,10 @@ std::vector<schema::TableSchema> discover_hist(const ServerInfo& s) {
 // Collects row changes of hist.* as JSON lines (keys in column order).
 class Collector : public binlog::ChangeHandler {
  public:
-  core::Status on_row(const binlog::RowChange& change) override {
-    if (change.table->db != "hist") return core::ok();
+  core::Status on_row(const change::RowChange& change, const binlog::TableLayoutPtr& layout) override {
+    if (change.database != "hist") return core::ok();
     std::string line;
-    binlog::ChangePrinter::append_row(line, change, false);
+    binlog::ChangePrinter::append_row(line, change, *layout, false);
     rows.push_back(ordered::parse(line));
     return core::ok();
   }

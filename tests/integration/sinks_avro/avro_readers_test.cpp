@@ -60,8 +60,8 @@ json python_read(const std::vector<std::string>& files) {
 void write_rows(Sink& sink, StreamHandle h, int first, int last, test::RowStore& store) {
   for (int id = first; id <= last; ++id) {
     auto values = test::every_kind_row(1 + (id - 1) % 3, id, store);
-    Row row;
-    row.values = values;
+    change::RowChange row;
+    row.after = values;
     row.extracted = core::EpochTime{1700000000, 5};
     ASSERT_TRUE(sink.write_row(h, row));
   }
@@ -76,9 +76,9 @@ std::string write_every_kind(const std::string& codec) {
   test::RowStore store;
   write_rows(**sink, *h, 1, 3, store);
   auto values = test::every_kind_row(1, 4, store);
-  Row del;
-  del.op = RowOp::kDelete;
-  del.values = values;
+  change::RowChange del;
+  del.op = change::Op::kDelete;
+  del.before = values;
   del.commit_time = core::EpochTime{1709300000, 0};
   EXPECT_TRUE((*sink)->write_row(*h, del));
   EXPECT_TRUE((*sink)->checkpoint("{}"));
@@ -213,8 +213,8 @@ TEST(AvroReaders, RotationAndSchemaChangeGiveReadableFilesInOrder) {
   ASSERT_TRUE((*sink)->update_stream(*h, info));
   auto values = test::every_kind_row(1, 61, store);
   values.push_back(core::Value::with_text(core::ValueKind::kString, "new"));
-  Row row;
-  row.values = values;
+  change::RowChange row;
+  row.after = values;
   ASSERT_TRUE((*sink)->write_row(*h, row));
   ASSERT_TRUE((*sink)->checkpoint("{}"));
   ASSERT_TRUE((*sink)->finish());

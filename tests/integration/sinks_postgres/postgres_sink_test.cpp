@@ -34,11 +34,12 @@ std::unique_ptr<Sink> open_sink(json o) {
   return sink ? std::move(*sink) : nullptr;
 }
 
-void write(Sink& sink, StreamHandle h, int which, int id, test::RowStore& store, RowOp op = RowOp::kSnapshot) {
+void write(Sink& sink, StreamHandle h, int which, int id, test::RowStore& store,
+           change::Op op = change::Op::kSnapshot) {
   auto values = test::every_kind_row(which, id, store);
-  Row row;
+  change::RowChange row;
   row.op = op;
-  row.values = values;
+  (op == change::Op::kDelete ? row.before : row.after) = values;
   row.extracted = core::EpochTime{1700000000, 0};
   row.commit_time = core::EpochTime{1709300000, 0};
   ASSERT_TRUE(sink.write_row(h, row));
@@ -83,10 +84,10 @@ TEST(PostgresSink, EveryKindValueByValueUpsertsAndSoftDeletes) {
             "{\"bookmarks\":{\"shop-every kind\":{\"log_pos\":4}}}\n");
 
   // An update (after image) and a delete (before image) in one batch with a re-insert of 3.
-  write(*sink, *h, 2, 1, store, RowOp::kUpdate);  // id 1 gets row 2's values
-  write(*sink, *h, 1, 2, store, RowOp::kDelete);
-  write(*sink, *h, 1, 3, store, RowOp::kInsert);
-  write(*sink, *h, 3, 3, store, RowOp::kUpdate);  // last change of key 3 wins
+  write(*sink, *h, 2, 1, store, change::Op::kUpdate);  // id 1 gets row 2's values
+  write(*sink, *h, 1, 2, store, change::Op::kDelete);
+  write(*sink, *h, 1, 3, store, change::Op::kInsert);
+  write(*sink, *h, 3, 3, store, change::Op::kUpdate);  // last change of key 3 wins
   ASSERT_TRUE(sink->checkpoint("{}"));
   ASSERT_TRUE(sink->finish());
   rows = test::split_lines(psql("SELECT id, tiny, big_u, _sdc_deleted_at AT TIME ZONE 'UTC' FROM "
@@ -111,13 +112,13 @@ TEST(PostgresSink, NewColumnsAreAddedAndHardDeletesRemoveRows) {
   ASSERT_TRUE(sink->update_stream(*h, info));
   auto values = test::every_kind_row(1, 3, store);
   values.push_back(core::Value::with_text(core::ValueKind::kDecimal, "-1.25"));
-  Row row;
-  row.values = values;
+  change::RowChange row;
+  row.after = values;
   ASSERT_TRUE(sink->write_row(*h, row));
   values = test::every_kind_row(1, 1, store);
   values.push_back(core::Value::null());
-  row.op = RowOp::kDelete;
-  row.values = values;
+  row.op = change::Op::kDelete;
+  row.before = values;
   ASSERT_TRUE(sink->write_row(*h, row));
   ASSERT_TRUE(sink->checkpoint("{}"));
   EXPECT_EQ(psql("SELECT id, \"added col\" FROM sl_alter.t ORDER BY id"), "2|\n3|-1.25\n");
@@ -126,7 +127,7 @@ TEST(PostgresSink, NewColumnsAreAddedAndHardDeletesRemoveRows) {
 TEST(PostgresSink, FullTableLoadIsSwappedInAtActivateVersion) {
   psql("DROP SCHEMA IF EXISTS sl_full CASCADE");
   auto info = test::every_kind_stream("shop", "full");
-  info.method = Method::kFullTable;
+  info.method = change::Method::kFullTable;
   info.deleted_at_column = false;
   test::RowStore store;
   {

@@ -84,9 +84,12 @@ TEST(EventsTableMap, ColumnCountPastTheEventEnd) {
 
 struct Collect : ChangeHandler {
   size_t rows = 0;
-  core::Status on_row(const RowChange&) override { ++rows; return core::ok(); }
+  core::Status on_row(const change::RowChange&, const TableLayoutPtr&) override {
+    ++rows;
+    return core::ok();
+  }
   core::Status on_statement(const StatementChange&) override { return core::ok(); }
-  core::Status on_commit(const TransactionInfo&) override { return core::ok(); }
+  core::Status on_commit(const change::Transaction&) override { return core::ok(); }
 };
 
 // WRITE_ROWS_EVENT (v2) for table id 5 with `columns` and the bytes after the present bitmap.

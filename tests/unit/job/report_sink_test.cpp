@@ -17,7 +17,6 @@ namespace sluice::test {
 namespace {
 
 using nlohmann::json;
-using sinks::RowOp;
 
 sinks::StreamInfo items_stream() {
   sinks::StreamInfo info;
@@ -26,7 +25,7 @@ sinks::StreamInfo items_stream() {
   info.database = "shop";
   info.columns = {column("id", schema::ColumnKind::kInt), column("name", schema::ColumnKind::kVarchar)};
   info.key_properties = {"id"};
-  info.method = sinks::Method::kLogBased;
+  info.method = change::Method::kLogBased;
   return info;
 }
 
@@ -61,12 +60,12 @@ TEST(Report, SqliteCountsInsertsUpdatesDeletesAndBookmarks) {
   sinks::Sink& sink = *made->sink;
   auto h = sink.open_stream(items_stream());
   ASSERT_TRUE(h);
-  ASSERT_TRUE(sink.write_row(*h, make_row(item(1, "a"), RowOp::kSnapshot)));
-  ASSERT_TRUE(sink.write_row(*h, make_row(item(2, "b"), RowOp::kSnapshot)));
-  ASSERT_TRUE(sink.write_row(*h, make_row(item(1, "a2"), RowOp::kSnapshot)));  // an upsert that updates
-  ASSERT_TRUE(sink.write_row(*h, make_row(item(2, "b"), RowOp::kDelete, 1700000200)));
+  ASSERT_TRUE(sink.write_row(*h, make_row(item(1, "a"), change::Op::kSnapshot)));
+  ASSERT_TRUE(sink.write_row(*h, make_row(item(2, "b"), change::Op::kSnapshot)));
+  ASSERT_TRUE(sink.write_row(*h, make_row(item(1, "a2"), change::Op::kSnapshot)));  // an upsert that updates
+  ASSERT_TRUE(sink.write_row(*h, make_row(item(2, "b"), change::Op::kDelete, 1700000200)));
   ASSERT_TRUE(sink.checkpoint(R"({"bookmarks":{"shop-items":{"log_pos":99}}})"));
-  ASSERT_TRUE(sink.write_row(*h, make_row(item(3, "c"), RowOp::kInsert)));  // never committed
+  ASSERT_TRUE(sink.write_row(*h, make_row(item(3, "c"), change::Op::kInsert)));  // never committed
   ASSERT_TRUE(sink.finish());
   std::string path = made->report->report_path();
   ASSERT_FALSE(path.empty());
@@ -131,9 +130,9 @@ TEST(Report, JsonlCountsByOperationAndAFailureIsReported) {
   ro.destination = json{{"type", "jsonl"}, {"path", o.dir}};
   job::ReportSink sink(std::move(*inner), ro);
   auto h = sink.open_stream(items_stream());
-  ASSERT_TRUE(sink.write_row(*h, make_row(item(1, "a"), RowOp::kInsert)));
-  ASSERT_TRUE(sink.write_row(*h, make_row(item(1, "b"), RowOp::kUpdate)));
-  ASSERT_TRUE(sink.write_row(*h, make_row(item(1, "b"), RowOp::kDelete)));
+  ASSERT_TRUE(sink.write_row(*h, make_row(item(1, "a"), change::Op::kInsert)));
+  ASSERT_TRUE(sink.write_row(*h, make_row(item(1, "b"), change::Op::kUpdate)));
+  ASSERT_TRUE(sink.write_row(*h, make_row(item(1, "b"), change::Op::kDelete)));
   ASSERT_TRUE(sink.checkpoint("{}"));
   ASSERT_FALSE(sink.write_row(7, make_row(item(1, "b"))));  // an unknown stream: an error
   sink.record_error("reading the binlog: connection lost");

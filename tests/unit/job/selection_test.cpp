@@ -36,7 +36,7 @@ TEST(Selection, ColumnsMethodsAndWarnings) {
   ASSERT_TRUE(sel) << sel.error().message;
   ASSERT_EQ(sel->streams.size(), 1u);
   const SelectedStream& s = sel->streams[0];
-  EXPECT_EQ(s.method, sinks::Method::kIncremental);
+  EXPECT_EQ(s.method, change::Method::kIncremental);
   EXPECT_EQ(s.columns, (std::vector<size_t>{0, 1}));  // b deselected, new not in the catalog
   EXPECT_EQ(s.vanished, std::vector<std::string>{"gone"});
   std::string all;
@@ -47,9 +47,9 @@ TEST(Selection, ColumnsMethodsAndWarnings) {
 
 TEST(Selection, DefaultMethodAndErrors) {
   auto sel = select_streams(catalog(R"({"selected": true, "database-name": "db"})"), {table()},
-                            {sinks::Method::kLogBased});
+                            {change::Method::kLogBased});
   ASSERT_TRUE(sel);
-  EXPECT_EQ(sel->streams[0].method, sinks::Method::kLogBased);
+  EXPECT_EQ(sel->streams[0].method, change::Method::kLogBased);
   EXPECT_FALSE(select_streams(catalog(R"({"selected": true, "replication-method": "SOMETIMES"})"), {table()}, {}));
   EXPECT_FALSE(select_streams(catalog(R"({"selected": true, "replication-method": "INCREMENTAL"})"), {table()}, {}));
   auto view = table();
@@ -58,7 +58,7 @@ TEST(Selection, DefaultMethodAndErrors) {
   auto none = select_streams(catalog(R"({"selected": false})"), {table()}, {});
   ASSERT_TRUE(none);
   EXPECT_TRUE(none->streams.empty());
-  EXPECT_EQ(parse_method("key_based"), sinks::Method::kIncremental);
+  EXPECT_EQ(parse_method("key_based"), change::Method::kIncremental);
 }
 
 }  // namespace

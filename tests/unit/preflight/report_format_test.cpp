@@ -28,7 +28,7 @@ TEST(ReportFormat, TableHasOneLinePerCheckAndASummary) {
 TEST(ReportFormat, Json) {
   PreflightReport r = sample();
   r.methods = MethodSet::none();
-  r.methods.add(Method::kLogBased);
+  r.methods.add(change::Method::kLogBased);
   auto doc = nlohmann::json::parse(format_json(r));
   EXPECT_EQ(doc["ok"], false);
   EXPECT_EQ(doc["methods"], nlohmann::json::array({"log_based"}));

@@ -105,12 +105,12 @@ TEST(Rules, FullTableOnlyIgnoresBinlogSettings) {
   f.grants = {"GRANT SELECT ON *.* TO `sluice_norepl`@`%`"};
   PreflightRequest r;
   r.methods = MethodSet::none();
-  r.methods.add(Method::kFullTable);
+  r.methods.add(change::Method::kFullTable);
   PreflightReport report = evaluate(f, r);
   EXPECT_FALSE(report.failed());
   EXPECT_EQ(report.find("binlog_format"), nullptr);
   EXPECT_EQ(report.find("privilege_replication_slave"), nullptr);
-  r.methods.add(Method::kLogBased);
+  r.methods.add(change::Method::kLogBased);
   report = evaluate(f, r);
   EXPECT_TRUE(report.failed());
   EXPECT_EQ(report.find("binlog_format")->status, CheckStatus::kFailed);

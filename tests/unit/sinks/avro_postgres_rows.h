@@ -32,7 +32,7 @@ inline sinks::StreamInfo every_kind_stream(std::string database = "shop", std::s
   info.table = std::move(table);
   info.stream = info.table;
   info.stream_id = info.database + "-" + info.table;
-  info.method = sinks::Method::kLogBased;
+  info.method = change::Method::kLogBased;
   info.deleted_at_column = true;
   auto& c = info.columns;
   c.push_back(col("id", K::kInt, "int", false));                 // 0

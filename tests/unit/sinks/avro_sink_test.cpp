@@ -119,8 +119,8 @@ TEST(AvroRecord, ValuesThatDoNotFitAreRejected) {
   test::RowStore store;
   auto values = test::every_kind_row(1, 1, store);
   std::string out;
-  Row row;
-  row.values = values;
+  change::RowChange row;
+  row.after = values;
   ASSERT_TRUE(enc.encode(*plan, row, out));
   values[0] = core::Value::null();  // NOT NULL id
   out.clear();
@@ -160,8 +160,8 @@ TEST(AvroSink, WriteErrorNamesTableKeyAndColumn) {
   test::RowStore store;
   auto values = test::every_kind_row(1, 77, store);
   values[1] = core::Value::with_text(core::ValueKind::kString, "x");
-  Row row;
-  row.values = values;
+  change::RowChange row;
+  row.after = values;
   auto st = (*sink)->write_row(*h, row);
   ASSERT_FALSE(st);
   EXPECT_EQ(st.error().code, core::ErrorCode::kSchemaMismatch);
@@ -180,8 +180,8 @@ TEST(AvroSink, SchemaChangeStartsANewFileAndRecoveryCutsUncommittedRows) {
     ASSERT_TRUE(h);
     for (int i = 1; i <= 3; ++i) {
       auto values = test::every_kind_row(i, i, store);
-      Row row;
-      row.values = values;
+      change::RowChange row;
+      row.after = values;
       ASSERT_TRUE((*sink)->write_row(*h, row));
     }
     ASSERT_TRUE((*sink)->checkpoint(R"({"bookmarks":{"a":1}})"));
@@ -190,8 +190,8 @@ TEST(AvroSink, SchemaChangeStartsANewFileAndRecoveryCutsUncommittedRows) {
     ASSERT_TRUE((*sink)->update_stream(*h, info2));
     auto values = test::every_kind_row(1, 4, store);
     values.push_back(core::Value::from_int(9));
-    Row row;
-    row.values = values;
+    change::RowChange row;
+    row.after = values;
     ASSERT_TRUE((*sink)->write_row(*h, row));  // 64-byte blocks: written at once, not committed
     EXPECT_EQ(avro_files(dir).size(), 2u);
     // No checkpoint, no finish: as if killed here.

@@ -17,7 +17,6 @@ namespace {
 
 using sinks::JsonlSink;
 using sinks::JsonlSinkOptions;
-using sinks::RowOp;
 
 /// Every line of every `*.jsonl` file in `dir` (name order), re-serialized by Python with
 /// integers and decimals kept as their exact text ("I:..." / "F:...").
@@ -72,7 +71,7 @@ TEST(JsonlSink, EveryKindInTheJsonLinesForm) {
   EveryRow r1 = every_kind_row(1);
   EveryRow r2 = every_kind_row(2, true);
   ASSERT_TRUE(sink->write_row(*h, make_row(r1.values)));
-  ASSERT_TRUE(sink->write_row(*h, make_row(r2.values, RowOp::kDelete, 1700000200)));
+  ASSERT_TRUE(sink->write_row(*h, make_row(r2.values, change::Op::kDelete, 1700000200)));
   ASSERT_TRUE(sink->checkpoint("{\"bookmarks\":{}}"));
   ASSERT_TRUE(sink->finish());
   auto lines = python_lines(dir);

@@ -20,7 +20,7 @@ TEST(SingerSink, WritesTheTapsMessagesInOrder) {
   info.columns = {schema::column_from_type("id", "", "int"), schema::column_from_type("ok", "", "tinyint(1)"),
                   schema::column_from_type("d", "", "decimal(10,2)")};
   info.key_properties = {"id"};
-  info.method = Method::kLogBased;
+  info.method = change::Method::kLogBased;
   info.deleted_at_column = true;
   info.version = 17;
   auto h = sink.open_stream(info);
@@ -28,11 +28,12 @@ TEST(SingerSink, WritesTheTapsMessagesInOrder) {
   ASSERT_TRUE(sink.activate_version(*h, 17));
   std::vector<core::Value> values = {core::Value::from_int(1), core::Value::from_int(0),
                                      core::Value::with_text(core::ValueKind::kDecimal, "1.50")};
-  Row row;
-  row.values = values;
+  change::RowChange row;
+  row.after = values;
   row.extracted = core::EpochTime{0, 5};
   ASSERT_TRUE(sink.write_row(*h, row));
-  row.op = RowOp::kDelete;
+  row.op = change::Op::kDelete;
+  row.before = values;
   row.commit_time = core::EpochTime{86400, 0};
   values[2] = core::Value::absent();
   ASSERT_TRUE(sink.write_row(*h, row));
@@ -64,14 +65,14 @@ TEST(SingerSink, TruncateActivatesANewVersionThatLaterRecordsCarry) {
   info.stream = "t";
   info.columns = {schema::column_from_type("id", "", "int")};
   info.key_properties = {"id"};
-  info.method = Method::kLogBased;
+  info.method = change::Method::kLogBased;
   info.version = 17;
   auto h = sink.open_stream(info);
   ASSERT_TRUE(h);
   std::vector<core::Value> values = {core::Value::from_int(1)};
-  Row row;
-  row.op = RowOp::kInsert;
-  row.values = values;
+  change::RowChange row;
+  row.op = change::Op::kInsert;
+  row.after = values;
   ASSERT_TRUE(sink.write_row(*h, row));
   ASSERT_TRUE(sink.truncate_stream(*h, 18, core::EpochTime{86400, 0}));
   ASSERT_TRUE(sink.write_row(*h, row));
@@ -87,7 +88,7 @@ TEST(SingerSink, TruncateActivatesANewVersionThatLaterRecordsCarry) {
 
 TEST(SingerSink, UnknownStreamIsAnError) {
   SingerSink sink(stdout);
-  Row row;
+  change::RowChange row;
   EXPECT_FALSE(sink.write_row(3, row));
   EXPECT_FALSE(sink.activate_version(3, 1));
 }

@@ -41,7 +41,7 @@ inline sinks::StreamInfo every_kind_stream() {
                   column("v", K::kVector),        column("n", K::kVarchar)};
   info.columns[6].precision = 3;
   info.key_properties = {"id"};
-  info.method = sinks::Method::kLogBased;
+  info.method = change::Method::kLogBased;
   info.deleted_at_column = true;
   return info;
 }
@@ -115,11 +115,11 @@ inline EveryRow every_kind_row(int64_t id, bool second = false) {
 }
 
 /// A row of `values` with op and times.
-inline sinks::Row make_row(const std::vector<core::Value>& values, sinks::RowOp op = sinks::RowOp::kSnapshot,
-                           int64_t commit_seconds = 0) {
-  sinks::Row row;
+inline change::RowChange make_row(const std::vector<core::Value>& values,
+                                  change::Op op = change::Op::kSnapshot, int64_t commit_seconds = 0) {
+  change::RowChange row;
   row.op = op;
-  row.values = values;
+  (op == change::Op::kDelete ? row.before : row.after) = values;
   row.extracted = core::EpochTime{1700000100, 0};
   row.commit_time = core::EpochTime{commit_seconds, 0};
   return row;

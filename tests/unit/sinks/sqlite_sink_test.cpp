@@ -15,7 +15,6 @@
 namespace sluice::test {
 namespace {
 
-using sinks::RowOp;
 using sinks::SqliteSink;
 using sinks::SqliteSinkOptions;
 
@@ -90,9 +89,9 @@ TEST(SqliteSink, UpsertsByKeySoftDeletesAndCounts) {
   ASSERT_TRUE(sink->write_row(*h, make_row(item(1, "a"))));
   ASSERT_TRUE(sink->write_row(*h, make_row(item(2, "b"))));
   ASSERT_TRUE(sink->checkpoint("{\"n\":1}"));
-  ASSERT_TRUE(sink->write_row(*h, make_row(item(1, "a2"), RowOp::kUpdate)));
-  ASSERT_TRUE(sink->write_row(*h, make_row(item(2, "b"), RowOp::kDelete, 1700000200)));
-  ASSERT_TRUE(sink->write_row(*h, make_row(item(3, "c"), RowOp::kInsert)));
+  ASSERT_TRUE(sink->write_row(*h, make_row(item(1, "a2"), change::Op::kUpdate)));
+  ASSERT_TRUE(sink->write_row(*h, make_row(item(2, "b"), change::Op::kDelete, 1700000200)));
+  ASSERT_TRUE(sink->write_row(*h, make_row(item(3, "c"), change::Op::kInsert)));
   ASSERT_TRUE(sink->checkpoint("{\"n\":2}"));
   sinks::LoadCounts c = sink->load_counts(*h);
   EXPECT_EQ(c.inserted, 3u);
@@ -114,7 +113,7 @@ TEST(SqliteSink, HardDeletesRemoveRowsWithAndWithoutKey) {
     ASSERT_TRUE(sink->write_row(*h, make_row(item(1, "a"))));
     ASSERT_TRUE(sink->write_row(*h, make_row(item(2, "b"))));
     ASSERT_TRUE(sink->write_row(*h, make_row(item(2, "b"))));  // keyless: a duplicate row
-    ASSERT_TRUE(sink->write_row(*h, make_row(item(2, "b"), RowOp::kDelete, 1700000200)));
+    ASSERT_TRUE(sink->write_row(*h, make_row(item(2, "b"), change::Op::kDelete, 1700000200)));
     ASSERT_TRUE(sink->checkpoint("{}"));
     ASSERT_TRUE(sink->finish());
     std::vector<std::string> expected = keyed ? std::vector<std::string>{"1|a"} : std::vector<std::string>{"1|a", "2|b"};
@@ -147,7 +146,7 @@ TEST(SqliteSink, AddsColumnsAndKeepsAbsentValues) {
   // A MINIMAL-image update of row 2 without `name`: the stored name stays.
   std::vector<core::Value> row2u = {core::Value::from_int(2), core::Value::absent(),
                                     core::Value::with_text(core::ValueKind::kDecimal, "10.00")};
-  ASSERT_TRUE(sink->write_row(*h, make_row(row2u, RowOp::kUpdate)));
+  ASSERT_TRUE(sink->write_row(*h, make_row(row2u, change::Op::kUpdate)));
   ASSERT_TRUE(sink->checkpoint("{}"));
   ASSERT_TRUE(sink->finish());
   EXPECT_EQ(sqlite3_rows(db, "SELECT id, name, quote(price) FROM items ORDER BY id"),
@@ -164,7 +163,7 @@ TEST(SqliteSink, ActivateVersionRemovesOlderLoads) {
         info.stream_id = "shop-log";
         info.table = info.stream = "log";
       }
-      info.method = sinks::Method::kFullTable;
+      info.method = change::Method::kFullTable;
       info.version = version;
       auto h = sink->open_stream(info);
       ASSERT_TRUE(h);
@@ -190,7 +189,7 @@ TEST(SqliteSink, ActivateVersionInOneSinkAfterAFreshTable) {
   std::string db = make_temp_dir("sqlite-version-one") + "/out.db";
   auto sink = open_sink(db);
   sinks::StreamInfo info = simple_stream(false);
-  info.method = sinks::Method::kFullTable;
+  info.method = change::Method::kFullTable;
   sinks::StreamHandle h = 0;
   for (int64_t version : {100, 200}) {
     info.version = version;

@@ -12,8 +12,6 @@
 namespace sluice::test {
 namespace {
 
-using sinks::RowOp;
-
 /// Records every call as text; fails the checkpoint numbered `fail_checkpoint` (1-based).
 class RecordingSink final : public sinks::Sink {
  public:
@@ -39,11 +37,11 @@ class RecordingSink final : public sinks::Sink {
     calls.push_back("truncate " + std::to_string(h) + " " + std::to_string(version));
     return core::ok();
   }
-  core::Status write_row(sinks::StreamHandle h, const sinks::Row& row) override {
+  core::Status write_row(sinks::StreamHandle h, const change::RowChange& row) override {
     row_thread = std::this_thread::get_id();
     std::string line = "row " + std::to_string(h) + " op" + std::to_string(static_cast<int>(row.op)) + " t" +
                        std::to_string(row.commit_time.seconds);
-    for (const core::Value& v : row.values) {
+    for (const core::Value& v : row.values()) {
       line += v.is_null() ? " NULL" : v.text.empty() ? " " + std::to_string(v.i) : " " + std::string(v.text);
     }
     calls.push_back(line);
@@ -72,9 +70,9 @@ core::Status write(sinks::Sink& sink, sinks::StreamHandle h, int n, std::string&
   buffer = "name-" + std::to_string(n) + std::string(static_cast<size_t>(n % 7) * 100, 'x');
   std::vector<core::Value> values{core::Value::from_int(n), core::Value::with_text(core::ValueKind::kString, buffer),
                                   core::Value::null()};
-  sinks::Row row;
-  row.op = n % 2 ? RowOp::kInsert : RowOp::kDelete;
-  row.values = values;
+  change::RowChange row;
+  row.op = n % 2 ? change::Op::kInsert : change::Op::kDelete;
+  (row.op == change::Op::kDelete ? row.before : row.after) = values;
   row.commit_time = {n, 0};
   auto st = sink.write_row(h, row);
   buffer.assign(buffer.size(), '?');
