@@ -6,7 +6,7 @@
 
 #include "binlog/event_decoder.h"
 #include "binlog/gtid_tracker.h"
-#include "mysql/binlog_status.h"
+#include "mysql/server_status.h"
 
 namespace sluice::binlog {
 namespace {
@@ -209,8 +209,8 @@ core::Result<StreamServerInfo> query_stream_server(const mysql::ConnectOptions& 
   if (!start.gtid_state.empty()) {
     info.gtid_state = start.gtid_state;
   } else if (id.flavor == mysql::Flavor::kMySQL && start.kind == StreamStart::Kind::kFilePos) {
-    auto mode = c.query_value("SELECT @@GLOBAL.gtid_mode");
-    if (mode && *mode && **mode == "ON") {
+    auto mode_on = mysql::mysql_gtid_mode_on(c);
+    if (mode_on && *mode_on) {
       auto set = mysql_gtid_set_at(connect, server_id, info.start.position.file, info.start.position.offset);
       // A start the server no longer has (or never had) is reported by the stream itself.
       bool gone = !set && (set.error().code == ErrorCode::kBinlogPurged || set.error().code == ErrorCode::kNotFound);
@@ -219,8 +219,7 @@ core::Result<StreamServerInfo> query_stream_server(const mysql::ConnectOptions& 
     }
   } else if (id.flavor == mysql::Flavor::kMariaDB) {
     // The GTID position that corresponds to the start (needs no privilege beyond the client's).
-    auto pos = c.query_value("SELECT BINLOG_GTID_POS(" + c.quote_string(info.start.position.file) + ", " +
-                             std::to_string(info.start.position.offset) + ")");
+    auto pos = mysql::mariadb_gtid_pos_at(c, info.start.position);
     if (pos && *pos) info.gtid_state = **pos;
   }
   return info;

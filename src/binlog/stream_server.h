@@ -13,9 +13,9 @@
 
 #include "binlog/binlog_streamer.h"
 #include "core/result.h"
-#include "mysql/binlog_status.h"
 #include "mysql/connection.h"
 #include "mysql/replication_stream.h"
+#include "mysql/server_status.h"
 
 namespace sluice::binlog {
 

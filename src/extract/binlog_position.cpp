@@ -46,8 +46,7 @@ core::Result<mysql::BinlogStatus> begin_consistent_snapshot(mysql::Connection& c
   if (p.gtid.empty()) {
     // MariaDB 10.x has no Binlog_snapshot_gtid_pos: the server maps the position to its GTID
     // state itself (no privilege needed). Without it the bookmark simply has no gtid.
-    auto g = conn.query_value("SELECT BINLOG_GTID_POS(" + conn.quote_string(p.position.file) + ", " +
-                              std::to_string(p.position.offset) + ")");
+    auto g = mysql::mariadb_gtid_pos_at(conn, p.position);
     if (g && *g) p.gtid = **g;
   }
   return p;

@@ -17,8 +17,8 @@
 #include <string>
 
 #include "core/result.h"
-#include "mysql/binlog_status.h"
 #include "mysql/connection.h"
+#include "mysql/server_status.h"
 
 namespace sluice::extract {
 

@@ -1,7 +1,7 @@
 #include "extract/bookmark_check.h"
 
 #include "binlog/stream_server.h"
-#include "mysql/binlog_status.h"
+#include "mysql/server_status.h"
 
 namespace sluice::extract {
 namespace {

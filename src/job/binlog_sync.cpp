@@ -8,7 +8,7 @@
 #include "extract/binlog_catchup.h"
 #include "extract/bookmark_check.h"
 #include "job/job_context.h"
-#include "mysql/binlog_status.h"
+#include "mysql/server_status.h"
 #include "schema/type_mapping.h"
 
 namespace sluice::job {

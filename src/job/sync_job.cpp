@@ -6,18 +6,11 @@
 #include <nlohmann/json.hpp>
 
 #include "job/job_context.h"
+#include "mysql/server_status.h"
 #include "schema/discovery.h"
 
 namespace sluice::job {
 namespace {
-
-core::Result<bool> server_has_row_binlog(mysql::Connection& conn) {
-  auto rows = conn.query("SELECT @@GLOBAL.log_bin, @@GLOBAL.binlog_format");
-  if (!rows) return core::fail(rows.error());
-  if (rows->empty() || (*rows)[0].size() < 2) return false;
-  const auto& r = (*rows)[0];
-  return r[0] && (*r[0] == "1" || *r[0] == "ON") && r[1] && *r[1] == "ROW";
-}
 
 core::Result<std::vector<schema::TableSchema>> discover_selected(mysql::Connection& conn,
                                                                  const config::Catalog& catalog) {
@@ -132,7 +125,7 @@ core::Status run_sync(const config::SourceConfig& config, const config::Catalog&
   if (options.default_replication_method) {
     defaults.method = parse_method(*options.default_replication_method).value_or(change::Method::kFullTable);
   } else {
-    auto row_binlog = server_has_row_binlog(*ctx.conn);
+    auto row_binlog = mysql::writes_row_binlog(*ctx.conn);
     defaults.method = row_binlog && *row_binlog ? change::Method::kLogBased : change::Method::kFullTable;
   }
   auto sel = select_streams(catalog, *live, defaults);

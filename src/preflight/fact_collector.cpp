@@ -5,6 +5,8 @@
 #include <charconv>
 #include <set>
 
+#include "mysql/server_status.h"
+
 namespace sluice::preflight {
 namespace {
 
@@ -49,19 +51,9 @@ int column_index(const std::vector<std::string>& columns, std::string_view name)
 bool modern_replica_syntax(const ServerFacts& f) { return !f.is_mariadb() && f.at_least(8, 0, 22); }
 
 core::Status read_variables(mysql::Connection& conn, ServerFacts& f) {
-  std::string sql = "SHOW GLOBAL VARIABLES WHERE Variable_name IN (";
-  bool first = true;
-  for (const std::string& n : collected_variable_names()) {
-    sql += (first ? "'" : ", '") + n + "'";
-    first = false;
-  }
-  sql += ")";
-  auto rows = conn.query(sql);
-  if (!rows) return core::fail(rows.error().with_context("reading the server's variables"));
-  for (const auto& row : *rows) {
-    if (row.size() < 2 || !row[0]) continue;
-    f.variables[lower(*row[0])] = row[1].value_or("");
-  }
+  auto vars = mysql::read_global_variables(conn, collected_variable_names());
+  if (!vars) return core::fail(vars.error());
+  f.variables = std::move(*vars);
   return core::ok();
 }
 

@@ -1,4 +1,4 @@
-#include "mysql/binlog_status.h"
+#include "mysql/server_status.h"
 
 #include <algorithm>
 
@@ -31,7 +31,50 @@ core::Error binlog_off(std::string_view statement) {
           " is empty): log-based reading needs log_bin=ON and binlog_format=ROW (see `sluice check`)"};
 }
 
+std::string lower(std::string s) {
+  for (char& c : s) c = c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
+  return s;
+}
+
 }  // namespace
+
+core::Result<std::map<std::string, std::string>> read_global_variables(
+    Connection& conn, const std::vector<std::string>& names) {
+  std::map<std::string, std::string> out;
+  if (names.empty()) return out;
+  std::string sql = "SHOW GLOBAL VARIABLES WHERE Variable_name IN (";
+  for (size_t i = 0; i < names.size(); ++i) sql += (i == 0 ? "" : ", ") + conn.quote_string(names[i]);
+  sql += ")";
+  auto rows = conn.query(sql);
+  if (!rows) return core::fail(rows.error().with_context("reading the server's variables"));
+  for (const OwnedRow& row : *rows) {
+    if (row.size() < 2 || !row[0]) continue;
+    out[lower(*row[0])] = row[1].value_or("");
+  }
+  return out;
+}
+
+core::Result<bool> writes_row_binlog(Connection& conn) {
+  auto vars = read_global_variables(conn, {"log_bin", "binlog_format"});
+  if (!vars) return core::fail(vars.error());
+  const std::string log_bin = (*vars)["log_bin"];
+  return (log_bin == "ON" || log_bin == "1") && (*vars)["binlog_format"] == "ROW";
+}
+
+core::Result<bool> mysql_gtid_mode_on(Connection& conn) {
+  if (conn.server().flavor != Flavor::kMySQL) return false;
+  auto vars = read_global_variables(conn, {"gtid_mode"});
+  if (!vars) return core::fail(vars.error());
+  return (*vars)["gtid_mode"] == "ON";
+}
+
+core::Result<std::optional<std::string>> mariadb_gtid_pos_at(Connection& conn,
+                                                             const core::BinlogPosition& at) {
+  auto pos = conn.query_value("SELECT BINLOG_GTID_POS(" + conn.quote_string(at.file) + ", " +
+                              std::to_string(at.offset) + ")");
+  if (!pos) return core::fail(pos.error().with_context("reading the GTID position at " + at.str()));
+  return *pos;
+}
 
 core::Result<bool> has_executed_gtids(Connection& conn, const std::string& gtid) {
   if (conn.server().flavor == Flavor::kMySQL) {
