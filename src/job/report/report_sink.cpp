@@ -13,8 +13,6 @@
 namespace sluice::job {
 namespace {
 
-using sinks::Method;
-using sinks::RowOp;
 
 using nlohmann::json;
 using nlohmann::ordered_json;

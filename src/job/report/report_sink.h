@@ -28,7 +28,6 @@ namespace sluice::job {
 // The sink interface the report decorates.
 using sinks::LoadCounts;
 using sinks::LoadCountSource;
-using sinks::Row;
 using sinks::Sink;
 using sinks::StreamHandle;
 using sinks::StreamInfo;
