@@ -1,7 +1,7 @@
 #pragma once
 /// A place in a server's binary log: a file name and a byte offset in it ("mysql-bin.000042:1234").
 /// The one value type for positions (bookmarks, checkpoints, schema history, the server's end);
-/// the decoder's hot path keeps its own views (binlog::TransactionInfo) and makes one of these
+/// the decoder's hot path keeps its own views (change::Transaction) and makes one of these
 /// only where a position is kept.
 ///
 /// Order: files of one server are "<base>.<number>" and compare by that number, however it is

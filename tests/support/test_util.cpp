@@ -205,6 +205,16 @@ std::vector<std::string> split_lines(std::string_view text) {
   return lines;
 }
 
+std::string hex_upper(std::string_view bytes) {
+  static constexpr char k[] = "0123456789ABCDEF";
+  std::string out;
+  for (char c : bytes) {
+    out.push_back(k[static_cast<unsigned char>(c) >> 4]);
+    out.push_back(k[static_cast<unsigned char>(c) & 15]);
+  }
+  return out;
+}
+
 std::string source_dir() { return SLUICE_SOURCE_DIR; }
 
 }  // namespace sluice::test

@@ -52,6 +52,9 @@ std::string read_file(const std::string& path);
 /// Splits text into lines (no trailing empty line).
 std::vector<std::string> split_lines(std::string_view text);
 
+/// The bytes as upper-case hex, as the server's HEX() prints them.
+std::string hex_upper(std::string_view bytes);
+
 /// Path to the source tree (for scripts/ and tests/data/).
 std::string source_dir();
 

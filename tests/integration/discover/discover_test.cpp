@@ -234,7 +234,7 @@ TEST_P(DiscoverTest, EveryTypeViewKeysAndQuotedNames) {
 
 TEST_P(DiscoverTest, MatchesTheSingerTapOnItsOwnSchema) {
   ServerInfo s = shared_server(GetParam());
-  admin_sql(s, read_file(source_dir() + "/tests/unit/schema/data/schema.sql"));
+  admin_sql(s, read_file(source_dir() + "/tests/data/tap_reference/schema.sql"));
   admin_sql(s, "ANALYZE TABLE sluice_t.types_full, sluice_t.types_incr, sluice_t.types_log, sluice_t.nopk, sluice_t.compk;");
   std::string config = write_config(s, R"("filter_dbs": "sluice_t")");
   CommandResult r = run_sluice({"discover", "--config", config});

@@ -43,16 +43,6 @@ SELECT id, HEX(CONVERT(l1 USING utf8mb4)), HEX(CONVERT(c1 USING utf8mb4)), HEX(C
 FROM nolog_t.t ORDER BY id
 )SQL";
 
-std::string hex(const std::string& s) {
-  static const char* k = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    out.push_back(k[c >> 4]);
-    out.push_back(k[c & 15]);
-  }
-  return out;
-}
-
 TEST(NoLogMetadata, TextAndBytesArriveAsSelectShowsThem) {
   ServerInfo server = shared_server("mariadb");
   ASSERT_EQ(admin_sql(server, "SELECT @@binlog_row_metadata"), "NO_LOG\n");
@@ -81,7 +71,7 @@ TEST(NoLogMetadata, TextAndBytesArriveAsSelectShowsThem) {
     int64_t id = std::stoll(cells[0]);
     ASSERT_TRUE(got.contains(id)) << "no binlog record of id " << id;
     for (size_t i = 0; i < text.size(); ++i) {
-      EXPECT_EQ(hex(got[id][text[i]].get<std::string>()), cells[1 + i]) << "id " << id << " column " << text[i];
+      EXPECT_EQ(hex_upper(got[id][text[i]].get<std::string>()), cells[1 + i]) << "id " << id << " column " << text[i];
     }
     for (size_t i = 0; i < bytes.size(); ++i) {
       EXPECT_EQ(got[id][bytes[i]].get<std::string>(), cells[1 + text.size() + i])

@@ -67,16 +67,6 @@ const std::vector<std::string> kExact = {"id", "c_tinyint", "c_bool", "c_usmalli
                                          "c_year", "c_varchar", "c_text", "c_binary", "c_blob", "c_enum",
                                          "c_set", "c_bit1", "c_bit8", "c_point"};
 
-std::string hex(const std::string& s) {
-  static const char* k = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    out.push_back(k[c >> 4]);
-    out.push_back(k[c & 15]);
-  }
-  return out;
-}
-
 std::vector<std::vector<std::string>> rows_of(const std::string& tsv) {
   std::vector<std::vector<std::string>> out;
   for (const std::string& line : split_lines(tsv)) {
@@ -101,7 +91,7 @@ void expect_types_equal_source(const ServerInfo& server, const std::vector<std::
       std::string got = raw_value(line, kExact[c]);
       std::string want = row[c];
       if ((kExact[c] == "c_varchar" || kExact[c] == "c_text") && got != "null") {
-        got = hex(nlohmann::json::parse(got).get<std::string>());
+        got = hex_upper(nlohmann::json::parse(got).get<std::string>());
       }
       EXPECT_EQ(got, want) << server.name << " row " << row[0] << " column " << kExact[c];
     }

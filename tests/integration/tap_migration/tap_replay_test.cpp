@@ -97,22 +97,12 @@ std::vector<Column> columns_of(const ServerInfo& server, const std::string& tabl
   return out;
 }
 
-std::string hex(const std::string& s) {
-  static const char* k = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char ch : s) {
-    out.push_back(k[ch >> 4]);
-    out.push_back(k[ch & 15]);
-  }
-  return out;
-}
-
 // One cell in a form that compares equal when the values are equal.
 std::string canonical(const std::string& text, Kind kind, bool from_record) {
   if (text == "null") return text;
   switch (kind) {
     case Kind::kText:
-      return from_record ? hex(nlohmann::json::parse(text).get<std::string>()) : text;
+      return from_record ? hex_upper(nlohmann::json::parse(text).get<std::string>()) : text;
     case Kind::kFloat:  // strtof/strtod, not stof/stod: those throw on subnormals such as 1e-320
     case Kind::kDouble: {
       char buf[40];

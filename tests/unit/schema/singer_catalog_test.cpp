@@ -66,7 +66,7 @@ TEST(SingerCatalog, RenderedLikeTheTap) {
   // The tap writes json.dump(indent=2) with ASCII escapes: compare text, key order and numbers.
   OJson tap = test::tap_reference_catalog();
   std::string text = render_catalog(tap);
-  std::ifstream in(std::string(SLUICE_SOURCE_DIR) + "/tests/unit/schema/data/catalog.discovered.json");
+  std::ifstream in(std::string(SLUICE_SOURCE_DIR) + "/tests/data/tap_reference/catalog.discovered.json");
   std::stringstream ss;
   ss << in.rdbuf();
   EXPECT_EQ(text, ss.str() + "\n");

@@ -1,5 +1,5 @@
 #pragma once
-// Where sluice's catalog for the reference schema (tests/unit/schema/data/schema.sql) differs
+// Where sluice's catalog for the reference schema (tests/data/tap_reference/schema.sql) differs
 // from the Singer MySQL tap's (data/catalog.discovered.json), column by column, as
 // docs/types.md documents. Shared by unit_schema and integration_discover.
 
@@ -15,7 +15,7 @@ using OJson = nlohmann::ordered_json;
 
 /// The tap's catalog for the reference schema (MariaDB 10.11).
 inline OJson tap_reference_catalog() {
-  std::ifstream in(std::string(SLUICE_SOURCE_DIR) + "/tests/unit/schema/data/catalog.discovered.json");
+  std::ifstream in(std::string(SLUICE_SOURCE_DIR) + "/tests/data/tap_reference/catalog.discovered.json");
   std::stringstream ss;
   ss << in.rdbuf();
   return OJson::parse(ss.str());
