@@ -117,7 +117,8 @@ class CatchupHandler : public binlog::ChangeHandler {
         return core::fail(core::ErrorCode::kSchemaMismatch,
                           "cannot follow '" + v.statement + "' on " + streams_[i].table.stream_id() + " at " +
                               v.position.str() + " (" + v.reason +
-                              "): re-sync the table (remove its bookmark) to continue");
+                              "): re-snapshot the table with `sluice reset` of it (docs/replication-methods.md), then run the "
+                              "job again");
       }
       maps_[i].layout = nullptr;
       SLUICE_TRY(out_.on_table_changed(i, v.table));
