@@ -308,8 +308,14 @@ core::Status run_catchup(const CatchupOptions& options, std::vector<CatchupStrea
   const core::BinlogPosition& end = options.end;
   if (core::compare_positions(start, end) >= 0) return out.on_checkpoint(start);
 
+  hopts.warn = options.warn;
   schema::SchemaHistory history(hopts);
   history.seed(std::move(seed), start);
+  for (const CatchupStream& s : streams) {
+    if (!s.seed_unknown.empty()) {
+      history.seed_unknown({s.table.database, s.table.name}, s.seed_unknown, s.seed_known_from);
+    }
+  }
   schema::HistoryResolver resolver(history);
   CatchupHandler handler(streams, history, out, options);
   binlog::AssemblerOptions aopts;

@@ -9,6 +9,7 @@
 /// (a huge compressed transaction) arrive and are inflated in pieces.
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -25,7 +26,9 @@ namespace sluice::extract {
 
 /// A log-based stream to catch up.
 struct CatchupStream {
-  schema::TableSchema table;          ///< the table as of `from` (seed of the history)
+  /// The table at the catch-up's start, the earliest `from` (seed of the history); with
+  /// seed_unknown, as of seed_known_from.
+  schema::TableSchema table;
   std::vector<std::string> columns;   ///< selected column names, in output order
   core::BinlogPosition from;          ///< deliver changes of transactions at or after this
   /// The GTID state at `from` (MySQL GTID set, MariaDB GTID position; "" = unknown). run_catchup
@@ -43,6 +46,13 @@ struct CatchupStream {
   /// The server the bookmark was read on (mysql::read_source_identity), "" = unknown (a tap's
   /// bookmark): checked by check_bookmarks (bookmark_check.h).
   std::string server_identity;
+  /// Set when the table's schema at the catch-up's start cannot be worked out (a DDL in the range
+  /// that cannot be undone: job/bookmark_schema.h): the message that stops the job at the first of
+  /// its row events without column names (binlog_row_metadata=FULL names them: those decode).
+  std::string seed_unknown;
+  /// With seed_unknown: the position of the ALTER after which `table` is the table's schema (events
+  /// from there decode without column names); empty when not known.
+  core::BinlogPosition seed_known_from;
 };
 
 class CatchupConsumer {
@@ -77,6 +87,8 @@ struct CatchupOptions {
   std::string start_gtid;
   /// The extract time the changes carry (change::RowChange::extracted).
   core::EpochTime extracted{0, 0};
+  /// Receives warnings (a schema corrected from the binlog's column names); none when unset.
+  std::function<void(std::string_view)> warn;
 };
 
 /// Runs the catch-up for `streams` (their `columns` may be narrowed by on_table_changed's

@@ -7,6 +7,7 @@
 
 #include "extract/binlog_catchup.h"
 #include "extract/bookmark_check.h"
+#include "job/bookmark_schema.h"
 #include "job/job_context.h"
 #include "mysql/server_status.h"
 #include "schema/type_mapping.h"
@@ -200,28 +201,38 @@ core::Status sync_binlog(JobContext& ctx, const std::vector<const SelectedStream
   auto end = mysql::read_binlog_status(*ctx.conn);
   if (!end) return core::fail(end.error());
   std::vector<extract::CatchupStream> streams;
+  std::vector<core::BinlogPosition> known_at;  // where each stream's table is known to be right
   for (const SelectedStream* s : selected) {
     const ordered_json& b = ctx.state.bookmark(s->stream_id);
     extract::CatchupStream cs;
     cs.table = seed_table(*s, b);
-    // The catalog's selected columns as of the bookmark (a column dropped since still has
-    // binlog events written before the DROP).
-    for (const schema::ColumnSchema& c : cs.table.columns) {
-      bool sel = std::find(s->vanished.begin(), s->vanished.end(), c.name) != s->vanished.end();
-      for (size_t i : s->columns) sel = sel || s->table.columns[i].name == c.name;
-      if (sel) cs.columns.push_back(c.name);
-    }
-    cs.key_columns = key_columns(cs.columns, s->key_properties);
     cs.key_change_deletes = ctx.options.key_change_deletes;
     cs.from = core::BinlogPosition{b.value("log_file", std::string()), b.value("log_pos", uint64_t{4})};
     if (auto g = b.find("gtid"); g != b.end() && g->is_string()) cs.gtid = g->get<std::string>();
     cs.server_identity = b.value("sluice_server_identity", std::string());
+    known_at.push_back(b.contains("sluice_columns") ? cs.from : end->position);
     streams.push_back(std::move(cs));
   }
   // Bookmarks that cannot be right on this server stop the job before anything is read.
   auto verdict = extract::check_bookmarks(*ctx.conn, streams, ctx.options.reset_command);
   if (!verdict) return core::fail(verdict.error());
   for (const std::string& note : verdict->notes) ctx.info(note);
+  // A bookmark of another server continues by GTID: its positions say nothing of this binlog.
+  if (verdict->start_gtid.empty()) {
+    SLUICE_TRY(rewind_to_start(*ctx.conn, streams, known_at, ctx.options.reset_command));
+  }
+  for (size_t i = 0; i < selected.size(); ++i) {
+    const SelectedStream* s = selected[i];
+    extract::CatchupStream& cs = streams[i];
+    // The catalog's selected columns as of the catch-up's start (a column dropped since still has
+    // binlog events written before the DROP).
+    for (const schema::ColumnSchema& c : cs.table.columns) {
+      bool sel = std::find(s->vanished.begin(), s->vanished.end(), c.name) != s->vanished.end();
+      for (size_t j : s->columns) sel = sel || s->table.columns[j].name == c.name;
+      if (sel) cs.columns.push_back(c.name);
+    }
+    cs.key_columns = key_columns(cs.columns, s->key_properties);
+  }
   ctx.progress.begin("binlog", "LOG_BASED", std::nullopt);
   CatchupWriter writer(ctx, selected, streams);
   SLUICE_TRY(writer.open_all());
@@ -231,6 +242,7 @@ core::Status sync_binlog(JobContext& ctx, const std::vector<const SelectedStream
   opts.end = end->position;
   opts.start_gtid = verdict->start_gtid;
   opts.extracted = now_utc();
+  opts.warn = [&ctx](std::string_view line) { ctx.warn(std::string(line)); };
   // The final checkpoint (inside run_catchup) carries the GTID set of the end position.
   writer.set_end(*end, verdict->identity);
   SLUICE_TRY(extract::run_catchup(opts, streams, writer));

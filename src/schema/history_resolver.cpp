@@ -2,6 +2,7 @@
 
 #include "core/charset.h"
 #include "schema/ddl_lexer.h"
+#include "schema/type_mapping.h"
 
 namespace sluice::schema {
 namespace {
@@ -124,6 +125,44 @@ std::string column_disagreement(const ColumnSchema& column, const binlog::Column
   return {};
 }
 
+namespace {
+
+// The table a TABLE_MAP with column names (binlog_row_metadata=FULL) describes: each column as the
+// history knows it when the names and types agree, else as the binlog has it.
+TableSchema table_from_names(const TableSchema& known, std::span<const binlog::ColumnDef> columns) {
+  TableSchema t = known;
+  t.columns.clear();
+  for (const binlog::ColumnDef& b : columns) {
+    const ColumnSchema* k = known.find_column(b.name);
+    ColumnSchema c = (k != nullptr && column_disagreement(*k, b).empty())
+                         ? *k
+                         : column_from_type(b.name, "", binlog::sql_type_name(b));
+    c.ordinal = static_cast<uint32_t>(t.columns.size() + 1);
+    t.columns.push_back(std::move(c));
+  }
+  return t;
+}
+
+// Why the history's columns do not fit the TABLE_MAP's names, or "".
+std::string names_disagree(const std::vector<ColumnSchema>& cols,
+                           std::span<const binlog::ColumnDef> columns) {
+  if (cols.size() != columns.size()) {
+    return "the binlog has " + std::to_string(columns.size()) + " columns, the history " +
+           std::to_string(cols.size());
+  }
+  for (size_t i = 0; i < cols.size(); ++i) {
+    if (!iequals(columns[i].name, cols[i].name)) {
+      return "column " + std::to_string(i + 1) + " is `" + columns[i].name + "` in the binlog, `" +
+             cols[i].name + "` in the history";
+    }
+    std::string why = column_disagreement(cols[i], columns[i]);
+    if (!why.empty()) return "column " + std::to_string(i + 1) + " `" + cols[i].name + "`: " + why;
+  }
+  return {};
+}
+
+}  // namespace
+
 core::Status HistoryResolver::resolve(std::string_view db, std::string_view table, std::string_view position,
                                       std::span<binlog::ColumnDef> columns) {
   if (!history_.tracks(db, table)) return core::ok();
@@ -138,8 +177,20 @@ core::Status HistoryResolver::resolve(std::string_view db, std::string_view tabl
     return no_schema(db, table, position,
                      "the schema history (from " + history_.seeded_at().str() + ") does not hold this table");
   }
+  if (named &&
+      (v->state == SchemaVersion::State::kUnknown || !names_disagree(v->table.columns, columns).empty())) {
+    // The binlog names its columns: they decide. The history's version is corrected from them.
+    std::string why = v->state == SchemaVersion::State::kUnknown ? "it had no known schema there"
+                                                                 : names_disagree(v->table.columns, columns);
+    v = &history_.correct(db, table, *at, table_from_names(v->table, columns),
+                          "schema of " + std::string(db) + "." + std::string(table) + " at " +
+                              std::string(position) +
+                              ": the history disagreed with the binlog's column names (" + why +
+                              "); corrected from the binlog's row metadata");
+  }
   if (v->state == SchemaVersion::State::kUnknown) {
-    if (named) return core::ok();
+    if (v->statement.empty())
+      return core::fail(core::ErrorCode::kSchemaMismatch, v->reason);  // seed_unknown()
     return no_schema(db, table, position,
                      "the statement at " + v->position.str() + " could not be followed (" + v->reason +
                          "): " + v->statement);

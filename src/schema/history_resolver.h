@@ -6,8 +6,10 @@
 /// decodes them alike (`binlog stream --schema-history`, sync's catch-up); and it checks the
 /// binlog against the history: same column
 /// count, each column's type family (and DECIMAL precision/scale, temporal fractions, BIT
-/// width), and, when binlog_row_metadata=FULL named the columns, the same names. Any
-/// disagreement is ErrorCode::kSchemaMismatch: decoding stops instead of shifting values.
+/// width). Any disagreement is ErrorCode::kSchemaMismatch: decoding stops instead of shifting
+/// values. When binlog_row_metadata=FULL named the columns, the names decide: a version that
+/// disagrees with them (or has no known schema) is corrected from the TABLE_MAP, with a warning
+/// (HistoryOptions::warn), so later DDL applies to the right columns.
 ///
 ///   schema::HistoryResolver resolver(history);          // history outlives the decoder
 ///   binlog::DecoderOptions opts; opts.resolver = &resolver;
@@ -22,13 +24,13 @@ namespace sluice::schema {
 
 class HistoryResolver : public binlog::SchemaResolver {
  public:
-  explicit HistoryResolver(const SchemaHistory& history) : history_(history) {}
+  explicit HistoryResolver(SchemaHistory& history) : history_(history) {}
 
   core::Status resolve(std::string_view db, std::string_view table, std::string_view position,
                        std::span<binlog::ColumnDef> columns) override;
 
  private:
-  const SchemaHistory& history_;
+  SchemaHistory& history_;
 };
 
 /// Why `binlog_column` (from TABLE_MAP) cannot hold values of `column` (from the history),

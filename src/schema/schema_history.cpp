@@ -41,6 +41,7 @@ bool SchemaHistory::tracks(std::string_view db, std::string_view table) const {
 
 void SchemaHistory::seed(std::vector<TableSchema> tables, core::BinlogPosition at, std::string gtid) {
   tables_.clear();
+  known_from_.clear();
   for (TableSchema& t : tables) {
     if (t.is_view || !tracks(t.database, t.name)) continue;
     SchemaVersion v;
@@ -52,6 +53,41 @@ void SchemaHistory::seed(std::vector<TableSchema> tables, core::BinlogPosition a
   }
   seeded_at_ = at;
   valid_up_to_ = std::move(at);
+}
+
+void SchemaHistory::seed_unknown(const TableName& name, std::string message,
+                                 core::BinlogPosition known_from) {
+  Key key{name.db, name.table};
+  auto it = tables_.find(key);
+  if (it == tables_.end() || it->second.empty()) return;
+  SchemaVersion& v = it->second.front();
+  v.state = SchemaVersion::State::kUnknown;
+  v.reason = std::move(message);
+  if (!known_from.empty()) known_from_[std::move(key)] = std::move(known_from);
+}
+
+const SchemaVersion& SchemaHistory::correct(std::string_view db, std::string_view table_name,
+                                            const core::BinlogPosition& at, TableSchema table,
+                                            const std::string& why) {
+  if (options_.warn) options_.warn(why);
+  note(why);
+  auto& vs = tables_[Key{std::string(db), std::string(table_name)}];
+  auto it = std::find_if(vs.rbegin(), vs.rend(), [&](const SchemaVersion& v) {
+    return core::compare_positions(v.position, at) <= 0;
+  });
+  table.database = std::string(db);
+  table.name = std::string(table_name);
+  if (it == vs.rend()) {  // cannot happen for a version the resolver found; kept total
+    SchemaVersion v;
+    v.position = at;
+    v.table = std::move(table);
+    vs.insert(vs.begin(), std::move(v));
+    return vs.front();
+  }
+  it->state = SchemaVersion::State::kKnown;
+  it->reason.clear();
+  it->table = std::move(table);
+  return *it;
 }
 
 void SchemaHistory::advance(const core::BinlogPosition& to) {
@@ -154,7 +190,16 @@ void SchemaHistory::apply_alter(const DdlStatement& st, const SchemaVersion& bas
   if (prev == nullptr || prev->state == SchemaVersion::State::kDropped) {
     return mark_unknown(name, base, "ALTER TABLE of a table the history does not hold");
   }
-  if (prev->state == SchemaVersion::State::kUnknown) return;  // stays unknown until re-seeded
+  if (prev->state == SchemaVersion::State::kUnknown) {
+    // Stays unknown until re-seeded, unless seed_unknown() said this ALTER yields the seeded table.
+    auto k = known_from_.find(Key{name.db, name.table});
+    if (k == known_from_.end() || k->second != base.position) return;
+    known_from_.erase(k);
+    SchemaVersion v = base;
+    v.table = prev->table;
+    add_version(name, std::move(v));
+    return;
+  }
   SchemaVersion v = base;
   v.table = prev->table;
   auto applied = apply_alter_specs(v.table, st.specs);

@@ -50,6 +50,8 @@ struct HistoryOptions {
   std::vector<std::string> tables;     ///< "db.table" to track; empty = every table of those
   /// Receives one line per statement skipped, not understood or marking a table unknown.
   std::function<void(std::string_view)> debug;
+  /// Receives one line per correction of a version from a TABLE_MAP's column names (correct()).
+  std::function<void(std::string_view)> warn;
 };
 
 class SchemaHistory {
@@ -59,6 +61,12 @@ class SchemaHistory {
   /// Starts the history at `at` with the tables discovery found there (views are dropped,
   /// tables outside the filters too). Replaces anything held before.
   void seed(std::vector<TableSchema> tables, core::BinlogPosition at, std::string gtid = {});
+  /// Marks the seeded version of `name` unknown: its schema at the seed position could not be
+  /// worked out. TABLE_MAPs that name their columns (binlog_row_metadata=FULL) still decode (and
+  /// correct it); others stop with `message` (which names the fix) as the error. When
+  /// `known_from` is set, the ALTER TABLE there yields the seeded table (seed() was given the
+  /// table as it is after that statement) instead of being applied to an unknown schema.
+  void seed_unknown(const TableName& name, std::string message, core::BinlogPosition known_from = {});
 
   /// Applies one statement from a QUERY event at `at` (default database `default_db`).
   /// Statements before valid_up_to() are already reflected and skipped (a replay after a
@@ -70,6 +78,11 @@ class SchemaHistory {
                                const SqlServer& server = {});
   /// apply_statement() for a decoder's StatementChange (file and GTID from its transaction).
   core::Status apply(const binlog::StatementChange& change);
+
+  /// Replaces the version of `db`.`table` in effect at `at` by `table` (known), telling `why`
+  /// to HistoryOptions::warn: a TABLE_MAP with column names showed the version was wrong.
+  const SchemaVersion& correct(std::string_view db, std::string_view table_name,
+                               const core::BinlogPosition& at, TableSchema table, const std::string& why);
 
   /// Records that every event before `to` has been seen (call at commits): the history is
   /// valid up to there. Never moves backwards.
@@ -120,6 +133,7 @@ class SchemaHistory {
   core::BinlogPosition seeded_at_;
   core::BinlogPosition valid_up_to_;
   std::map<Key, std::vector<SchemaVersion>> tables_;
+  std::map<Key, core::BinlogPosition> known_from_;  // seed_unknown(): the ALTER that makes the seed right
 };
 
 /// Applies ALTER TABLE `specs` (ddl_parser.h) to `table` in order. Fails with a message

@@ -199,6 +199,7 @@ TEST(HistoryResolver, FillsNamesAndLabelsAndRejectsDisagreement) {
   EXPECT_EQ(cols[1].enum_values, (Names{"p", "q"}));
   EXPECT_EQ(cols[3].name, "n");
   // The same row layout before the ALTER: the history has two columns.
+  for (auto& c : cols) c.name.clear();
   auto early = r.resolve("d", "t", "mysql-bin.000001:150", cols);
   ASSERT_FALSE(early);
   EXPECT_EQ(early.error().code, core::ErrorCode::kSchemaMismatch);
@@ -212,13 +213,20 @@ TEST(HistoryResolver, FillsNamesAndLabelsAndRejectsDisagreement) {
       << bad.error().message;
   std::vector<binlog::ColumnDef> dec = {def(T::kLong), def(T::kEnum, 1), def(T::kVarchar, 40), def(T::kNewDecimal, 9 << 8 | 3)};
   EXPECT_FALSE(r.resolve("d", "t", "mysql-bin.000001:300", dec));
-  // FULL metadata names are checked against the history.
+  // FULL metadata names decide: a version that disagrees with them is corrected from them.
   std::vector<binlog::ColumnDef> named = {def(T::kLong, 0, "a"), def(T::kVarchar, 40, "B")};
   EXPECT_TRUE(r.resolve("d", "t", "mysql-bin.000001:150", named));
   named[1].name = "c";
-  auto renamed = r.resolve("d", "t", "mysql-bin.000001:150", named);
-  ASSERT_FALSE(renamed);
-  EXPECT_NE(renamed.error().message.find("is named `c` in the row metadata"), std::string::npos);
+  ASSERT_TRUE(r.resolve("d", "t", "mysql-bin.000001:150", named));
+  std::vector<binlog::ColumnDef> after_fix = {def(T::kLong), def(T::kVarchar, 40)};
+  ASSERT_TRUE(r.resolve("d", "t", "mysql-bin.000001:160", after_fix));
+  EXPECT_EQ(after_fix[1].name, "c") << "the version in effect was corrected from the names";
+  EXPECT_EQ(h.version_at("d", "t", at(150))->table.columns[1].column_type, "varchar(40)")
+      << "a column the history did not know is taken as the binlog has it";
+  std::vector<binlog::ColumnDef> named3 = {def(T::kLong, 0, "a"), def(T::kVarchar, 40, "c"),
+                                           def(T::kLongLong, 0, "z")};
+  ASSERT_TRUE(r.resolve("d", "t", "mysql-bin.000001:150", named3));
+  EXPECT_EQ(h.version_at("d", "t", at(150))->table.columns[2].column_type, "bigint");
   // Untracked databases pass untouched; unknown and missing tables stop unless FULL named them.
   std::vector<binlog::ColumnDef> other = {def(T::kLong)};
   EXPECT_TRUE(r.resolve("other", "x", "mysql-bin.000001:150", other));
