@@ -24,7 +24,8 @@ constexpr std::array kSourceKeys = {
 };
 // clang-format on
 constexpr std::array kSyncKeys = {"default_replication_method", "chunk_rows",         "snapshot_threads",
-                                  "state_interval_seconds",     "key_change_deletes", "zero_dates"};
+                                  "state_interval_seconds",     "key_change_deletes", "zero_dates",
+                                  "select_new_columns"};
 constexpr std::array kSectionKeys = {"destination"};
 // Keys Singer-family taps write that sluice knowingly ignores: no "did you mean" for them.
 constexpr std::array kIgnoredKeys = {"internal_hostname", "cursorclass", "use_gtid", "engine",
@@ -54,19 +55,23 @@ class SyncReader {
     double threads = static_cast<double>(out_.snapshot_threads);
     if (number("snapshot_threads", 1, 64, threads)) out_.snapshot_threads = static_cast<size_t>(threads);
     number("state_interval_seconds", 0, 86400, out_.state_interval_s);
-    if (const json* v = find("key_change_deletes")) {
-      if (v->is_boolean()) {
-        out_.key_change_deletes = v->get<bool>();
-      } else {
-        problem("'key_change_deletes' must be true or false");
-      }
-    }
+    flag("key_change_deletes", out_.key_change_deletes);
+    flag("select_new_columns", out_.select_new_columns);
     read_zero_dates();
     return out_;
   }
 
  private:
   void problem(const std::string& line) { problems_.push_back(origin_ + ": " + line); }
+  void flag(const char* key, bool& out) {
+    if (const json* v = find(key)) {
+      if (v->is_boolean()) {
+        out = v->get<bool>();
+      } else {
+        problem("'" + std::string(key) + "' must be true or false");
+      }
+    }
+  }
   const json* find(const char* key) const {
     auto it = doc_.find(key);
     return it == doc_.end() || it->is_null() ? nullptr : &*it;

@@ -6,7 +6,8 @@
 ///   filter_dbs, server_id, ssl…) plus sluice's connection keys (source_config.h), so the same
 ///   file still drives the tap;
 /// - the job: sluice's flat keys for `sync` (default_replication_method, chunk_rows,
-///   snapshot_threads, state_interval_seconds, key_change_deletes, zero_dates): SyncSettings;
+///   snapshot_threads, state_interval_seconds, key_change_deletes, zero_dates,
+///   select_new_columns): SyncSettings;
 /// - `destination`: where `sync` delivers (destination.h);
 /// - reserved sections, refused until their feature exists: `target` (continuous replication
 ///   into MySQL), `schedule` (the `sluice run` scheduler), `ssh_tunnel`.
@@ -44,6 +45,10 @@ struct SyncSettings {
   bool key_change_deletes = true;
   /// `zero_dates`: how zero dates ('0000-00-00') reach Singer output: null or the server's text.
   core::ValueFormat::ZeroDates zero_dates = core::ValueFormat::ZeroDates::kNull;
+  /// `select_new_columns`: a column the catalog does not list (added to the table after discovery,
+  /// or by an ALTER in the binlog) is synced too. False (the Singer tap's rule): it is not synced,
+  /// and a warning names it and the command that back-fills it.
+  bool select_new_columns = false;
 };
 
 /// A validated config file. Plain data; copy freely.

@@ -81,17 +81,20 @@ class CatchupWriter : public extract::CatchupConsumer {
       if (table.find_column(name) == nullptr) ctx_.info(sel.stream_id + ": column '" + name + "' was dropped");
     }
     // The new column list in table order: columns synced so far, plus added columns that the
-    // catalog selects (a catalog discovered after the ALTER knows them).
+    // catalog selects (a catalog discovered after the ALTER knows them), or all added columns with
+    // `select_new_columns`.
     std::vector<std::string> kept;
     std::vector<schema::ColumnSchema> cols;
     for (const schema::ColumnSchema& c : table.columns) {
       bool added = streams_[i].table.find_column(c.name) == nullptr;
-      if (synced(c.name) || (added && in_catalog(c.name))) {
+      bool known_kind = c.kind != schema::ColumnKind::kUnknown;
+      if (synced(c.name) ||
+          (added && (in_catalog(c.name) || (ctx_.options.select_new_columns && known_kind)))) {
         kept.push_back(c.name);
         cols.push_back(c);
-      } else if (added) {
-        ctx_.warn("column '" + c.name + "' was added to " + sel.stream_id +
-                  ": not selected in the catalog, not synced; run 'sluice discover' and select it");
+      } else if (added &&
+                 sel.table.find_column(c.name) == nullptr) {  // else the selection warned at job start
+        ctx_.warn(new_column_warning(c.name, sel, ctx_.options.reset_command));
       }
     }
     streams_[i].columns = kept;

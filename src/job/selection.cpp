@@ -19,19 +19,19 @@ bool contains(const std::vector<std::string>& v, const std::string& x) {
   return std::find(v.begin(), v.end(), x) != v.end();
 }
 
-void select_columns(const config::CatalogStream& cs, SelectedStream& out, std::vector<std::string>& warnings) {
+void select_columns(const config::CatalogStream& cs, const SelectionDefaults& defaults, SelectedStream& out,
+                    std::vector<std::string>& warnings) {
   const schema::TableSchema& t = out.table;
   const std::string& id = cs.tap_stream_id;
   for (size_t i = 0; i < t.columns.size(); ++i) {
     const schema::ColumnSchema& c = t.columns[i];
     const config::CatalogColumn* cc = cs.find_column(c.name);
     bool key = contains(out.key_properties, c.name) || (out.replication_key && *out.replication_key == c.name);
-    if (!cc && !key) {
-      warnings.push_back("column '" + c.name + "' of " + id +
-                         " is not in the catalog (added after discovery?): not synced; run 'sluice discover' and select it");
+    if (!cc && !key && !(defaults.select_new_columns && c.kind != schema::ColumnKind::kUnknown)) {
+      warnings.push_back(new_column_warning(c.name, out, defaults.reset_command));
       continue;
     }
-    if (!key && !config::column_selected(*cc)) {
+    if (cc && !key && !config::column_selected(*cc)) {
       if (cc->selected.value_or(true) && cc->inclusion == "unsupported" && c.kind != schema::ColumnKind::kUnknown) {
         warnings.push_back("column '" + c.name + "' of " + id + " is marked unsupported in the catalog but sluice reads " +
                            c.column_type + ": select it (or run 'sluice discover') to sync it");
@@ -93,6 +93,17 @@ core::Status check_method(const config::CatalogStream& cs, SelectedStream& s, st
 
 }  // namespace
 
+std::string new_column_warning(const std::string& column, const SelectedStream& s,
+                               const std::string& reset_command) {
+  std::string line =
+      "column '" + column + "' of " + s.stream_id +
+      " is not in the catalog (added after discovery?): its values are not delivered; select it in the "
+      "catalog ('sluice discover') or set \"select_new_columns\": true in the config";
+  if (s.method == change::Method::kFullTable) return line + ", and the next job reads it";
+  return line + ", then back-fill the rows written so far with `" + reset_command + " " + s.table.database +
+         "." + s.table.name + "`";
+}
+
 std::optional<change::Method> parse_method(std::string_view text) {
   std::string up(text);
   for (char& c : up) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -136,7 +147,7 @@ core::Result<Selection> select_streams(const config::Catalog& catalog, const std
                           "catalog: key property '" + k + "' of " + cs.tap_stream_id + " is not a column");
       }
     }
-    select_columns(cs, s, sel.warnings);
+    select_columns(cs, defaults, s, sel.warnings);
     sel.streams.push_back(std::move(s));
   }
   return sel;

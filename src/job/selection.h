@@ -44,6 +44,10 @@ struct Selection {
 /// The method used where a stream names none.
 struct SelectionDefaults {
   change::Method method = change::Method::kFullTable;  ///< for tables
+  /// A column the catalog does not list is synced (config `select_new_columns`); else a warning.
+  bool select_new_columns = false;
+  /// The command that re-snapshots streams (SyncOptions::reset_command), for the warning.
+  std::string reset_command = "sluice reset";
 };
 
 /// Parses "FULL_TABLE", "INCREMENTAL", "LOG_BASED" (any case; "KEY_BASED" = INCREMENTAL).
@@ -57,6 +61,11 @@ core::Result<Selection> select_streams(const config::Catalog& catalog, const std
 /// A selected stream whose table no longer exists, as its catalog entry describes it (columns
 /// from `sql-datatype`, keys from `table-key-properties`), flagged `missing`.
 SelectedStream missing_stream(const config::CatalogStream& cs, change::Method method);
+
+/// The warning for `column` of `s`, which the catalog does not select and the job does not sync:
+/// what is not delivered, and how to select it and back-fill it (`reset_command` + the table).
+std::string new_column_warning(const std::string& column, const SelectedStream& s,
+                               const std::string& reset_command);
 
 /// The sinks::StreamInfo of a selected stream (version 0; the job sets it).
 sinks::StreamInfo stream_info(const SelectedStream& s);

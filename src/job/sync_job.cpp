@@ -122,6 +122,8 @@ core::Status run_sync(const config::SourceConfig& config, const config::Catalog&
   auto live = discover_selected(*ctx.conn, catalog);
   if (!live) return core::fail(live.error());
   SelectionDefaults defaults;
+  defaults.select_new_columns = options.select_new_columns;
+  defaults.reset_command = options.reset_command;
   if (options.default_replication_method) {
     defaults.method = parse_method(*options.default_replication_method).value_or(change::Method::kFullTable);
   } else {

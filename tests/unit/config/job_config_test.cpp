@@ -26,6 +26,8 @@ TEST(JobConfig, Defaults) {
   EXPECT_EQ(c.sync.state_interval_s, 5.0);
   EXPECT_TRUE(c.sync.key_change_deletes);
   EXPECT_EQ(c.sync.zero_dates, core::ValueFormat::ZeroDates::kNull);
+  EXPECT_FALSE(c.sync.select_new_columns)
+      << "the tap's rule: a column the catalog does not list is not synced";
   EXPECT_FALSE(c.destination);
   EXPECT_TRUE(c.warnings.empty());
 }
@@ -33,7 +35,7 @@ TEST(JobConfig, Defaults) {
 TEST(JobConfig, SyncKeys) {
   auto parsed = parse(R"({"host":"h","user":"u","default_replication_method":"log_based","chunk_rows":"1000",
                            "snapshot_threads":4,"state_interval_seconds":0,"key_change_deletes":false,
-                           "zero_dates":"string"})");
+                           "zero_dates":"string","select_new_columns":true})");
   ASSERT_TRUE(parsed) << parsed.error().message;
   const JobConfig& c = *parsed;
   EXPECT_EQ(c.sync.default_replication_method, "LOG_BASED");
@@ -42,17 +44,18 @@ TEST(JobConfig, SyncKeys) {
   EXPECT_EQ(c.sync.state_interval_s, 0.0);
   EXPECT_FALSE(c.sync.key_change_deletes);
   EXPECT_EQ(c.sync.zero_dates, core::ValueFormat::ZeroDates::kString);
+  EXPECT_TRUE(c.sync.select_new_columns);
 }
 
 TEST(JobConfig, EveryProblemOfEveryPartOnItsOwnLine) {
   auto parsed = parse(R"({"user":"u","chunk_rows":0,"default_replication_method":"INCREMENTAL",
-                                    "key_change_deletes":"no","snapshot_threads":65,
+                                    "key_change_deletes":"no","snapshot_threads":65,"select_new_columns":1,
                                     "destination":{"type":"sqlite"}})");
   ASSERT_FALSE(parsed);
   EXPECT_EQ(parsed.error().code, core::ErrorCode::kConfig);
   const std::string& msg = parsed.error().message;
   auto lines = test::split_lines(msg);
-  ASSERT_EQ(lines.size(), 6U) << msg;
+  ASSERT_EQ(lines.size(), 7U) << msg;
   EXPECT_EQ(lines[0], "config.json: 'host' is required: add \"host\": \"...\"");
   EXPECT_EQ(lines[1],
             "config.json: 'default_replication_method' cannot be INCREMENTAL (it needs a replication-key per "
@@ -60,7 +63,8 @@ TEST(JobConfig, EveryProblemOfEveryPartOnItsOwnLine) {
   EXPECT_EQ(lines[2], "config.json: 'chunk_rows' must be a number between 1 and 100000000");
   EXPECT_EQ(lines[3], "config.json: 'snapshot_threads' must be a number between 1 and 64");
   EXPECT_EQ(lines[4], "config.json: 'key_change_deletes' must be true or false");
-  EXPECT_EQ(lines[5], "config.json: destination: 'sqlite' needs 'path' (the database file)");
+  EXPECT_EQ(lines[5], "config.json: 'select_new_columns' must be true or false");
+  EXPECT_EQ(lines[6], "config.json: destination: 'sqlite' needs 'path' (the database file)");
 }
 
 TEST(JobConfig, DestinationSectionAndItsWarnings) {
