@@ -23,9 +23,9 @@ constexpr std::array kSourceKeys = {
     "read_timeout", "request_timeout", "session_sqls",
 };
 // clang-format on
-constexpr std::array kSyncKeys = {"default_replication_method", "chunk_rows",         "snapshot_threads",
-                                  "state_interval_seconds",     "key_change_deletes", "zero_dates",
-                                  "select_new_columns"};
+constexpr std::array kSyncKeys = {"default_replication_method", "chunk_rows",          "snapshot_threads",
+                                  "state_interval_seconds",     "key_change_deletes",  "zero_dates",
+                                  "select_new_columns",         "resnapshot_on_purged"};
 constexpr std::array kSectionKeys = {"destination"};
 // Keys Singer-family taps write that sluice knowingly ignores: no "did you mean" for them.
 constexpr std::array kIgnoredKeys = {"internal_hostname", "cursorclass", "use_gtid", "engine",
@@ -57,6 +57,7 @@ class SyncReader {
     number("state_interval_seconds", 0, 86400, out_.state_interval_s);
     flag("key_change_deletes", out_.key_change_deletes);
     flag("select_new_columns", out_.select_new_columns);
+    flag("resnapshot_on_purged", out_.resnapshot_on_purged);
     read_zero_dates();
     return out_;
   }

@@ -7,7 +7,7 @@
 ///   file still drives the tap;
 /// - the job: sluice's flat keys for `sync` (default_replication_method, chunk_rows,
 ///   snapshot_threads, state_interval_seconds, key_change_deletes, zero_dates,
-///   select_new_columns): SyncSettings;
+///   select_new_columns, resnapshot_on_purged): SyncSettings;
 /// - `destination`: where `sync` delivers (destination.h);
 /// - reserved sections, refused until their feature exists: `target` (continuous replication
 ///   into MySQL), `schedule` (the `sluice run` scheduler), `ssh_tunnel`.
@@ -49,6 +49,10 @@ struct SyncSettings {
   /// or by an ALTER in the binlog) is synced too. False (the Singer tap's rule): it is not synced,
   /// and a warning names it and the command that back-fills it.
   bool select_new_columns = false;
+  /// `resnapshot_on_purged`: a log-based stream whose bookmark's binlog the server has purged is
+  /// re-snapshotted under a new version in the same job (as `sluice reset` of it would), the
+  /// others continue. False: the job stops naming those streams and the reset command.
+  bool resnapshot_on_purged = false;
 };
 
 /// A validated config file. Plain data; copy freely.

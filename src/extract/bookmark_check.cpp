@@ -72,7 +72,7 @@ core::Error purged(const std::vector<const CatchupStream*>& gone, const std::str
 }  // namespace
 
 core::Result<BookmarkVerdict> check_bookmarks(mysql::Connection& conn, std::vector<CatchupStream>& streams,
-                                              const std::string& reset_command) {
+                                              const std::string& reset_command, bool keep_purged) {
   BookmarkVerdict v;
   if (streams.empty()) return v;
   const std::string server = conn.options().host + ":" + std::to_string(conn.options().port);
@@ -98,7 +98,10 @@ core::Result<BookmarkVerdict> check_bookmarks(mysql::Connection& conn, std::vect
     auto problem = binlog::check_binlog_position(*files, end->position, s.from);
     if (!problem) continue;
     if (problem->kind == binlog::PositionProblem::Kind::kPurged) {
-      gone.push_back(&s);
+      if (keep_purged)
+        v.purged.push_back(static_cast<size_t>(&s - streams.data()));
+      else
+        gone.push_back(&s);
       continue;
     }
     return core::fail(core::ErrorCode::kConfig,

@@ -29,11 +29,15 @@ struct BookmarkVerdict {
   std::string start_gtid;
   std::vector<std::string> notes;  ///< info lines for stderr
   std::string identity;            ///< this server's, to record in the bookmarks
+  /// With `keep_purged`: indexes into the streams of those whose binlog is purged (instead of the
+  /// kBinlogPurged error); the caller re-snapshots them and reads the others.
+  std::vector<size_t> purged;
 };
 
 /// `reset_command` is the command line prefix that re-snapshots streams, e.g.
 /// "sluice reset --config config.json --destination sqlite:shop.db" (the stream ids follow).
+/// `keep_purged` (config `resnapshot_on_purged`): purged bookmarks are listed in the verdict.
 core::Result<BookmarkVerdict> check_bookmarks(mysql::Connection& conn, std::vector<CatchupStream>& streams,
-                                              const std::string& reset_command);
+                                              const std::string& reset_command, bool keep_purged = false);
 
 }  // namespace sluice::extract

@@ -198,9 +198,29 @@ uint32_t reader_server_id(JobContext& ctx) {
   return id;
 }
 
+// resnapshot_on_purged: the streams whose binlog is purged leave the catch-up; their bookmarks are
+// cleared (as `sluice reset` of them would) and the job snapshots them afresh after it.
+void drop_purged(JobContext& ctx, const std::vector<size_t>& purged,
+                 std::vector<const SelectedStream*>& selected, std::vector<extract::CatchupStream>& streams,
+                 std::vector<core::BinlogPosition>& known_at) {
+  for (auto it = purged.rbegin(); it != purged.rend(); ++it) {
+    const std::string& id = selected[*it]->stream_id;
+    ctx.warn(id + ": the binlog of its bookmark (" + streams[*it].from.str() +
+             ") is no longer on the server: its changes since then are lost downstream, so it is snapshotted "
+             "afresh "
+             "under a new version (resnapshot_on_purged); keep binlogs longer to avoid it");
+    ctx.state.keep_only(id, {});
+    ctx.purged.push_back(id);
+    auto at = static_cast<std::ptrdiff_t>(*it);
+    selected.erase(selected.begin() + at);
+    streams.erase(streams.begin() + at);
+    known_at.erase(known_at.begin() + at);
+  }
+}
+
 }  // namespace
 
-core::Status sync_binlog(JobContext& ctx, const std::vector<const SelectedStream*>& selected) {
+core::Status sync_binlog(JobContext& ctx, std::vector<const SelectedStream*> selected) {
   auto end = mysql::read_binlog_status(*ctx.conn);
   if (!end) return core::fail(end.error());
   std::vector<extract::CatchupStream> streams;
@@ -217,9 +237,12 @@ core::Status sync_binlog(JobContext& ctx, const std::vector<const SelectedStream
     streams.push_back(std::move(cs));
   }
   // Bookmarks that cannot be right on this server stop the job before anything is read.
-  auto verdict = extract::check_bookmarks(*ctx.conn, streams, ctx.options.reset_command);
+  auto verdict = extract::check_bookmarks(*ctx.conn, streams, ctx.options.reset_command,
+                                          ctx.options.resnapshot_on_purged);
   if (!verdict) return core::fail(verdict.error());
   for (const std::string& note : verdict->notes) ctx.info(note);
+  drop_purged(ctx, verdict->purged, selected, streams, known_at);
+  if (streams.empty()) return ctx.checkpoint();
   // A bookmark of another server continues by GTID: its positions say nothing of this binlog.
   if (verdict->start_gtid.empty()) {
     SLUICE_TRY(rewind_to_start(*ctx.conn, streams, known_at, ctx.options.reset_command));

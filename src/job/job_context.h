@@ -30,6 +30,8 @@ struct JobContext {
   Progress progress;
   /// Streams whose table the binlog pass saw dropped (their bookmarks are cleared).
   std::vector<std::string> gone;
+  /// Streams whose bookmark's binlog was purged, their bookmarks cleared (resnapshot_on_purged).
+  std::vector<std::string> purged;
   std::chrono::steady_clock::time_point last_state = std::chrono::steady_clock::now();
 
   JobContext(const config::SourceConfig& c, const SyncOptions& o, sinks::Sink& s, config::State st)
@@ -75,6 +77,6 @@ bool log_position_ready(const config::State& state, const std::string& stream_id
 /// The snapshot's columns as saved in a log-based bookmark ("sluice_columns").
 nlohmann::ordered_json snapshot_columns(const schema::TableSchema& t);
 /// One binlog pass for every ready log-based stream (binlog_sync.cpp).
-core::Status sync_binlog(JobContext& ctx, const std::vector<const SelectedStream*>& streams);
+core::Status sync_binlog(JobContext& ctx, std::vector<const SelectedStream*> streams);
 
 }  // namespace sluice::job

@@ -87,9 +87,12 @@ core::Status run_streams(JobContext& ctx, const Selection& sel) {
   if (!binlog_streams.empty()) SLUICE_TRY(sync_binlog(ctx, binlog_streams));
   // A table dropped and created again: the binlog pass ended its old stream at the DROP (and
   // cleared its bookmark); the table there now is snapshotted afresh under a new version.
+  // A stream whose binlog was purged (resnapshot_on_purged) is snapshotted afresh likewise.
   for (const SelectedStream* s : binlog_streams) {
-    if (s->missing || std::find(ctx.gone.begin(), ctx.gone.end(), s->stream_id) == ctx.gone.end()) continue;
-    ctx.info(s->stream_id + ": the table was created again after the DROP: snapshotting it afresh");
+    bool purged = std::find(ctx.purged.begin(), ctx.purged.end(), s->stream_id) != ctx.purged.end();
+    bool gone = std::find(ctx.gone.begin(), ctx.gone.end(), s->stream_id) != ctx.gone.end();
+    if (s->missing || (!gone && !purged)) continue;
+    if (gone) ctx.info(s->stream_id + ": the table was created again after the DROP: snapshotting it afresh");
     SLUICE_TRY(sync_log_initial(ctx, *s));
   }
   return core::ok();

@@ -133,6 +133,51 @@ TEST_P(BookmarkCheckTest, PurgedBinlogNamesTheStreamsTheOldestBinlogAndTheReset)
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
 }
 
+// `"resnapshot_on_purged": true`: the stream whose binlog is purged is snapshotted afresh under a
+// new version in the same job (every row of the table arrives, ACTIVATE_VERSION drops the old
+// ones downstream), with one warning naming it; the stream whose bookmark is still readable
+// continues from it with only its new change.
+TEST_P(BookmarkCheckTest, ResnapshotOnPurgedSnapshotsOnlyThePurgedStream) {
+  std::string catalog = make_catalog(config_, "bm_t", {{"t", "LOG_BASED"}, {"u", "LOG_BASED"}});
+  SyncRun first = run_sync(config_, catalog);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  const int64_t old_version = first.last_state()["bookmarks"]["bm_t-t"]["version"].get<int64_t>();
+  admin_sql(server_, "INSERT INTO bm_t.t VALUES (11, 'lost'); FLUSH BINARY LOGS; FLUSH BINARY LOGS");
+  std::string now =
+      split_lines(admin_sql(server_, server_.is_mysql() ? "SHOW BINARY LOG STATUS" : "SHOW MASTER STATUS"))
+          .at(0);
+  std::string file = now.substr(0, now.find('\t'));
+  std::string pos = now.substr(now.find('\t') + 1);
+  pos = pos.substr(0, pos.find('\t'));
+  purge_binary_logs_to(server_, file);
+  nlohmann::json u = first.last_state()["bookmarks"]["bm_t-u"];
+  u["log_file"] = file;
+  u["log_pos"] = std::stoull(pos);
+  std::string state = state_with(first.last_state(), "bm_t-u", u);
+  admin_sql(server_, "INSERT INTO bm_t.t VALUES (12, 'new'); INSERT INTO bm_t.u VALUES (12, 'new')");
+  std::string config = write_config(server_, "\"server_id\": 4201, \"resnapshot_on_purged\": true");
+  SyncRun r = run_sync(config, catalog, state);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("bm_t-t: the binlog of its bookmark"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("snapshotted afresh under a new version (resnapshot_on_purged)"), std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.err.find("bm_t-u: the binlog"), std::string::npos) << r.err;
+  std::vector<int64_t> t_ids = ids(r.records("t"));
+  std::sort(t_ids.begin(), t_ids.end());
+  EXPECT_EQ(t_ids, (std::vector<int64_t>{1, 2, 11, 12})) << "the whole table, as SELECT has it";
+  EXPECT_EQ(ids(r.records("u")), (std::vector<int64_t>{12})) << "u continues from its bookmark";
+  int64_t activated = 0;
+  for (const auto& m : r.messages) {
+    if (m.value("type", "") == "ACTIVATE_VERSION" && m.value("stream", "") == "t") activated = m["version"];
+  }
+  EXPECT_NE(activated, 0) << "the new version is activated";
+  EXPECT_NE(activated, old_version);
+  const nlohmann::json t = r.last_state()["bookmarks"]["bm_t-t"];
+  EXPECT_EQ(t["version"].get<int64_t>(), activated) << t.dump();
+  EXPECT_TRUE(t.contains("log_file"))
+      << "the next job reads the binlog from the snapshot's position: " << t.dump();
+}
+
 // The server stops answering in the middle of the job (here: its SELECT waits on a table lock
 // longer than read_timeout): the message says so, with the limit and the fix.
 TEST_P(BookmarkCheckTest, ReadStallSaysTheServerStoppedAnsweringWithinReadTimeout) {
