@@ -8,8 +8,10 @@
 /// - the job: sluice's flat keys for `sync` (default_replication_method, chunk_rows,
 ///   snapshot_threads, state_interval_seconds, key_change_deletes, zero_dates): SyncSettings;
 /// - `destination`: where `sync` delivers (destination.h);
+/// - `ssh_tunnel`: the SSH bastion the source is reached through (ssh_tunnel_config.h), part of
+///   the source's connection options;
 /// - reserved sections, refused until their feature exists: `target` (continuous replication
-///   into MySQL), `schedule` (the `sluice run` scheduler), `ssh_tunnel`.
+///   into MySQL), `schedule` (the `sluice run` scheduler).
 ///
 /// Problems are reported all at once, one line each (kConfig); unknown keys are ignored, a likely
 /// misspelling of a known one gives a warning. Pure functions except load_job_config (one read).
