@@ -6,6 +6,8 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -106,7 +108,13 @@ core::Status SshTunnel::start(const SshTunnelOptions& o, const std::string& targ
     return core::fail(ErrorCode::kInternal, "SSH tunnel: cannot listen on 127.0.0.1: " + why);
   }
   buffer_.resize(kChunk);
+  // The pump thread blocks every signal (it inherits the mask), so SIGTERM/SIGINT reach the
+  // command's threads, whose waits they must interrupt.
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_BLOCK, &all, &old);
   thread_ = std::thread([this] { run(); });
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
   return core::ok();
 }
 
