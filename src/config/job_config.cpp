@@ -26,7 +26,7 @@ constexpr std::array kSourceKeys = {
 constexpr std::array kSyncKeys = {"default_replication_method", "chunk_rows",          "snapshot_threads",
                                   "state_interval_seconds",     "key_change_deletes",  "zero_dates",
                                   "select_new_columns",         "resnapshot_on_purged"};
-constexpr std::array kSectionKeys = {"destination"};
+constexpr std::array kSectionKeys = {"destination", "ssh_tunnel"};
 // Keys Singer-family taps write that sluice knowingly ignores: no "did you mean" for them.
 constexpr std::array kIgnoredKeys = {"internal_hostname", "cursorclass", "use_gtid", "engine",
                                      "export_batch_rows", "tables"};
@@ -37,10 +37,9 @@ struct Reserved {
   const char* key;
   const char* feature;
 };
-constexpr std::array<Reserved, 3> kReserved{{
+constexpr std::array<Reserved, 2> kReserved{{
     {"target", "continuous replication into a MySQL-family server (sluice replicate)"},
     {"schedule", "scheduled jobs (sluice run)"},
-    {"ssh_tunnel", "SSH tunnels"},
 }};
 
 class SyncReader {

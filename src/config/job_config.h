@@ -9,8 +9,10 @@
 ///   snapshot_threads, state_interval_seconds, key_change_deletes, zero_dates,
 ///   select_new_columns, resnapshot_on_purged): SyncSettings;
 /// - `destination`: where `sync` delivers (destination.h);
+/// - `ssh_tunnel`: the SSH bastion the source is reached through (ssh_tunnel_config.h), part of
+///   the source's connection options;
 /// - reserved sections, refused until their feature exists: `target` (continuous replication
-///   into MySQL), `schedule` (the `sluice run` scheduler), `ssh_tunnel`.
+///   into MySQL), `schedule` (the `sluice run` scheduler).
 ///
 /// Problems are reported all at once, one line each (kConfig); unknown keys are ignored, a likely
 /// misspelling of a known one gives a warning. Pure functions except load_job_config (one read).

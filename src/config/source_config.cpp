@@ -6,6 +6,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "config/ssh_tunnel_config.h"
+
 namespace sluice::config {
 namespace {
 
@@ -208,6 +210,8 @@ core::Result<SourceConfig> Validator::run() {
   read_connection();
   read_tls();
   read_lists();
+  if (const json* v = find("ssh_tunnel"))
+    out_.connection.ssh_tunnel = parse_ssh_tunnel(*v, origin_, problems_, warnings_);
   if (!problems_.empty()) {
     std::string msg;
     for (const auto& p : problems_) msg += (msg.empty() ? "" : "\n") + p;

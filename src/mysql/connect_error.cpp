@@ -60,6 +60,21 @@ Error tls_error(const ConnectOptions& o, const ClientError& err) {
                      ": enable TLS on the server or set ssl_mode to preferred",
                  false};
   }
+  if (contains(t, "expired")) {
+    return Error{ErrorCode::kTls,
+                 "the TLS certificate of " + ep +
+                     " has expired: renew the server's certificate (ssl_cert on the server) (" + t + ")",
+                 false};
+  }
+  if (contains(t, "alert unknown ca") || contains(t, "alert bad certificate") ||
+      contains(t, "alert certificate unknown") || contains(t, "alert decrypt error") ||
+      contains(t, "alert certificate required")) {
+    std::string cert = o.ssl_cert.empty() ? "no client certificate was sent" : "ssl_cert " + o.ssl_cert;
+    return Error{ErrorCode::kTls,
+                 "the server at " + ep + " did not accept the client certificate (" + cert +
+                     "): use a certificate signed by a CA the server trusts (its ssl_ca) (" + t + ")",
+                 false};
+  }
   if (contains(t, "Validation of SSL server certificate failed") || contains(t, "hostname") ||
       contains(t, "host name")) {
     return Error{ErrorCode::kTls,

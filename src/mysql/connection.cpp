@@ -7,6 +7,8 @@
 #include <mutex>
 
 #include "mysql/connect_error.h"
+#include "mysql/ssh_tunnel.h"
+#include "mysql/tls_peer.h"
 
 namespace sluice::mysql {
 namespace {
@@ -55,6 +57,9 @@ ServerIdentity identify(MYSQL* conn) {
 }
 
 // Sets every option before mysql_real_connect. Returns false when the library refused one.
+// Through a tunnel the library connects to 127.0.0.1, so it cannot check the certificate's name
+// itself: verify_identity then verifies the chain here and the name after the handshake
+// (check_tunnelled_identity).
 bool apply_options(MYSQL* conn, const ConnectOptions& o) {
   bool ok = true;
   unsigned connect_timeout = o.connect_timeout_s, read_timeout = o.read_timeout_s, write_timeout = o.write_timeout_s;
@@ -80,13 +85,14 @@ bool apply_options(MYSQL* conn, const ConnectOptions& o) {
       ok &= mysql_optionsv(conn, MYSQL_OPT_SSL_CAPATH, "/etc/ssl/certs") == 0;
     }
   }
-  my_bool verify_host = o.ssl_mode == SslMode::kVerifyIdentity ? 1 : 0;
+  my_bool verify_host = o.ssl_mode == SslMode::kVerifyIdentity && !o.ssh_tunnel ? 1 : 0;
   ok &= mysql_optionsv(conn, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &verify_host) == 0;
   return ok;
 }
 
-// One attempt at mysql_real_connect; the handle is closed on failure.
-core::Result<MYSQL*> open_handle(const ConnectOptions& o) {
+// One attempt at mysql_real_connect to `o` (through `tunnel` when set); the handle is closed on
+// failure.
+core::Result<MYSQL*> open_handle(const ConnectOptions& o, const detail::SshTunnel* tunnel = nullptr) {
   init_library_once();
   MYSQL* conn = mysql_init(nullptr);
   if (conn == nullptr) return core::fail(ErrorCode::kInternal, "mysql_init failed: out of memory");
@@ -96,9 +102,15 @@ core::Result<MYSQL*> open_handle(const ConnectOptions& o) {
   }
   const char* db = o.database.empty() ? nullptr : o.database.c_str();
   auto start = std::chrono::steady_clock::now();
-  if (mysql_real_connect(conn, o.host.c_str(), o.user.c_str(), o.password.c_str(), db, o.port, nullptr,
+  const char* host = tunnel != nullptr ? "127.0.0.1" : o.host.c_str();
+  unsigned port = tunnel != nullptr ? tunnel->local_port() : o.port;
+  if (mysql_real_connect(conn, host, o.user.c_str(), o.password.c_str(), db, port, nullptr,
                          CLIENT_MULTI_RESULTS) == nullptr) {
     detail::ClientError err = client_error(conn);
+    if (tunnel != nullptr && !tunnel->last_error().empty()) {
+      mysql_close(conn);
+      return core::fail(ErrorCode::kConnect, tunnel->last_error(), true);
+    }
     err.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     core::Error e = detail::connect_error(o, err);
     mysql_close(conn);
@@ -108,17 +120,42 @@ core::Result<MYSQL*> open_handle(const ConnectOptions& o) {
 }
 
 // Access denied without TLS may mean the account REQUIREs SSL: a second attempt over TLS tells.
-core::Error explain_access_denied(const ConnectOptions& o, core::Error original) {
-  if (o.ssl_mode != SslMode::kDisabled) return original;
+core::Error explain_access_denied(const ConnectOptions& o, const detail::SshTunnel* tunnel,
+                                  core::Error original) {
+  if (o.ssl_mode != SslMode::kDisabled)
+    return detail::explain_certificate_requirement(o, std::move(original));
   ConnectOptions probe = o;
   probe.ssl_mode = SslMode::kRequired;
-  auto retry = open_handle(probe);
+  auto retry = open_handle(probe, tunnel);
   if (!retry) return original;
   mysql_close(*retry);
   original.message = "the account '" + o.user + "' at " + detail::endpoint(o) +
                      " requires TLS (REQUIRE SSL), but ssl_mode is disabled: set ssl_mode to required or verify_ca";
   original.code = ErrorCode::kTls;
   return original;
+}
+
+// A server that rejects the client certificate under TLS 1.3 says so only after the handshake:
+// the client sees the connection reset while it sends its login. The same login without the
+// certificate tells whether the certificate was the cause.
+core::Error explain_lost_handshake(const ConnectOptions& o, const detail::SshTunnel* tunnel,
+                                   core::Error original) {
+  if (o.ssl_mode == SslMode::kDisabled || o.ssl_cert.empty() ||
+      original.message.find("closed the connection during the handshake") == std::string::npos) {
+    return original;
+  }
+  ConnectOptions probe = o;
+  probe.ssl_cert.clear();
+  probe.ssl_key.clear();
+  auto retry = open_handle(probe, tunnel);
+  if (retry) mysql_close(*retry);
+  if (!retry && retry.error().code == ErrorCode::kConnect) return original;
+  return core::Error{ErrorCode::kTls,
+                     "the server at " + detail::endpoint(o) +
+                         " did not accept the client certificate (ssl_cert " + o.ssl_cert +
+                         "): it closed the connection after the TLS handshake and accepts the same "
+                         "login without it; use a certificate signed by a CA the server trusts (its ssl_ca)",
+                     false};
 }
 
 }  // namespace
@@ -144,6 +181,12 @@ std::string describe(const ConnectOptions& o) {
   out += "\nconnect_timeout: " + std::to_string(o.connect_timeout_s) +
          " s\nread_timeout: " + std::to_string(o.read_timeout_s) + " s";
   out += "\nsession_sqls: " + std::to_string(o.session_sqls.size()) + " statement(s)";
+  if (const auto& t = o.ssh_tunnel) {
+    out += "\nssh_tunnel: " + t->user + "@" + t->host + ":" + std::to_string(t->port) + " with " +
+           (t->use_agent ? "the ssh agent" : t->private_key_file) +
+           (t->passphrase.empty() ? "" : " (passphrase set)") + ", known_hosts " + t->known_hosts_file +
+           (t->host_key_check == SshTunnelOptions::HostKeyCheck::kStrict ? " (strict)" : " (accept_new)");
+  }
   return out;
 }
 
@@ -154,15 +197,29 @@ Connection::~Connection() {
 }
 
 core::Result<std::unique_ptr<Connection>> Connection::connect(const ConnectOptions& options) {
-  auto handle = open_handle(options);
+  std::shared_ptr<detail::SshTunnel> tunnel;
+  if (options.ssh_tunnel) {
+    auto t =
+        detail::SshTunnel::shared(*options.ssh_tunnel, options.host, options.port, options.connect_timeout_s);
+    if (!t) return core::fail(t.error());
+    tunnel = std::move(*t);
+  }
+  auto handle = open_handle(options, tunnel.get());
   if (!handle) {
     if (handle.error().code == ErrorCode::kAuth && handle.error().message.starts_with("access denied")) {
-      return core::fail(explain_access_denied(options, handle.error()));
+      return core::fail(explain_access_denied(options, tunnel.get(), handle.error()));
+    }
+    if (handle.error().code == ErrorCode::kConnect) {
+      return core::fail(explain_lost_handshake(options, tunnel.get(), handle.error()));
     }
     return core::fail(handle.error());
   }
   std::unique_ptr<Connection> c(new Connection(*handle, options));
+  c->tunnel_ = std::move(tunnel);
   c->server_ = identify(c->conn_);
+  if (c->tunnel_ && options.ssl_mode == SslMode::kVerifyIdentity && c->server_.tls) {
+    if (auto st = detail::check_peer_name(c->conn_, options); !st) return core::fail(st.error());
+  }
   bool must_encrypt = options.ssl_mode >= SslMode::kRequired;
   if (must_encrypt && !c->server_.tls) {
     // Connector/C 3.3 falls back to plain text when the server offers no TLS unless the host

@@ -17,6 +17,9 @@
 #include "core/result.h"
 
 struct st_mysql;
+namespace sluice::mysql::detail {
+class SshTunnel;
+}
 struct st_mysql_res;
 
 namespace sluice::mysql {
@@ -27,6 +30,25 @@ enum class SslMode : uint8_t {
   kRequired = 2,        ///< TLS or fail, no certificate verification
   kVerifyCa = 3,        ///< TLS, server certificate must chain to ssl_ca
   kVerifyIdentity = 4,  ///< kVerifyCa + host name must match the certificate
+};
+
+/// How sluice reaches the server through an SSH bastion (config section `ssh_tunnel`,
+/// docs/configuration.md). Every connection made with these options goes through one shared
+/// tunnel per bastion and server (ssh_tunnel.h); the server's host and port are resolved by the
+/// bastion.
+struct SshTunnelOptions {
+  enum class HostKeyCheck : uint8_t {
+    kStrict = 0,     ///< the bastion's key must be in known_hosts_file already
+    kAcceptNew = 1,  ///< an unknown bastion is added to known_hosts_file; a changed key still fails
+  };
+  std::string host;  ///< the bastion
+  uint16_t port = 22;
+  std::string user;
+  std::string private_key_file;  ///< OpenSSH or PEM private key; empty: use the ssh agent
+  std::string passphrase;        ///< of private_key_file; never logged
+  bool use_agent = false;        ///< authenticate with the keys of $SSH_AUTH_SOCK
+  std::string known_hosts_file;  ///< OpenSSH known_hosts of the bastion's host key
+  HostKeyCheck host_key_check = HostKeyCheck::kStrict;
 };
 
 struct ConnectOptions {
@@ -44,6 +66,8 @@ struct ConnectOptions {
   unsigned write_timeout_s = 600;
   /// Statements run after the built-in session setup, in order (config key session_sqls).
   std::vector<std::string> session_sqls;
+  /// Connect through this SSH bastion (config `ssh_tunnel`); none: directly.
+  std::optional<SshTunnelOptions> ssh_tunnel;
 };
 
 /// A one-line description of `options` for logs and `--verbose`; the password is never shown.
@@ -124,6 +148,9 @@ class Connection {
  private:
   Connection(st_mysql* conn, ConnectOptions options);
   st_mysql* conn_;
+  /// The tunnel this connection goes through (shared with the process's other connections to
+  /// the same server), released after conn_ is closed.
+  std::shared_ptr<detail::SshTunnel> tunnel_;
   ConnectOptions options_;
   ServerIdentity server_;
 };
