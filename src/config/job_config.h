@@ -8,8 +8,9 @@
 /// - the job: sluice's flat keys for `sync` (default_replication_method, chunk_rows,
 ///   snapshot_threads, state_interval_seconds, key_change_deletes, zero_dates): SyncSettings;
 /// - `destination`: where `sync` delivers (destination.h);
+/// - `schedule`: when `sluice run` starts this integration's jobs (schedule_config.h);
 /// - reserved sections, refused until their feature exists: `target` (continuous replication
-///   into MySQL), `schedule` (the `sluice run` scheduler), `ssh_tunnel`.
+///   into MySQL), `ssh_tunnel`.
 ///
 /// Problems are reported all at once, one line each (kConfig); unknown keys are ignored, a likely
 /// misspelling of a known one gives a warning. Pure functions except load_job_config (one read).
@@ -22,6 +23,7 @@
 #include <vector>
 
 #include "config/destination.h"
+#include "config/schedule_config.h"
 #include "config/source_config.h"
 #include "core/result.h"
 #include "core/value_format.h"
@@ -53,6 +55,8 @@ struct JobConfig {
   SyncSettings sync;
   /// The `destination` section; nullopt when the file has none (`--destination` or Singer stdout).
   std::optional<DestinationConfig> destination;
+  /// The `schedule` section (`sluice run`); nullopt when the file has none.
+  std::optional<ScheduleConfig> schedule;
   /// One line each, in file order of the parts: source, unknown keys, destination.
   std::vector<std::string> warnings;
 };

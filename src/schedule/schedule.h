@@ -69,6 +69,11 @@ core::Result<std::chrono::seconds> parse_duration(std::string_view text);
 /// "30m", "6h", "1h30m": the shortest form of a duration, for messages and describe().
 std::string format_duration(std::chrono::seconds d);
 
+/// `2026-12-07T17:20:00Z`: an instant in UTC, the form `parse_instant` reads.
+std::string format_utc(Instant t);
+/// `2026-12-07T17:20:00Z` (or without seconds, `2026-12-07T17:20Z`) → the instant; kInvalidArgument.
+core::Result<Instant> parse_instant(std::string_view text);
+
 /// The building blocks of a config's `schedule` part (config/ reads the file, this validates).
 /// Exactly one of `frequency` and `cron`; `anchor` ("HH:MM") only with a frequency ≥ 1 h that
 /// divides 24 h; `time_zone` defaults to UTC. An error is one line naming the key and the fix.

@@ -4,6 +4,7 @@
 
 #include <cctype>
 #include <exception>
+#include <sstream>
 
 #include "core/spelling.h"
 #include "schedule/schedule.h"
@@ -61,6 +62,20 @@ Zone Zone::utc() {
 std::string Zone::format(Instant t) const {
   if (tz_ == nullptr) return date::format("%Y-%m-%d %H:%M:%S UTC", t);
   return date::format("%Y-%m-%d %H:%M:%S %Z", date::make_zoned(tz_, t));
+}
+
+std::string format_utc(Instant t) { return date::format("%Y-%m-%dT%H:%M:%SZ", t); }
+
+core::Result<Instant> parse_instant(std::string_view text) {
+  std::istringstream in{std::string(text)};
+  date::sys_seconds t;
+  const char* form = text.size() == 17 ? "%Y-%m-%dT%H:%MZ" : "%Y-%m-%dT%H:%M:%SZ";
+  in >> date::parse(form, t);
+  if (in.fail() || in.peek() != std::char_traits<char>::eof()) {
+    return core::fail(core::ErrorCode::kInvalidArgument,
+                      "'" + std::string(text) + "' is not a UTC time: write it as 2026-12-07T17:20:00Z");
+  }
+  return Instant(t);
 }
 
 }  // namespace sluice::schedule

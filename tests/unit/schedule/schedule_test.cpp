@@ -185,5 +185,17 @@ TEST(Schedule, ErrorsNameTheKeyAndTheFix) {
       << zone;
 }
 
+TEST(Schedule, InstantsInUtc) {
+  EXPECT_EQ(parse_instant("2026-03-29T01:00:00Z"), utc(2026y / 3 / 29, 1));
+  EXPECT_EQ(parse_instant("2026-03-29T01:05Z"), utc(2026y / 3 / 29, 1, 5));
+  EXPECT_EQ(format_utc(utc(2026y / 3 / 29, 1, 0, 7)), "2026-03-29T01:00:07Z");
+  for (const char* bad : {"", "2026-03-29", "2026-03-29T01:00:00", "2026-03-29T01:00:00Z+", "tomorrow"}) {
+    auto t = parse_instant(bad);
+    ASSERT_FALSE(t.has_value()) << bad;
+    EXPECT_EQ(t.error().message,
+              "'" + std::string(bad) + "' is not a UTC time: write it as 2026-12-07T17:20:00Z");
+  }
+}
+
 }  // namespace
 }  // namespace sluice::schedule
