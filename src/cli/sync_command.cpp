@@ -6,13 +6,12 @@
 #include <string>
 
 #include "cli/cli_context.h"
+#include "cli/job_runner.h"
 #include "cli/saved_state.h"
 #include "cli/stop_signal.h"
 #include "config/catalog.h"
 #include "config/destination.h"
 #include "config/job_config.h"
-#include "config/state.h"
-#include "job/sink_factory.h"
 #include "job/sync_job.h"
 #include "mysql/connection.h"
 #include "schema/discovery.h"
@@ -47,11 +46,9 @@ int run_discover_mode(const config::SourceConfig& config) {
   return kExitOk;
 }
 
-// SIGTERM/SIGINT stopped the job after a checkpoint: make it durable, report the job as
-// interrupted, one line, exit 3.
-int finish_interrupted(job::MadeSink& made) {
-  if (made.report != nullptr) made.report->record_interrupted();
-  if (auto fin = made.sink->finish(); !fin) return report_error(fin.error());
+// SIGTERM/SIGINT stopped the job after a checkpoint (run_job made it durable and reported the job
+// as interrupted): one line, exit 3.
+int report_interrupted() {
   std::fprintf(stderr,
                "sluice: interrupted by %s: the bookmark of what was delivered is committed; the next job "
                "continues from it\n",
@@ -100,34 +97,17 @@ int run_sync_command(const SyncArgs& args) {
     options.key_change_deletes = true;
   }
 
-  job::SinkEnvironment env;
-  env.summary = !args.quiet;
-  env.stop_point = sinks::test_stop_point_from_environment();
-  env.zero_dates = options.zero_dates;
-  auto made = job::make_sink(*destination, env);
-  if (!made) return report_error(made.error());
-
-  // The bookmark: --state wins; else the state the destination committed with its data
-  // (SQLite, JSONL, Avro, PostgreSQL), so a re-run continues exactly where the last one stopped.
-  config::State state;
-  if (!args.state_path.empty()) {
-    auto loaded = config::load_state(args.state_path);
-    if (!loaded) return report_error(loaded.error());
-    state = std::move(*loaded);
-  } else if (made->saved_state) {
-    auto parsed = read_saved_state(*made, reset_command_line(args.config_path, args.destination));
-    if (!parsed) return report_error(parsed.error());
-    state = std::move(*parsed);
-  }
-  if (made->report != nullptr) made->report->set_initial_state(state.dump());
-  options.stop = &install_stop_handlers(true);  // restarted calls: no client read is cut short
-  auto st = job::run_sync(config->source, *catalog, std::move(state), options, *made->sink);
-  if (!st && st.error().code == core::ErrorCode::kCancelled) return finish_interrupted(*made);
-  if (!st) {
-    if (made->report != nullptr) made->report->record_error(st.error().message);
-    (void)made->sink->finish();  // rows a checkpoint covered stay; later ones are rolled back
-    return report_error(st.error());
-  }
+  JobRequest request{&*config,
+                     &*catalog,
+                     std::move(*destination),
+                     args.state_path,
+                     reset_command_line(args.config_path, args.destination),
+                     std::move(options),
+                     !args.quiet};
+  request.options.stop = &install_stop_handlers(true);  // restarted calls: no client read is cut short
+  auto st = run_job(request);
+  if (!st && st.error().code == core::ErrorCode::kCancelled) return report_interrupted();
+  if (!st) return report_error(st.error());
   return kExitOk;
 }
 

@@ -26,7 +26,7 @@ constexpr std::array kSourceKeys = {
 constexpr std::array kSyncKeys = {"default_replication_method", "chunk_rows",          "snapshot_threads",
                                   "state_interval_seconds",     "key_change_deletes",  "zero_dates",
                                   "select_new_columns",         "resnapshot_on_purged"};
-constexpr std::array kSectionKeys = {"destination", "ssh_tunnel"};
+constexpr std::array kSectionKeys = {"destination", "ssh_tunnel", "schedule"};
 // Keys Singer-family taps write that sluice knowingly ignores: no "did you mean" for them.
 constexpr std::array kIgnoredKeys = {"internal_hostname", "cursorclass", "use_gtid", "engine",
                                      "export_batch_rows", "tables"};
@@ -37,9 +37,8 @@ struct Reserved {
   const char* key;
   const char* feature;
 };
-constexpr std::array<Reserved, 2> kReserved{{
+constexpr std::array<Reserved, 1> kReserved{{
     {"target", "continuous replication into a MySQL-family server (sluice replicate)"},
-    {"schedule", "scheduled jobs (sluice run)"},
 }};
 
 class SyncReader {
@@ -189,6 +188,11 @@ core::Result<JobConfig> parse_job_config(const json& doc, std::string_view origi
     out.warnings.insert(out.warnings.end(), out.destination->warnings.begin(),
                         out.destination->warnings.end());
     out.destination->warnings.clear();
+  }
+  if (auto schedule = schedule_from_config(doc, origin, out.warnings); !schedule) {
+    problems.push_back(schedule.error().message);
+  } else {
+    out.schedule = std::move(*schedule);
   }
   if (!problems.empty()) {
     std::string msg;

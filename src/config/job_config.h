@@ -11,8 +11,9 @@
 /// - `destination`: where `sync` delivers (destination.h);
 /// - `ssh_tunnel`: the SSH bastion the source is reached through (ssh_tunnel_config.h), part of
 ///   the source's connection options;
+/// - `schedule`: when `sluice run` starts this integration's jobs (schedule_config.h);
 /// - reserved sections, refused until their feature exists: `target` (continuous replication
-///   into MySQL), `schedule` (the `sluice run` scheduler).
+///   into MySQL).
 ///
 /// Problems are reported all at once, one line each (kConfig); unknown keys are ignored, a likely
 /// misspelling of a known one gives a warning. Pure functions except load_job_config (one read).
@@ -25,6 +26,7 @@
 #include <vector>
 
 #include "config/destination.h"
+#include "config/schedule_config.h"
 #include "config/source_config.h"
 #include "core/result.h"
 #include "core/value_format.h"
@@ -64,6 +66,8 @@ struct JobConfig {
   SyncSettings sync;
   /// The `destination` section; nullopt when the file has none (`--destination` or Singer stdout).
   std::optional<DestinationConfig> destination;
+  /// The `schedule` section (`sluice run`); nullopt when the file has none.
+  std::optional<ScheduleConfig> schedule;
   /// One line each, in file order of the parts: source, unknown keys, destination.
   std::vector<std::string> warnings;
 };
