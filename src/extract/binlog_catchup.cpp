@@ -4,11 +4,11 @@
 
 #include "binlog/change_assembler.h"
 #include "binlog/event_decoder.h"
-#include "binlog/gtid_tracker.h"
 #include "core/value_equal.h"
 #include "mysql/replication_stream.h"
 #include "schema/ddl_parser.h"
 #include "schema/history_resolver.h"
+#include "source/gtid_tracker.h"
 
 namespace sluice::extract {
 namespace {
@@ -284,7 +284,7 @@ class CatchupHandler : public binlog::ChangeHandler {
   std::vector<Map> maps_;
   std::vector<size_t> versions_;
   std::vector<uint8_t> gone_;               // per stream: its table was dropped (nothing more is delivered)
-  std::vector<binlog::GtidTracker> gtids_;  // per stream: GTID state after the last commit
+  std::vector<source::GtidTracker> gtids_;  // per stream: GTID state after the last commit
   core::BinlogPosition range_at_;           // begin of the transaction range_ok_ was computed for
   std::vector<uint8_t> range_ok_;    // per stream: in_range() of that transaction
   change::RowChange out_change_;     // what on_change receives (reused)

@@ -6,14 +6,19 @@
 #include <atomic>
 #include <thread>
 
-#include "binlog/binlog_streamer.h"
-#include "binlog/gtid_tracker.h"
-#include "binlog/resume_guard.h"
-#include "binlog/stream_checkpoint.h"
+#include "source/binlog_streamer.h"
+#include "source/gtid_tracker.h"
+#include "source/resume_guard.h"
+#include "source/stream_checkpoint.h"
 #include "support/test_servers.h"
 #include "support/test_util.h"
 
-namespace sluice::binlog {
+namespace sluice::source {
+using binlog::ChangeHandler;
+using binlog::RowsEvent;
+using binlog::RowsEventSink;
+using binlog::TableLayout;
+using binlog::TableLayoutPtr;
 namespace {
 
 struct Collect : ChangeHandler {
@@ -203,4 +208,4 @@ INSTANTIATE_TEST_SUITE_P(Servers, StreamerInProcess, ::testing::Values("mariadb"
                          [](const auto& p) { return std::string(p.param); });
 
 }  // namespace
-}  // namespace sluice::binlog
+}  // namespace sluice::source

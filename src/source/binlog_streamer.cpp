@@ -1,4 +1,4 @@
-#include "binlog/binlog_streamer.h"
+#include "source/binlog_streamer.h"
 
 #include <poll.h>
 
@@ -8,18 +8,19 @@
 
 #include "binlog/change_assembler.h"
 #include "binlog/event_decoder.h"
-#include "binlog/resume_guard.h"
-#include "binlog/stream_server.h"
 #include "mysql/replication_stream.h"
+#include "source/resume_guard.h"
+#include "source/stream_server.h"
 
-namespace sluice::binlog {
+namespace sluice::source {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 using core::ErrorCode;
 
 bool is_rows_event(uint8_t type) {
-  return (type >= 23 && type <= 25) || (type >= 30 && type <= 32) || type == 39 || (type >= 166 && type <= 171);
+  return (type >= 23 && type <= 25) || (type >= 30 && type <= 32) || type == 39 ||
+         (type >= 166 && type <= 171);
 }
 bool is_heartbeat(uint8_t type) { return type == 27 || type == 41; }
 constexpr uint8_t kRotateEvent = 4;
@@ -27,7 +28,7 @@ constexpr uint8_t kRotateEvent = 4;
 constexpr size_t kPieceSize = size_t{1} << 20;
 
 // The rest of an event the replication stream hands out in pieces.
-class StreamPieces : public EventPieces {
+class StreamPieces : public binlog::EventPieces {
  public:
   explicit StreamPieces(mysql::ReplicationStream& stream) : stream_(stream) {}
   core::Result<std::span<const uint8_t>> next_piece() override { return stream_.next_piece(); }
@@ -56,20 +57,21 @@ std::string join(const std::vector<std::string>& v) {
 
 }  // namespace
 
-std::string describe_followed_tables(const std::vector<std::string>& databases, const std::vector<std::string>& tables) {
+std::string describe_followed_tables(const std::vector<std::string>& databases,
+                                     const std::vector<std::string>& tables) {
   if (!tables.empty()) return "tables " + join(tables);
   if (!databases.empty()) return "every table of the databases " + join(databases);
   return "all tables";
 }
 
 /// Per-stream state that survives reconnects.
-struct BinlogStreamer::Impl : public EventHandler {
-  explicit Impl(ChangeHandler& out) : guard(out) {}
+struct BinlogStreamer::Impl : public binlog::EventHandler {
+  explicit Impl(binlog::ChangeHandler& out) : guard(out) {}
 
   // EventHandler in front of the assembler: learns unwanted table ids from TABLE_MAPs.
-  core::Status on_event(const Event& ev) override {
+  core::Status on_event(const binlog::Event& ev) override {
     if (filtering) {
-      if (const auto* tm = std::get_if<TableMap>(&ev.body)) {
+      if (const auto* tm = std::get_if<binlog::TableMap>(&ev.body)) {
         if (tm->layout && !assembler->wanted(tm->layout->db, tm->layout->table)) {
           unwanted.insert(tm->table_id);
         } else {
@@ -91,12 +93,12 @@ struct BinlogStreamer::Impl : public EventHandler {
   ResumeGuard guard;
   // Two-phase XA transactions prepared and not yet committed: kept across reconnects (a new
   // connection resumes after the last commit, past their XA PREPARE).
-  PreparedXa prepared_xa;
-  std::unique_ptr<ChangeAssembler> assembler;
+  binlog::PreparedXa prepared_xa;
+  std::unique_ptr<binlog::ChangeAssembler> assembler;
   bool filtering = false;
   std::unordered_set<uint64_t> unwanted;
   mysql::Flavor flavor = mysql::Flavor::kMySQL;
-  std::string server;  // host:port
+  std::string server;    // host:port
   std::string identity;  // mysql::read_source_identity, for the checkpoint
   // Resolved start (after kCurrent was turned into a position).
   StreamStart start;
@@ -112,7 +114,8 @@ struct BinlogStreamer::Impl : public EventHandler {
   Clock::time_point last_flush = Clock::now(), last_save = Clock::now() - std::chrono::hours(1);
 };
 
-BinlogStreamer::BinlogStreamer(StreamerOptions options, ChangeHandler& out, std::function<core::Status()> flush)
+BinlogStreamer::BinlogStreamer(StreamerOptions options, binlog::ChangeHandler& out,
+                               std::function<core::Status()> flush)
     : options_(std::move(options)), flush_(std::move(flush)), impl_(std::make_unique<Impl>(out)) {
   impl_->filtering = !options_.databases.empty() || !options_.tables.empty();
   impl_->guard.set_rows_sink(options_.rows_sink);
@@ -172,8 +175,9 @@ core::Status BinlogStreamer::resolve_start() {
 
 core::Status BinlogStreamer::run() {
   if (options_.server_id == 0) {
-    return core::fail(ErrorCode::kInvalidArgument,
-                      "server_id is not set: add \"server_id\" to the config (sluice check proposes a free one)");
+    return core::fail(
+        ErrorCode::kInvalidArgument,
+        "server_id is not set: add \"server_id\" to the config (sluice check proposes a free one)");
   }
   if (auto s = resolve_start(); !s) return s;
   // The resolved start is the checkpoint until a transaction passes: a run stopped before any
@@ -206,7 +210,8 @@ core::Status BinlogStreamer::run() {
     log("binlog stream: " + e.message + "; reconnecting in " + std::to_string(delay) + " ms (attempt " +
         std::to_string(failures) + "), resuming after " +
         (cp.position.empty() ? impl_->start.position.file + impl_->start.gtid : cp.position.str()));
-    for (auto until = Clock::now() + std::chrono::milliseconds(delay); Clock::now() < until && !should_stop();) {
+    for (auto until = Clock::now() + std::chrono::milliseconds(delay);
+         Clock::now() < until && !should_stop();) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     if (should_stop()) return finish(core::ok());
@@ -291,7 +296,8 @@ core::Status BinlogStreamer::save_checkpoint_now() {
   return core::ok();
 }
 
-bool BinlogStreamer::reached_end(std::span<const uint8_t> ev, bool was_in_stop_file, std::string_view file) const {
+bool BinlogStreamer::reached_end(std::span<const uint8_t> ev, bool was_in_stop_file,
+                                 std::string_view file) const {
   const Impl& m = *impl_;
   uint32_t log_pos = header_u32(ev, 13);
   if (was_in_stop_file) return log_pos != 0 && log_pos >= m.stop.offset;
@@ -309,26 +315,27 @@ mysql::ConnectOptions BinlogStreamer::stream_connect_options() const {
 
 core::Status BinlogStreamer::stream_once(bool& streamed) {
   Impl& m = *impl_;
-  auto opened = m.first_connection ? mysql::ReplicationStream::open(std::move(m.first_connection), replication_options())
-                                   : mysql::ReplicationStream::open(stream_connect_options(), replication_options());
+  auto opened = m.first_connection
+                    ? mysql::ReplicationStream::open(std::move(m.first_connection), replication_options())
+                    : mysql::ReplicationStream::open(stream_connect_options(), replication_options());
   if (!opened) return core::fail(opened.error());
   streamed = true;
   mysql::ReplicationStream& stream = **opened;
-  DecoderOptions dopts;
+  binlog::DecoderOptions dopts;
   dopts.resolver = options_.resolver;
   if (options_.verbose && options_.log) {
     dopts.debug = debug_to_log;
     dopts.debug_user = const_cast<std::function<void(std::string_view)>*>(&options_.log);
   }
-  EventDecoder decoder(dopts);
+  binlog::EventDecoder decoder(dopts);
   decoder.set_checksum_alg(stream.checksums() ? 1 : 0);
-  AssemblerOptions aopts;
+  binlog::AssemblerOptions aopts;
   aopts.databases = options_.databases;
   aopts.tables = options_.tables;
   aopts.max_buffered_bytes = options_.max_buffered_bytes;
   if (options_.rows_sink != nullptr) aopts.rows_sink = &m.guard;
   aopts.prepared_xa = &m.prepared_xa;
-  m.assembler = std::make_unique<ChangeAssembler>(m.guard, aopts);
+  m.assembler = std::make_unique<binlog::ChangeAssembler>(m.guard, aopts);
   m.unwanted.clear();
   const int fd = stream.socket_fd();
   StreamPieces pieces(stream);
@@ -350,7 +357,7 @@ core::Status BinlogStreamer::stream_once(bool& streamed) {
       continue;
     }
     const bool in_stop_file = options_.until_now && decoder.file() == m.stop.file;
-    if (!m.skip_raw(*ev)) SLUICE_TRY(decoder.feed(*ev, EventDecoder::kPosFromHeader, pieces, m));
+    if (!m.skip_raw(*ev)) SLUICE_TRY(decoder.feed(*ev, binlog::EventDecoder::kPosFromHeader, pieces, m));
     if ((*ev)[4] == kRotateEvent && header_u32(*ev, 13) != 0 && advance_idle(decoder.file(), 4)) {
       SLUICE_TRY(flush_and_checkpoint(true));  // the next file (rare): the old one may be purged
     }
@@ -382,14 +389,15 @@ core::Error BinlogStreamer::purged_error(const core::Error& e) {
       m.start.kind == StreamStart::Kind::kGtid ? "GTID '" + m.start.gtid + "'" : m.start.position.str();
   if (!cp.position.empty()) asked = cp.position.str();
   std::string oldest = oldest_binlog(options_.connect);
-  return core::Error{ErrorCode::kBinlogPurged,
-                     "the binlog position " + asked + " is no longer on " + m.server + " (the oldest binlog it has is " +
-                         oldest + "): the changes since then are lost for " +
-                         describe_followed_tables(options_.databases, options_.tables) +
-                         "; re-snapshot them and stream from the snapshot's position, and keep binlogs longer "
-                         "(binlog_expire_logs_seconds; on RDS the 'binlog retention hours' setting) [" +
-                         e.message + "]",
-                     false, true};
+  return core::Error{
+      ErrorCode::kBinlogPurged,
+      "the binlog position " + asked + " is no longer on " + m.server + " (the oldest binlog it has is " +
+          oldest + "): the changes since then are lost for " +
+          describe_followed_tables(options_.databases, options_.tables) +
+          "; re-snapshot them and stream from the snapshot's position, and keep binlogs longer "
+          "(binlog_expire_logs_seconds; on RDS the 'binlog retention hours' setting) [" +
+          e.message + "]",
+      false, true};
 }
 
-}  // namespace sluice::binlog
+}  // namespace sluice::source

@@ -36,13 +36,13 @@
 
 #include "binlog/change_assembler.h"
 #include "binlog/change_handler.h"
-#include "binlog/stream_checkpoint.h"
 #include "core/binlog_position.h"
 #include "core/result.h"
 #include "mysql/connection.h"
 #include "mysql/replication_stream.h"
+#include "source/stream_checkpoint.h"
 
-namespace sluice::binlog {
+namespace sluice::source {
 
 /// Where a stream starts.
 struct StreamStart {
@@ -72,29 +72,29 @@ struct StreamerOptions {
   uint32_t server_id = 0;  ///< required, unique among the source's replicas
   StreamStart start;
   bool until_now = false;
-  std::vector<std::string> databases;  ///< only these (empty: all)
-  std::vector<std::string> tables;     ///< only these "db.table" (empty: all)
-  std::string checkpoint_path;         ///< "" = no checkpoint file
+  std::vector<std::string> databases;      ///< only these (empty: all)
+  std::vector<std::string> tables;         ///< only these "db.table" (empty: all)
+  std::string checkpoint_path;             ///< "" = no checkpoint file
   unsigned checkpoint_interval_ms = 1000;  ///< at most one checkpoint write (fsync) per interval
   unsigned flush_interval_ms = 1000;
-  uint32_t heartbeat_ms = 5000;   ///< the client read timeout is set well above it
+  uint32_t heartbeat_ms = 5000;  ///< the client read timeout is set well above it
   unsigned backoff_initial_ms = 1000;
   unsigned backoff_max_ms = 30000;
-  unsigned max_reconnects = 0;    ///< consecutive failed attempts before giving up; 0 = never give up
+  unsigned max_reconnects = 0;  ///< consecutive failed attempts before giving up; 0 = never give up
   /// Per-transaction row buffer (MariaDB); the same default as `binlog read`, so lines are equal.
-  size_t max_buffered_bytes = AssemblerOptions{}.max_buffered_bytes;
-  bool verbose = false;           ///< debug lines about skipped events through `log`
+  size_t max_buffered_bytes = binlog::AssemblerOptions{}.max_buffered_bytes;
+  bool verbose = false;  ///< debug lines about skipped events through `log`
   /// One line per message for stderr (reconnect attempts, debug lines). Null: silent.
   std::function<void(std::string_view)> log;
   /// Set to true to stop; checked between events. Not owned; may be null.
   const std::atomic<bool>* stop = nullptr;
   /// Optional, not owned: rows events go here undecoded (e.g. a ParallelPrinter, whose workers
   /// decode and print them), through the resume guard; `out` then gets statements only.
-  RowsEventSink* rows_sink = nullptr;
+  binlog::RowsEventSink* rows_sink = nullptr;
   /// Optional, not owned: fills in what TABLE_MAPs do not carry (column names...) from a
   /// schema history (schema::HistoryResolver); `out` should then keep that history in step
   /// (schema::HistoryTracker), since statements reach `out` in binlog order.
-  SchemaResolver* resolver = nullptr;
+  binlog::SchemaResolver* resolver = nullptr;
   /// Called once, after the start is resolved (a kCurrent start is then the server's
   /// file/position) and before the first event: e.g. to seed a schema history there. An error
   /// ends run() with it.
@@ -108,7 +108,7 @@ class BinlogStreamer {
  public:
   /// `out` receives the changes; `flush` makes what `out` received durable (e.g. writes stdout)
   /// and is called before each checkpoint. Both must outlive the streamer.
-  BinlogStreamer(StreamerOptions options, ChangeHandler& out, std::function<core::Status()> flush);
+  BinlogStreamer(StreamerOptions options, binlog::ChangeHandler& out, std::function<core::Status()> flush);
   ~BinlogStreamer();
   BinlogStreamer(const BinlogStreamer&) = delete;
   BinlogStreamer& operator=(const BinlogStreamer&) = delete;
@@ -141,7 +141,9 @@ class BinlogStreamer {
   bool reached_end(std::span<const uint8_t> ev, bool was_in_stop_file, std::string_view file) const;
   core::Status finish(core::Status status);
   core::Error purged_error(const core::Error& e);
-  bool should_stop() const { return options_.stop != nullptr && options_.stop->load(std::memory_order_relaxed); }
+  bool should_stop() const {
+    return options_.stop != nullptr && options_.stop->load(std::memory_order_relaxed);
+  }
   void log(const std::string& line) const;
 
   StreamerOptions options_;
@@ -151,6 +153,7 @@ class BinlogStreamer {
 };
 
 /// "all tables", "databases a, b" or "tables db.t, ..." for messages.
-std::string describe_followed_tables(const std::vector<std::string>& databases, const std::vector<std::string>& tables);
+std::string describe_followed_tables(const std::vector<std::string>& databases,
+                                     const std::vector<std::string>& tables);
 
-}  // namespace sluice::binlog
+}  // namespace sluice::source

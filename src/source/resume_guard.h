@@ -22,21 +22,21 @@
 
 #include "binlog/change_assembler.h"
 #include "binlog/change_handler.h"
-#include "binlog/gtid_tracker.h"
+#include "source/gtid_tracker.h"
 
-namespace sluice::binlog {
+namespace sluice::source {
 
-class ResumeGuard : public ChangeHandler, public RowsEventSink {
+class ResumeGuard : public binlog::ChangeHandler, public binlog::RowsEventSink {
  public:
   /// `out` receives every change once; not owned, must outlive the guard.
-  explicit ResumeGuard(ChangeHandler& out) : out_(out) {}
+  explicit ResumeGuard(binlog::ChangeHandler& out) : out_(out) {}
 
   /// Rows events go on to `sink` (not owned, may be null: none expected).
-  void set_rows_sink(RowsEventSink* sink) { rows_out_ = sink; }
-  core::Status on_rows_event(const change::Transaction& txn, const RowsEvent& rows) override;
+  void set_rows_sink(binlog::RowsEventSink* sink) { rows_out_ = sink; }
+  core::Status on_rows_event(const change::Transaction& txn, const binlog::RowsEvent& rows) override;
 
-  core::Status on_row(const change::RowChange& change, const TableLayoutPtr& layout) override;
-  core::Status on_statement(const StatementChange& s) override;
+  core::Status on_row(const change::RowChange& change, const binlog::TableLayoutPtr& layout) override;
+  core::Status on_statement(const binlog::StatementChange& s) override;
   core::Status on_commit(const change::Transaction& txn) override;
 
   /// The connection dropped: changes already delivered of the open transaction (if any) are
@@ -73,8 +73,8 @@ class ResumeGuard : public ChangeHandler, public RowsEventSink {
   /// a transaction begins at or after it).
   bool delivered_before(const change::Transaction& txn);
 
-  ChangeHandler& out_;
-  RowsEventSink* rows_out_ = nullptr;
+  binlog::ChangeHandler& out_;
+  binlog::RowsEventSink* rows_out_ = nullptr;
   GtidTracker gtids_;
   std::string file_, gtid_;
   uint64_t pos_ = 0;
@@ -94,4 +94,4 @@ class ResumeGuard : public ChangeHandler, public RowsEventSink {
   uint64_t skip_count_ = 0;
 };
 
-}  // namespace sluice::binlog
+}  // namespace sluice::source

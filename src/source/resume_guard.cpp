@@ -1,10 +1,10 @@
-#include "binlog/resume_guard.h"
+#include "source/resume_guard.h"
 
 #include <algorithm>
 
 #include "core/binlog_position.h"
 
-namespace sluice::binlog {
+namespace sluice::source {
 
 bool ResumeGuard::delivered_before(const change::Transaction& txn) {
   if (delivered_file_.empty()) return false;
@@ -26,20 +26,20 @@ bool ResumeGuard::replayed(const change::Transaction& txn) {
   return skip_count_ >= open_count_ && skip_begin_ == open_begin_ && skip_file_ == open_file_;
 }
 
-core::Status ResumeGuard::on_row(const change::RowChange& change, const TableLayoutPtr& layout) {
+core::Status ResumeGuard::on_row(const change::RowChange& change, const binlog::TableLayoutPtr& layout) {
   if (replayed(*change.txn)) return core::ok();
   ++changes_;
   return out_.on_row(change, layout);
 }
 
-core::Status ResumeGuard::on_rows_event(const change::Transaction& txn, const RowsEvent& rows) {
+core::Status ResumeGuard::on_rows_event(const change::Transaction& txn, const binlog::RowsEvent& rows) {
   if (replayed(txn)) return core::ok();
   ++changes_;
   if (rows_out_ == nullptr) return core::fail(core::ErrorCode::kInternal, "rows event without a rows sink");
   return rows_out_->on_rows_event(txn, rows);
 }
 
-core::Status ResumeGuard::on_statement(const StatementChange& s) {
+core::Status ResumeGuard::on_statement(const binlog::StatementChange& s) {
   if (replayed(*s.txn)) return core::ok();
   ++changes_;
   return out_.on_statement(s);
@@ -85,4 +85,4 @@ void ResumeGuard::set_committed(std::string file, uint64_t pos, std::string gtid
   gtid_ = std::move(gtid);
 }
 
-}  // namespace sluice::binlog
+}  // namespace sluice::source
