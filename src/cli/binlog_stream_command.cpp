@@ -16,16 +16,16 @@
 #include <sstream>
 #include <thread>
 
-#include "binlog/binlog_streamer.h"
 #include "binlog/change_printer.h"
 #include "binlog/parallel_printer.h"
-#include "binlog/stream_checkpoint.h"
 #include "cli/cli_context.h"
 #include "cli/stop_signal.h"
 #include "config/job_config.h"
 #include "schema/history_resolver.h"
 #include "schema/history_setup.h"
 #include "schema/history_tracker.h"
+#include "source/binlog_streamer.h"
+#include "source/stream_checkpoint.h"
 
 namespace sluice::cli {
 namespace {
@@ -52,42 +52,42 @@ std::vector<std::string> split_list(const std::string& s) {
 
 core::Status usage(std::string message) { return core::fail(core::ErrorCode::kInvalidArgument, std::move(message)); }
 
-core::Status parse_from(const std::string& text, binlog::StreamStart& start) {
+core::Status parse_from(const std::string& text, source::StreamStart& start) {
   auto pos = core::BinlogPosition::parse(text);
   if (!pos || pos->offset < 4 || pos->offset > (uint64_t{1} << 40)) {
     return usage("--from '" + text + "' is not FILE:POS (e.g. --from mysql-bin.000042:4; positions start at 4)");
   }
-  start.kind = binlog::StreamStart::Kind::kFilePos;
+  start.kind = source::StreamStart::Kind::kFilePos;
   start.position = std::move(*pos);
   return core::ok();
 }
 
 // --from / --gtid / the checkpoint / the server's current position, in that order.
-core::Status choose_start(const StreamArgs& a, binlog::StreamStart& start) {
+core::Status choose_start(const StreamArgs& a, source::StreamStart& start) {
   if (!a.from.empty() && !a.gtid.empty()) return usage("give --from FILE:POS or --gtid SET, not both");
   if (!a.from.empty()) return parse_from(a.from, start);
   if (!a.gtid.empty()) {
-    start.kind = binlog::StreamStart::Kind::kGtid;
+    start.kind = source::StreamStart::Kind::kGtid;
     start.gtid = a.gtid;
     return core::ok();
   }
   if (a.checkpoint.empty()) return core::ok();
-  auto cp = binlog::load_checkpoint(a.checkpoint);
+  auto cp = source::load_checkpoint(a.checkpoint);
   if (!cp) return core::fail(cp.error());
   if (!*cp) return core::ok();
   start.server_identity = (*cp)->server_identity;
   start.origin = "checkpoint " + a.checkpoint;
   if (!(*cp)->resume.empty()) {  // an XA transaction was held: read it again, skip the rest
-    start.kind = binlog::StreamStart::Kind::kFilePos;
+    start.kind = source::StreamStart::Kind::kFilePos;
     start.position = (*cp)->resume;
     start.delivered = (*cp)->position;
     start.gtid_state = (*cp)->gtid_set;
   } else if (!(*cp)->position.empty()) {
-    start.kind = binlog::StreamStart::Kind::kFilePos;
+    start.kind = source::StreamStart::Kind::kFilePos;
     start.position = (*cp)->position;
     start.gtid_state = (*cp)->gtid_set;
   } else {
-    start.kind = binlog::StreamStart::Kind::kGtid;
+    start.kind = source::StreamStart::Kind::kGtid;
     start.gtid = (*cp)->gtid_set;
   }
   return core::ok();
@@ -123,11 +123,11 @@ class HistoryKeeper : public binlog::ChangeHandler {
 
 // Loads the history file, or seeds it by discovery on the config's server at the resolved
 // start (discovery runs now: right when the stream starts at the server's current position).
-core::Status open_stream_history(const StreamArgs& a, const binlog::StreamerOptions& o,
-                                 const binlog::StreamStart& start, schema::SchemaHistory& out) {
+core::Status open_stream_history(const StreamArgs& a, const source::StreamerOptions& o,
+                                 const source::StreamStart& start, schema::SchemaHistory& out) {
   std::function<void(std::string_view)> debug;
   if (o.verbose) debug = [](std::string_view line) { log_line(std::string("debug: ").append(line)); };
-  if (start.kind != binlog::StreamStart::Kind::kFilePos) {  // a GTID start: no position to check or seed at
+  if (start.kind != source::StreamStart::Kind::kFilePos) {  // a GTID start: no position to check or seed at
     std::error_code ec;
     if (!std::filesystem::exists(a.schema_history, ec)) {
       return usage("--schema-history " + a.schema_history +
@@ -170,7 +170,7 @@ int run_stream(const StreamArgs& a, bool global_verbose) {
                         "neither the server nor any other replica uses; run `sluice check --config " +
             a.config_path + "`, which proposes a free one, and add \"server_id\": <that number> to the config"});
   }
-  binlog::StreamerOptions o;
+  source::StreamerOptions o;
   o.connect = source.connection;
   o.server_id = *source.server_id;
   o.until_now = a.until_now;
@@ -214,14 +214,14 @@ int run_stream(const StreamArgs& a, bool global_verbose) {
     keeper.emplace(history, a.schema_history, printer);
     out = &*keeper;
     o.resolver = &resolver;
-    o.on_start = [&a, &o, &history](const binlog::StreamStart& start) {
+    o.on_start = [&a, &o, &history](const source::StreamStart& start) {
       return open_stream_history(a, o, start, history);
     };
   }
   // SIGINT/SIGTERM end the stream cleanly (output flushed, checkpoint written). No SA_RESTART:
   // a blocking read returns early instead of waiting for the next heartbeat.
   o.stop = &install_stop_handlers(false);
-  binlog::BinlogStreamer streamer(o, *out, [&] { return parallel ? parallel->flush() : serial->flush(); });
+  source::BinlogStreamer streamer(o, *out, [&] { return parallel ? parallel->flush() : serial->flush(); });
   core::Status s = streamer.run();
   core::Status f = parallel ? parallel->finish() : core::ok();
   // The workers' error (a row, the output) comes first in stream order.

@@ -50,8 +50,8 @@ std::string kind_of(const json& v) {
   return "null";
 }
 
-// Keys the JSON-lines and SQLite destinations read; avro and postgres validate theirs when they
-// open (an unknown key is an error there, with its own "did you mean").
+// Keys the JSON-lines and SQLite destinations read; avro and postgres have their own parsers
+// (destination_options.cpp: an unknown key is an error there, with its own "did you mean").
 constexpr const char* kCommonKeys[] = {"type", "report", "report_dir"};
 constexpr const char* kJsonlKeys[] = {"type", "report", "report_dir", "path", "max_file_bytes"};
 constexpr const char* kSqliteKeys[] = {"type", "report", "report_dir", "path", "deletes"};
@@ -122,6 +122,20 @@ void read_keys(const json& section, const std::string& where, DestinationConfig&
   }
 }
 
+// The keys of the destinations that have their own (avro, postgres).
+core::Status read_sink_keys(const json& section, DestinationConfig& out) {
+  if (out.type == DestinationType::kAvro) {
+    auto avro = parse_avro_settings(section);
+    if (!avro) return core::fail(avro.error());
+    out.avro = *avro;
+  } else if (out.type == DestinationType::kPostgres) {
+    auto pg = parse_postgres_settings(section);
+    if (!pg) return core::fail(pg.error());
+    out.postgres = std::move(*pg);
+  }
+  return core::ok();
+}
+
 }  // namespace
 
 std::string_view destination_type_name(DestinationType type) {
@@ -154,13 +168,13 @@ core::Result<DestinationConfig> parse_destination(const json& section, std::stri
   DestinationConfig out;
   out.type = *type;
   out.origin = where;
-  out.options = section;
   std::string errors;
   read_keys(section, where, out, errors);
   if (!errors.empty()) {
     errors.pop_back();
     return core::fail(core::ErrorCode::kConfig, errors);
   }
+  SLUICE_TRY(read_sink_keys(section, out));
   for (const auto& [key, value] : section.items()) {
     if (!known_key(out.type, key)) {
       out.warnings.push_back(where + ": unknown key '" + key + "' for a " +

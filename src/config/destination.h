@@ -28,8 +28,28 @@ enum class DeleteMode : uint8_t {
   kHard = 1,  ///< remove the row
 };
 
-/// A validated destination. Keys every sink shares are typed here; the whole section stays in
-/// `options` for the sinks whose own keys are validated by their factory (avro, postgres).
+/// The Avro destination's own keys (docs/avro.md): {"path", "codec": "deflate"|"null",
+/// "block_bytes": N, "max_file_bytes": N}.
+struct AvroSettings {
+  bool deflate = true;                            ///< `codec`: "deflate" (default) or "null"
+  uint64_t block_bytes = uint64_t{256} << 10;     ///< uncompressed bytes per block
+  uint64_t max_file_bytes = uint64_t{128} << 20;  ///< rotate a file after this many bytes
+};
+
+/// The PostgreSQL destination's own keys (docs/postgres.md). Connection fields as given (a
+/// number for `port` becomes its text); unset ones keep the sink's defaults.
+struct PostgresSettings {
+  std::optional<std::string> host, port;
+  std::string user, password, dbname, sslmode, conninfo;
+  std::optional<int> connect_timeout_s;
+  std::string integration_name;  ///< names the schema when `schema` is empty
+  std::string schema;
+  bool hard_delete = false;  ///< `hard_delete`, or `deletes` when given ("hard")
+  uint64_t batch_bytes = uint64_t{8} << 20;
+  std::string state_id = "default";
+};
+
+/// A validated destination: every key typed, the sinks' own keys included.
 struct DestinationConfig {
   DestinationType type = DestinationType::kSinger;
   /// `path`: the SQLite database file, the JSONL/Avro directory. Required for file sinks.
@@ -42,13 +62,23 @@ struct DestinationConfig {
   bool report = true;
   /// `report_dir`: where the report files go; empty = the default beside the destination.
   std::string report_dir;
-  /// The section as given (including `type`).
-  nlohmann::json options = nlohmann::json::object();
+  /// `type` avro: its keys.
+  AvroSettings avro;
+  /// `type` postgres: its keys.
+  PostgresSettings postgres;
   /// Where it came from, for messages: "config.json: destination", "--destination".
   std::string origin;
   /// Non-fatal remarks (an unknown key that looks like a typo).
   std::vector<std::string> warnings;
 };
+
+/// The Avro keys of a destination section; kConfig "avro destination: ..." naming the key (an
+/// unknown key other than the shared ones is an error, with a "did you mean").
+core::Result<AvroSettings> parse_avro_settings(const nlohmann::json& section);
+
+/// The PostgreSQL keys of a destination section; kConfig "postgres destination: ..." naming the
+/// key. `user` (or `conninfo`) is required.
+core::Result<PostgresSettings> parse_postgres_settings(const nlohmann::json& section);
 
 /// Validates a destination object. Errors (kConfig) name the origin, the key and the fix, one
 /// per line when there are several.

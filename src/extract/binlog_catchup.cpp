@@ -2,28 +2,14 @@
 
 #include <algorithm>
 
-#include "binlog/change_assembler.h"
-#include "binlog/event_decoder.h"
-#include "binlog/gtid_tracker.h"
 #include "core/value_equal.h"
-#include "mysql/replication_stream.h"
 #include "schema/ddl_parser.h"
 #include "schema/history_resolver.h"
+#include "source/binlog_streamer.h"
+#include "source/gtid_tracker.h"
 
 namespace sluice::extract {
 namespace {
-
-constexpr size_t kPieceSize = size_t{1} << 20;
-
-// The rest of an event the replication stream hands out in pieces.
-class StreamPieces : public binlog::EventPieces {
- public:
-  explicit StreamPieces(mysql::ReplicationStream& stream) : stream_(stream) {}
-  core::Result<std::span<const uint8_t>> next_piece() override { return stream_.next_piece(); }
-
- private:
-  mysql::ReplicationStream& stream_;
-};
 
 // A destination stores documents; a PARTIAL_JSON update logged without its before image
 // (binlog_row_image=MINIMAL) carries only the changes, so the new document cannot be known here.
@@ -38,11 +24,12 @@ core::Status partial_json_without_document(const change::RowChange& c) {
           "the table with 'sluice reset'");
 }
 
-class CatchupHandler : public binlog::ChangeHandler {
+// Final: the streamer's resume guard calls it directly (source::Guarded).
+class CatchupHandler final : public binlog::ChangeHandler {
  public:
   CatchupHandler(std::vector<CatchupStream>& streams, schema::SchemaHistory& history, CatchupConsumer& out,
                  const CatchupOptions& options)
-      : streams_(streams), history_(history), out_(out), end_(options.end) {
+      : streams_(streams), history_(history), out_(out) {
     out_change_.extracted = options.extracted;
     maps_.resize(streams.size());
     versions_.resize(streams.size());
@@ -58,7 +45,6 @@ class CatchupHandler : public binlog::ChangeHandler {
     }
   }
 
-  bool done() const { return done_; }
   const core::BinlogPosition& position() const { return pos_; }
 
   core::Status on_row(const change::RowChange& c, const binlog::TableLayoutPtr& layout) override {
@@ -134,7 +120,6 @@ class CatchupHandler : public binlog::ChangeHandler {
     track_gtid(t);
     resume_.file.assign(t.resume_file);
     resume_.offset = t.resume_pos;
-    if (core::compare_positions(pos_, end_) >= 0) done_ = true;
     if (out_.checkpoint_due()) return checkpoint(pos_);
     return core::ok();
   }
@@ -278,20 +263,43 @@ class CatchupHandler : public binlog::ChangeHandler {
   std::vector<CatchupStream>& streams_;
   schema::SchemaHistory& history_;
   CatchupConsumer& out_;
-  core::BinlogPosition end_;
   core::BinlogPosition pos_;
   core::BinlogPosition resume_;  // the held XA transaction's start after the last commit, or empty
   std::vector<Map> maps_;
   std::vector<size_t> versions_;
   std::vector<uint8_t> gone_;               // per stream: its table was dropped (nothing more is delivered)
-  std::vector<binlog::GtidTracker> gtids_;  // per stream: GTID state after the last commit
+  std::vector<source::GtidTracker> gtids_;  // per stream: GTID state after the last commit
   core::BinlogPosition range_at_;           // begin of the transaction range_ok_ was computed for
   std::vector<uint8_t> range_ok_;    // per stream: in_range() of that transaction
   change::RowChange out_change_;     // what on_change receives (reused)
   std::vector<core::Value> values_;
   std::vector<core::Value> before_;  // an update's before image, when its key changed
-  bool done_ = false;
 };
+
+// The live reader of the catch-up: from `start` (or the GTID start) up to the end, non-blocking,
+// only the streams' tables, decoded with the schema history.
+source::StreamerOptions reader_options(const CatchupOptions& options, const core::BinlogPosition& start,
+                                       const std::vector<std::string>& tables,
+                                       schema::HistoryResolver& resolver) {
+  source::StreamerOptions sopts;
+  sopts.connect = options.connect;
+  sopts.server_id = options.server_id;
+  sopts.ask_server = false;  // the bookmarks were checked (check_bookmarks)
+  sopts.name = "binlog catch-up";
+  sopts.log = options.log;
+  sopts.max_reconnects = options.max_reconnects;
+  sopts.until = options.end;
+  sopts.tables = tables;
+  sopts.resolver = &resolver;
+  if (options.start_gtid.empty()) {
+    sopts.start.kind = source::StreamStart::Kind::kFilePos;
+    sopts.start.position = start;
+  } else {
+    sopts.start.kind = source::StreamStart::Kind::kGtid;
+    sopts.start.gtid = options.start_gtid;
+  }
+  return sopts;
+}
 
 }  // namespace
 
@@ -308,7 +316,7 @@ core::Status run_catchup(const CatchupOptions& options, std::vector<CatchupStrea
   const core::BinlogPosition& end = options.end;
   if (core::compare_positions(start, end) >= 0) return out.on_checkpoint(start);
 
-  hopts.warn = options.warn;
+  hopts.warn = options.log;
   schema::SchemaHistory history(hopts);
   history.seed(std::move(seed), start);
   for (const CatchupStream& s : streams) {
@@ -318,42 +326,12 @@ core::Status run_catchup(const CatchupOptions& options, std::vector<CatchupStrea
   }
   schema::HistoryResolver resolver(history);
   CatchupHandler handler(streams, history, out, options);
-  binlog::AssemblerOptions aopts;
-  aopts.tables = hopts.tables;
-  binlog::PreparedXa prepared;  // two-phase XA transactions: delivered at their XA COMMIT
-  aopts.prepared_xa = &prepared;
-  binlog::ChangeAssembler assembler(handler, aopts);
-  binlog::DecoderOptions dopts;
-  dopts.resolver = &resolver;
-  binlog::EventDecoder decoder(dopts);
-
-  mysql::ReplicationOptions ropts;
-  ropts.server_id = options.server_id;
-  if (options.start_gtid.empty()) {
-    ropts.file = start.file;
-    ropts.position = start.offset;
-  } else if (core::looks_like_mariadb_gtid_pos(options.start_gtid)) {
-    ropts.mariadb_gtid_pos = options.start_gtid;
-  } else {
-    ropts.mysql_gtid_set = options.start_gtid;
-  }
-  ropts.non_blocking = true;
-  ropts.piece_size = kPieceSize;  // a huge (compressed) transaction goes through in pieces
-  auto stream = mysql::ReplicationStream::open(options.connect, ropts);
-  if (!stream) {
-    return core::fail(stream.error().with_context(
-        "reading the binlog from " +
-        (options.start_gtid.empty() ? start.str() : "GTID " + options.start_gtid)));
-  }
-  decoder.set_checksum_alg((*stream)->checksums() ? 1 : 0);
-  decoder.set_file(start.file);
-  StreamPieces pieces(**stream);
-  while (!handler.done()) {
-    auto ev = (*stream)->next_event();
-    if (!ev) return core::fail(ev.error().with_context("reading the binlog"));
-    if (ev->empty()) break;
-    auto fed = decoder.feed(*ev, binlog::EventDecoder::kPosFromHeader, pieces, assembler);
-    if (!fed) return core::fail(fed.error().with_context("decoding the binlog at " + decoder.file()));
+  // Reconnects resume after the last complete transaction; the guard skips what was delivered.
+  source::BinlogStreamer streamer(reader_options(options, start, hopts.tables, resolver), handler, nullptr);
+  if (auto s = streamer.run(); !s) {
+    return core::fail(
+        s.error().with_context("reading the binlog from " +
+                               (options.start_gtid.empty() ? start.str() : "GTID " + options.start_gtid)));
   }
   // Done or at the server's end (which is past the end read at job start): all before `end`
   // was delivered.

@@ -1,5 +1,7 @@
 #pragma once
-/// Log-based catch-up: reads the binlog as a replica (non-blocking dump) from the oldest
+/// Log-based catch-up: reads the binlog as a replica (non-blocking dump, through src/source's
+/// live reader: a dropped connection is reconnected and resumed after the last complete
+/// transaction, none of its changes delivered twice) from the oldest
 /// bookmark of the log-based streams up to the server's position at job start, decodes each
 /// row event with the table's schema *as of that event* (a schema::SchemaHistory seeded with
 /// the columns saved in the bookmarks, or discovery, at the start position and advanced by the
@@ -12,6 +14,7 @@
 #include <functional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "change/change.h"
@@ -87,8 +90,11 @@ struct CatchupOptions {
   std::string start_gtid;
   /// The extract time the changes carry (change::RowChange::extracted).
   core::EpochTime extracted{0, 0};
-  /// Receives warnings (a schema corrected from the binlog's column names); none when unset.
-  std::function<void(std::string_view)> warn;
+  /// Consecutive failed reconnects before giving up (source::StreamerOptions::max_reconnects).
+  unsigned max_reconnects = 10;
+  /// Warnings: one line per reconnect ("binlog catch-up: ...; reconnecting in ..."), a schema
+  /// corrected from the binlog's column names. Null: silent.
+  std::function<void(std::string_view)> log;
 };
 
 /// Runs the catch-up for `streams` (their `columns` may be narrowed by on_table_changed's

@@ -1,7 +1,7 @@
 #include "extract/bookmark_check.h"
 
-#include "binlog/stream_server.h"
 #include "mysql/server_status.h"
+#include "source/stream_server.h"
 
 namespace sluice::extract {
 namespace {
@@ -95,9 +95,9 @@ core::Result<BookmarkVerdict> check_bookmarks(mysql::Connection& conn, std::vect
                         "), which has executed its gtid: continuing by GTID");
       continue;
     }
-    auto problem = binlog::check_binlog_position(*files, end->position, s.from);
+    auto problem = source::check_binlog_position(*files, end->position, s.from);
     if (!problem) continue;
-    if (problem->kind == binlog::PositionProblem::Kind::kPurged) {
+    if (problem->kind == source::PositionProblem::Kind::kPurged) {
       if (keep_purged)
         v.purged.push_back(static_cast<size_t>(&s - streams.data()));
       else

@@ -25,18 +25,6 @@ using sinks::SqliteSinkOptions;
 using sinks::TestStopSink;
 using sinks::ThreadedSink;
 
-/// The section without the keys this factory handles itself, for sinks that reject unknown keys.
-nlohmann::json sink_options(const config::DestinationConfig& d) {
-  nlohmann::json o = d.options.is_object() ? d.options : nlohmann::json::object();
-  o.erase("report");
-  o.erase("report_dir");
-  if (d.type == DestinationType::kPostgres && o.contains("deletes")) {
-    o["hard_delete"] = d.deletes == config::DeleteMode::kHard;
-  }
-  o.erase("deletes");
-  return o;
-}
-
 /// File destinations write on their own thread (threaded_sink.h), overlapping the source's reading;
 /// Singer stdout and PostgreSQL are written on the job's thread. A test's stop point goes inside
 /// the writer thread: it runs after the destination's own checkpoint.
@@ -81,11 +69,9 @@ std::string state_location(const config::DestinationConfig& d) {
     case DestinationType::kAvro:
       return "the state saved in " + d.path + "/" + AvroSink::kStateFile;
     case DestinationType::kPostgres: {
-      auto o = sinks::parse_postgres_options(sink_options(d));
-      if (!o) return "the state saved in the PostgreSQL destination";
-      return "the state saved in PostgreSQL table " +
-             (o->schema.empty() ? std::string("sluice") : o->schema) + "._sluice_state (row '" + o->state_id +
-             "')";
+      sinks::PostgresSinkOptions o = postgres_sink_options(d.postgres);
+      return "the state saved in PostgreSQL table " + (o.schema.empty() ? std::string("sluice") : o.schema) +
+             "._sluice_state (row '" + o.state_id + "')";
     }
     default:
       return "the state";
@@ -131,16 +117,16 @@ core::Result<Opened> open_inner(const config::DestinationConfig& d, const SinkEn
       return out;
     }
     case DestinationType::kAvro: {
-      auto sink = sinks::make_avro_sink(sink_options(d));
+      auto sink = AvroSink::open(avro_sink_options(d));
       if (!sink) return core::fail(sink.error());
-      if (auto* avro = dynamic_cast<AvroSink*>(sink->get())) out.saved_state = avro->committed_state();
+      out.saved_state = (*sink)->committed_state();
       out.sink = std::move(*sink);
       return out;
     }
     case DestinationType::kPostgres: {
-      auto sink = sinks::make_postgres_sink(sink_options(d));
+      auto sink = PostgresSink::open(postgres_sink_options(d.postgres));
       if (!sink) return core::fail(sink.error());
-      if (auto* pg = dynamic_cast<PostgresSink*>(sink->get())) out.saved_state = pg->committed_state();
+      out.saved_state = (*sink)->committed_state();
       out.sink = std::move(*sink);
       return out;
     }
@@ -149,6 +135,33 @@ core::Result<Opened> open_inner(const config::DestinationConfig& d, const SinkEn
 }
 
 }  // namespace
+
+sinks::AvroSinkOptions avro_sink_options(const config::DestinationConfig& d) {
+  sinks::AvroSinkOptions o;
+  o.directory = d.path;
+  o.codec = d.avro.deflate ? sinks::avro::Codec::kDeflate : sinks::avro::Codec::kNull;
+  o.block_bytes = static_cast<size_t>(d.avro.block_bytes);
+  o.max_file_bytes = d.avro.max_file_bytes;
+  return o;
+}
+
+sinks::PostgresSinkOptions postgres_sink_options(const config::PostgresSettings& s) {
+  sinks::PostgresSinkOptions o;
+  sinks::pg::PgConnectOptions& c = o.connect;
+  if (s.host) c.host = *s.host;
+  if (s.port) c.port = *s.port;
+  c.user = s.user;
+  c.password = s.password;
+  c.dbname = s.dbname;
+  c.sslmode = s.sslmode;
+  c.conninfo = s.conninfo;
+  if (s.connect_timeout_s) c.connect_timeout_s = *s.connect_timeout_s;
+  o.schema = sinks::destination_schema(s.schema, s.integration_name);
+  o.hard_delete = s.hard_delete;
+  o.batch_bytes = static_cast<size_t>(s.batch_bytes);
+  o.state_id = s.state_id;
+  return o;
+}
 
 std::string default_report_dir(const config::DestinationConfig& d) {
   if (!d.report_dir.empty()) return d.report_dir;

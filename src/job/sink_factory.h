@@ -16,6 +16,8 @@
 #include "core/result.h"
 #include "core/value_format.h"
 #include "job/report/report_sink.h"
+#include "sinks/avro/avro_sink.h"
+#include "sinks/postgres/postgres_sink.h"
 #include "sinks/sink.h"
 #include "sinks/test_stop_sink.h"
 
@@ -56,6 +58,13 @@ struct MadeSink {
 /// Opens the destination. Errors name the destination and what to fix (missing directory,
 /// read-only file, unreachable server, a sink that is not built).
 core::Result<MadeSink> make_sink(const config::DestinationConfig& destination, const SinkEnvironment& env);
+
+/// The Avro sink's options from a destination of type avro (its path and config::AvroSettings).
+sinks::AvroSinkOptions avro_sink_options(const config::DestinationConfig& destination);
+
+/// The PostgreSQL sink's options from config::PostgresSettings (the schema named after the
+/// integration when not given, sinks::destination_schema).
+sinks::PostgresSinkOptions postgres_sink_options(const config::PostgresSettings& settings);
 
 /// Where a destination's reports go by default: `<path>.reports/` beside a SQLite file,
 /// `<dir>/_reports/` inside a JSONL or Avro directory, `sluice-reports/` otherwise; the

@@ -30,19 +30,16 @@ core::Result<std::vector<schema::TableSchema>> discover_selected(mysql::Connecti
 // Warnings that save users from slow or broken jobs.
 void warn_about(JobContext& ctx, const SelectedStream& s) {
   mysql::Connection& c = *ctx.conn;
-  std::string where = "TABLE_SCHEMA = " + c.quote_string(s.table.database) +
-                      " AND TABLE_NAME = " + c.quote_string(s.table.name);
   if (s.method == change::Method::kIncremental && s.replication_key && !s.table.is_view) {
-    auto v = c.query_value("SELECT COUNT(*) FROM information_schema.STATISTICS WHERE " + where +
-                           " AND SEQ_IN_INDEX = 1 AND COLUMN_NAME = " + c.quote_string(*s.replication_key));
-    if (v && *v && **v == "0") {
+    auto indexed = schema::has_index_led_by(c, s.table.database, s.table.name, *s.replication_key);
+    if (indexed && !*indexed) {
       ctx.warn("replication key '" + *s.replication_key + "' of " + s.stream_id +
                " has no index: every job scans the whole table; add an index on it");
     }
   }
   if (s.method == change::Method::kLogBased) {
-    auto v = c.query_value("SELECT COUNT(*) FROM information_schema.COLUMN_PRIVILEGES WHERE " + where);
-    if (v && *v && **v != "0") {
+    auto by_column = schema::has_column_grants(c, s.table.database, s.table.name);
+    if (by_column && *by_column) {
       ctx.warn(s.stream_id + " is granted to this user column by column, but the binlog carries every column of "
                              "the table: log-based replication will deliver columns the user cannot SELECT");
     }

@@ -9,7 +9,7 @@
 ///   on MariaDB and older MySQL (needs REPLICATION CLIENT; MariaDB: BINLOG MONITOR), with the
 ///   GTID state there (MySQL Executed_Gtid_Set, MariaDB @@gtid_binlog_pos);
 /// - the GTID state at a position (MariaDB BINLOG_GTID_POS; MySQL reads it from the binlog,
-///   binlog::mysql_gtid_set_at);
+///   source::mysql_gtid_set_at);
 /// - files: SHOW BINARY LOGS, each file with its size;
 /// - identity: who the server is, for bookmarks (MySQL @@server_uuid; MariaDB @@server_id and
 ///   @@gtid_domain_id), so that a bookmark is never read on another server's binlog;

@@ -46,4 +46,28 @@ core::Result<std::vector<TableSchema>> discover(mysql::Connection& conn, const D
   return build_tables(rows);
 }
 
+namespace {
+
+std::string table_where(mysql::Connection& conn, const std::string& db, const std::string& table) {
+  return "TABLE_SCHEMA = " + conn.quote_string(db) + " AND TABLE_NAME = " + conn.quote_string(table);
+}
+
+}  // namespace
+
+core::Result<bool> has_index_led_by(mysql::Connection& conn, const std::string& db, const std::string& table,
+                                    const std::string& column) {
+  auto v = conn.query_value("SELECT COUNT(*) FROM information_schema.STATISTICS WHERE " +
+                            table_where(conn, db, table) + " AND SEQ_IN_INDEX = 1 AND COLUMN_NAME = " +
+                            conn.quote_string(column));
+  if (!v) return core::fail(v.error());
+  return !*v || **v != "0";
+}
+
+core::Result<bool> has_column_grants(mysql::Connection& conn, const std::string& db, const std::string& table) {
+  auto v = conn.query_value("SELECT COUNT(*) FROM information_schema.COLUMN_PRIVILEGES WHERE " +
+                            table_where(conn, db, table));
+  if (!v) return core::fail(v.error());
+  return *v && **v != "0";
+}
+
 }  // namespace sluice::schema

@@ -74,4 +74,13 @@ struct DiscoveryStats {
 core::Result<std::vector<TableSchema>> discover(mysql::Connection& conn, const DiscoveryOptions& options,
                                                 DiscoveryStats* stats = nullptr);
 
+/// False when no index of `db`.`table` begins with `column` (information_schema.STATISTICS);
+/// true when one does or the server did not say.
+core::Result<bool> has_index_led_by(mysql::Connection& conn, const std::string& db, const std::string& table,
+                                    const std::string& column);
+
+/// True when `db`.`table` is granted to this user column by column
+/// (information_schema.COLUMN_PRIVILEGES lists a column of it).
+core::Result<bool> has_column_grants(mysql::Connection& conn, const std::string& db, const std::string& table);
+
 }  // namespace sluice::schema

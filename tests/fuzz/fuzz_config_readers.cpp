@@ -13,13 +13,13 @@
 #include <string>
 #include <string_view>
 
-#include "binlog/stream_checkpoint.h"
 #include "config/catalog.h"
 #include "config/destination.h"
 #include "config/job_config.h"
 #include "config/json_file.h"
 #include "config/state.h"
 #include "schema/schema_history.h"
+#include "source/stream_checkpoint.h"
 
 using namespace sluice;
 
@@ -58,7 +58,7 @@ void read_everything(std::string_view text) {
   if (write_scratch(text)) {
     (void)config::load_state(scratch_path());
     (void)config::load_job_config(scratch_path());
-    (void)binlog::load_checkpoint(scratch_path());
+    (void)source::load_checkpoint(scratch_path());
   }
 }
 

@@ -92,7 +92,7 @@ class CheckModulesTest(unittest.TestCase):
             foreach = next(n for n, t in enumerate(f, 1) if t.startswith("foreach(m ") and " job" in t)
         # Named at the foreach() line that lists job, where the fix is made.
         self.assertIn(f"src/cli/CMakeLists.txt:{foreach}: links sluice_job: module cli may not use module job "
-                      "(allowed: binlog, change, config, core, extract, mysql, preflight, schema, sinks); remove it "
+                      "(allowed: binlog, change, config, core, extract, mysql, preflight, schema, sinks, source); remove it "
                       "from this line, or declare the edge in " + self.declared_line("cli"), lines)
         self.assertTrue(any(l.startswith("src/cli/README.md:") for l in lines), lines)
 
@@ -112,9 +112,9 @@ class CheckModulesTest(unittest.TestCase):
         self.replace("docs/development.md", "\ncore:\n", "\ncore:\njournal: core\n")
         code, lines = self.run_check()
         self.assertEqual(code, 0, "\n".join(lines))
-        os.makedirs(self.path("src/source"))
-        self.append("src/source/reader.h", "#pragma once\n")
-        self.expect_failure("src/source: not a declared module (add a line to the module-edges block of "
+        os.makedirs(self.path("src/replicator"))
+        self.append("src/replicator/reader.h", "#pragma once\n")
+        self.expect_failure("src/replicator: not a declared module (add a line to the module-edges block of "
                             "docs/development.md)")
 
     def test_a_readme_that_disagrees_with_the_edges(self):

@@ -9,7 +9,6 @@
 #include <filesystem>
 
 #include "core/json_writer.h"
-#include "core/spelling.h"
 #include "core/value_format.h"
 
 namespace sluice::sinks {
@@ -63,62 +62,7 @@ core::Status fsync_path(const std::string& path, int flags) {
   return core::ok();
 }
 
-core::Result<uint64_t> read_uint(const nlohmann::json& o, const char* key, uint64_t dflt) {
-  auto it = o.find(key);
-  if (it == o.end()) return dflt;
-  if (!it->is_number_integer() || it->get<int64_t>() <= 0) {
-    return core::fail(core::ErrorCode::kConfig, std::string("avro destination: '") + key +
-                                                    "' must be a positive integer");
-  }
-  return it->get<uint64_t>();
-}
-
 }  // namespace
-
-core::Result<AvroSinkOptions> parse_avro_options(const nlohmann::json& options) {
-  if (!options.is_object()) return core::fail(core::ErrorCode::kConfig, "avro destination: options must be an object");
-  AvroSinkOptions out;
-  for (auto it = options.begin(); it != options.end(); ++it) {
-    static const char* kKeys[] = {"type", "path", "codec", "block_bytes", "max_file_bytes"};
-    bool known = false;
-    for (const char* k : kKeys) known = known || it.key() == k;
-    if (!known) {
-      return core::fail(core::ErrorCode::kConfig, "avro destination: unknown option '" + it.key() +
-                                                      "' (known: path, codec, block_bytes, max_file_bytes)" +
-                                                      core::did_you_mean(it.key(), kKeys));
-    }
-  }
-  auto path = options.find("path");
-  if (path == options.end() || !path->is_string() || path->get<std::string>().empty()) {
-    return core::fail(core::ErrorCode::kConfig, "avro destination: 'path' (the output directory) is required");
-  }
-  out.directory = path->get<std::string>();
-  auto codec = options.find("codec");
-  if (codec != options.end()) {
-    if (*codec == "deflate") {
-      out.codec = avro::Codec::kDeflate;
-    } else if (*codec == "null") {
-      out.codec = avro::Codec::kNull;
-    } else {
-      return core::fail(core::ErrorCode::kConfig, "avro destination: 'codec' must be \"deflate\" or \"null\"");
-    }
-  }
-  auto block = read_uint(options, "block_bytes", out.block_bytes);
-  if (!block) return core::fail(block.error());
-  out.block_bytes = static_cast<size_t>(*block);
-  auto max_file = read_uint(options, "max_file_bytes", out.max_file_bytes);
-  if (!max_file) return core::fail(max_file.error());
-  out.max_file_bytes = *max_file;
-  return out;
-}
-
-core::Result<std::unique_ptr<Sink>> make_avro_sink(const nlohmann::json& options) {
-  auto parsed = parse_avro_options(options);
-  if (!parsed) return core::fail(parsed.error());
-  auto sink = AvroSink::open(std::move(*parsed));
-  if (!sink) return core::fail(sink.error());
-  return std::unique_ptr<Sink>(std::move(*sink));
-}
 
 core::Result<std::unique_ptr<AvroSink>> AvroSink::open(AvroSinkOptions options) {
   std::error_code ec;

@@ -42,13 +42,6 @@ struct AvroSinkOptions {
   uint64_t max_file_bytes = uint64_t{128} << 20;  ///< rotate after this many bytes
 };
 
-/// Reads the destination options of the Avro sink: {"path": DIR, "codec": "deflate"|"null",
-/// "block_bytes": N, "max_file_bytes": N}. Unknown keys other than "type" are an error.
-core::Result<AvroSinkOptions> parse_avro_options(const nlohmann::json& options);
-
-/// The factory the destination registry calls (options as parse_avro_options reads them).
-core::Result<std::unique_ptr<Sink>> make_avro_sink(const nlohmann::json& options);
-
 class AvroSink final : public Sink {
  public:
   /// Opens the directory, recovers it to its last checkpoint (see above).

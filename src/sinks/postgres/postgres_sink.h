@@ -42,13 +42,10 @@ struct PostgresSinkOptions {
   std::string state_id = "default";      ///< the `_sluice_state` row of this job
 };
 
-/// Reads the destination options: {"host", "port", "user", "password", "dbname" | "database",
-/// "sslmode", "conninfo", "integration_name", "schema", "hard_delete", "batch_bytes",
-/// "state_id", "connect_timeout"}.
-core::Result<PostgresSinkOptions> parse_postgres_options(const nlohmann::json& options);
-
-/// The factory the destination registry calls.
-core::Result<std::unique_ptr<Sink>> make_postgres_sink(const nlohmann::json& options);
+/// The schema a destination writes to: `schema`, else the one named after `integration_name`
+/// ("Stitch MySQL RDS" -> "stitch_mysql_rds"), cut to a PostgreSQL identifier; "" = one schema
+/// per source database.
+std::string destination_schema(const std::string& schema, const std::string& integration_name);
 
 class PostgresSink final : public Sink {
  public:

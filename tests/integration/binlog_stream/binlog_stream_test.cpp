@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "binlog/stream_checkpoint.h"
+#include "source/stream_checkpoint.h"
 #include "stream_process.h"
 #include "stream_support.h"
 #include "support/test_servers.h"
@@ -117,7 +117,7 @@ TEST(BinlogStreamTaggedGtid, AStartWithTaggedGtidsSkipsThemAndTracksTheTag) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(ids_of(split_lines(r.out), "t"), (std::vector<int64_t>{2, 3})) << r.out;
   EXPECT_NE(r.out.find(":etl:"), std::string::npos) << r.out;  // the line's gtid
-  auto saved = binlog::load_checkpoint(cp);
+  auto saved = source::load_checkpoint(cp);
   ASSERT_TRUE(saved && *saved);
   EXPECT_EQ((*saved)->gtid_set, split_lines(admin_sql(s, executed)).at(0));
 }
@@ -150,7 +150,7 @@ TEST_P(BinlogStreamTest, CheckpointResumesAcrossRuns) {
                                  "--checkpoint", cp, "--databases", db});
   ASSERT_EQ(r1.exit_code, 0) << r1.err;
   EXPECT_EQ(ids_of(split_lines(r1.out), "t"), iota_ids(1, 12));
-  auto saved = binlog::load_checkpoint(cp);
+  auto saved = source::load_checkpoint(cp);
   ASSERT_TRUE(saved && *saved) << (saved ? "no checkpoint file" : saved.error().message);
   core::BinlogPosition after = current_pos(s);
   EXPECT_EQ((*saved)->position.file, after.file);
@@ -168,7 +168,7 @@ TEST_P(BinlogStreamTest, CheckpointResumesAcrossRuns) {
   CommandResult r2 = run_sluice({"binlog", "stream", "--config", cfg, "--until-now", "--checkpoint", cp, "--databases", db});
   ASSERT_EQ(r2.exit_code, 0) << r2.err;
   EXPECT_EQ(ids_of(split_lines(r2.out), "t"), iota_ids(13, 20));
-  auto saved2 = binlog::load_checkpoint(cp);
+  auto saved2 = source::load_checkpoint(cp);
   ASSERT_TRUE(saved2 && *saved2);
   EXPECT_EQ((*saved2)->gtid_set, gtid_state(s));
 }
@@ -198,7 +198,7 @@ TEST_P(BinlogStreamTest, PreparedXaHeldAcrossRunsComesOutOnceAtItsCommit) {
                                  "--until-now", "--checkpoint", cp, "--databases", db});
   ASSERT_EQ(r1.exit_code, 0) << r1.err;
   EXPECT_EQ(ids_of(split_lines(r1.out), "t"), iota_ids(1, 8));
-  auto saved = binlog::load_checkpoint(cp);
+  auto saved = source::load_checkpoint(cp);
   ASSERT_TRUE(saved && *saved);
   EXPECT_EQ((*saved)->position.offset, current_pos(s).offset);
   EXPECT_EQ((*saved)->resume.file, prepared_at.file);
@@ -213,7 +213,7 @@ TEST_P(BinlogStreamTest, PreparedXaHeldAcrossRunsComesOutOnceAtItsCommit) {
   std::vector<int64_t> want = {9, 10, 100, 101, 1, 11, 12};
   EXPECT_EQ(ids_of(split_lines(r2.out), "t"), want) << r2.out;
   EXPECT_NE(r2.out.find(":\"xa\""), std::string::npos) << r2.out;  // name (or "@2" without FULL metadata)
-  auto saved2 = binlog::load_checkpoint(cp);
+  auto saved2 = source::load_checkpoint(cp);
   ASSERT_TRUE(saved2 && *saved2);
   EXPECT_EQ((*saved2)->resume.file, "");
   EXPECT_EQ((*saved2)->position.offset, current_pos(s).offset);

@@ -2,7 +2,7 @@
 // start is the checkpoint at once, a SIGTERM or --until-now on a quiet server leaves it, and
 // transactions of other databases and a new binlog file move it on; the next run prints what
 // changed in between.
-#include "binlog/stream_checkpoint.h"
+#include "source/stream_checkpoint.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -27,8 +27,8 @@ bool exists(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0;
 }
 
-binlog::StreamCheckpoint load(const std::string& path) {
-  auto cp = binlog::load_checkpoint(path);
+source::StreamCheckpoint load(const std::string& path) {
+  auto cp = source::load_checkpoint(path);
   if (!cp) throw std::runtime_error(cp.error().message);
   if (!*cp) throw std::runtime_error("no checkpoint file " + path);
   return **cp;
@@ -48,7 +48,7 @@ TEST_P(StreamCheckpointTest, IdleStreamKeepsItsStartAcrossSigtermAndUntilNow) {
     // An idle stream at the server's end: the checkpoint names that end as soon as it starts.
     StreamProcess p({"binlog", "stream", "--config", cfg, "--checkpoint", cp, "--databases", db});
     ASSERT_TRUE(wait_for([&] { return exists(cp); }, 30)) << "no checkpoint while idle";
-    binlog::StreamCheckpoint first = load(cp);
+    source::StreamCheckpoint first = load(cp);
     EXPECT_EQ(first.position.file, start.file);
     EXPECT_EQ(first.position.offset, start.offset);
     // The server moves to a new binlog: the idle checkpoint follows it (ROTATE, heartbeats).
@@ -75,7 +75,7 @@ TEST_P(StreamCheckpointTest, IdleStreamKeepsItsStartAcrossSigtermAndUntilNow) {
   CommandResult q = run_sluice(
       {"binlog", "stream", "--config", cfg, "--until-now", "--checkpoint", cp2, "--databases", db});
   ASSERT_EQ(q.exit_code, 0) << q.err;
-  binlog::StreamCheckpoint at_quiet = load(cp2);
+  source::StreamCheckpoint at_quiet = load(cp2);
   EXPECT_EQ(at_quiet.position.offset, quiet.offset);
   EXPECT_EQ(at_quiet.gtid_set, gtid_state(s));
   // Transactions of a database the stream does not follow move the checkpoint past them.
@@ -125,14 +125,14 @@ TEST_P(StreamCheckpointTest, ImpossibleStartsAreRefusedAndForeignCheckpointsNeed
   CommandResult mine =
       run_sluice({"binlog", "stream", "--config", cfg, "--until-now", "--checkpoint", cp, "--databases", db});
   ASSERT_EQ(mine.exit_code, 0) << mine.err;
-  binlog::StreamCheckpoint saved = load(cp);
+  source::StreamCheckpoint saved = load(cp);
   EXPECT_NE(saved.server_identity, "");
   // The same checkpoint with another server's identity: refused without a GTID set, untouched.
-  binlog::StreamCheckpoint foreign = saved;
+  source::StreamCheckpoint foreign = saved;
   foreign.server_identity =
       s.is_mysql() ? "uuid:0b0e0f00-1111-2222-3333-444455556666" : "server_id:9999,domain:0";
   foreign.gtid_set.clear();
-  ASSERT_TRUE(binlog::save_checkpoint(cp, foreign));
+  ASSERT_TRUE(source::save_checkpoint(cp, foreign));
   std::string before = read_file(cp);
   refused({"--checkpoint", cp},
           {"checkpoint " + cp + " (" + saved.position.file + ":", "was written on another server"});
@@ -140,7 +140,7 @@ TEST_P(StreamCheckpointTest, ImpossibleStartsAreRefusedAndForeignCheckpointsNeed
   // With the GTID set this server has executed: a failover, read on by GTID.
   foreign.gtid_set = saved.gtid_set;
   ASSERT_FALSE(foreign.gtid_set.empty());
-  ASSERT_TRUE(binlog::save_checkpoint(cp, foreign));
+  ASSERT_TRUE(source::save_checkpoint(cp, foreign));
   admin_sql(s, "INSERT INTO t VALUES (7)", db);
   CommandResult moved =
       run_sluice({"binlog", "stream", "--config", cfg, "--until-now", "--checkpoint", cp, "--databases", db});

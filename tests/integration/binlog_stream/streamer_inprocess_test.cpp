@@ -6,14 +6,19 @@
 #include <atomic>
 #include <thread>
 
-#include "binlog/binlog_streamer.h"
-#include "binlog/gtid_tracker.h"
-#include "binlog/resume_guard.h"
-#include "binlog/stream_checkpoint.h"
+#include "source/binlog_streamer.h"
+#include "source/gtid_tracker.h"
+#include "source/resume_guard.h"
+#include "source/stream_checkpoint.h"
 #include "support/test_servers.h"
 #include "support/test_util.h"
 
-namespace sluice::binlog {
+namespace sluice::source {
+using binlog::ChangeHandler;
+using binlog::RowsEvent;
+using binlog::RowsEventSink;
+using binlog::TableLayout;
+using binlog::TableLayoutPtr;
 namespace {
 
 struct Collect : ChangeHandler {
@@ -31,26 +36,27 @@ struct Collect : ChangeHandler {
 
 TEST(ResumeGuard, ReplayOfACutTransactionSkipsWhatWasDelivered) {
   Collect out;
-  ResumeGuard g(out);
+  ResumeGuard g;
+  Guarded<Collect> h(g, out, nullptr);  // what the streamer puts between its assembler and `out`
   change::Transaction t1{"bin.000001", 100, 500, "", false, false, 0, 0, "", 0};
   change::RowChange c;
   c.txn = &t1;
   for (uint64_t pos : {120, 140, 160}) {
     c.pos = pos;
-    ASSERT_TRUE(g.on_row(c, nullptr));
+    ASSERT_TRUE(h.on_row(c, nullptr));
   }
   g.on_disconnect();  // 3 rows of the transaction at 100 were delivered
   // Replay: the same transaction from its start, 5 rows this time (the cut hid the last two).
   for (uint64_t pos : {120, 140}) {
     c.pos = pos;
-    ASSERT_TRUE(g.on_row(c, nullptr));
+    ASSERT_TRUE(h.on_row(c, nullptr));
   }
   g.on_disconnect();  // cut again while still replaying: the larger count stays
   for (uint64_t pos : {120, 140, 160, 180, 200}) {
     c.pos = pos;
-    ASSERT_TRUE(g.on_row(c, nullptr));
+    ASSERT_TRUE(h.on_row(c, nullptr));
   }
-  ASSERT_TRUE(g.on_commit(t1));
+  ASSERT_TRUE(h.on_commit(t1));
   std::vector<std::pair<uint64_t, uint64_t>> want = {{100, 120}, {100, 140}, {100, 160}, {100, 180}, {100, 200}};
   EXPECT_EQ(out.rows, want);
   EXPECT_EQ(g.committed_file(), "bin.000001");
@@ -59,7 +65,7 @@ TEST(ResumeGuard, ReplayOfACutTransactionSkipsWhatWasDelivered) {
   change::Transaction t2{"bin.000001", 500, 900, "", false, false, 0, 0, "", 0};
   c.txn = &t2;
   c.pos = 520;
-  ASSERT_TRUE(g.on_row(c, nullptr));
+  ASSERT_TRUE(h.on_row(c, nullptr));
   EXPECT_EQ(out.rows.size(), 6u);
 }
 
@@ -76,21 +82,21 @@ struct CollectEvents : RowsEventSink {
 TEST(ResumeGuard, RowsEventsToASinkAreSkippedOnReplayByEvent) {
   Collect out;
   CollectEvents sink;
-  ResumeGuard g(out);
-  g.set_rows_sink(&sink);
+  ResumeGuard g;
+  Guarded<Collect> h(g, out, &sink);
   change::Transaction t1{"bin.000001", 100, 500, "", false, false, 0, 0, "", 0};
   TableLayoutPtr layout;
   RowsEvent r{&layout, change::Op::kInsert, false, 0, {}, {}, {}};
   for (uint64_t pos : {120, 240}) {
     r.pos = pos;
-    ASSERT_TRUE(g.on_rows_event(t1, r));
+    ASSERT_TRUE(h.on_rows_event(t1, r));
   }
   g.on_disconnect();
   for (uint64_t pos : {120, 240, 360}) {
     r.pos = pos;
-    ASSERT_TRUE(g.on_rows_event(t1, r));
+    ASSERT_TRUE(h.on_rows_event(t1, r));
   }
-  ASSERT_TRUE(g.on_commit(t1));
+  ASSERT_TRUE(h.on_commit(t1));
   std::vector<std::pair<uint64_t, uint64_t>> want = {{100, 120}, {100, 240}, {100, 360}};
   EXPECT_EQ(sink.events, want);
   EXPECT_EQ(g.changes(), 3u);
@@ -203,4 +209,4 @@ INSTANTIATE_TEST_SUITE_P(Servers, StreamerInProcess, ::testing::Values("mariadb"
                          [](const auto& p) { return std::string(p.param); });
 
 }  // namespace
-}  // namespace sluice::binlog
+}  // namespace sluice::source

@@ -8,16 +8,18 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
 #include "sinks/avro/avro_sink.h"
+#include "support/sink_options.h"
 #include "support/test_util.h"
 #include "unit/sinks/avro_postgres_rows.h"
 
 namespace sluice::sinks {
 namespace {
+
+using test::make_avro_sink;
 
 using nlohmann::json;
 

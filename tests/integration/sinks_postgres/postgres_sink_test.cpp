@@ -1,16 +1,17 @@
 // The PostgreSQL sink against a real PostgreSQL 15 (support/pg_test_server.h), checked with psql,
 // value by value.
+#include "sinks/postgres/postgres_sink.h"
+
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <nlohmann/json.hpp>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
-#include "sinks/postgres/postgres_sink.h"
 #include "support/pg_test_server.h"
+#include "support/sink_options.h"
 #include "support/test_util.h"
 #include "unit/sinks/avro_postgres_rows.h"
 
@@ -19,6 +20,7 @@ namespace {
 
 using nlohmann::json;
 
+using test::make_postgres_sink;
 using test::psql;
 
 json options(const std::string& schema, json extra = json::object()) {
@@ -187,7 +189,7 @@ TEST(PostgresSink, KillBeforeCheckpointThenResumeIsExactlyOnce) {
   ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << status;
   EXPECT_EQ(psql("SELECT count(*), count(DISTINCT id), max(id) FROM sl_kill.keyless"), "100|100|100\n");
   auto o = options("sl_kill");
-  auto sink = PostgresSink::open(*parse_postgres_options(o));
+  auto sink = PostgresSink::open(*test::postgres_options(o));
   ASSERT_TRUE(sink);
   ASSERT_TRUE((*sink)->committed_state());
   EXPECT_EQ(*(*sink)->committed_state(), R"({"last":100})");

@@ -93,11 +93,11 @@ SyncRun run_sync(const std::string& config, const std::string& catalog, const st
 
 SyncRun run_sync_paused(const std::string& config, const std::string& catalog,
                         const std::vector<std::string>& extra, uint64_t checkpoint,
-                        const std::function<void()>& while_stopped) {
+                        const std::function<void()>& while_stopped, uint64_t rows) {
   std::vector<std::string> argv = sync_args(config, catalog, "", extra);
   argv.insert(argv.begin(), SLUICE_BINARY);
   std::string dir = make_temp_dir("run");
-  pid_t pid = start_process(argv, stop_env(checkpoint), dir + "/out.jsonl", dir + "/err");
+  pid_t pid = start_process(argv, stop_env(checkpoint, rows), dir + "/out.jsonl", dir + "/err");
   EXPECT_TRUE(wait_until_stopped(pid))
       << "the job did not stop after " << checkpoint << " checkpoints: " << read_file(dir + "/err");
   while_stopped();

@@ -42,10 +42,11 @@ SyncRun run_sync(const std::string& config, const std::string& catalog, const st
              const std::vector<std::string>& extra = {});
 
 /// Like run_sync (no --state), but the job stops itself right after its `checkpoint`th checkpoint
-/// (stop_env), `while_stopped` runs, and then the job goes on to its end.
+/// (stop_env; with `rows`, once that many more rows were written after it), `while_stopped` runs,
+/// and then the job goes on to its end.
 SyncRun run_sync_paused(const std::string& config, const std::string& catalog,
                         const std::vector<std::string>& extra, uint64_t checkpoint,
-                        const std::function<void()>& while_stopped);
+                        const std::function<void()>& while_stopped, uint64_t rows = 0);
 
 /// Starts `sluice sync --config C --catalog K --quiet` plus `extra`, stdout to a file, and kills it
 /// (SIGKILL) right after the STATE of its `states`th snapshot chunk was flushed (stop_env: the

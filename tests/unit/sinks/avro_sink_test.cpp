@@ -1,20 +1,23 @@
+#include "sinks/avro/avro_sink.h"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "sinks/avro/avro_binary.h"
 #include "sinks/avro/avro_record.h"
 #include "sinks/avro/avro_schema.h"
-#include "sinks/avro/avro_sink.h"
+#include "support/sink_options.h"
 #include "support/test_util.h"
 #include "unit/sinks/avro_postgres_rows.h"
 
 namespace sluice::sinks {
 namespace {
+
+using test::make_avro_sink;
 
 std::string hex(std::string_view s) {
   static constexpr char k[] = "0123456789abcdef";

@@ -1,11 +1,12 @@
+#include "sinks/postgres/postgres_types.h"
+
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
 #include "sinks/postgres/postgres_sink.h"
-#include "sinks/postgres/postgres_types.h"
+#include "support/sink_options.h"
 #include "unit/sinks/avro_postgres_rows.h"
 
 namespace sluice::sinks::pg {
@@ -74,15 +75,20 @@ TEST(PostgresTypes, SchemaNamesAndQuoting) {
 }
 
 TEST(PostgresOptions, ParsedAndChecked) {
-  auto o = sinks::parse_postgres_options({{"type", "postgres"}, {"host", "db"}, {"port", 6543}, {"user", "u"},
-                                          {"password", "p"}, {"dbname", "w"}, {"integration_name", "Stitch MySQL RDS"},
-                                          {"hard_delete", true}});
+  auto o = test::postgres_options({{"type", "postgres"},
+                                   {"host", "db"},
+                                   {"port", 6543},
+                                   {"user", "u"},
+                                   {"password", "p"},
+                                   {"dbname", "w"},
+                                   {"integration_name", "Stitch MySQL RDS"},
+                                   {"hard_delete", true}});
   ASSERT_TRUE(o) << o.error().message;
   EXPECT_EQ(o->connect.port, "6543");
   EXPECT_EQ(o->schema, "stitch_mysql_rds");
   EXPECT_TRUE(o->hard_delete);
-  EXPECT_FALSE(sinks::parse_postgres_options({{"host", "db"}}));  // no user
-  auto bad = sinks::parse_postgres_options({{"user", "u"}, {"hard_delete", "yes"}});
+  EXPECT_FALSE(test::postgres_options({{"host", "db"}}));  // no user
+  auto bad = test::postgres_options({{"user", "u"}, {"hard_delete", "yes"}});
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().message.find("hard_delete"), std::string::npos);
 }

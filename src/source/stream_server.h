@@ -11,13 +11,13 @@
 #include <string>
 #include <vector>
 
-#include "binlog/binlog_streamer.h"
 #include "core/result.h"
 #include "mysql/connection.h"
 #include "mysql/replication_stream.h"
 #include "mysql/server_status.h"
+#include "source/binlog_streamer.h"
 
-namespace sluice::binlog {
+namespace sluice::source {
 
 struct StreamServerInfo {
   mysql::Flavor flavor = mysql::Flavor::kMySQL;
@@ -26,7 +26,7 @@ struct StreamServerInfo {
   /// kCurrent resolved to kFilePos; a checkpoint of another server whose GTID set this one has
   /// executed turned into kGtid (with `note` saying so).
   StreamStart start;
-  std::string note;  ///< one info line for stderr, or ""
+  std::string note;                       ///< one info line for stderr, or ""
   core::BinlogPosition end;               ///< the server's binlog end when asked
   std::optional<std::string> gtid_state;  ///< at the start, when known
   /// The connection the questions went over (connected with the caller's options), or null.
@@ -59,8 +59,8 @@ std::optional<PositionProblem> check_binlog_position(const std::vector<mysql::Bi
 /// refused (kConfig) unless this server has executed its GTID set, then continued by GTID. For a
 /// file/position start on MySQL with gtid_mode ON, the GTID set at the start is read from the
 /// binlog itself (mysql_gtid_set_at, as replica `server_id`).
-core::Result<StreamServerInfo> query_stream_server(const mysql::ConnectOptions& connect, const StreamStart& start,
-                                                   uint32_t server_id);
+core::Result<StreamServerInfo> query_stream_server(const mysql::ConnectOptions& connect,
+                                                   const StreamStart& start, uint32_t server_id);
 
 /// MySQL: the GTID set executed before `file`:`pos` (a transaction boundary): the file's
 /// PREVIOUS_GTIDS plus the GTIDs of the transactions that begin before `pos`, read from the
@@ -72,4 +72,4 @@ core::Result<std::string> mysql_gtid_set_at(const mysql::ConnectOptions& connect
 /// The first file SHOW BINARY LOGS lists, or a phrase saying why it is unknown.
 std::string oldest_binlog(const mysql::ConnectOptions& connect);
 
-}  // namespace sluice::binlog
+}  // namespace sluice::source

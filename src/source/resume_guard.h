@@ -1,9 +1,10 @@
 #pragma once
-/// A ChangeHandler between the ChangeAssembler and the output of a live stream that makes
-/// reconnects invisible: it remembers the last complete transaction (its end is where a new
-/// connection resumes) and, for a transaction cut by a dropped connection, how many of its
-/// changes were already delivered, so that the replay from the transaction's start skips
-/// exactly those. Nothing is buffered: memory is constant whatever the transaction size.
+/// The bookkeeping that makes reconnects of a live stream invisible to its output: it remembers
+/// the last complete transaction (its end is where a new connection resumes) and, for a
+/// transaction cut by a dropped connection, how many of its changes were already delivered, so
+/// that the replay from the transaction's start skips exactly those. Nothing is buffered: memory
+/// is constant whatever the transaction size. `Guarded<Out>` below puts it between the
+/// ChangeAssembler and the output.
 ///
 /// A transaction is identified by (file, begin position); a binlog never changes once written,
 /// so the replay delivers the same changes in the same order. Not thread-safe.
@@ -13,7 +14,7 @@
 /// besides the end of the last delivered transaction. A restart from there skips, by position,
 /// every transaction that begins before that end (set_delivered): they were delivered.
 ///
-/// With a rows sink (the assembler's `rows_sink` pointed at the guard), rows events pass
+/// With a rows sink (the assembler's `rows_sink` pointed at the Guarded output), rows events pass
 /// through undecoded and count as one change each: the replay skips whole rows events,
 /// exactly those handed over before the drop (the binlog's events do not change either).
 
@@ -22,22 +23,23 @@
 
 #include "binlog/change_assembler.h"
 #include "binlog/change_handler.h"
-#include "binlog/gtid_tracker.h"
+#include "source/gtid_tracker.h"
 
-namespace sluice::binlog {
+namespace sluice::source {
 
-class ResumeGuard : public ChangeHandler, public RowsEventSink {
+class ResumeGuard {
  public:
-  /// `out` receives every change once; not owned, must outlive the guard.
-  explicit ResumeGuard(ChangeHandler& out) : out_(out) {}
-
-  /// Rows events go on to `sink` (not owned, may be null: none expected).
-  void set_rows_sink(RowsEventSink* sink) { rows_out_ = sink; }
-  core::Status on_rows_event(const change::Transaction& txn, const RowsEvent& rows) override;
-
-  core::Status on_row(const change::RowChange& change, const TableLayoutPtr& layout) override;
-  core::Status on_statement(const StatementChange& s) override;
-  core::Status on_commit(const change::Transaction& txn) override;
+  /// A change (row, statement, rows event) of `txn`: true when it is to be delivered (it is
+  /// counted), false when it was delivered before the reconnect and is skipped now.
+  bool pass(const change::Transaction& txn) {
+    if (replayed(txn)) return false;
+    ++changes_;
+    return true;
+  }
+  /// A commit: false when the transaction was delivered before a restart (set_delivered).
+  bool pass_commit(const change::Transaction& txn) { return !delivered_before(txn); }
+  /// The output took the commit of `txn`: it is the new resume point.
+  void committed(const change::Transaction& txn);
 
   /// The connection dropped: changes already delivered of the open transaction (if any) are
   /// skipped when it is replayed.
@@ -73,8 +75,6 @@ class ResumeGuard : public ChangeHandler, public RowsEventSink {
   /// a transaction begins at or after it).
   bool delivered_before(const change::Transaction& txn);
 
-  ChangeHandler& out_;
-  RowsEventSink* rows_out_ = nullptr;
   GtidTracker gtids_;
   std::string file_, gtid_;
   uint64_t pos_ = 0;
@@ -94,4 +94,43 @@ class ResumeGuard : public ChangeHandler, public RowsEventSink {
   uint64_t skip_count_ = 0;
 };
 
-}  // namespace sluice::binlog
+/// What a stream's assembler feeds (rows, statements, commits, and rows events for a rows sink).
+class GuardedOutput : public binlog::ChangeHandler, public binlog::RowsEventSink {};
+
+/// The guard in front of `out` (not owned, must outlive it): `out` receives every change once.
+/// With `Out` a final class (the catch-up's handler) the calls to it are direct, so a change
+/// costs one virtual call, as without a guard. `rows` (may be null: none expected) takes the
+/// rows events passed undecoded.
+template <class Out>
+class Guarded final : public GuardedOutput {
+ public:
+  Guarded(ResumeGuard& guard, Out& out, binlog::RowsEventSink* rows)
+      : guard_(guard), out_(out), rows_(rows) {}
+
+  core::Status on_row(const change::RowChange& change, const binlog::TableLayoutPtr& layout) override {
+    if (!guard_.pass(*change.txn)) return core::ok();
+    return out_.on_row(change, layout);
+  }
+  core::Status on_statement(const binlog::StatementChange& s) override {
+    if (!guard_.pass(*s.txn)) return core::ok();
+    return out_.on_statement(s);
+  }
+  core::Status on_commit(const change::Transaction& txn) override {
+    if (!guard_.pass_commit(txn)) return core::ok();
+    SLUICE_TRY(out_.on_commit(txn));
+    guard_.committed(txn);
+    return core::ok();
+  }
+  core::Status on_rows_event(const change::Transaction& txn, const binlog::RowsEvent& rows) override {
+    if (!guard_.pass(txn)) return core::ok();
+    if (rows_ == nullptr) return core::fail(core::ErrorCode::kInternal, "rows event without a rows sink");
+    return rows_->on_rows_event(txn, rows);
+  }
+
+ private:
+  ResumeGuard& guard_;
+  Out& out_;
+  binlog::RowsEventSink* rows_;
+};
+
+}  // namespace sluice::source

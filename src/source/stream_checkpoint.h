@@ -20,15 +20,15 @@
 #include "core/binlog_position.h"
 #include "core/result.h"
 
-namespace sluice::binlog {
+namespace sluice::source {
 
 /// A resume point: the end of a complete transaction.
 struct StreamCheckpoint {
-  std::string flavor;    ///< "mysql" or "mariadb"
-  std::string server;    ///< host:port it was read from (informative)
+  std::string flavor;             ///< "mysql" or "mariadb"
+  std::string server;             ///< host:port it was read from (informative)
   core::BinlogPosition position;  ///< after the transaction's last event (JSON "file", "position")
-  std::string gtid;      ///< its GTID, "" when none
-  std::string gtid_set;  ///< full GTID set / position when known
+  std::string gtid;               ///< its GTID, "" when none
+  std::string gtid_set;           ///< full GTID set / position when known
   /// A held XA transaction's start ("resume_file", "resume_position"); empty = resume at `position`.
   core::BinlogPosition resume;
   /// Who that server is (mysql::read_source_identity: "uuid:..." or "server_id:N,domain:D");
@@ -45,4 +45,4 @@ core::Result<std::optional<StreamCheckpoint>> load_checkpoint(const std::string&
 /// kIo naming the path and the OS reason on failure.
 core::Status save_checkpoint(const std::string& path, const StreamCheckpoint& cp);
 
-}  // namespace sluice::binlog
+}  // namespace sluice::source

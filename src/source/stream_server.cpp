@@ -1,14 +1,14 @@
-#include "binlog/stream_server.h"
+#include "source/stream_server.h"
 
 #include <algorithm>
 #include <charconv>
 #include <optional>
 
 #include "binlog/event_decoder.h"
-#include "binlog/gtid_tracker.h"
 #include "mysql/server_status.h"
+#include "source/gtid_tracker.h"
 
-namespace sluice::binlog {
+namespace sluice::source {
 namespace {
 
 using core::ErrorCode;
@@ -18,16 +18,19 @@ uint32_t le32(const uint8_t* p) {
          static_cast<uint32_t>(p[3]) << 24;
 }
 
-core::Status check_gtid_flavor(const std::string& gtid, const mysql::ServerIdentity& id, const std::string& server) {
+core::Status check_gtid_flavor(const std::string& gtid, const mysql::ServerIdentity& id,
+                               const std::string& server) {
   bool mariadb_text = core::looks_like_mariadb_gtid_pos(gtid);
   if (id.flavor == mysql::Flavor::kMariaDB && !mariadb_text) {
-    return core::fail(ErrorCode::kInvalidArgument,
-                      "--gtid '" + gtid + "' is not a MariaDB GTID position, and " + server + " is MariaDB " +
-                          id.version + ": give domain-server-sequence items, e.g. --gtid 0-1-42 (see SELECT @@gtid_binlog_pos)");
+    return core::fail(
+        ErrorCode::kInvalidArgument,
+        "--gtid '" + gtid + "' is not a MariaDB GTID position, and " + server + " is MariaDB " + id.version +
+            ": give domain-server-sequence items, e.g. --gtid 0-1-42 (see SELECT @@gtid_binlog_pos)");
   }
   if (id.flavor == mysql::Flavor::kMySQL && mariadb_text) {
     return core::fail(ErrorCode::kInvalidArgument,
-                      "--gtid '" + gtid + "' is a MariaDB GTID position, but " + server + " is MySQL " + id.version +
+                      "--gtid '" + gtid + "' is a MariaDB GTID position, but " + server + " is MySQL " +
+                          id.version +
                           ": give a MySQL GTID set, e.g. --gtid 3E11FA47-71CA-11E1-9E33-C80AA9429562:1-5 "
                           "(see SELECT @@gtid_executed)");
   }
@@ -35,13 +38,13 @@ core::Status check_gtid_flavor(const std::string& gtid, const mysql::ServerIdent
 }
 
 // Collects the GTID set from PREVIOUS_GTIDS and GTID events.
-struct GtidCollector : EventHandler {
-  core::Status on_event(const Event& ev) override {
-    if (const auto* prev = std::get_if<PreviousGtids>(&ev.body)) {
+struct GtidCollector : binlog::EventHandler {
+  core::Status on_event(const binlog::Event& ev) override {
+    if (const auto* prev = std::get_if<binlog::PreviousGtids>(&ev.body)) {
       auto text = mysql_gtid_set_text(prev->encoded);
       if (!text) return core::fail(text.error());
       if (auto s = tracker.reset(core::GtidFlavor::kMySql, *text); !s) return s;
-    } else if (const auto* g = std::get_if<Gtid>(&ev.body); g && !g->mariadb && !g->anonymous) {
+    } else if (const auto* g = std::get_if<binlog::Gtid>(&ev.body); g && !g->mariadb && !g->anonymous) {
       gtid.clear();
       core::append_uuid_text(gtid, g->uuid.data());
       if (!g->tag.empty()) gtid.append(":").append(g->tag);
@@ -74,28 +77,31 @@ core::Result<std::string> mysql_gtid_set_at(const mysql::ConnectOptions& connect
   auto opened = mysql::ReplicationStream::open(connect, ro);
   if (!opened) return core::fail(opened.error());
   mysql::ReplicationStream& stream = **opened;
-  EventDecoder decoder;
+  binlog::EventDecoder decoder;
   decoder.set_checksum_alg(stream.checksums() ? 1 : 0);
   GtidCollector collect;
   bool in_file = false;  // past the fake ROTATE that names `file`
   while (true) {
     auto ev = stream.next_event();
-    if (!ev) return core::fail(ev.error().with_context("reading the GTIDs of " + file + " up to " + std::to_string(pos)));
+    if (!ev)
+      return core::fail(
+          ev.error().with_context("reading the GTIDs of " + file + " up to " + std::to_string(pos)));
     if (ev->empty()) break;  // the end of the binlog
-    const auto type = static_cast<EventType>((*ev)[4]);
+    const auto type = static_cast<binlog::EventType>((*ev)[4]);
     const uint32_t size = le32(ev->data() + 9), log_pos = le32(ev->data() + 13);
-    if (type == EventType::kRotate) {
+    if (type == binlog::EventType::kRotate) {
       if (log_pos != 0 && in_file) break;  // a real ROTATE: the file ends
       in_file = true;
     }
     if (log_pos != 0 && log_pos - std::min(log_pos, size) >= pos) break;
-    if (type == EventType::kFormatDescription || type == EventType::kPreviousGtids || type == EventType::kGtid ||
-        type == EventType::kGtidTagged) {
-      SLUICE_TRY(decoder.feed(*ev, EventDecoder::kPosFromHeader, collect));
+    if (type == binlog::EventType::kFormatDescription || type == binlog::EventType::kPreviousGtids ||
+        type == binlog::EventType::kGtid || type == binlog::EventType::kGtidTagged) {
+      SLUICE_TRY(decoder.feed(*ev, binlog::EventDecoder::kPosFromHeader, collect));
     }
   }
   if (!collect.ok) {
-    return core::fail(ErrorCode::kCorrupt, "the GTIDs of " + file + " before position " + std::to_string(pos) +
+    return core::fail(ErrorCode::kCorrupt, "the GTIDs of " + file + " before position " +
+                                               std::to_string(pos) +
                                                " do not form a GTID set: " + collect.problem);
   }
   return collect.tracker.text();
@@ -174,8 +180,8 @@ std::optional<PositionProblem> check_binlog_position(const std::vector<mysql::Bi
   return PositionProblem{Kind::kUnknownFile, "the server has no binlog named " + file + " (" + range + ")"};
 }
 
-core::Result<StreamServerInfo> query_stream_server(const mysql::ConnectOptions& connect, const StreamStart& start,
-                                                   uint32_t server_id) {
+core::Result<StreamServerInfo> query_stream_server(const mysql::ConnectOptions& connect,
+                                                   const StreamStart& start, uint32_t server_id) {
   auto conn = mysql::Connection::connect(connect);
   if (!conn) return core::fail(conn.error());
   StreamServerInfo info;
@@ -213,7 +219,8 @@ core::Result<StreamServerInfo> query_stream_server(const mysql::ConnectOptions& 
     if (mode_on && *mode_on) {
       auto set = mysql_gtid_set_at(connect, server_id, info.start.position.file, info.start.position.offset);
       // A start the server no longer has (or never had) is reported by the stream itself.
-      bool gone = !set && (set.error().code == ErrorCode::kBinlogPurged || set.error().code == ErrorCode::kNotFound);
+      bool gone =
+          !set && (set.error().code == ErrorCode::kBinlogPurged || set.error().code == ErrorCode::kNotFound);
       if (!set && !gone) return core::fail(set.error());
       if (set) info.gtid_state = *set;
     }
@@ -233,4 +240,4 @@ std::string oldest_binlog(const mysql::ConnectOptions& connect) {
   return files->front().name;
 }
 
-}  // namespace sluice::binlog
+}  // namespace sluice::source

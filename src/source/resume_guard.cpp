@@ -1,10 +1,10 @@
-#include "binlog/resume_guard.h"
+#include "source/resume_guard.h"
 
 #include <algorithm>
 
 #include "core/binlog_position.h"
 
-namespace sluice::binlog {
+namespace sluice::source {
 
 bool ResumeGuard::delivered_before(const change::Transaction& txn) {
   if (delivered_file_.empty()) return false;
@@ -26,28 +26,7 @@ bool ResumeGuard::replayed(const change::Transaction& txn) {
   return skip_count_ >= open_count_ && skip_begin_ == open_begin_ && skip_file_ == open_file_;
 }
 
-core::Status ResumeGuard::on_row(const change::RowChange& change, const TableLayoutPtr& layout) {
-  if (replayed(*change.txn)) return core::ok();
-  ++changes_;
-  return out_.on_row(change, layout);
-}
-
-core::Status ResumeGuard::on_rows_event(const change::Transaction& txn, const RowsEvent& rows) {
-  if (replayed(txn)) return core::ok();
-  ++changes_;
-  if (rows_out_ == nullptr) return core::fail(core::ErrorCode::kInternal, "rows event without a rows sink");
-  return rows_out_->on_rows_event(txn, rows);
-}
-
-core::Status ResumeGuard::on_statement(const StatementChange& s) {
-  if (replayed(*s.txn)) return core::ok();
-  ++changes_;
-  return out_.on_statement(s);
-}
-
-core::Status ResumeGuard::on_commit(const change::Transaction& txn) {
-  if (delivered_before(txn)) return core::ok();
-  SLUICE_TRY(out_.on_commit(txn));
+void ResumeGuard::committed(const change::Transaction& txn) {
   open_ = false;
   open_count_ = 0;
   skip_count_ = 0;
@@ -59,7 +38,6 @@ core::Status ResumeGuard::on_commit(const change::Transaction& txn) {
   resume_file_.assign(txn.resume_file);
   resume_pos_ = txn.resume_pos;
   ++commits_;
-  return core::ok();
 }
 
 void ResumeGuard::on_disconnect() {
@@ -85,4 +63,4 @@ void ResumeGuard::set_committed(std::string file, uint64_t pos, std::string gtid
   gtid_ = std::move(gtid);
 }
 
-}  // namespace sluice::binlog
+}  // namespace sluice::source

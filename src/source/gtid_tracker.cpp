@@ -1,6 +1,6 @@
-#include "binlog/gtid_tracker.h"
+#include "source/gtid_tracker.h"
 
-namespace sluice::binlog {
+namespace sluice::source {
 namespace {
 
 uint64_t le64(const uint8_t* p) {
@@ -23,7 +23,9 @@ core::Status GtidTracker::reset(core::GtidFlavor flavor, std::string_view text) 
 }
 
 core::Result<std::string> mysql_gtid_set_text(std::span<const uint8_t> b) {
-  auto bad = [] { return core::fail(core::ErrorCode::kCorrupt, "malformed GTID set in PREVIOUS_GTIDS_EVENT"); };
+  auto bad = [] {
+    return core::fail(core::ErrorCode::kCorrupt, "malformed GTID set in PREVIOUS_GTIDS_EVENT");
+  };
   if (b.size() < 8) return bad();
   const uint64_t head = le64(b.data());
   const bool tagged = (head >> 56) == 1;
@@ -61,4 +63,4 @@ core::Result<std::string> mysql_gtid_set_text(std::span<const uint8_t> b) {
   return out;
 }
 
-}  // namespace sluice::binlog
+}  // namespace sluice::source

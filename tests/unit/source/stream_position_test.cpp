@@ -2,15 +2,15 @@
 // and its current end, without a server.
 #include <gtest/gtest.h>
 
-#include "binlog/stream_server.h"
+#include "source/stream_server.h"
 
-namespace sluice::binlog {
+namespace sluice::source {
 namespace {
 
 using Kind = PositionProblem::Kind;
 
-const std::vector<mysql::BinlogFile> kFiles = {{"binlog.000007", 900}, {"binlog.000008", 1200},
-                                                {"binlog.000009", 400}};
+const std::vector<mysql::BinlogFile> kFiles = {
+    {"binlog.000007", 900}, {"binlog.000008", 1200}, {"binlog.000009", 400}};
 const core::BinlogPosition kEnd{"binlog.000009", 650};
 
 TEST(CheckBinlogPosition, PositionsInsideTheFilesAreReadable) {
@@ -43,4 +43,4 @@ TEST(CheckBinlogPosition, EachImpossibleStartSaysWhy) {
 }
 
 }  // namespace
-}  // namespace sluice::binlog
+}  // namespace sluice::source

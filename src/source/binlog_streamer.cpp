@@ -1,4 +1,4 @@
-#include "binlog/binlog_streamer.h"
+#include "source/binlog_streamer.h"
 
 #include <poll.h>
 
@@ -8,18 +8,19 @@
 
 #include "binlog/change_assembler.h"
 #include "binlog/event_decoder.h"
-#include "binlog/resume_guard.h"
-#include "binlog/stream_server.h"
 #include "mysql/replication_stream.h"
+#include "source/resume_guard.h"
+#include "source/stream_server.h"
 
-namespace sluice::binlog {
+namespace sluice::source {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 using core::ErrorCode;
 
 bool is_rows_event(uint8_t type) {
-  return (type >= 23 && type <= 25) || (type >= 30 && type <= 32) || type == 39 || (type >= 166 && type <= 171);
+  return (type >= 23 && type <= 25) || (type >= 30 && type <= 32) || type == 39 ||
+         (type >= 166 && type <= 171);
 }
 bool is_heartbeat(uint8_t type) { return type == 27 || type == 41; }
 constexpr uint8_t kRotateEvent = 4;
@@ -27,7 +28,7 @@ constexpr uint8_t kRotateEvent = 4;
 constexpr size_t kPieceSize = size_t{1} << 20;
 
 // The rest of an event the replication stream hands out in pieces.
-class StreamPieces : public EventPieces {
+class StreamPieces : public binlog::EventPieces {
  public:
   explicit StreamPieces(mysql::ReplicationStream& stream) : stream_(stream) {}
   core::Result<std::span<const uint8_t>> next_piece() override { return stream_.next_piece(); }
@@ -56,20 +57,19 @@ std::string join(const std::vector<std::string>& v) {
 
 }  // namespace
 
-std::string describe_followed_tables(const std::vector<std::string>& databases, const std::vector<std::string>& tables) {
+std::string describe_followed_tables(const std::vector<std::string>& databases,
+                                     const std::vector<std::string>& tables) {
   if (!tables.empty()) return "tables " + join(tables);
   if (!databases.empty()) return "every table of the databases " + join(databases);
   return "all tables";
 }
 
 /// Per-stream state that survives reconnects.
-struct BinlogStreamer::Impl : public EventHandler {
-  explicit Impl(ChangeHandler& out) : guard(out) {}
-
+struct BinlogStreamer::Impl : public binlog::EventHandler {
   // EventHandler in front of the assembler: learns unwanted table ids from TABLE_MAPs.
-  core::Status on_event(const Event& ev) override {
+  core::Status on_event(const binlog::Event& ev) override {
     if (filtering) {
-      if (const auto* tm = std::get_if<TableMap>(&ev.body)) {
+      if (const auto* tm = std::get_if<binlog::TableMap>(&ev.body)) {
         if (tm->layout && !assembler->wanted(tm->layout->db, tm->layout->table)) {
           unwanted.insert(tm->table_id);
         } else {
@@ -77,7 +77,7 @@ struct BinlogStreamer::Impl : public EventHandler {
         }
       }
     }
-    return assembler->on_event(ev);
+    return assembler->binlog::ChangeAssembler::on_event(ev);  // direct: one virtual call per event
   }
 
   // A rows event of a table the filters exclude: skipped without decoding.
@@ -91,17 +91,17 @@ struct BinlogStreamer::Impl : public EventHandler {
   ResumeGuard guard;
   // Two-phase XA transactions prepared and not yet committed: kept across reconnects (a new
   // connection resumes after the last commit, past their XA PREPARE).
-  PreparedXa prepared_xa;
-  std::unique_ptr<ChangeAssembler> assembler;
+  binlog::PreparedXa prepared_xa;
+  std::unique_ptr<binlog::ChangeAssembler> assembler;
   bool filtering = false;
   std::unordered_set<uint64_t> unwanted;
   mysql::Flavor flavor = mysql::Flavor::kMySQL;
-  std::string server;  // host:port
+  std::string server;    // host:port
   std::string identity;  // mysql::read_source_identity, for the checkpoint
   // Resolved start (after kCurrent was turned into a position).
   StreamStart start;
-  // --until-now target.
-  core::BinlogPosition stop;  // the server's end at start (--until-now)
+  core::BinlogPosition stop;  // the server's end at start (--until-now), or StreamerOptions::until
+  bool bounded = false;       // stops at `stop` (a non-blocking dump)
   bool done = false;
   // Flush / checkpoint bookkeeping: `saved` once a checkpoint was written in this run.
   uint64_t flushed_commits = 0, saved_commits = 0;
@@ -112,11 +112,13 @@ struct BinlogStreamer::Impl : public EventHandler {
   Clock::time_point last_flush = Clock::now(), last_save = Clock::now() - std::chrono::hours(1);
 };
 
-BinlogStreamer::BinlogStreamer(StreamerOptions options, ChangeHandler& out, std::function<core::Status()> flush)
-    : options_(std::move(options)), flush_(std::move(flush)), impl_(std::make_unique<Impl>(out)) {
+BinlogStreamer::BinlogStreamer(StreamerOptions options, std::function<core::Status()> flush)
+    : options_(std::move(options)), flush_(std::move(flush)), impl_(std::make_unique<Impl>()) {
   impl_->filtering = !options_.databases.empty() || !options_.tables.empty();
-  impl_->guard.set_rows_sink(options_.rows_sink);
+  impl_->bounded = options_.until_now || !options_.until.empty();
 }
+
+ResumeGuard& BinlogStreamer::guard() { return impl_->guard; }
 
 BinlogStreamer::~BinlogStreamer() = default;
 
@@ -156,7 +158,7 @@ core::Status BinlogStreamer::resolve_start() {
   m.identity = info->identity;
   if (!info->note.empty()) log(info->note);
   m.start = info->start;
-  m.stop = info->end;
+  m.stop = options_.until.empty() ? info->end : options_.until;
   auto kind = m.flavor == mysql::Flavor::kMariaDB ? core::GtidFlavor::kMariaDb : core::GtidFlavor::kMySql;
   if (info->gtid_state) {
     if (auto s = m.guard.gtids().reset(kind, *info->gtid_state); !s)
@@ -170,12 +172,37 @@ core::Status BinlogStreamer::resolve_start() {
   return core::ok();
 }
 
+core::Status BinlogStreamer::take_start() {
+  Impl& m = *impl_;
+  auto conn = mysql::Connection::connect(stream_connect_options());
+  if (!conn) return core::fail(conn.error());
+  m.flavor = (*conn)->server().flavor;
+  m.first_connection = std::move(*conn);
+  m.server = options_.connect.host + ":" + std::to_string(options_.connect.port);
+  m.start = options_.start;
+  m.stop = options_.until;
+  if (m.bounded && m.stop.empty()) {
+    return core::fail(ErrorCode::kInternal,
+                      options_.name + ": a stream that asks the server nothing needs `until`");
+  }
+  if (m.start.kind == StreamStart::Kind::kGtid) {
+    auto kind = m.flavor == mysql::Flavor::kMariaDB ? core::GtidFlavor::kMariaDb : core::GtidFlavor::kMySql;
+    // Followed so that a reconnect resumes by GTID; one it cannot follow resumes by position.
+    if (auto s = m.guard.gtids().reset(kind, m.start.gtid); !s)
+      (void)m.guard.gtids().reset(core::GtidFlavor::kNone, "");
+  } else {
+    m.guard.set_committed(m.start.position.file, m.start.position.offset, "");
+  }
+  return core::ok();
+}
+
 core::Status BinlogStreamer::run() {
   if (options_.server_id == 0) {
-    return core::fail(ErrorCode::kInvalidArgument,
-                      "server_id is not set: add \"server_id\" to the config (sluice check proposes a free one)");
+    return core::fail(
+        ErrorCode::kInvalidArgument,
+        "server_id is not set: add \"server_id\" to the config (sluice check proposes a free one)");
   }
-  if (auto s = resolve_start(); !s) return s;
+  if (auto s = options_.ask_server ? resolve_start() : take_start(); !s) return s;
   // The resolved start is the checkpoint until a transaction passes: a run stopped before any
   // change (idle, --until-now on a quiet server) resumes there, not at the server's end then.
   if (auto s = save_checkpoint_now(); !s) return s;
@@ -189,7 +216,8 @@ core::Status BinlogStreamer::run() {
     if (s) s = core::fail(ErrorCode::kConnect, "the server ended the binlog stream", true);
     if (should_stop()) return finish(core::ok());
     const core::Error& e = s.error();
-    if (e.code == ErrorCode::kBinlogPurged) return finish(core::fail(purged_error(e)));
+    if (e.code == ErrorCode::kBinlogPurged)
+      return finish(options_.ask_server ? core::fail(purged_error(e)) : s);
     ever_streamed = ever_streamed || streamed;
     bool transient = e.retryable || e.code == ErrorCode::kConnect || e.code == ErrorCode::kTimeout ||
                      e.code == ErrorCode::kServer || e.code == ErrorCode::kIo;
@@ -200,13 +228,16 @@ core::Status BinlogStreamer::run() {
     }
     ++failures;
     if (options_.max_reconnects != 0 && failures > options_.max_reconnects) return finish(s);
-    if (auto f = flush_(); !f) return finish(f);  // what was received is out before we wait
+    if (flush_) {
+      if (auto f = flush_(); !f) return finish(f);  // what was received is out before we wait
+    }
     impl_->guard.on_disconnect();
     const StreamCheckpoint cp = committed();
-    log("binlog stream: " + e.message + "; reconnecting in " + std::to_string(delay) + " ms (attempt " +
+    log(options_.name + ": " + e.message + "; reconnecting in " + std::to_string(delay) + " ms (attempt " +
         std::to_string(failures) + "), resuming after " +
         (cp.position.empty() ? impl_->start.position.file + impl_->start.gtid : cp.position.str()));
-    for (auto until = Clock::now() + std::chrono::milliseconds(delay); Clock::now() < until && !should_stop();) {
+    for (auto until = Clock::now() + std::chrono::milliseconds(delay);
+         Clock::now() < until && !should_stop();) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     if (should_stop()) return finish(core::ok());
@@ -228,7 +259,7 @@ mysql::ReplicationOptions BinlogStreamer::replication_options() const {
   const Impl& m = *impl_;
   mysql::ReplicationOptions ro;
   ro.server_id = options_.server_id;
-  ro.non_blocking = options_.until_now;
+  ro.non_blocking = m.bounded;
   ro.heartbeat_period_ms = options_.heartbeat_ms;
   ro.piece_size = kPieceSize;  // a huge (compressed) transaction streams through in pieces
   const GtidTracker& g = m.guard.gtids();
@@ -257,7 +288,7 @@ core::Status BinlogStreamer::flush_and_checkpoint(bool force) {
                    (!m.saved || m.moved || m.guard.commits() != m.saved_commits) &&
                    (force || now - m.last_save >= std::chrono::milliseconds(options_.checkpoint_interval_ms));
   if (!due && options_.hand_over) return options_.hand_over();
-  SLUICE_TRY(flush_());
+  if (flush_) SLUICE_TRY(flush_());
   if (!due) return core::ok();
   return save_checkpoint_now();
 }
@@ -291,7 +322,8 @@ core::Status BinlogStreamer::save_checkpoint_now() {
   return core::ok();
 }
 
-bool BinlogStreamer::reached_end(std::span<const uint8_t> ev, bool was_in_stop_file, std::string_view file) const {
+bool BinlogStreamer::reached_end(std::span<const uint8_t> ev, bool was_in_stop_file,
+                                 std::string_view file) const {
   const Impl& m = *impl_;
   uint32_t log_pos = header_u32(ev, 13);
   if (was_in_stop_file) return log_pos != 0 && log_pos >= m.stop.offset;
@@ -309,31 +341,36 @@ mysql::ConnectOptions BinlogStreamer::stream_connect_options() const {
 
 core::Status BinlogStreamer::stream_once(bool& streamed) {
   Impl& m = *impl_;
-  auto opened = m.first_connection ? mysql::ReplicationStream::open(std::move(m.first_connection), replication_options())
-                                   : mysql::ReplicationStream::open(stream_connect_options(), replication_options());
+  auto opened = m.first_connection
+                    ? mysql::ReplicationStream::open(std::move(m.first_connection), replication_options())
+                    : mysql::ReplicationStream::open(stream_connect_options(), replication_options());
   if (!opened) return core::fail(opened.error());
   streamed = true;
   mysql::ReplicationStream& stream = **opened;
-  DecoderOptions dopts;
+  binlog::DecoderOptions dopts;
   dopts.resolver = options_.resolver;
   if (options_.verbose && options_.log) {
     dopts.debug = debug_to_log;
     dopts.debug_user = const_cast<std::function<void(std::string_view)>*>(&options_.log);
   }
-  EventDecoder decoder(dopts);
+  binlog::EventDecoder decoder(dopts);
   decoder.set_checksum_alg(stream.checksums() ? 1 : 0);
-  AssemblerOptions aopts;
+  binlog::AssemblerOptions aopts;
   aopts.databases = options_.databases;
   aopts.tables = options_.tables;
   aopts.max_buffered_bytes = options_.max_buffered_bytes;
-  if (options_.rows_sink != nullptr) aopts.rows_sink = &m.guard;
+  if (options_.rows_sink != nullptr) aopts.rows_sink = output_.get();
   aopts.prepared_xa = &m.prepared_xa;
-  m.assembler = std::make_unique<ChangeAssembler>(m.guard, aopts);
+  m.assembler = std::make_unique<binlog::ChangeAssembler>(*output_, aopts);
   m.unwanted.clear();
   const int fd = stream.socket_fd();
   StreamPieces pieces(stream);
   uint64_t commits_seen = m.guard.commits();
   const auto flush_every = std::chrono::milliseconds(options_.flush_interval_ms);
+  // Output to flush or a checkpoint to write: commits are paced (else nothing is done at them).
+  const bool paced = flush_ || !options_.checkpoint_path.empty();
+  // The decoder's file is the stop file: its file changes only at a ROTATE, looked at there.
+  bool in_stop_file = false;
   while (!should_stop()) {
     auto ev = stream.next_event();
     if (!ev) return core::fail(ev.error());
@@ -349,16 +386,20 @@ core::Status BinlogStreamer::stream_once(bool& streamed) {
       SLUICE_TRY(flush_and_checkpoint(true));
       continue;
     }
-    const bool in_stop_file = options_.until_now && decoder.file() == m.stop.file;
-    if (!m.skip_raw(*ev)) SLUICE_TRY(decoder.feed(*ev, EventDecoder::kPosFromHeader, pieces, m));
-    if ((*ev)[4] == kRotateEvent && header_u32(*ev, 13) != 0 && advance_idle(decoder.file(), 4)) {
-      SLUICE_TRY(flush_and_checkpoint(true));  // the next file (rare): the old one may be purged
+    const bool was_in_stop_file = in_stop_file;
+    if (!m.skip_raw(*ev)) SLUICE_TRY(decoder.feed(*ev, binlog::EventDecoder::kPosFromHeader, pieces, m));
+    const bool rotate = (*ev)[4] == kRotateEvent;
+    if (rotate) {
+      in_stop_file = m.bounded && decoder.file() == m.stop.file;
+      if (header_u32(*ev, 13) != 0 && advance_idle(decoder.file(), 4)) {
+        SLUICE_TRY(flush_and_checkpoint(true));  // the next file (rare): the old one may be purged
+      }
     }
-    if (options_.until_now && reached_end(*ev, in_stop_file, decoder.file())) {
+    if (m.bounded && (was_in_stop_file || rotate) && reached_end(*ev, was_in_stop_file, decoder.file())) {
       m.done = true;
       return core::ok();
     }
-    if (m.guard.commits() != commits_seen) {
+    if (paced && m.guard.commits() != commits_seen) {
       commits_seen = m.guard.commits();
       const bool idle = !stream.buffered() && socket_idle(fd);
       if (idle || Clock::now() - m.last_flush >= flush_every) SLUICE_TRY(flush_and_checkpoint(false));
@@ -368,7 +409,7 @@ core::Status BinlogStreamer::stream_once(bool& streamed) {
 }
 
 core::Status BinlogStreamer::finish(core::Status status) {
-  core::Status f = flush_();
+  core::Status f = flush_ ? flush_() : core::ok();
   // Every exit writes it (after the flush): a clean stop, --until-now, or an error.
   if (f) f = save_checkpoint_now();
   if (!status) return status;
@@ -382,14 +423,15 @@ core::Error BinlogStreamer::purged_error(const core::Error& e) {
       m.start.kind == StreamStart::Kind::kGtid ? "GTID '" + m.start.gtid + "'" : m.start.position.str();
   if (!cp.position.empty()) asked = cp.position.str();
   std::string oldest = oldest_binlog(options_.connect);
-  return core::Error{ErrorCode::kBinlogPurged,
-                     "the binlog position " + asked + " is no longer on " + m.server + " (the oldest binlog it has is " +
-                         oldest + "): the changes since then are lost for " +
-                         describe_followed_tables(options_.databases, options_.tables) +
-                         "; re-snapshot them and stream from the snapshot's position, and keep binlogs longer "
-                         "(binlog_expire_logs_seconds; on RDS the 'binlog retention hours' setting) [" +
-                         e.message + "]",
-                     false, true};
+  return core::Error{
+      ErrorCode::kBinlogPurged,
+      "the binlog position " + asked + " is no longer on " + m.server + " (the oldest binlog it has is " +
+          oldest + "): the changes since then are lost for " +
+          describe_followed_tables(options_.databases, options_.tables) +
+          "; re-snapshot them and stream from the snapshot's position, and keep binlogs longer "
+          "(binlog_expire_logs_seconds; on RDS the 'binlog retention hours' setting) [" +
+          e.message + "]",
+      false, true};
 }
 
-}  // namespace sluice::binlog
+}  // namespace sluice::source

@@ -12,7 +12,7 @@
 #include "core/gtid_set.h"
 #include "core/result.h"
 
-namespace sluice::binlog {
+namespace sluice::source {
 
 class GtidTracker {
  public:
@@ -43,4 +43,4 @@ class GtidTracker {
 /// intervals [start, end) as 8-byte pairs). kCorrupt when the bytes do not add up.
 core::Result<std::string> mysql_gtid_set_text(std::span<const uint8_t> encoded);
 
-}  // namespace sluice::binlog
+}  // namespace sluice::source

@@ -1,4 +1,4 @@
-#include "binlog/stream_checkpoint.h"
+#include "source/stream_checkpoint.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -12,11 +12,12 @@
 
 #include "core/json_writer.h"
 
-namespace sluice::binlog {
+namespace sluice::source {
 namespace {
 
 core::Error io_error(const std::string& what, const std::string& path) {
-  return core::Error{core::ErrorCode::kIo, what + " checkpoint file " + path + ": " + std::strerror(errno), true};
+  return core::Error{core::ErrorCode::kIo, what + " checkpoint file " + path + ": " + std::strerror(errno),
+                     true};
 }
 
 core::Error bad(const std::string& path, const std::string& why) {
@@ -125,4 +126,4 @@ core::Status save_checkpoint(const std::string& path, const StreamCheckpoint& cp
   return core::ok();
 }
 
-}  // namespace sluice::binlog
+}  // namespace sluice::source
