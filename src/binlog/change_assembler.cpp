@@ -110,14 +110,36 @@ core::Status ChangeAssembler::on_event(const Event& ev) {
         else if constexpr (std::is_same_v<T, Rows>) return on_rows(ev, body);
         else if constexpr (std::is_same_v<T, Xid>) return commit(ev);
         else if constexpr (std::is_same_v<T, XaPrepare>) return on_xa_prepare(ev, body);
-        else {
+        else if constexpr (std::is_same_v<T, FormatDescription>) {
+          server_version_.assign(body.server_version);
+          return core::ok();
+        } else if constexpr (std::is_same_v<T, Skipped>) {
+          if (!body.unknown_type || !open_) return core::ok();
+          unknown_ = ev.header;
+          unknown_where_ = std::string(ev.file) + ":" + std::to_string(ev.pos);
+          return unknown_event_check();
+        } else {
           return core::ok();
         }
       },
       ev.body);
 }
 
+// An event of a type sluice does not know, in a transaction with rows of a followed table: it
+// may change those rows (as a new kind of rows event would), so the read stops rather than skip
+// it. Outside such a transaction it is passed over (the decoder's --verbose note says so).
+core::Status ChangeAssembler::unknown_event_check() const {
+  if (unknown_where_.empty() || !has_rows_) return core::ok();
+  return core::fail(
+      core::ErrorCode::kUnsupported,
+      "unknown binlog event type " + std::to_string(static_cast<int>(unknown_.type)) + " at " +
+          unknown_where_ + " (server " + (server_version_.empty() ? "unknown" : server_version_) +
+          ") in a transaction with rows of a followed table: sluice cannot tell whether it changes "
+          "them, so it stops rather than skip it; a newer sluice may know this event type");
+}
+
 void ChangeAssembler::reset() {
+  unknown_where_.clear();
   open_ = began_ = streaming_ = standalone_ = has_rows_ = xa_ = false;
   savepoints_.clear();
   buffered_ = 0;
@@ -338,6 +360,7 @@ core::Status ChangeAssembler::on_rows(const Event& ev, const Rows& r) {
     began_ = true;
   }
   has_rows_ = true;
+  SLUICE_TRY(unknown_event_check());
   txn_.file = file_;
   txn_.gtid = gtid_;
   Pending p;

@@ -126,6 +126,7 @@ class ChangeAssembler : public EventHandler {
   core::Status emit(const Pending& p, const RowsBytes& b);
   void reset();
   size_t keep(std::span<const uint8_t> bytes);
+  core::Status unknown_event_check() const;
 
   ChangeHandler& out_;
   AssemblerOptions options_;
@@ -153,6 +154,9 @@ class ChangeAssembler : public EventHandler {
   std::vector<Savepoint> savepoints_;
   uint64_t flushes_ = 0;  // buffered rows printed before the transaction's end (too large)
   RowDecoder rows_;
+  std::string server_version_;  // of the last FORMAT_DESCRIPTION, for errors
+  EventHeader unknown_;         // an event of unknown type in the open transaction, when
+  std::string unknown_where_;   // unknown_where_ ("file:pos") is set
   TableLayoutPtr last_layout_;  // held so its address cannot be reused while cached
   bool last_wanted_ = false;
 };

@@ -107,7 +107,10 @@ void EventDecoder::set_file(std::string_view name) { state_->file.assign(name); 
 const std::string& EventDecoder::file() const { return state_->file; }
 void EventDecoder::set_checksum_alg(uint8_t alg) { state_->checksum_alg = alg; }
 const FormatDescription* EventDecoder::format() const { return state_->have_format ? &state_->format : nullptr; }
-void EventDecoder::clear_tables() { state_->tables.clear(); }
+void EventDecoder::clear_tables() {
+  state_->tables.clear();
+  state_->fragments.reset();
+}
 
 core::Status EventDecoder::feed(std::span<const uint8_t> bytes, uint64_t pos, EventHandler& handler) {
   auto h = parse_event_header(bytes);
@@ -146,25 +149,65 @@ core::Status EventDecoder::feed_one(std::span<const uint8_t> bytes, uint64_t pos
     rest = rest.first(rest.size() - kChecksumSize);
   }
   if (!in_payload) ev.block = block;
+  if (st.fragments.open() && h.type != EventType::kPartialRowData && h.type != EventType::kHeartbeat &&
+      h.type != EventType::kHeartbeatV2) {
+    return core::fail(corrupt("a fragmented rows event ends at fragment " +
+                              std::to_string(st.fragments.next - 1) + " of " +
+                              std::to_string(st.fragments.total))
+                          .with_context(where()));
+  }
   if (info.decode == nullptr) {
     st.debug("skipping " + where() + " (type " + std::to_string(static_cast<int>(h.type)) + ", " +
              std::to_string(h.event_size) + " bytes)");
-    ev.body = Skipped{};
+    ev.body = Skipped{info.name == nullptr};
     return handler.on_event(ev);
   }
   // TRANSACTION_PAYLOAD and GTID_TAGGED are self-describing (MySQL's FDE announces 40 bytes of
-  // post-header for the payload but writes its fields as one list): read them whole.
-  bool whole = is_fde || h.type == EventType::kTransactionPayload || h.type == EventType::kGtidTagged;
+  // post-header for the payload but writes its fields as one list): read them whole; so is a
+  // PARTIAL_ROW_DATA fragment (events/partial_rows_event.cpp).
+  bool whole = is_fde || h.type == EventType::kTransactionPayload || h.type == EventType::kGtidTagged ||
+               h.type == EventType::kPartialRowData;
   size_t post_len = whole ? 0 : st.post_header_len[static_cast<uint8_t>(h.type)];
   if (post_len > rest.size()) return core::fail(corrupt("event shorter than its post-header").with_context(where()));
   ByteReader post(rest.data(), post_len);
   ByteReader body(rest.data() + post_len, rest.size() - post_len);
   if (auto s = info.decode(st, h, post, body, ev.body); !s) {
     if (deferred) SLUICE_TRY(verify_checksum(bytes, h, st.file, pos));  // a corrupt event says so first
+    st.fragments.reset();
     return core::fail(s.error().with_context("decoding " + where()));
   }
   if (is_fde && st.checksum_alg == 1 && st.options.verify_checksums) SLUICE_TRY(verify_checksum(bytes, h, st.file, pos));
-  return deliver(ev, bytes, deferred, handler);
+  SLUICE_TRY(deliver(ev, bytes, deferred, handler));
+  if (st.fragments.complete()) return feed_fragments(end_pos, handler);
+  return core::ok();
+}
+
+// The rows event a PARTIAL_ROW_DATA group carried, rebuilt: decoded as if it stood at the first
+// fragment's position and ended where the last one ends. Whether the server copied the event with
+// its CRC32 trailer is not written down: a trailer that matches its bytes is taken as one (a
+// false match has odds of 2^-32), otherwise the event is read as having none.
+core::Status EventDecoder::feed_fragments(uint64_t end_pos, EventHandler& handler) {
+  DecoderState& st = *state_;
+  std::vector<uint8_t> whole;
+  whole.swap(st.fragments.bytes);
+  const uint64_t pos = st.fragments.pos;
+  st.fragments.reset();
+  auto h = parse_event_header(whole);
+  auto where = [&] { return "PARTIAL_ROW_DATA_EVENT group at " + st.file + ":" + std::to_string(pos); };
+  if (!h) return core::fail(h.error().with_context(where()));
+  if (!is_rows_type(h->type) || h->event_size != whole.size()) {
+    return core::fail(corrupt("the fragments hold no rows event (type " +
+                              std::to_string(static_cast<int>(h->type)) + ", length " +
+                              std::to_string(h->event_size) + " of " + std::to_string(whole.size()) +
+                              " bytes)")
+                          .with_context(where()));
+  }
+  const size_t n = whole.size();
+  const bool trailer = st.checksum_alg == 1 && n >= kEventHeaderSize + kChecksumSize &&
+                       crc_of(whole.data(), n - kChecksumSize) == read_le32(whole.data() + n - kChecksumSize);
+  core::Status s = feed_one(whole, pos, end_pos, !trailer, handler);
+  if (whole.capacity() <= (size_t{4} << 20)) st.fragments.bytes.swap(whole);  // reuse the buffer
+  return s;
 }
 
 // Hands a decoded event on: a deferred CRC32 to the checksum sink first, then the event.

@@ -9,8 +9,10 @@
 ///
 /// The FORMAT_DESCRIPTION event configures later ones (post-header lengths, CRC32); a
 /// TRANSACTION_PAYLOAD is inflated and its inner events delivered as if inline; MariaDB
-/// compressed QUERY/ROWS events are inflated; TABLE_MAPs are compiled into TableLayouts
-/// and cached by table id. Views in an Event are valid only during the callback.
+/// compressed QUERY/ROWS events are inflated; MariaDB 12.3's PARTIAL_ROW_DATA fragments are
+/// joined and the rows event they carry delivered after the last one (as if at the first one's
+/// position); TABLE_MAPs are compiled into TableLayouts and cached by table id. Views in an
+/// Event are valid only during the callback.
 ///
 /// A reader may also hand out a large event in pieces (feed with an EventPieces): a zstd
 /// TRANSACTION_PAYLOAD is then inflated as its compressed bytes arrive and its CRC32 checked
@@ -119,6 +121,7 @@ class EventDecoder {
                         EventHandler& handler, ByteBlock* block = nullptr);
   core::Status deliver(Event& ev, std::span<const uint8_t> bytes, bool deferred, EventHandler& handler);
   core::Status feed_payload(const Event& outer, EventHandler& handler);
+  core::Status feed_fragments(uint64_t end_pos, EventHandler& handler);
   core::Status feed_payload_pieces(std::span<const uint8_t> head, const EventHeader& h, uint64_t pos,
                                    size_t fields_end, EventPieces& rest, EventHandler& handler);
   core::Result<std::span<const uint8_t>> assemble(std::span<const uint8_t> head, uint32_t size, EventPieces& rest);

@@ -57,6 +57,11 @@ inline constexpr uint8_t kValueFlagLabels = 1;
 /// a JSON array of {"op": "replace"|"insert"|"remove", "path": "$...", "value": ...} applied in
 /// order (docs/json-lines.md). The document itself is not known.
 inline constexpr uint8_t kValueFlagJsonDiff = 2;
+/// Value::flags on a kBytes value: the column's character set is unknown (a BLOB-family column
+/// without binlog_row_metadata=FULL and without a schema history: a BLOB and a TEXT look
+/// alike), so `text` holds the raw bytes of what may be text in any charset. JSON lines print
+/// it as {"base64":"..."} (docs/json-lines.md), never as a plain string.
+inline constexpr uint8_t kValueFlagCharsetUnknown = 4;
 
 struct Value {
   ValueKind kind = ValueKind::kNull;
@@ -86,6 +91,7 @@ struct Value {
   bool is_null() const { return kind == ValueKind::kNull; }
   bool is_absent() const { return kind == ValueKind::kAbsent; }
   bool is_json_diff() const { return kind == ValueKind::kJson && (flags & kValueFlagJsonDiff) != 0; }
+  bool is_charset_unknown() const { return kind == ValueKind::kBytes && (flags & kValueFlagCharsetUnknown) != 0; }
 };
 
 }  // namespace sluice::core

@@ -183,6 +183,27 @@ void append_vector_json(std::string& out, std::string_view le_floats) {
   out.push_back(']');
 }
 
+namespace {
+
+// JSON lines: a document that is JSON null would read as SQL NULL, and one whose first key
+// starts with '$' (or an escape that may spell it) could read as the wrapper itself: both print
+// inside {"$json":...} (docs/json-lines.md). One look at the first bytes; MySQL's text has no
+// leading blanks, MariaDB's (a SELECT of its LONGTEXT) may.
+bool needs_json_wrapper(std::string_view t) {
+  size_t i = 0;
+  auto skip_blanks = [&] {
+    while (i < t.size() && (t[i] == ' ' || t[i] == '\n' || t[i] == '\t' || t[i] == '\r')) ++i;
+  };
+  skip_blanks();
+  if (i == t.size() || t[i] == 'n') return true;  // empty (JSON null) or the literal null
+  if (t[i] != '{') return false;
+  ++i;
+  skip_blanks();
+  return i + 1 < t.size() && t[i] == '"' && (t[i + 1] == '$' || t[i + 1] == '\\');
+}
+
+}  // namespace
+
 void append_value_json(std::string& out, const Value& v, const ValueFormat& fmt) {
   bool singer = fmt.mode == ValueFormat::Mode::kSingerRecord;
   char buf[32];
@@ -230,11 +251,23 @@ void append_value_json(std::string& out, const Value& v, const ValueFormat& fmt)
       else json_append_string(out, v.text);
       return;
     case ValueKind::kBytes:
+      if (!singer && (v.flags & kValueFlagCharsetUnknown) != 0) {
+        out.append("{\"base64\":\"");
+        base64_append(out, v.text);
+        out.append("\"}");
+        return;
+      }
       out.push_back('"');
       base64_append(out, v.text);
       out.push_back('"');
       return;
     case ValueKind::kJson:
+      if (!singer && needs_json_wrapper(v.text)) {
+        out.append("{\"$json\":");
+        out.append(v.text.empty() ? std::string_view("null") : v.text);
+        out.push_back('}');
+        return;
+      }
       out.append(v.text.empty() ? std::string_view("null") : v.text);
       return;
     case ValueKind::kBit:

@@ -62,17 +62,6 @@ namespace {
 constexpr const char* kColumns[] = {"id", "ti", "ub", "de", "fl", "db", "bi", "yr", "d",
                                     "tm", "dt", "ts", "vc", "bl", "js", "en", "st"};
 
-std::vector<std::string> split(const std::string& line, char sep) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (true) {
-    size_t at = line.find(sep, start);
-    out.push_back(line.substr(start, at == std::string::npos ? std::string::npos : at - start));
-    if (at == std::string::npos) return out;
-    start = at + 1;
-  }
-}
-
 bool same_number(const std::string& a, const std::string& b, bool single) {
   char* end_a = nullptr;
   char* end_b = nullptr;

@@ -205,6 +205,17 @@ std::vector<std::string> split_lines(std::string_view text) {
   return lines;
 }
 
+std::vector<std::string> split(std::string_view line, char sep) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (true) {
+    size_t at = line.find(sep, start);
+    out.emplace_back(line.substr(start, at == std::string::npos ? std::string::npos : at - start));
+    if (at == std::string::npos) return out;
+    start = at + 1;
+  }
+}
+
 std::string hex_upper(std::string_view bytes) {
   static constexpr char k[] = "0123456789ABCDEF";
   std::string out;

@@ -51,6 +51,8 @@ std::string read_file(const std::string& path);
 
 /// Splits text into lines (no trailing empty line).
 std::vector<std::string> split_lines(std::string_view text);
+/// Splits a line at each `sep` (a tab-separated SELECT row into its cells); n separators, n + 1 parts.
+std::vector<std::string> split(std::string_view line, char sep);
 
 /// The bytes as upper-case hex, as the server's HEX() prints them.
 std::string hex_upper(std::string_view bytes);

@@ -51,6 +51,24 @@ class PayloadInflater {
   bool frame_done_ = false;
 };
 
+/// The fragments of one PARTIAL_ROW_DATA group read so far (MariaDB 12.3+,
+/// events/partial_rows_event.cpp): the original rows event is rebuilt here, at most
+/// DecoderOptions::max_event_size bytes, then decoded as one event.
+struct RowFragments {
+  std::vector<uint8_t> bytes;
+  uint64_t size = 0;  ///< the original event's size, from the first fragment
+  uint64_t pos = 0;   ///< the first fragment's position: the rows event's
+  uint32_t total = 0;
+  uint32_t next = 0;  ///< the fragment due next; 0 when no group is open
+  bool open() const { return next != 0 && next <= total; }
+  bool complete() const { return total != 0 && next == total + 1; }
+  void reset() {
+    next = total = 0;
+    bytes.clear();
+    if (bytes.capacity() > (size_t{4} << 20)) std::vector<uint8_t>().swap(bytes);
+  }
+};
+
 struct DecoderState {
   DecoderOptions options;
   std::string file;
@@ -63,6 +81,7 @@ struct DecoderState {
   std::vector<uint8_t> inflate_buf;  ///< MariaDB compressed QUERY/ROWS
   PayloadInflater payload;           ///< TRANSACTION_PAYLOAD (zstd)
   std::vector<uint8_t> whole_buf;    ///< an event handed out in pieces, assembled (not a payload)
+  RowFragments fragments;            ///< PARTIAL_ROW_DATA (MariaDB 12.3+)
   uint64_t pos = 0;  ///< position of the event being decoded (for resolver / messages)
 
   void debug(std::string_view line) const {
@@ -108,6 +127,7 @@ core::Status decode_maria_gtid_list(DecoderState&, const EventHeader&, ByteReade
 core::Status decode_table_map(DecoderState&, const EventHeader&, ByteReader, ByteReader, EventBody&);
 core::Status decode_rows(DecoderState&, const EventHeader&, ByteReader, ByteReader, EventBody&);
 core::Status decode_transaction_payload(DecoderState&, const EventHeader&, ByteReader, ByteReader, EventBody&);
+core::Status decode_partial_row_data(DecoderState&, const EventHeader&, ByteReader, ByteReader, EventBody&);
 
 /// Inflates MariaDB's compressed format (header byte 0x80|lenlen, big-endian length, zlib
 /// stream) into st.inflate_buf; returns a view of the result.

@@ -55,6 +55,7 @@ struct Table {
     set(E::kWriteRowsCompressed, "WRITE_ROWS_COMPRESSED_EVENT", 10, decode_rows);
     set(E::kUpdateRowsCompressed, "UPDATE_ROWS_COMPRESSED_EVENT", 10, decode_rows);
     set(E::kDeleteRowsCompressed, "DELETE_ROWS_COMPRESSED_EVENT", 10, decode_rows);
+    set(E::kPartialRowData, "PARTIAL_ROW_DATA_EVENT", 9, decode_partial_row_data);
   }
 };
 

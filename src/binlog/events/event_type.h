@@ -55,6 +55,7 @@ enum class EventType : uint8_t {
   kWriteRowsCompressed = 169,
   kUpdateRowsCompressed = 170,
   kDeleteRowsCompressed = 171,
+  kPartialRowData = 172,  ///< MariaDB 12.3+: a fragment of a rows event (events/partial_rows_event.cpp)
 };
 
 /// Size of the v4 common header: timestamp(4) type(1) server_id(4) event_size(4) log_pos(4) flags(2).

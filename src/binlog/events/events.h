@@ -158,7 +158,11 @@ struct TransactionPayload {
 };
 
 /// An event the decoder skips (unknown or irrelevant type): only its header is known.
-struct Skipped {};
+struct Skipped {
+  /// The type is none sluice knows (not one it knows and ignores): inside a transaction with
+  /// rows of a followed table it stops the read (ChangeAssembler), as it might change them.
+  bool unknown_type = false;
+};
 
 using EventBody =
     std::variant<Skipped, FormatDescription, Rotate, Query, Xid, Gtid, PreviousGtids, GtidList, TableMap,

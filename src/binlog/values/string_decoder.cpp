@@ -5,7 +5,7 @@
 //     BINARY's trailing 0x00 bytes, so BINARY(n) is re-padded with 0x00 to n bytes;
 //   BLOB/TEXT family: meta (1..4) length bytes.
 // Text is converted to UTF-8 by the collation's charset (core/charset.h); collation 63
-// (binary) gives kBytes.
+// (binary) gives kBytes; a BLOB/TEXT of unknown collation kBytes flagged charset-unknown.
 
 #include <cstring>
 
@@ -18,8 +18,9 @@ namespace sluice::binlog::values {
 namespace {
 
 // Fills `out` with the payload as text or bytes. `blob` says whether an unknown collation
-// may hold bytes: without metadata a BLOB and a TEXT look alike, so invalid UTF-8 in a
-// blob of unknown collation is kept as bytes rather than damaged.
+// may hold bytes: without metadata a BLOB and a TEXT look alike, so a blob of unknown
+// collation is kept as its bytes, flagged charset-unknown (printed {"base64":...}), whether or
+// not they happen to be valid UTF-8: the form then never depends on the value.
 void set_payload(const ColumnDef& col, std::string_view payload, bool blob, core::Arena& arena,
                  core::Value& out) {
   core::Charset cs = core::charset_for_collation(col.collation);
@@ -27,15 +28,16 @@ void set_payload(const ColumnDef& col, std::string_view payload, bool blob, core
     out = core::Value::with_text(core::ValueKind::kBytes, payload);
     return;
   }
+  if (cs == core::Charset::kUnknown && blob) {
+    out = core::Value::with_text(core::ValueKind::kBytes, payload);
+    out.flags = core::kValueFlagCharsetUnknown;
+    return;
+  }
   if (cs == core::Charset::kUnknown || cs == core::Charset::kUtf8mb4 || cs == core::Charset::kUtf8mb3) {
     // One UTF-8 check serves both questions (bytes or text? repair needed?): the common
     // valid case is not checked a second time by to_utf8.
     if (core::is_valid_utf8(payload)) {
       out = core::Value::with_text(core::ValueKind::kString, payload);
-      return;
-    }
-    if (cs == core::Charset::kUnknown && blob) {
-      out = core::Value::with_text(core::ValueKind::kBytes, payload);
       return;
     }
   }

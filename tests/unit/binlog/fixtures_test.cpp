@@ -1,6 +1,7 @@
 // Committed binlog files (tests/data/*, made by real servers) decode to their expected JSON lines.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -111,25 +112,35 @@ TEST_P(FixtureTest, DecodesToExpectedJsonLines) {
 }
 
 INSTANTIATE_TEST_SUITE_P(All, FixtureTest,
-                         ::testing::Values("mariadb_types", "mariadb_minimal", "mariadb_compressed", "mysql_types",
-                                           "mysql_minimal", "mysql_compressed", "mariadb_transactions",
-                                           "mysql_transactions"));
+                         ::testing::Values("mariadb_types", "mariadb_partial_rows", "mariadb_minimal",
+                                           "mariadb_compressed", "mysql_types", "mysql_minimal",
+                                           "mysql_compressed", "mariadb_transactions", "mysql_transactions"));
+
+// The row changes of a fixture's expected lines, from "op" on (without file, positions, GTID, time).
+std::string row_images(const std::string& name) {
+  fs::path dir = fs::path(test::source_dir()) / "tests/data" / name;
+  std::string out;
+  for (const auto& l : test::split_lines(test::read_file((dir / "expected.jsonl").string()))) {
+    size_t op = l.find("\"op\":");
+    if (l.find("\"op\":\"ddl\"") == std::string::npos) out += l.substr(op) + "\n";
+  }
+  return out;
+}
 
 TEST(Fixtures, CompressedEventsDecodeLikePlainOnes) {
   // The same SQL with and without compression gives the same row images.
-  auto rows_of = [](const std::string& name) {
-    fs::path dir = fs::path(test::source_dir()) / "tests/data" / name;
-    std::string out;
-    for (const auto& l : test::split_lines(test::read_file((dir / "expected.jsonl").string()))) {
-      size_t op = l.find("\"op\":");
-      if (l.find("\"op\":\"ddl\"") == std::string::npos) out += l.substr(op) + "\n";
-    }
-    return out;
-  };
-  std::string maria = rows_of("mariadb_compressed");
-  std::string mysql = rows_of("mysql_compressed");
+  std::string maria = row_images("mariadb_compressed");
+  std::string mysql = row_images("mysql_compressed");
   EXPECT_NE(maria.find("\"n\":246913578.246"), std::string::npos);
   EXPECT_EQ(mysql.substr(0, maria.size()), maria);
+}
+
+TEST(Fixtures, PartialRowDataGroupsDecodeLikeTheirRowsEvents) {
+  // mariadb_partial_rows is mariadb_types with every rows event cut into PARTIAL_ROW_DATA
+  // fragments (its make.py): the same rows, at other positions.
+  std::string whole = row_images("mariadb_types");
+  EXPECT_EQ(std::count(whole.begin(), whole.end(), '\n'), 8);
+  EXPECT_EQ(row_images("mariadb_partial_rows"), whole);
 }
 
 TEST(Fixtures, StartAndStopPositions) {
@@ -242,9 +253,10 @@ TEST_P(ParallelPrinterTest, SameBytesAsChangePrinter) {
 }
 
 INSTANTIATE_TEST_SUITE_P(All, ParallelPrinterTest,
-                         ::testing::Values("mariadb_types", "mariadb_minimal", "mariadb_compressed", "mysql_types",
-                                           "mysql_minimal", "mysql_compressed", "mysql_partial_json",
-                                           "mariadb_transactions", "mysql_transactions"));
+                         ::testing::Values("mariadb_types", "mariadb_partial_rows", "mariadb_minimal",
+                                           "mariadb_compressed", "mysql_types", "mysql_minimal",
+                                           "mysql_compressed", "mysql_partial_json", "mariadb_transactions",
+                                           "mysql_transactions"));
 
 // A row that cannot be decoded (a partial JSON update without an applier): the same error as
 // the serial path, and the same lines before it.

@@ -302,7 +302,7 @@ const std::vector<CapturedCase>& captured_cases() {
     {"mysql", "JSON", 245, 4, 63, false, {}, "5200000000040051002000000020000400240008002c001200003e000242000c46000c4f00f09f9880d0bad0bbd18ed1876c6f6e67206b6579206e616d65206865726500000400000004000861000a225c09c3bc0176", "{\"\":{},\"\xf0""\x9f""\x98""\x80""\":[],\"\xd0""\xba""\xd0""\xbb""\xd1""\x8e""\xd1""\x87""\":\"a\\u0000\\n\\\"\\\\\\t\xc3""\xbc""\",\"long key name here\":\"v\"}"},  // JSON_OBJECT('ключ', CONCAT('a', CHAR(0 USING utf8mb4), CHAR(
     {"mysql", "JSON", 245, 4, 63, false, {}, "03000000050100", "1"},  // '1'
     {"mysql", "JSON", 245, 4, 63, false, {}, "0f0000000c0d6a757374206120737472696e67", "\"just a string\""},  // '"just a string"'
-    {"mysql", "JSON", 245, 4, 63, false, {}, "020000000400", "null"},  // 'null'
+    {"mysql", "JSON", 245, 4, 63, false, {}, "020000000400", "{\"$json\":null}"},  // 'null': SELECT null, wrapped in JSON lines
     {"mysql", "JSON", 245, 4, 63, false, {}, "020000000401", "true"},  // 'true'
     {"mysql", "JSON", 245, 4, 63, false, {}, "050000000200000400", "[]"},  // '[]'
     {"mysql", "JSON", 245, 4, 63, false, {}, "050000000000000400", "{}"},  // '{}'

@@ -156,10 +156,17 @@ TEST(ValuesStrings, BinaryIsRepaddedAndBase64) {
 
 TEST(ValuesStrings, TextOfUnknownCollation) {
   core::Arena arena;
-  // Invalid UTF-8 in a VARCHAR of unknown collation: U+FFFD; in a blob: kept as bytes.
+  // Invalid UTF-8 in a VARCHAR of unknown collation: U+FFFD. A blob of unknown collation (a
+  // BLOB or a TEXT: the TABLE_MAP cannot tell) is its bytes in the charset-unknown form,
+  // valid UTF-8 or not; with a known collation the plain forms.
   EXPECT_EQ(decode(col_of(ColumnType::kVarchar, 10), {0x02, 'a', 0xFF}, arena).json, "\"a\xEF\xBF\xBD\"");
-  EXPECT_EQ(decode(col_of(ColumnType::kBlob, 1), {0x02, 'a', 0xFF}, arena).json, "\"Yf8=\"");
-  EXPECT_EQ(decode(col_of(ColumnType::kBlob, 1), {0x02, 'a', 'b'}, arena).json, "\"ab\"");
+  EXPECT_EQ(decode(col_of(ColumnType::kBlob, 1), {0x02, 'a', 0xFF}, arena).json, "{\"base64\":\"Yf8=\"}");
+  EXPECT_EQ(decode(col_of(ColumnType::kBlob, 1), {0x03, 'A', 'B', 'C'}, arena).json, "{\"base64\":\"QUJD\"}");
+  EXPECT_EQ(decode(col_of(ColumnType::kBlob, 1, 63), {0x03, 'A', 'B', 'C'}, arena).json, "\"QUJD\"");
+  EXPECT_EQ(decode(col_of(ColumnType::kBlob, 1, 45), {0x03, 'A', 'B', 'C'}, arena).json, "\"ABC\"");
+  // Singer RECORDs (sync always knows the charset) keep plain base64.
+  core::ValueFormat singer{core::ValueFormat::Mode::kSingerRecord};
+  EXPECT_EQ(decode(col_of(ColumnType::kBlob, 1), {0x01, 'A'}, arena, singer).json, "\"QQ==\"");
 }
 
 TEST(ValuesBitEnumSet, Forms) {

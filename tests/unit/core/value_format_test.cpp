@@ -207,9 +207,32 @@ TEST(ValueFormat, VectorEnumSetBytesJson) {
   EXPECT_EQ(json_of(Value::with_text(ValueKind::kBytes, std::string_view("\x00\x01", 2))), "\"AAE=\"");
   EXPECT_EQ(json_of(Value::with_text(ValueKind::kJson, "{\"a\":[1]}")), "{\"a\":[1]}");
   EXPECT_EQ(json_of(Value::null()), "null");
+  Value unknown = Value::with_text(ValueKind::kBytes, "ABC");
+  unknown.flags = kValueFlagCharsetUnknown;
+  EXPECT_EQ(json_of(unknown), "{\"base64\":\"QUJD\"}");
   Value y = Value::from_uint(0);
   y.kind = ValueKind::kYear;
   EXPECT_EQ(json_of(y), "0");
+}
+
+TEST(ValueFormat, JsonNullIsNotSqlNull) {
+  // JSON lines: the JSON document null (and a document that could read as the wrapper) prints
+  // wrapped in {"$json":...}; SQL NULL stays null. Other documents print as they are.
+  auto doc = [](std::string_view text) { return json_of(Value::with_text(ValueKind::kJson, text)); };
+  EXPECT_EQ(doc("null"), "{\"$json\":null}");
+  EXPECT_EQ(doc(" null "), "{\"$json\": null }");  // MariaDB keeps the text as written
+  EXPECT_EQ(doc(""), "{\"$json\":null}");
+  EXPECT_EQ(doc("{\"$json\":1}"), "{\"$json\":{\"$json\":1}}");
+  EXPECT_EQ(doc("{ \"\\u0024json\":1}"), "{\"$json\":{ \"\\u0024json\":1}}");
+  EXPECT_EQ(doc("{\"a\":null}"), "{\"a\":null}");
+  EXPECT_EQ(doc("\"null\""), "\"null\"");
+  EXPECT_EQ(doc("[null]"), "[null]");
+  EXPECT_EQ(doc("{}"), "{}");
+  EXPECT_EQ(json_of(Value::null()), "null");
+  // Singer RECORDs cannot tell them apart (docs/singer-compatibility.md).
+  ValueFormat singer;
+  singer.mode = ValueFormat::Mode::kSingerRecord;
+  EXPECT_EQ(json_of(Value::with_text(ValueKind::kJson, "null"), singer), "null");
 }
 
 }  // namespace
