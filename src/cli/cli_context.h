@@ -38,5 +38,6 @@ void register_sync(CLI::App& app, CliContext& ctx);
 void register_binlog(CLI::App& app, CliContext& ctx);
 void register_status(CLI::App& app, CliContext& ctx);
 void register_reset(CLI::App& app, CliContext& ctx);
+void register_journal(CLI::App& app, CliContext& ctx);
 
 }  // namespace sluice::cli

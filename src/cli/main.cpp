@@ -36,6 +36,7 @@ int run(int argc, char** argv) {
   register_binlog(app, ctx);
   register_status(app, ctx);
   register_reset(app, ctx);
+  register_journal(app, ctx);
   if (unknown_command(app, argc, argv)) return kExitUsage;
   try {
     app.parse(argc, argv);
