@@ -49,8 +49,13 @@ core::Result<std::unique_ptr<Writer>> Writer::open(const std::string& dir, const
         "journal limits: the segment size must be at least 4096 bytes and the size limit at least "
         "twice the segment size");
   }
-  if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST)
+  if (::mkdir(dir.c_str(), 0755) == 0) {
+    // The new directory's entry in its parent must be durable too, before any record is.
+    const size_t slash = dir.find_last_of('/');
+    SLUICE_TRY(sync_path(slash == std::string::npos ? "." : slash == 0 ? "/" : dir.substr(0, slash)));
+  } else if (errno != EEXIST) {
     return core::fail(io_error("creating journal directory", dir));
+  }
   std::unique_ptr<Writer> w(new Writer);
   w->dir_ = dir;
   w->options_ = options;
