@@ -92,7 +92,7 @@ class CheckModulesTest(unittest.TestCase):
             foreach = next(n for n, t in enumerate(f, 1) if t.startswith("foreach(m ") and " job" in t)
         # Named at the foreach() line that lists job, where the fix is made.
         self.assertIn(f"src/cli/CMakeLists.txt:{foreach}: links sluice_job: module cli may not use module job "
-                      "(allowed: binlog, change, config, core, extract, mysql, preflight, schema, sinks, source); remove it "
+                      "(allowed: binlog, change, config, core, extract, journal, mysql, preflight, schedule, schema, sinks, source); remove it "
                       "from this line, or declare the edge in " + self.declared_line("cli"), lines)
         self.assertTrue(any(l.startswith("src/cli/README.md:") for l in lines), lines)
 
@@ -109,7 +109,7 @@ class CheckModulesTest(unittest.TestCase):
                             "declared module")
 
     def test_a_declared_module_needs_no_folder_but_a_folder_needs_a_declaration(self):
-        self.replace("docs/development.md", "\ncore:\n", "\ncore:\njournal: core\n")
+        self.replace("docs/development.md", "\ncore:\n", "\ncore:\npipeline: core\n")
         code, lines = self.run_check()
         self.assertEqual(code, 0, "\n".join(lines))
         os.makedirs(self.path("src/replicator"))
