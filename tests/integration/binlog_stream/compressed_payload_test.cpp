@@ -18,8 +18,10 @@ constexpr int kRows = 52000;        // 4 KiB of random bytes each: ~213 MB
 constexpr uint64_t kMinPayload = uint64_t{200} << 20;
 #if defined(__SANITIZE_ADDRESS__)
 // AddressSanitizer adds shadow memory and a quarantine (kept at 16 MB below); a payload held
-// whole (>= 200 MB) would still exceed this. The release bound is measured by the report's command.
-constexpr long kMaxRssKb = 160 * 1024;
+// whole (>= 200 MB, plus ASan's own overhead) would still exceed this. The release bound is
+// measured by the report's command: `binlog stream` of this transaction over TLS peaks at 27.7 MB
+// in a release build (2026-12-07), 170 MB under ASan since the live reader became src/source.
+constexpr long kMaxRssKb = 184 * 1024;
 #else
 constexpr long kMaxRssKb = 64 * 1024;
 #endif
