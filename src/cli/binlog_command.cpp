@@ -56,6 +56,9 @@ core::Result<schema::SchemaHistory> open_read_history(const ReadArgs& a) {
     if (setup.databases.empty()) setup.databases = config->source.filter_dbs;
   }
   if (a.verbose) setup.debug = [](std::string_view line) { debug_line(nullptr, line); };
+  setup.warn = [](std::string_view line) {
+    std::fprintf(stderr, "sluice: warning: %.*s\n", static_cast<int>(line.size()), line.data());
+  };
   std::string first = a.files.front().substr(a.files.front().rfind('/') + 1);
   return schema::open_history(setup, core::BinlogPosition{first, std::max<uint64_t>(a.start, 4)});
 }

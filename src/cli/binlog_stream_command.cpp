@@ -152,6 +152,7 @@ core::Status open_stream_history(const StreamArgs& a, const source::StreamerOpti
     }
   }
   setup.debug = debug;
+  setup.warn = [](std::string_view line) { log_line(std::string("warning: ").append(line)); };
   auto opened = schema::open_history(setup, start.position);
   if (!opened) return core::fail(opened.error().with_context("--schema-history " + a.schema_history));
   out = std::move(*opened);

@@ -4,6 +4,7 @@
 
 #include "mysql/binlog_statements.h"
 #include "schema/history_rewind.h"
+#include "schema/schema_history.h"
 
 namespace sluice::job {
 namespace {
@@ -15,10 +16,7 @@ bool before(const core::BinlogPosition& a, const core::BinlogPosition& b) {
 std::string cannot_undo(const extract::CatchupStream& s, const schema::Rewound& r,
                         const std::string& reset_command) {
   const std::string name = s.table.database + "." + s.table.name;
-  std::string sql = r.statement->sql.substr(0, 200);
-  for (char& c : sql) {
-    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-  }
+  const std::string sql = schema::one_line(r.statement->sql);
   return "the schema of " + name + " at its bookmark " + s.from.str() + " cannot be worked out: `" + sql +
          "` at " + r.statement->at.str() + " changed it and cannot be undone (" + r.unknown +
          "); the binlog's row events there carry no column names (binlog_row_metadata=FULL was off), so "

@@ -18,7 +18,11 @@ core::Status read_file(Connection& conn, const std::string& file, uint64_t offse
                        std::optional<uint64_t> stop, const StatementVisitor& visit) {
   std::string sql = "SHOW BINLOG EVENTS IN " + conn.quote_string(file) + " FROM " + std::to_string(offset);
   auto result = conn.query_stream(sql);
-  if (!result) return core::fail(result.error().with_context("reading the statements of " + file));
+  if (!result) {
+    return core::fail(result.error().with_context(
+        "reading the statements of " + file +
+        " with SHOW BINLOG EVENTS (it needs REPLICATION SLAVE on MySQL, BINLOG MONITOR on MariaDB)"));
+  }
   Row row;
   while (true) {
     auto more = result->next(row);

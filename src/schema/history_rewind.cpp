@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "schema/ddl_parser.h"
+#include "schema/schema_history.h"
 
 namespace sluice::schema {
 namespace {
@@ -12,54 +13,29 @@ using Op = AlterSpec::Op;
 
 bool same_table(const TableName& n, const TableSchema& t) { return n.db == t.database && n.table == t.name; }
 
-std::vector<ColumnSchema>::iterator column(TableSchema& t, std::string_view name) {
-  return std::find_if(t.columns.begin(), t.columns.end(),
-                      [&](const ColumnSchema& c) { return iequals(c.name, name); });
-}
-
-void drop_from_keys(TableSchema& t, std::string_view name) {
-  std::erase_if(t.primary_key, [&](const std::string& c) { return iequals(c, name); });
-  for (KeySchema& k : t.unique_keys)
-    std::erase_if(k.columns, [&](const std::string& c) { return iequals(c, name); });
-  std::erase_if(t.unique_keys, [](const KeySchema& k) { return k.columns.empty(); });
-}
-
-void rename_in_keys(TableSchema& t, std::string_view from, const std::string& to) {
-  for (std::string& c : t.primary_key) {
-    if (iequals(c, from)) c = to;
-  }
-  for (KeySchema& k : t.unique_keys) {
-    for (std::string& c : k.columns) {
-      if (iequals(c, from)) c = to;
-    }
-  }
-}
-
-// Undoes one ALTER specification; returns why it cannot be undone, or "".
-std::string undo(TableSchema& t, const AlterSpec& s) {
+// Adds to `undo` the specification that undoes `s` (none for key changes: keys are left as they
+// are now, decoding does not use them); returns why there is none when the binlog does not say
+// what `s` replaced, else "".
+std::string add_inverse(const AlterSpec& s, std::vector<AlterSpec>& undo) {
+  AlterSpec u;
   switch (s.op) {
-    case Op::kAddColumn: {
+    case Op::kAddColumn:
       if (s.if_exists)
         return "ADD COLUMN IF NOT EXISTS `" + s.column.name + "`: whether it existed before is not known";
-      auto it = column(t, s.column.name);
-      if (it == t.columns.end())
-        return "ADD COLUMN `" + s.column.name + "`: the table has no such column now";
-      t.columns.erase(it);
-      drop_from_keys(t, s.column.name);
+      u.op = Op::kDropColumn;
+      u.name = s.column.name;
+      undo.push_back(std::move(u));
       return {};
-    }
+    case Op::kRenameColumn:
+      u.op = Op::kRenameColumn;
+      u.name = s.new_name;
+      u.new_name = s.name;
+      undo.push_back(std::move(u));
+      return {};
     case Op::kDropColumn:
       return "DROP COLUMN `" + s.name + "`: its type and place before the DROP are not in the binlog";
     case Op::kChangeColumn:
       return "MODIFY/CHANGE of `" + s.name + "`: its definition before the statement is not in the binlog";
-    case Op::kRenameColumn: {
-      auto it = column(t, s.new_name);
-      if (it == t.columns.end())
-        return "RENAME COLUMN `" + s.new_name + "`: the table has no such column now";
-      it->name = s.name;
-      rename_in_keys(t, s.new_name, s.name);
-      return {};
-    }
     case Op::kConvertCharset:
       return "CONVERT TO CHARACTER SET: the columns' character sets before it are not in the binlog";
     case Op::kRenameTable:
@@ -68,9 +44,21 @@ std::string undo(TableSchema& t, const AlterSpec& s) {
     case Op::kDropPrimaryKey:
     case Op::kAddUniqueKey:
     case Op::kDropIndex:
-      return {};  // keys are left as they are now: decoding does not use them
+      return {};
   }
   return {};
+}
+
+// Undoes the specifications of an ALTER of `t`, last first, as an ALTER of its own
+// (apply_alter_specs); returns why it cannot, or "".
+std::string undo_alter(TableSchema& t, const std::vector<AlterSpec>& specs) {
+  std::vector<AlterSpec> undo;
+  for (auto s = specs.rbegin(); s != specs.rend(); ++s) {
+    std::string why = add_inverse(*s, undo);
+    if (!why.empty()) return why;
+  }
+  auto applied = apply_alter_specs(t, undo);
+  return applied ? std::string() : applied.error().message + " (the table now does not match the statement)";
 }
 
 bool names_table(const std::vector<TableName>& names, const TableSchema& t) {
@@ -86,11 +74,7 @@ std::string undo_statement(TableSchema& t, const DdlStatement& st) {
       });
       if (renamed_here) return "the table was renamed to its current name";
       if (st.tables.empty() || !same_table(st.tables[0], t)) return {};
-      for (auto s = st.specs.rbegin(); s != st.specs.rend(); ++s) {
-        std::string why = undo(t, *s);
-        if (!why.empty()) return why;
-      }
-      return {};
+      return undo_alter(t, st.specs);
     }
     case DdlKind::kCreateTable:
     case DdlKind::kCreateTableLike:

@@ -19,6 +19,7 @@ core::Result<SchemaHistory> seed_from_server(const HistorySetup& setup, const co
   HistoryOptions options;
   options.databases = setup.databases;
   options.debug = setup.debug;
+  options.warn = setup.warn;
   DiscoveryOptions discovery;
   discovery.databases = options.databases;
   auto tables = discover(**conn, discovery);
@@ -34,6 +35,7 @@ core::Result<SchemaHistory> open_history(const HistorySetup& setup, const core::
   if (file_exists(setup.history_path)) {
     HistoryOptions options;
     options.debug = setup.debug;
+    options.warn = setup.warn;
     auto loaded = SchemaHistory::load(setup.history_path, std::move(options));
     if (!loaded) return loaded;
     if (core::compare_positions(loaded->seeded_at(), start) > 0) {

@@ -22,6 +22,7 @@ struct HistorySetup {
   std::string history_path;            ///< load from here when the file exists ("" = none)
   std::vector<std::string> databases;  ///< tracked databases; empty: all
   std::function<void(std::string_view)> debug;
+  std::function<void(std::string_view)> warn;  ///< HistoryOptions::warn (a version corrected from names)
 };
 
 /// Loads `history_path` when it exists; else seeds from discovery on `seed_server` at `start`.

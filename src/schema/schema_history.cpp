@@ -13,14 +13,14 @@ bool is_system_schema(std::string_view db) {
          iequals(db, "sys");
 }
 
+}  // namespace
+
 std::string one_line(std::string_view sql) {
   std::string s;
   for (char c : sql.substr(0, 300)) s.push_back(c == '\n' || c == '\r' || c == '\t' ? ' ' : c);
   if (sql.size() > 300) s += "...";
   return s;
 }
-
-}  // namespace
 
 SchemaHistory::SchemaHistory(HistoryOptions options) : options_(std::move(options)) {}
 

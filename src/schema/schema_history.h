@@ -136,6 +136,9 @@ class SchemaHistory {
   std::map<Key, core::BinlogPosition> known_from_;  // seed_unknown(): the ALTER that makes the seed right
 };
 
+/// `sql` on one line for messages: newlines and tabs as spaces, cut after 300 characters ("...").
+std::string one_line(std::string_view sql);
+
 /// Applies ALTER TABLE `specs` (ddl_parser.h) to `table` in order. Fails with a message
 /// naming the first spec that does not fit (dropping a column that does not exist...).
 core::Status apply_alter_specs(TableSchema& table, const std::vector<AlterSpec>& specs);
