@@ -63,17 +63,35 @@ files=(); for l in "${logs[@]}"; do files+=("$datadir/$l"); done
 bytes=$(du -cb "${files[@]}" | tail -1 | cut -f1)
 echo "bench: binlog ${logs[*]} ($((bytes / 1048576)) MiB)" >&2
 
-# measure NAME CMD...: one timed run; appends "elapsed maxrss_kb" to $work/NAME.times
-measure() {
+# measure_one NAME CMD...: one timed run; appends "elapsed maxrss_kb" to $work/NAME.times
+measure_one() {
   local name=$1; shift
   /usr/bin/time -f "%e %M" -o "$work/time.out" "$@" >/dev/null 2>"$work/$name.err" || {
     echo "bench: $name failed: $(tail -2 "$work/$name.err")" >&2; echo "fail 0" >>"$work/$name.times"; return 0; }
   cat "$work/time.out" >>"$work/$name.times"
 }
+# SLUICE_BASELINE=BIN (an older sluice binary): an A/B of two commits in the same run. Every run of
+# $sluice is made with BIN too, alternating the order (A B, B A, ...), as NAME@base; each row gains a
+# line "this commit vs baseline". A section whose destination must start empty sets `before_sluice`
+# (a command evaluated before each of the two runs).
+baseline=${SLUICE_BASELINE:-}
+ab_turn=0
+# measure NAME CMD...: one timed run (two with SLUICE_BASELINE when CMD is $sluice).
+measure() {
+  local name=$1; shift
+  if [ -z "$baseline" ] || [ "$1" != "$sluice" ]; then measure_one "$name" "$@"; return; fi
+  local order=("$name@base" "$name") n; shift
+  ab_turn=$((ab_turn + 1))
+  ((ab_turn % 2)) || order=("$name" "$name@base")
+  for n in "${order[@]}"; do
+    eval "${before_sluice:-}"
+    if [ "$n" = "$name" ]; then measure_one "$n" "$sluice" "$@"; else measure_one "$n" "$baseline" "$@"; fi
+  done
+}
 median() { sort -n | awk '{a[NR]=$1} END {print (NR ? a[int((NR+1)/2)] : "nan")}'; }
 stat() {  # NAME -> "median_seconds max_rss_mb"
   local s r
-  s=$(cut -d' ' -f1 "$work/$1.times" | grep -v fail | median)
+  s=$(cut -d' ' -f1 "$work/$1.times" | { grep -v fail || true; } | median)
   r=$(cut -d' ' -f2 "$work/$1.times" | sort -n | tail -1)
   echo "$s $((r / 1024))"
 }
@@ -93,6 +111,9 @@ row() {  # label peer sluice rows
   results+=("$(awk -v l="$1" -v p="$p" -v s="$s" -v n="$4" -v pr="$pr" -v sr="$sr" -v pn="$2" 'BEGIN {
     if (s == "nan" || s <= 0 || p <= 0) { printf "| %s | %s | %.0f rows/s | n/a | n/a | %s MB | n/a |", l, pn, n/p, pr; exit }
     printf "| %s | %s | %.0f rows/s | %.0f rows/s | %.2fx | %s MB | %s MB |", l, pn, n/p, n/s, p/s, pr, sr }')")
+  if [ -n "$baseline" ] && [ -f "$work/$3@base.times" ] && [ "${2%@base}" = "$2" ]; then
+    row "$1: this commit vs baseline" "$3@base" "$3" "$4"
+  fi
 }
 rm -f "$work"/*.times
 
@@ -103,7 +124,7 @@ for section in ${only//,/ }; do
 done
 
 echo
-echo "sluice bench, $(date -u +%F), $(nproc) cores, commit $(git rev-parse --short HEAD), rows=$rows changes=$changes runs=$runs"
+echo "sluice bench, $(date -u +%F), $(nproc) cores, commit $(git rev-parse --short HEAD), rows=$rows changes=$changes runs=$runs${baseline:+, baseline $baseline}"
 echo
 echo "| work | peer | peer | sluice | sluice/peer | peer RSS | sluice RSS |"
 echo "| --- | --- | --- | --- | --- | --- | --- |"

@@ -17,9 +17,11 @@ for _ in $(seq "$runs"); do
     measure sink-singer "$sluice" "${sync_args[@]}"
     for place in tmpfs disk; do
       dir="$work/sink-$dest"; [ "$place" = tmpfs ] && dir="$shm/sink-$dest"
-      rm -rf "$dir" && mkdir -p "$dir"
+      before_sluice='rm -rf "$dir" && mkdir -p "$dir"'
+      eval "$before_sluice"
       target="$dir"; [ "$dest" = sqlite ] && target="$dir/bench.db"
       measure "sink-$dest-$place" "$sluice" "${sync_args[@]}" --destination "$dest:$target"
+      before_sluice=
       rm -rf "$dir"
     done
   done
@@ -39,7 +41,7 @@ export PGPASSWORD=$SLUICE_PG_BENCH_PASSWORD
 pg_dest=$(printf '{"type":"postgres","host":"127.0.0.1","port":%s,"user":"postgres","password":"%s","dbname":"sluice","report_dir":"%s"}' \
   "$SLUICE_PG_BENCH_PORT" "$SLUICE_PG_BENCH_PASSWORD" "$work/pg-reports")
 # The CSV, once: the client's batch output (tab-separated, \n \t \\ escaped, NULL as NULL) made CSV.
-"${M[@]}" -B -N -e "SET time_zone='+00:00'; SELECT id, i, u, name, body, amount, dt, ts, score, doc, status, flag FROM bench.t" |
+"${M[@]}" --default-character-set=utf8mb4 -B -N -e "SET time_zone='+00:00'; SELECT id, i, u, name, body, amount, dt, ts, score, doc, status, flag FROM bench.t" |
   /usr/bin/python3 -c 'import csv, sys
 unescape = {"n": "\n", "t": "\t", "\\": "\\", "0": "\0"}
 def field(f):
@@ -54,8 +56,10 @@ for line in sys.stdin:
     w.writerow(["" if v is None else v for v in map(field, line.rstrip("\n").split("\t"))])' >"$work/bench-t.csv"
 cols="id, i, u, name, body, amount, dt, ts, score, doc, status, flag"
 for _ in $(seq "$runs"); do
-  "${P[@]}" -c "DROP SCHEMA IF EXISTS bench CASCADE"
+  before_sluice='"${P[@]}" -c "DROP SCHEMA IF EXISTS bench CASCADE"'
+  eval "$before_sluice"
   measure sink-postgres "$sluice" "${sync_args[@]}" --destination "$pg_dest"
+  before_sluice=
   "${P[@]}" -c "DROP TABLE IF EXISTS public.copy_t; CREATE TABLE public.copy_t (LIKE bench.t INCLUDING ALL)"
   measure psql-copy "${P[@]}" -c "\\copy public.copy_t ($cols) FROM '$work/bench-t.csv' WITH (FORMAT csv)"
 done

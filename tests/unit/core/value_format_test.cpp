@@ -49,6 +49,29 @@ TEST(JsonWriter, NumbersAndBase64) {
   }
 }
 
+// Every length around the vectorised encoder's 24-byte steps and every byte value, against the
+// definition: each 6 bits of the input, most significant first, as one character of the alphabet.
+TEST(JsonWriter, Base64OfEveryLengthAndByte) {
+  const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string in;
+  for (int i = 0; i < 300; ++i) in.push_back(static_cast<char>((i * 167 + 13) & 0xff));
+  for (size_t len = 0; len <= in.size(); ++len) {
+    std::string want;
+    for (size_t bit = 0; bit < len * 8; bit += 6) {
+      unsigned v = 0;
+      for (size_t b = bit; b < bit + 6; ++b) {
+        unsigned byte = b / 8 < len ? static_cast<unsigned char>(in[b / 8]) : 0;
+        v = v << 1 | ((byte >> (7 - b % 8)) & 1);
+      }
+      want.push_back(alphabet[v]);
+    }
+    while (want.size() % 4) want.push_back('=');
+    std::string out = "x";
+    base64_append(out, std::string_view(in).substr(0, len));
+    ASSERT_EQ(out, "x" + want) << "length " << len;
+  }
+}
+
 TEST(JsonWriter, StructuredSeparators) {
   std::string out;
   JsonWriter w(out);
