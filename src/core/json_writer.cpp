@@ -363,12 +363,11 @@ constexpr auto kBase64Pairs = make_base64_pairs();
 // 16-entry table of offsets (picked by the field's range: A-Z, a-z, 0-9, '+', '/') turns fields
 // into characters.
 __attribute__((target("avx2"))) size_t base64_encode24(const unsigned char* s, size_t n, char* d) {
-  const __m256i groups = _mm256_setr_epi8(1, 0, 2, 1, 4, 3, 5, 4, 7, 6, 8, 7, 10, 9, 11, 10,  //
-                                          1, 0, 2, 1, 4, 3, 5, 4, 7, 6, 8, 7, 10, 9, 11, 10);
-  const __m256i offsets = _mm256_setr_epi8('a' - 26, '0' - 52, '0' - 52, '0' - 52, '0' - 52, '0' - 52, '0' - 52,
-                                           '0' - 52, '0' - 52, '0' - 52, '0' - 52, '+' - 62, '/' - 63, 'A', 0, 0,
-                                           'a' - 26, '0' - 52, '0' - 52, '0' - 52, '0' - 52, '0' - 52, '0' - 52,
-                                           '0' - 52, '0' - 52, '0' - 52, '0' - 52, '+' - 62, '/' - 63, 'A', 0, 0);
+  const __m256i groups =
+      _mm256_broadcastsi128_si256(_mm_setr_epi8(1, 0, 2, 1, 4, 3, 5, 4, 7, 6, 8, 7, 10, 9, 11, 10));
+  const __m256i offsets = _mm256_broadcastsi128_si256(
+      _mm_setr_epi8('a' - 26, '0' - 52, '0' - 52, '0' - 52, '0' - 52, '0' - 52, '0' - 52, '0' - 52, '0' - 52,
+                    '0' - 52, '0' - 52, '+' - 62, '/' - 63, 'A', 0, 0));
   size_t i = 0;
   for (; n - i >= 28; i += 24, d += 32) {
     __m256i in = _mm256_inserti128_si256(
@@ -377,10 +376,12 @@ __attribute__((target("avx2"))) size_t base64_encode24(const unsigned char* s, s
     in = _mm256_shuffle_epi8(in, groups);
     // Fields 0 and 2 (bits 10-15 of b0's pair, 6-11 of the high pair) by a high multiply,
     // fields 1 and 3 by a low one.
-    __m256i hi = _mm256_mulhi_epu16(_mm256_and_si256(in, _mm256_set1_epi32(0x0fc0fc00)), _mm256_set1_epi32(0x04000040));
-    __m256i lo = _mm256_mullo_epi16(_mm256_and_si256(in, _mm256_set1_epi32(0x003f03f0)), _mm256_set1_epi32(0x01000010));
+    __m256i hi = _mm256_mulhi_epu16(_mm256_and_si256(in, _mm256_set1_epi32(0x0fc0fc00)),
+                                    _mm256_set1_epi32(0x04000040));
+    __m256i lo = _mm256_mullo_epi16(_mm256_and_si256(in, _mm256_set1_epi32(0x003f03f0)),
+                                    _mm256_set1_epi32(0x01000010));
     __m256i fields = _mm256_or_si256(hi, lo);
-    __m256i pick = _mm256_subs_epu8(fields, _mm256_set1_epi8(51));  // 52..63 -> 1..12, else 0
+    __m256i pick = _mm256_subs_epu8(fields, _mm256_set1_epi8(51));    // 52..63 -> 1..12, else 0
     __m256i upper = _mm256_cmpgt_epi8(_mm256_set1_epi8(26), fields);  // 0..25: 'A'..'Z' -> 13
     pick = _mm256_or_si256(pick, _mm256_and_si256(upper, _mm256_set1_epi8(13)));
     __m256i chars = _mm256_add_epi8(fields, _mm256_shuffle_epi8(offsets, pick));
