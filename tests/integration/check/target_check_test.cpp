@@ -123,6 +123,26 @@ TEST_P(TargetCheck, MySqlCollationAndJsonIntoMariaDb) {
   EXPECT_THAT(types, HasSubstr("q_tgt_json.docs.doc json -> LONGTEXT with a JSON_VALID check"));
 }
 
+TEST(TargetCheckConfig, BadTargetPartIsOneLineAndUnreachableTargetFails) {
+  ServerInfo source = shared_server("mariadb");
+  CommandResult bad =
+      run_sluice({"check", "--config", write_config(source, "\"target\": {\"host\": \"h\"}")});
+  EXPECT_EQ(bad.exit_code, 2) << bad.out << bad.err;
+  EXPECT_EQ(bad.out, "");
+  EXPECT_THAT(bad.err, HasSubstr("target: 'user' is required"));
+  EXPECT_EQ(split_lines(bad.err).size(), 1U) << bad.err;
+
+  // Port 1 listens nowhere: the source's lines print, the target's reach is one failed line.
+  std::string target = "{\"host\": \"127.0.0.1\", \"port\": 1, \"user\": \"a\", \"password\": \"secretpw\"}";
+  CommandResult r = run_sluice({"check", "--config", write_config(source, "\"target\": " + target)});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_EQ(status(line_of(r.out, "binlog_format")), "ok") << r.out;
+  std::string reach = line_of(r.out, "target_server");
+  EXPECT_EQ(status(reach), "failed") << r.out;
+  EXPECT_THAT(reach, HasSubstr("cannot reach the target: "));
+  EXPECT_THAT(r.out + r.err, ::testing::Not(HasSubstr("secretpw")));
+}
+
 INSTANTIATE_TEST_SUITE_P(Pairs, TargetCheck,
                          ::testing::Values(std::pair<std::string, std::string>{"mariadb", "mysql"},
                                            std::pair<std::string, std::string>{"mysql", "mariadb"}),
