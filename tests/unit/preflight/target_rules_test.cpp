@@ -176,6 +176,10 @@ TEST(TargetFunctionCreators, BinloggingRdsTargetNeedsTheParameter) {
   EXPECT_EQ(r.status, S::kFailed);
   EXPECT_THAT(r.detail, HasSubstr("2 stored function(s)"));
   EXPECT_EQ(r.fix, "set log_bin_trust_function_creators=1 in the DB parameter group of the RDS instance");
+  t.server.platform = Platform::kAurora;
+  EXPECT_EQ(check_target_function_creators(t, shape, shop_request()).fix,
+            "set log_bin_trust_function_creators=1 in the DB cluster parameter group of the Aurora cluster");
+  t.server.platform = Platform::kRds;
   t.server.variables["log_bin_trust_function_creators"] = "ON";
   EXPECT_EQ(check_target_function_creators(t, shape, shop_request()).status, S::kOk);
   t.server.variables["log_bin_trust_function_creators"] = "OFF";
