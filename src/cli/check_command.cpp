@@ -1,11 +1,14 @@
 // `sluice check`: the preflight doctor. See docs/preflight.md.
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "cli/cli_context.h"
 #include "config/job_config.h"
+#include "config/json_file.h"
 #include "preflight/preflight.h"
 #include "preflight/report_format.h"
 
@@ -29,11 +32,44 @@ preflight::MethodSet methods_from(const std::vector<std::string>& names) {
   return set;
 }
 
+// The config's `target` part (the replication target of `sluice replicate`). Read here, apart,
+// until src/config parses it (issue 16): its connection keys are the source's (host, port, user,
+// password, ssl_*, timeouts), plus "position_schema" (default "sluice"). Taken out of `doc`, so
+// the rest is the job config that sync reads.
+struct TargetPart {
+  mysql::ConnectOptions connection;
+  std::string position_schema = "sluice";
+};
+
+core::Result<std::optional<TargetPart>> take_target_part(nlohmann::json& doc, const std::string& origin,
+                                                         std::vector<std::string>& warnings) {
+  if (!doc.is_object() || !doc.contains("target")) return std::optional<TargetPart>();
+  nlohmann::json target = std::move(doc["target"]);
+  doc.erase("target");
+  auto source_keys = config::parse_source_config(target, origin + ": target", warnings);
+  if (!source_keys) return core::fail(source_keys.error());
+  TargetPart part{source_keys->connection};
+  if (auto it = target.find("position_schema"); it != target.end()) {
+    if (!it->is_string() || it->get<std::string>().empty()) {
+      return core::fail(core::ErrorCode::kConfig,
+                        origin + ": target: 'position_schema' must be a database name such as \"sluice\"");
+    }
+    part.position_schema = it->get<std::string>();
+  }
+  return std::optional<TargetPart>(std::move(part));
+}
+
 int run_check(const CheckArgs& args) {
   // The whole file (the job's keys and destination too): a config that check calls fine must
   // not be refused by sync.
-  auto job_config = config::load_job_config(args.config_path);
+  auto doc = config::read_json_file(args.config_path);
+  if (!doc) return report_error(doc.error());
+  std::vector<std::string> target_warnings;
+  auto target = take_target_part(*doc, args.config_path, target_warnings);
+  if (!target) return report_error(target.error());
+  auto job_config = config::parse_job_config(*doc, args.config_path);
   if (!job_config) return report_error(job_config.error());
+  print_warnings(target_warnings);
   print_warnings(job_config->warnings);
   const config::SourceConfig& source = job_config->source;
 
@@ -43,7 +79,15 @@ int run_check(const CheckArgs& args) {
   request.ssl_mode = source.connection.ssl_mode;
   request.filter_dbs = source.filter_dbs;
 
-  auto report = preflight::run_preflight(source.connection, request);
+  core::Result<preflight::PreflightReport> report;
+  if (*target) {
+    preflight::TargetRequest target_request;
+    target_request.position_schema = (*target)->position_schema;
+    report =
+        preflight::run_pipeline_preflight(source.connection, request, (*target)->connection, target_request);
+  } else {
+    report = preflight::run_preflight(source.connection, request);
+  }
   if (!report) return report_error(report.error());
   std::string text = args.json ? preflight::format_json(*report) : preflight::format_table(*report);
   std::fwrite(text.data(), 1, text.size(), stdout);
@@ -59,7 +103,10 @@ void register_check(CLI::App& app, CliContext& ctx) {
       "check",
       "Preflight: checks each server setting and privilege the replication methods need "
       "(ok / info / warning / failed, with the fix); exit 1 when a requirement fails");
-  cmd->add_option("--config", args->config_path, "Singer-style config.json of the source")->required();
+  cmd->add_option(
+         "--config", args->config_path,
+         "Singer-style config.json of the source; with a \"target\" part, the replication target too")
+      ->required();
   cmd->add_option("--method", args->methods,
                   "limit the checks to these replication methods (repeatable; default: all three)")
       ->check(CLI::IsMember({"full_table", "incremental", "log_based"}))

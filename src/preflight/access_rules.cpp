@@ -9,31 +9,12 @@ namespace {
 
 using S = CheckStatus;
 
-std::string join(const std::vector<std::string>& items, std::string_view sep, size_t limit = 100) {
-  std::string out;
-  for (size_t i = 0; i < items.size() && i < limit; ++i) {
-    if (i > 0) out += sep;
-    out += items[i];
-  }
-  if (items.size() > limit) out += std::string(sep) + "... (" + std::to_string(items.size() - limit) + " more)";
-  return out;
-}
-
 // " (ALL PRIVILEGES)" / " (through roles `r`@`%`)": where the grants come from.
 std::string grant_origin(const GrantSet& grants) {
   std::string s;
   if (grants.all_global()) s += " (ALL PRIVILEGES)";
-  if (!grants.roles().empty()) s += " (roles granted: " + join(grants.roles(), ", ") + ")";
+  if (!grants.roles().empty()) s += " (roles granted: " + join_items(grants.roles(), ", ") + ")";
   return s;
-}
-
-std::string quote_db(const std::string& db) {
-  std::string out = "`";
-  for (char ch : db) {
-    if (ch == '`') out += '`';
-    out += ch;
-  }
-  return out + "`";
 }
 
 std::string ssl_mode_text(mysql::SslMode m) {
@@ -110,17 +91,21 @@ CheckResult check_select_privilege(const ServerFacts& facts, const PreflightRequ
   if (!missing.empty() && request.filter_dbs.empty() && any_readable) {
     // No filter_dbs: the databases the account cannot read are simply not replicated.
     return {S::kWarning, name,
-            "no SELECT on " + join(missing, ", ", 10) + "; their tables cannot be replicated (set filter_dbs to "
-                                                         "the databases you want)",
-            "GRANT SELECT ON " + quote_db(missing.front()) + ".* TO " + user + "; (each database to replicate)"};
+            "no SELECT on " + join_items(missing, ", ", 10) +
+                "; their tables cannot be replicated (set filter_dbs to the databases you want)",
+            "GRANT SELECT ON " + quote_identifier(missing.front()) + ".* TO " + user +
+                "; (each database to replicate)"};
   }
   if (!missing.empty()) {
     std::string fix;
-    for (const std::string& db : missing) fix += "GRANT SELECT ON " + quote_db(db) + ".* TO " + user + "; ";
+    for (const std::string& db : missing)
+      fix += "GRANT SELECT ON " + quote_identifier(db) + ".* TO " + user + "; ";
     fix.pop_back();
-    std::string detail = "no SELECT on " + join(missing, ", ") + " (needed by every method to read rows)";
+    std::string detail =
+        "no SELECT on " + join_items(missing, ", ") + " (needed by every method to read rows)";
     if (!facts.missing_databases.empty()) {
-      detail += "; not found or not visible: " + join(facts.missing_databases, ", ") + " (check filter_dbs)";
+      detail +=
+          "; not found or not visible: " + join_items(facts.missing_databases, ", ") + " (check filter_dbs)";
     }
     return {S::kFailed, name, detail, fix};
   }
@@ -129,13 +114,14 @@ CheckResult check_select_privilege(const ServerFacts& facts, const PreflightRequ
     return {S::kFailed, name, "no SELECT privilege on any database",
             "GRANT SELECT ON *.* TO " + user + "; (or on each database to replicate)"};
   }
-  std::string where = global ? "*.*" : join(grants.databases_with("SELECT"), ", ");
+  std::string where = global ? "*.*" : join_items(grants.databases_with("SELECT"), ", ");
   if (!partial.empty()) {
     return {S::kWarning, name,
-            "SELECT only on some tables of " + join(partial, ", ") + "; tables without it are not replicated",
+            "SELECT only on some tables of " + join_items(partial, ", ") +
+                "; tables without it are not replicated",
             "GRANT SELECT ON `<db>`.* TO " + user + "; if every table should be read"};
   }
-  std::string scope = request.filter_dbs.empty() ? "" : " covering " + join(facts.databases, ", ");
+  std::string scope = request.filter_dbs.empty() ? "" : " covering " + join_items(facts.databases, ", ");
   return {S::kOk, name, "SELECT on " + where + scope + grant_origin(grants), ""};
 }
 
@@ -188,16 +174,16 @@ CheckResult check_table_engines(const ServerFacts& facts) {
   }
   if (facts.non_innodb_tables.empty()) {
     if (facts.databases.empty()) return {S::kOk, name, "no user databases found (nothing to read yet)", ""};
-    return {S::kOk, name, "every base table of " + join(facts.databases, ", ", 10) + " is InnoDB", ""};
+    return {S::kOk, name, "every base table of " + join_items(facts.databases, ", ", 10) + " is InnoDB", ""};
   }
   std::vector<std::string> items;
   for (const TableEngine& t : facts.non_innodb_tables) items.push_back(t.schema + "." + t.table + " (" + t.engine + ")");
   const TableEngine& first = facts.non_innodb_tables.front();
   return {S::kWarning, name,
-          "not InnoDB: " + join(items, ", ", 5) +
+          "not InnoDB: " + join_items(items, ", ", 5) +
               "; no consistent snapshot for these tables: rows written during the snapshot may be read "
               "twice or missed by the handoff",
-          "ALTER TABLE " + quote_db(first.schema) + "." + quote_db(first.table) +
+          "ALTER TABLE " + quote_identifier(first.schema) + "." + quote_identifier(first.table) +
               " ENGINE=InnoDB; (each table listed)"};
 }
 

@@ -46,6 +46,7 @@ struct CheckResult {
 struct PreflightReport {
   MethodSet methods;
   std::string server;  ///< e.g. "MariaDB 10.11.6 (self-managed)"
+  std::string target;  ///< the replication target, described the same way; empty without one
   std::vector<CheckResult> checks;
 
   /// True when at least one check failed.

@@ -1,57 +1,23 @@
 #include "preflight/fact_collector.h"
 
 #include <algorithm>
-#include <cctype>
-#include <charconv>
 #include <set>
 
 #include "mysql/server_status.h"
+#include "preflight/collect_util.h"
 
 namespace sluice::preflight {
 namespace {
 
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-// One line for facts: the server's error text without the "running `...`" context noise.
-std::string short_error(const core::Error& e) {
-  std::string m = e.message;
-  if (m.rfind("running `", 0) == 0) {
-    size_t end = m.find("`: ");
-    if (end != std::string::npos) m = m.substr(end + 3);
-  }
-  // The generic advice after the server's error code is replaced by the check's own fix.
-  if (size_t code = m.find("(error "); code != std::string::npos) {
-    size_t close = m.find(')', code);
-    if (close != std::string::npos) m.resize(close + 1);
-  }
-  for (char& c : m) {
-    if (c == '\n' || c == '\r') c = ' ';
-  }
-  return m;
-}
-
-std::optional<uint64_t> to_u64(std::string_view s) {
-  uint64_t v = 0;
-  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || ptr != s.data() + s.size()) return std::nullopt;
-  return v;
-}
-
-// Index of column `name` (case-insensitive), or -1.
-int column_index(const std::vector<std::string>& columns, std::string_view name) {
-  for (size_t i = 0; i < columns.size(); ++i) {
-    if (lower(columns[i]) == name) return static_cast<int>(i);
-  }
-  return -1;
-}
+using detail::column_index;
+using detail::lower;
+using detail::short_error;
+using detail::to_u64;
 
 bool modern_replica_syntax(const ServerFacts& f) { return !f.is_mariadb() && f.at_least(8, 0, 22); }
 
-core::Status read_variables(mysql::Connection& conn, ServerFacts& f) {
-  auto vars = mysql::read_global_variables(conn, collected_variable_names());
+core::Status read_variables(mysql::Connection& conn, const std::vector<std::string>& names, ServerFacts& f) {
+  auto vars = mysql::read_global_variables(conn, names);
   if (!vars) return core::fail(vars.error());
   f.variables = std::move(*vars);
   return core::ok();
@@ -195,11 +161,16 @@ const std::vector<std::string>& collected_variable_names() {
       "server_id", "log_bin", "binlog_format", "binlog_row_image", "binlog_row_metadata",
       "binlog_transaction_compression", "log_bin_compress", "binlog_expire_logs_seconds", "expire_logs_days",
       "gtid_mode", "enforce_gtid_consistency", "gtid_strict_mode", "log_slave_updates", "log_replica_updates",
-      "basedir", "aurora_version", "version_comment", "have_ssl", "require_secure_transport"};
+      "basedir", "aurora_version", "version_comment", "have_ssl", "require_secure_transport",
+      // for the checks of a replication target (target_rules.h), read on the source too
+      "lower_case_table_names", "sql_mode", "time_zone", "system_time_zone", "max_allowed_packet",
+      "explicit_defaults_for_timestamp", "log_bin_trust_function_creators", "read_only", "super_read_only",
+      "innodb_read_only"};
   return kNames;
 }
 
-core::Result<ServerFacts> collect_facts(mysql::Connection& conn, const PreflightRequest& request) {
+core::Result<ServerFacts> collect_server_basics(mysql::Connection& conn,
+                                                const std::vector<std::string>& names) {
   ServerFacts f;
   const mysql::ServerIdentity& id = conn.server();
   f.flavor = id.flavor;
@@ -209,9 +180,16 @@ core::Result<ServerFacts> collect_facts(mysql::Connection& conn, const Preflight
   f.patch = id.patch;
   f.tls = id.tls;
   f.tls_version = id.tls_version;
-  SLUICE_TRY(read_variables(conn, f));
+  SLUICE_TRY(read_variables(conn, names, f));
   read_platform(conn, f);
   read_grants(conn, f);
+  return f;
+}
+
+core::Result<ServerFacts> collect_facts(mysql::Connection& conn, const PreflightRequest& request) {
+  auto basics = collect_server_basics(conn, collected_variable_names());
+  if (!basics) return core::fail(basics.error());
+  ServerFacts& f = *basics;
   read_databases(conn, request, f);
   read_table_engines(conn, f);
   if (request.methods.has(change::Method::kLogBased)) {
@@ -219,7 +197,7 @@ core::Result<ServerFacts> collect_facts(mysql::Connection& conn, const Preflight
     read_replica_status(conn, f);
     if (f.on_rds()) read_rds_configuration(conn, f);
   }
-  return f;
+  return std::move(*basics);
 }
 
 }  // namespace sluice::preflight

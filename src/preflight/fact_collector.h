@@ -14,6 +14,11 @@ namespace sluice::preflight {
 /// Fails only when the server cannot be queried at all (lost connection, no variables).
 core::Result<ServerFacts> collect_facts(mysql::Connection& conn, const PreflightRequest& request);
 
+/// What any server says of itself and of the account: identity, the global variables `names`,
+/// platform (RDS, Aurora) and grants. Fails only when the variables cannot be read.
+core::Result<ServerFacts> collect_server_basics(mysql::Connection& conn,
+                                                const std::vector<std::string>& names);
+
 /// The global variables preflight reads (lower-case names).
 const std::vector<std::string>& collected_variable_names();
 

@@ -41,7 +41,7 @@ std::string format_table(const PreflightReport& report) {
          std::to_string(report.count(CheckStatus::kWarning)) + " warning(s), " +
          std::to_string(report.count(CheckStatus::kOk)) + " ok, " +
          std::to_string(report.count(CheckStatus::kInfo)) + " info, for " + join_names(report.methods) +
-         " on " + report.server + "\n";
+         " on " + report.server + (report.target.empty() ? "" : ", target " + report.target) + "\n";
   return out;
 }
 
@@ -61,6 +61,7 @@ std::string format_json(const PreflightReport& report) {
         {"ok", report.count(CheckStatus::kOk)}}},
       {"checks", checks},
   };
+  if (!report.target.empty()) doc["target"] = report.target;
   // Server strings are not guaranteed UTF-8: replace bad bytes rather than throw.
   return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }

@@ -62,6 +62,26 @@ std::string grantee(const ServerFacts& facts) {
   return "'" + u.substr(0, at) + "'@'" + u.substr(at + 1) + "'";
 }
 
+std::string join_items(const std::vector<std::string>& items, std::string_view sep, size_t limit) {
+  std::string out;
+  for (size_t i = 0; i < items.size() && i < limit; ++i) {
+    if (i > 0) out += sep;
+    out += items[i];
+  }
+  if (items.size() > limit)
+    out += std::string(sep) + "... (" + std::to_string(items.size() - limit) + " more)";
+  return out;
+}
+
+std::string quote_identifier(const std::string& name) {
+  std::string out = "`";
+  for (char ch : name) {
+    if (ch == '`') out += '`';
+    out += ch;
+  }
+  return out + "`";
+}
+
 std::string human_duration(uint64_t seconds) {
   auto plural = [](uint64_t n, const char* unit) {
     return std::to_string(n) + " " + unit + (n == 1 ? "" : "s");

@@ -66,6 +66,12 @@ std::string set_variable_fix(const ServerFacts& facts, std::string_view name, st
 /// 'user'@'host' for GRANT statements, from CURRENT_USER() ("user@host").
 std::string grantee(const ServerFacts& facts);
 
+/// `items` joined by `sep`, at most `limit` of them, then "... (N more)".
+std::string join_items(const std::vector<std::string>& items, std::string_view sep, size_t limit = 100);
+
+/// `name` as a backquoted identifier (backquotes doubled).
+std::string quote_identifier(const std::string& name);
+
 /// "1 day", "3 hours", "7 days" (rounded down).
 std::string human_duration(uint64_t seconds);
 

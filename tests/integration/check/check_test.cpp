@@ -50,6 +50,12 @@ std::string server_id_of(const ServerInfo& s) {
   return out;
 }
 
+// The "target" part of a config: the server `s` reached as `user`.
+std::string target_part(const ServerInfo& s, const std::string& user, const std::string& password) {
+  return "{\"host\": \"" + s.host + "\", \"port\": " + std::to_string(s.port) + ", \"user\": \"" + user +
+         "\", \"password\": \"" + password + "\"}";
+}
+
 class SharedServerCheck : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(SharedServerCheck, HealthyServerPasses) {
@@ -291,6 +297,16 @@ TEST(VariantCheck, ReplicaServerIdAndLogSlaveUpdates) {
   EXPECT_THAT(id_line, HasSubstr("server_id " + replica_id + " is already used by a replica of this server"));
   EXPECT_EQ(status_of(check_line(on_source.out, "privilege_select")), "ok");
   EXPECT_THAT(check_line(on_source.out, "privilege_select"), HasSubstr("(ALL PRIVILEGES)"));
+
+  // A pipeline into the replica: it already replicates every database of the source itself.
+  admin_sql(source, "CREATE DATABASE IF NOT EXISTS pf_replicated");
+  std::string into_replica = "\"filter_dbs\": \"pf_replicated\", \"target\": " +
+                             target_part(replica.info(), kAdminUser, kAdminPassword);
+  CommandResult pipeline = check(write_config(source, into_replica));
+  std::string repl = check_line(pipeline.out, "target_replication");
+  EXPECT_EQ(status_of(repl), "failed") << pipeline.out << pipeline.err;
+  EXPECT_THAT(repl, HasSubstr("the target replicates `pf_replicated` itself"));
+  EXPECT_THAT(repl, HasSubstr("-> fix: STOP SLAVE ''; RESET SLAVE '' ALL; on the target"));
   admin_sql(replica.info(), "STOP SLAVE;");
 }
 
