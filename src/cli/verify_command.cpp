@@ -116,7 +116,6 @@ bool key_supported(const schema::ColumnSchema& c) {
     case K::kMediumInt:
     case K::kInt:
     case K::kBigInt:
-    case K::kDecimal:
     case K::kChar:
     case K::kVarchar:
     case K::kYear:
@@ -136,7 +135,7 @@ core::Status add_stream(job::SelectedStream s, std::vector<Stream>& out) {
     if (!i || !key_supported(s.table.columns[*i])) {
       return core::fail(core::ErrorCode::kInvalidArgument,
                         s.stream_id +
-                            ": verify compares tables by a primary key of integer, DECIMAL or "
+                            ": verify compares tables by a primary key of integer or "
                             "CHAR/VARCHAR columns; '" +
                             k + "' is not one (leave the table out of --tables)");
     }

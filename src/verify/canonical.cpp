@@ -3,9 +3,9 @@
 #include <charconv>
 #include <cstdio>
 #include <cstring>
-#include <nlohmann/json.hpp>
 
 #include "core/value_format.h"
+#include "verify/json_hash.h"
 
 namespace sluice::verify {
 namespace {
@@ -221,12 +221,13 @@ void canonical(std::string& out, const schema::ColumnSchema& c, const ReadCell& 
     case ColumnKind::kTimestamp:
       return append_temporal(out, c, cell.text);
     case ColumnKind::kJson: {
-      auto doc = nlohmann::json::parse(cell.text, nullptr, /*allow_exceptions=*/false);
-      if (doc.is_discarded())
-        out += cell.text;
-      else
-        out += doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-      return;
+      auto h = json_hash(cell.text);
+      if (!h) {
+        out += cell.text;  // not JSON: compared as its bytes
+        return;
+      }
+      out += 'J';
+      return append_bits(out, &*h, sizeof *h);
     }
     case ColumnKind::kVector:
       return append_vector(out, cell.text);

@@ -4,9 +4,9 @@
 /// back by sinks::TableReader). By the source column's kind: integers as decimal digits
 /// (TINYINT(1)/BIT(1) as 0/1), DECIMAL as its exact digits without leading or trailing zeros,
 /// FLOAT and DOUBLE as the bits of their binary value, DATE/DATETIME/TIMESTAMP as
-/// "YYYY-MM-DD HH:MM:SS.ffffff" (zero dates as NULL), TIME as "[-]H:MM:SS.ffffff", JSON parsed and
-/// printed with sorted keys, VECTOR as the bits of its floats, everything else as its bytes.
-/// Pure functions; thread-safe.
+/// "YYYY-MM-DD HH:MM:SS.ffffff" (zero dates as NULL), TIME as "[-]H:MM:SS.ffffff", JSON by a hash of
+/// its parsed document (json_hash.h: member order, whitespace, escapes and number spellings aside), VECTOR as
+/// the bits of its floats, everything else as its bytes. Pure functions; thread-safe.
 
 #include <cstdint>
 #include <string>

@@ -27,28 +27,19 @@ bool integer_kind(schema::ColumnKind k) {
          k == K::kYear;
 }
 
-/// A key cell as bookmark JSON: integers as numbers (also when a destination returns text).
-nlohmann::ordered_json cell_json(const schema::ColumnSchema& column, const sinks::ReadCell& c) {
-  using K = sinks::ReadCell::Kind;
-  if (c.kind == K::kText && integer_kind(column.kind)) {
-    const char* end = c.text.data() + c.text.size();
+/// A key column's canonical rendering as bookmark JSON: integers as numbers, NULL as null, the rest
+/// (CHAR/VARCHAR) as its text.
+nlohmann::ordered_json key_part_json(const schema::ColumnSchema& column, std::string_view canon) {
+  if (canon.empty() || canon.front() != '\x02') return nullptr;
+  canon.remove_prefix(1);
+  if (integer_kind(column.kind)) {
+    const char* end = canon.data() + canon.size();
     int64_t i = 0;
-    if (std::from_chars(c.text.data(), end, i).ptr == end) return i;
+    if (std::from_chars(canon.data(), end, i).ptr == end) return i;
     uint64_t u = 0;
-    if (std::from_chars(c.text.data(), end, u).ptr == end) return u;
+    if (std::from_chars(canon.data(), end, u).ptr == end) return u;
   }
-  switch (c.kind) {
-    case K::kNull:
-      return nullptr;
-    case K::kInt:
-      return c.i;
-    case K::kUInt:
-      return c.u;
-    case K::kDouble:
-      return c.d;
-    default:
-      return std::string(c.text);
-  }
+  return std::string(canon);
 }
 
 uint64_t mix(uint64_t a, uint64_t b) {
@@ -66,22 +57,34 @@ void ChunkDigest::add(std::span<const sinks::ReadCell> cells) {
     column_hashes_.push_back(h);
     row = mix(row, h);
   }
+  // The key as "<length>:<canonical>" per column; its bookmark JSON is made only for a row that
+  // differs (key_json).
   key_scratch_.clear();
-  nlohmann::ordered_json key = nlohmann::ordered_json::object();
   for (size_t k : shape_->key) {
     canonical(scratch_, shape_->columns[k], cells[k]);
-    key_scratch_ += std::to_string(scratch_.size()) + ":" + scratch_;
-    key[shape_->columns[k].name] = cell_json(shape_->columns[k], cells[k]);
+    char len[24];
+    auto [end, ec] = std::to_chars(len, len + sizeof len, scratch_.size());
+    key_scratch_.append(len, end).append(":").append(scratch_);
   }
   keys_.push_back(key_scratch_);
-  key_json_.push_back(std::move(key));
   hashes_.push_back(row);
   sum_ += hash_bytes(key_scratch_) ^ row;
 }
 
+nlohmann::ordered_json ChunkDigest::key_json(std::string_view key) const {
+  nlohmann::ordered_json out = nlohmann::ordered_json::object();
+  for (size_t k : shape_->key) {
+    size_t colon = key.find(':');
+    size_t len = 0;
+    std::from_chars(key.data(), key.data() + colon, len);
+    out[shape_->columns[k].name] = key_part_json(shape_->columns[k], key.substr(colon + 1, len));
+    key.remove_prefix(std::min(key.size(), colon + 1 + len));
+  }
+  return out;
+}
+
 void ChunkDigest::clear() {
   keys_.clear();
-  key_json_.clear();
   hashes_.clear();
   column_hashes_.clear();
   sum_ = 0;
@@ -89,7 +92,7 @@ void ChunkDigest::clear() {
 
 ChunkDigest::Row ChunkDigest::take(size_t i) {
   size_t n = shape_->columns.size();
-  Row r{keys_[i], key_json_[i], hashes_[i], {}};
+  Row r{keys_[i], key_json(keys_[i]), hashes_[i], {}};
   r.columns.assign(column_hashes_.begin() + static_cast<std::ptrdiff_t>(i * n),
                    column_hashes_.begin() + static_cast<std::ptrdiff_t>((i + 1) * n));
   return r;

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "schema/table_schema.h"
@@ -55,9 +56,11 @@ class ChunkDigest {
   uint64_t row_hash(size_t i) const { return hashes_[i]; }
 
  private:
+  /// The bookmark JSON of a key as add() renders it.
+  nlohmann::ordered_json key_json(std::string_view key) const;
+
   const RowShape* shape_;
   std::vector<std::string> keys_;
-  std::vector<nlohmann::ordered_json> key_json_;
   std::vector<uint64_t> hashes_;
   std::vector<uint64_t> column_hashes_;  ///< rows x columns
   uint64_t sum_ = 0;

@@ -72,6 +72,11 @@ TEST(Canonical, JsonAsParsedIntegersAndBooleans) {
   EXPECT_EQ(render(js, text("{\"b\": \"x\", \"a\": [1, 2.5]}")),
             render(js, text("{\"a\":[1,2.5],\"b\":\"x\"}")));
   EXPECT_NE(render(js, text("{\"a\":1}")), render(js, text("{\"a\":2}")));
+  EXPECT_EQ(render(js, text("{\"a\": 100.0, \"s\": \"\\u00e9\\n\"}")),
+            render(js, text("{\"s\":\"\xc3\xa9\\n\",\"a\":1e2}")));
+  EXPECT_NE(render(js, text("[1,2]")), render(js, text("[2,1]")));  // arrays keep their order
+  EXPECT_NE(render(js, text("{\"a\":{\"b\":1}}")), render(js, text("{\"b\":{\"a\":1}}")));
+  EXPECT_NE(render(js, text("\"1\"")), render(js, text("1")));
   auto b = column(ColumnKind::kTinyInt);
   b.is_boolean = true;
   EXPECT_EQ(render(b, integer(5)), render(b, integer(1)));  // PostgreSQL keeps TINYINT(1) as boolean
