@@ -127,6 +127,34 @@ core::Result<std::vector<std::optional<std::string>>> PgConnection::query(const 
   return out;
 }
 
+core::Status PgConnection::query_rows(
+    const std::string& sql, const std::vector<std::string>& params,
+    const std::function<core::Status(std::span<const std::optional<std::string_view>>)>& fn) {
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const auto& p : params) values.push_back(p.c_str());
+  ResultPtr r(PQexecParams(conn_, sql.c_str(), static_cast<int>(params.size()), nullptr, values.data(),
+                           nullptr, nullptr, 0));
+  if (!r || PQresultStatus(r.get()) != PGRES_TUPLES_OK) {
+    return core::fail(error("'" + sql.substr(0, sql.find_first_of(" (\n", 20)) + "...'"));
+  }
+  int rows = PQntuples(r.get());
+  int fields = PQnfields(r.get());
+  std::vector<std::optional<std::string_view>> cells(static_cast<size_t>(fields));
+  for (int i = 0; i < rows; ++i) {
+    for (int c = 0; c < fields; ++c) {
+      if (PQgetisnull(r.get(), i, c)) {
+        cells[static_cast<size_t>(c)] = std::nullopt;
+      } else {
+        cells[static_cast<size_t>(c)] =
+            std::string_view(PQgetvalue(r.get(), i, c), static_cast<size_t>(PQgetlength(r.get(), i, c)));
+      }
+    }
+    SLUICE_TRY(fn(cells));
+  }
+  return core::ok();
+}
+
 core::Status PgConnection::copy_in(const std::string& copy_sql, std::string_view data) {
   ResultPtr r(PQexec(conn_, copy_sql.c_str()));
   if (!r || PQresultStatus(r.get()) != PGRES_COPY_IN) return core::fail(error("COPY"));

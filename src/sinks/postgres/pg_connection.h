@@ -2,7 +2,9 @@
 /// A thin libpq connection: statements, parameterised queries and COPY FROM STDIN, every
 /// failure as a core::Error with PostgreSQL's own message on one line. One thread.
 
+#include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,6 +41,11 @@ class PgConnection {
   /// Runs a query with text parameters; returns the first column of each row (NULL -> nullopt).
   core::Result<std::vector<std::optional<std::string>>> query(const std::string& sql,
                                                               const std::vector<std::string>& params = {});
+  /// Runs a query with text parameters and hands each row to `fn` (cells in text format, NULL ->
+  /// nullopt; views valid during the call). The result is held whole: bound the rows with the query.
+  core::Status query_rows(
+      const std::string& sql, const std::vector<std::string>& params,
+      const std::function<core::Status(std::span<const std::optional<std::string_view>>)>& fn);
   /// COPY ... FROM STDIN with `data` (COPY text format rows).
   core::Status copy_in(const std::string& copy_sql, std::string_view data);
 
