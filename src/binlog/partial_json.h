@@ -17,13 +17,15 @@
 #include <vector>
 
 #include "binlog/table_layout.h"
+#include "change/json_diff.h"
 #include "core/arena.h"
 #include "core/result.h"
 #include "core/value.h"
 
 namespace sluice::binlog {
 
-enum class JsonDiffOp : uint8_t { kReplace = 0, kInsert = 1, kRemove = 2 };
+/// The operation of a diff: change::JsonDiffOp (the document editor is change/json_diff.h).
+using JsonDiffOp = change::JsonDiffOp;
 
 /// One diff; views point into the event buffer.
 struct JsonDiff {

@@ -14,14 +14,14 @@ namespace {
 // A destination stores documents; a PARTIAL_JSON update logged without its before image
 // (binlog_row_image=MINIMAL) carries only the changes, so the new document cannot be known here.
 core::Status partial_json_without_document(const change::RowChange& c) {
-  return core::fail(
-      core::ErrorCode::kUnsupported,
-      std::string(c.database) + "." + std::string(c.table) + " at " + std::string(c.txn->file) + ":" +
-          std::to_string(c.pos) +
-          ": a partial JSON update (binlog_row_value_options=PARTIAL_JSON) logged with "
-          "binlog_row_image=MINIMAL holds the document's changes, not the document; set "
-          "binlog_row_image=FULL (or binlog_row_value_options='') on the source, then re-snapshot "
-          "the table with 'sluice reset'");
+  return core::fail(core::ErrorCode::kUnsupported,
+                    std::string(c.database) + "." + std::string(c.table) + " at " + std::string(c.txn->file) +
+                        ":" + std::to_string(c.pos) +
+                        ": a partial JSON update (binlog_row_value_options=PARTIAL_JSON) logged with "
+                        "binlog_row_image=MINIMAL holds the document's changes, not the document, and this "
+                        "destination stores documents it cannot read back (SQLite and PostgreSQL apply such "
+                        "changes); set binlog_row_image=FULL (or binlog_row_value_options='') on the source, "
+                        "then re-snapshot the table with 'sluice reset'");
 }
 
 // Final: the streamer's resume guard calls it directly (source::Guarded).
@@ -29,7 +29,7 @@ class CatchupHandler final : public binlog::ChangeHandler {
  public:
   CatchupHandler(std::vector<CatchupStream>& streams, schema::SchemaHistory& history, CatchupConsumer& out,
                  const CatchupOptions& options)
-      : streams_(streams), history_(history), out_(out) {
+      : streams_(streams), history_(history), out_(out), json_diffs_ok_(options.json_diffs_ok) {
     out_change_.extracted = options.extracted;
     maps_.resize(streams.size());
     versions_.resize(streams.size());
@@ -52,7 +52,7 @@ class CatchupHandler final : public binlog::ChangeHandler {
     size_t i = find(c.database, c.table);
     if (i == kNone || gone_[i] != 0) return core::ok();
     if (!in_range(i, *c.txn)) return core::ok();
-    if (c.json_diffs) return partial_json_without_document(c);
+    if (c.json_diffs && !json_diffs_ok_) return partial_json_without_document(c);
     Map& m = maps_[i];
     if (m.layout != layout.get()) build_map(m, *layout, streams_[i]);
     change::RowChange& out = out_change_;  // the change with its images mapped to the stream's columns
@@ -61,6 +61,7 @@ class CatchupHandler final : public binlog::ChangeHandler {
     out.pos = c.pos;
     out.txn = c.txn;
     out.commit_time = c.commit_time;
+    out.json_diffs = c.json_diffs;
     out.before = {};
     out.after = {};
     out.op = change::Op::kDelete;
@@ -263,6 +264,7 @@ class CatchupHandler final : public binlog::ChangeHandler {
   std::vector<CatchupStream>& streams_;
   schema::SchemaHistory& history_;
   CatchupConsumer& out_;
+  const bool json_diffs_ok_;
   core::BinlogPosition pos_;
   core::BinlogPosition resume_;  // the held XA transaction's start after the last commit, or empty
   std::vector<Map> maps_;

@@ -95,6 +95,10 @@ struct CatchupOptions {
   /// Warnings: one line per reconnect ("binlog catch-up: ...; reconnecting in ..."), a schema
   /// corrected from the binlog's column names. Null: silent.
   std::function<void(std::string_view)> log;
+  /// The consumer applies JSON diffs (change::RowChange::json_diffs: a PARTIAL_JSON update logged
+  /// without its before image) to the documents it holds. False: such an update stops the
+  /// catch-up with one line naming the server settings that avoid it.
+  bool json_diffs_ok = false;
 };
 
 /// Runs the catch-up for `streams` (their `columns` may be narrowed by on_table_changed's

@@ -269,6 +269,7 @@ core::Status sync_binlog(JobContext& ctx, std::vector<const SelectedStream*> sel
   opts.start_gtid = verdict->start_gtid;
   opts.extracted = now_utc();
   opts.log = [&ctx](std::string_view line) { ctx.warn(std::string(line)); };
+  opts.json_diffs_ok = ctx.sink.applies_json_diffs();
   // The final checkpoint (inside run_catchup) carries the GTID set of the end position.
   writer.set_end(*end, verdict->identity);
   SLUICE_TRY(extract::run_catchup(opts, streams, writer));

@@ -93,8 +93,10 @@ void restore_signedness_and_charsets(const ColumnSchema& c, binlog::ColumnDef& b
   } else if (c.kind == ColumnKind::kChar || c.kind == ColumnKind::kVarchar || c.kind == ColumnKind::kText) {
     b.collation = core::collation_of(core::charset_by_name(c.charset));  // 0 (unknown) when none named
   } else if (c.kind == ColumnKind::kJson && b.type != binlog::ColumnType::kJson) {
-    // MariaDB's JSON is a LONGTEXT (a BLOB in the TABLE_MAP): its text, utf8mb4 unless it says otherwise.
+    // MariaDB's JSON is a LONGTEXT (a BLOB in the TABLE_MAP): its text, utf8mb4 unless it says
+    // otherwise, delivered as a JSON value as the snapshot reads it.
     b.collation = core::collation_of(core::charset_by_name(c.charset.empty() ? "utf8mb4" : c.charset));
+    b.extended_type = binlog::ExtendedType::kJsonText;
   }
 }
 

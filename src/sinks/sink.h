@@ -95,6 +95,13 @@ class Sink {
   /// The stream ended in this job for `reason` (e.g. "dropped at binlog.000003:1234": its table
   /// was dropped); nothing more is written to it. For the loading report; others ignore it.
   virtual void stream_gone(StreamHandle /*stream*/, std::string_view /*reason*/) {}
+
+  /// True when write_row accepts an update whose row.json_diffs is set: a JSON value flagged
+  /// core::Value::is_json_diff holds the diff list of a PARTIAL_JSON update logged without its
+  /// document (binlog_row_image=MINIMAL), and the sink applies it to the document it stores for
+  /// the row's key (change::apply_json_diff_list), never writing the diff as the document. Keyed
+  /// database sinks (SQLite, PostgreSQL) do; the job refuses such updates for the others.
+  virtual bool applies_json_diffs() const { return false; }
 };
 
 }  // namespace sluice::sinks

@@ -47,6 +47,7 @@ class TestStopSink final : public Sink {
     return inner_->truncate_stream(stream, version, commit_time);
   }
   void stream_gone(StreamHandle stream, std::string_view reason) override { inner_->stream_gone(stream, reason); }
+  bool applies_json_diffs() const override { return inner_->applies_json_diffs(); }
   core::Status write_row(StreamHandle stream, const change::RowChange& row) override;
   core::Status checkpoint(std::string_view state_json) override;
   core::Status finish() override { return inner_->finish(); }

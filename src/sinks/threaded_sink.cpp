@@ -16,6 +16,7 @@ struct ThreadedSink::Batch {
     size_t count;
     core::EpochTime extracted;
     core::EpochTime commit_time;
+    bool json_diffs = false;  ///< RowChange::json_diffs
   };
   /// values[value].text is bytes[at, at + size) (set on the writer, once `bytes` stopped growing).
   struct Fixup {
@@ -106,6 +107,7 @@ core::Status ThreadedSink::run_batch(Batch& b) {
     row.after = op.op == change::Op::kDelete ? std::span<const core::Value>() : values;
     row.extracted = op.extracted;
     row.commit_time = op.commit_time;
+    row.json_diffs = op.json_diffs;
     SLUICE_TRY(inner_->write_row(op.stream, row));
   }
   return core::ok();
@@ -172,7 +174,7 @@ core::Status ThreadedSink::write_row(StreamHandle stream, const change::RowChang
   Batch& b = current();
   const std::span<const core::Value> values = row.values();
   b.ops.push_back(Batch::Op{Batch::Kind::kRow, row.op, stream, b.values.size(), values.size(), row.extracted,
-                            row.commit_time});
+                            row.commit_time, row.json_diffs});
   for (const core::Value& v : values) {
     core::Value& c = b.values.emplace_back(v);
     if (v.text.empty()) continue;
@@ -188,7 +190,7 @@ core::Status ThreadedSink::checkpoint(std::string_view state_json) {
   if (failed_.load(std::memory_order_relaxed)) return first_error();
   Batch& b = current();
   b.ops.push_back(Batch::Op{
-      Batch::Kind::kCheckpoint, change::Op::kSnapshot, 0, b.bytes.size(), state_json.size(), {}, {}});
+      Batch::Kind::kCheckpoint, change::Op::kSnapshot, 0, b.bytes.size(), state_json.size(), {}, {}, false});
   b.bytes.append(state_json);
   push_current();  // no checkpoint waits behind a half-full batch
   return core::ok();

@@ -55,6 +55,8 @@ class ThreadedSink final : public Sink {
   core::Status activate_version(StreamHandle stream, int64_t version) override;
   /// Waits like activate_version, then passes it on.
   void stream_gone(StreamHandle stream, std::string_view reason) override;
+  /// The inner sink's answer (asked before the writer thread sees any row; constant).
+  bool applies_json_diffs() const override { return inner_->applies_json_diffs(); }
   /// Copies the row into the current batch; waits only when the queue is full.
   core::Status write_row(StreamHandle stream, const change::RowChange& row) override;
   core::Status truncate_stream(StreamHandle stream, int64_t version, core::EpochTime commit_time) override;

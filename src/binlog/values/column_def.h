@@ -68,8 +68,9 @@ inline bool is_old_temporal(ColumnType t) {
 /// charset (16 bytes); schema history or metadata sets this so they decode to their text.
 enum class ExtendedType : uint8_t {
   kNone = 0,
-  kInet6 = 1,  ///< MariaDB INET6: 16 bytes, network order
-  kUuid = 2,   ///< MariaDB UUID: 16 bytes in MariaDB's storage order
+  kInet6 = 1,     ///< MariaDB INET6: 16 bytes, network order
+  kUuid = 2,      ///< MariaDB UUID: 16 bytes in MariaDB's storage order
+  kJsonText = 3,  ///< MariaDB JSON: a LONGTEXT alias (a BLOB in the TABLE_MAP) holding JSON text
 };
 
 struct ColumnDef {
@@ -91,7 +92,7 @@ struct ColumnDef {
   uint8_t geometry_type = 0;
   std::string name;  ///< empty when unknown ("@N" is used in output)
   std::vector<std::string> enum_values;  ///< ENUM labels or SET members, when known
-  ExtendedType extended_type = ExtendedType::kNone;  ///< set only for MariaDB INET6/UUID
+  ExtendedType extended_type = ExtendedType::kNone;  ///< set only for MariaDB INET6/UUID/JSON
 };
 
 /// Decodes one non-NULL cell of `col` from `p` (at most `avail` bytes), writing `out`.

@@ -37,7 +37,8 @@ core::Result<CellDecoder> decoder_for(const ColumnDef& col) {
     case T::kTinyBlob:
     case T::kMediumBlob:
     case T::kLongBlob:
-    case T::kBlob: return &v::decode_blob;
+    case T::kBlob:
+      return col.extended_type == ExtendedType::kJsonText ? &v::decode_json_text : &v::decode_blob;
     case T::kBit: return &v::decode_bit;
     case T::kEnum: return &v::decode_enum;
     case T::kSet: return &v::decode_set;

@@ -60,6 +60,8 @@ SLUICE_CELL_DECODER(decode_vector);
 // mariadb_types.cpp: MariaDB INET6 and UUID (BINARY(16) in the binlog) to canonical text.
 SLUICE_CELL_DECODER(decode_inet6);
 SLUICE_CELL_DECODER(decode_uuid);
+// MariaDB JSON (a LONGTEXT): the text as a JSON value, as the snapshot reads the same column.
+SLUICE_CELL_DECODER(decode_json_text);
 
 #undef SLUICE_CELL_DECODER
 

@@ -8,14 +8,8 @@
 /// pass to decode_partial_after_image(). `before` must be the decoded kJson Value of the
 /// same column in the before image (JSON text, as decode_json made it).
 ///
-/// Semantics (MySQL enum_json_diff_operation): REPLACE puts the value at the path (the
-/// whole document for "$"); INSERT adds an object member or inserts into an array at the
-/// index (appending when the index is past the end); REMOVE deletes the member or element.
-/// Paths are MySQL JSON path text: "$", ".key", ".\"quoted key\"", "[n]", "[last]",
-/// "[last-n]". Object members are written in MySQL's binary order (shorter keys first,
-/// then bytewise), as MySQL itself would store the new document.
-/// Errors: kCorrupt for an unparsable path/value or before text, or a path that does not
-/// exist in the before document (the binlog and the before image disagree).
+/// The diffs are applied by change::JsonDocument (change/json_diff.h: MySQL's semantics, member
+/// order and errors); the binary values are turned into JSON text here.
 /// Thread-safe; allocates while applying (partial updates are rare and small); the result
 /// text is copied into `arena`.
 

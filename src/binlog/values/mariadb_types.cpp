@@ -64,4 +64,11 @@ core::Result<size_t> decode_uuid(const ColumnDef&, const uint8_t* p, size_t avai
   return used;
 }
 
+core::Result<size_t> decode_json_text(const ColumnDef& col, const uint8_t* p, size_t avail,
+                                      core::Arena& arena, core::Value& out) {
+  auto used = decode_blob(col, p, avail, arena, out);
+  if (used && out.kind == core::ValueKind::kString) out.kind = core::ValueKind::kJson;
+  return used;
+}
+
 }  // namespace sluice::binlog::values

@@ -55,6 +55,7 @@ class ReportSink final : public Sink {
   core::Status checkpoint(std::string_view state_json) override;
   /// Recorded as the table's "gone" in the report.
   void stream_gone(StreamHandle stream, std::string_view reason) override;
+  bool applies_json_diffs() const override { return inner_->applies_json_diffs(); }
   /// Finishes the destination, then writes the report and the summary line.
   core::Status finish() override;
 

@@ -395,11 +395,15 @@ std::string PostgresSink::key_description(const Stream& s, const change::RowChan
 }
 
 core::Status PostgresSink::write_row(StreamHandle stream, const change::RowChange& row) {
-  const std::span<const core::Value> values = row.values();
+  std::span<const core::Value> values = row.values();
   if (stream >= streams_.size()) return core::fail(core::ErrorCode::kInternal, "postgres: unknown stream handle");
   Stream& s = *streams_[stream];
   if (values.size() != s.columns.size()) {
     return core::fail(core::ErrorCode::kInternal, "postgres: row has the wrong number of values");
+  }
+  if (row.json_diffs) {
+    if (auto st = apply_json_diffs(s, values); !st) return fail_and_rollback(st.error());
+    values = resolved_;
   }
   size_t mark = s.copy.size();
   for (size_t i = 0; i < s.columns.size(); ++i) {

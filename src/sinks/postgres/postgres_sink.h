@@ -60,6 +60,7 @@ class PostgresSink final : public Sink {
   core::Status truncate_stream(StreamHandle stream, int64_t version, core::EpochTime commit_time) override;
   core::Status checkpoint(std::string_view state_json) override;
   core::Status finish() override;
+  bool applies_json_diffs() const override { return true; }
 
   /// The state committed with the rows by the last checkpoint (of any run), if any: a job
   /// that resumes from it applies every change exactly once.
@@ -103,6 +104,9 @@ class PostgresSink final : public Sink {
   core::Status restart_keyless_load(const Stream& s);
   core::Status replace_log_snapshot(Stream& s, int64_t version);
   core::Status flush(Stream& s);
+  /// Applies the JSON diffs of an update's `values` to the documents stored for its key
+  /// (pg_json_diff.cpp); resolved_ then holds the row to write.
+  core::Status apply_json_diffs(Stream& s, std::span<const core::Value> values);
   core::Status merge(Stream& s);
   core::Status ensure_state_table(const std::string& schema);
   /// CREATE SCHEMA IF NOT EXISTS, serialised with every other sluice job on the schema (two jobs
@@ -119,6 +123,8 @@ class PostgresSink final : public Sink {
   bool in_txn_ = false;
   bool broken_ = false;
   int64_t seq_ = 0;
+  std::vector<core::Value> resolved_;  ///< a row whose JSON diffs were applied
+  std::vector<std::string> resolved_text_;
   std::optional<std::string> committed_state_;
 };
 

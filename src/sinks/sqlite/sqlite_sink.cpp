@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <limits>
 
+#include "change/json_diff.h"
 #include "core/value_format.h"
 #include "sinks/sqlite/sqlite_values.h"
 
@@ -43,6 +44,9 @@ struct SqliteSink::Stream {
   std::vector<size_t> key_index;
   sqlite::Stmt upsert;  ///< every column present
   std::map<std::string, sqlite::Stmt> partial;  ///< by absent mask ('1' = present)
+  std::map<size_t, sqlite::Stmt> read_document;  ///< by JSON column: its value for a key
+  std::vector<core::Value> resolved;             ///< a row whose JSON diffs were applied
+  std::vector<std::string> resolved_text;
   sqlite::Stmt hard_delete;
   sqlite::Stmt activate;
   std::vector<std::string> scratch;  ///< per parameter, reused
@@ -267,6 +271,7 @@ static std::string upsert_sql(const StreamInfo& info, const std::string& qtable,
 
 core::Status SqliteSink::prepare_statements(Stream& s) {
   s.partial.clear();
+  s.read_document.clear();
   s.scratch.assign(s.info.columns.size() + kMetaColumns, std::string());
   std::string all(s.info.columns.size(), '1');
   auto up = db_.prepare(upsert_sql(s.info, s.qtable, all), "preparing the insert into " + s.qtable);
@@ -400,8 +405,62 @@ core::Status SqliteSink::write_delete(Stream& s, const change::RowChange& row) {
   return core::ok();
 }
 
+// A PARTIAL_JSON update without its document (Sink::applies_json_diffs): each diff list is
+// applied to the document the table holds for the row's key; s.resolved holds the new row.
+core::Status SqliteSink::apply_json_diffs(Stream& s, std::span<const core::Value> values) {
+  s.resolved.assign(values.begin(), values.end());
+  s.resolved_text.resize(values.size());
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (!values[i].is_json_diff()) continue;
+    const std::string where =
+        "SQLite destination: a partial JSON update (binlog_row_image=MINIMAL) of column `" +
+        s.info.columns[i].name + "` of " + s.info.stream_id;
+    if (s.key_index.empty()) {
+      return core::fail(core::ErrorCode::kUnsupported,
+                        where +
+                            " cannot find its row: the table has no primary key; set binlog_row_image=FULL "
+                            "on the source, then re-snapshot the table with `sluice reset`");
+    }
+    auto it = s.read_document.find(i);
+    if (it == s.read_document.end()) {
+      std::string sql = "SELECT " + quote_ident(s.info.columns[i].name) + " FROM " + s.qtable + " WHERE 1";
+      for (size_t k = 0; k < s.key_index.size(); ++k) {
+        sql += " AND " + quote_ident(s.info.columns[s.key_index[k]].name) + " = ?" + std::to_string(k + 1);
+      }
+      auto p = db_.prepare(sql, "preparing a read of " + s.qtable);
+      if (!p) return core::fail(p.error());
+      it = s.read_document.emplace(i, std::move(*p)).first;
+    }
+    sqlite3_stmt* stmt = it->second.get();
+    for (size_t k = 0; k < s.key_index.size(); ++k) {
+      const size_t c = s.key_index[k];
+      sqlite::bind_value(stmt, static_cast<int>(k + 1), values[c], s.scratch[c]);
+    }
+    const int rc = sqlite3_step(stmt);
+    const bool found = rc == SQLITE_ROW && sqlite3_column_type(stmt, 0) != SQLITE_NULL;
+    std::string document;
+    if (found) {
+      document.assign(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)),
+                      static_cast<size_t>(sqlite3_column_bytes(stmt, 0)));
+    }
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+      return core::fail(db_.error(rc, "reading a document of " + s.qtable));
+    if (!found) {
+      return core::fail(core::ErrorCode::kSchemaMismatch,
+                        where + " finds no document for its key in " + s.qtable +
+                            " (the row is missing or NULL there); re-snapshot the table with `sluice reset`");
+    }
+    auto next = change::apply_json_diff_list(document, values[i].text);
+    if (!next) return core::fail(next.error().with_context(where));
+    s.resolved_text[i] = std::move(*next);
+    s.resolved[i] = core::Value::with_text(core::ValueKind::kJson, s.resolved_text[i]);
+  }
+  return core::ok();
+}
+
 core::Status SqliteSink::write_row(StreamHandle stream, const change::RowChange& row) {
-  const std::span<const core::Value> values = row.values();
+  std::span<const core::Value> values = row.values();
   if (!in_tx_ || failed_) SLUICE_TRY(begin());
   if (stream >= streams_.size()) return core::fail(core::ErrorCode::kInternal, "write_row: unknown stream");
   Stream& s = *streams_[stream];
@@ -414,6 +473,10 @@ core::Status SqliteSink::write_row(StreamHandle stream, const change::RowChange&
   if (row.op == change::Op::kDelete && options_.hard_deletes) {
     if (auto st = write_delete(s, row); !st) return fail_with(st.error());
     return core::ok();
+  }
+  if (row.json_diffs) {
+    if (auto st = apply_json_diffs(s, values); !st) return fail_with(st.error());
+    values = s.resolved;
   }
   auto stmt_r = upsert_for(s, row);
   if (!stmt_r) return fail_with(stmt_r.error());

@@ -52,6 +52,7 @@ class SqliteSink final : public Sink, public LoadCountSource {
   core::Status finish() override;
 
   LoadCounts load_counts(StreamHandle stream) const override;
+  bool applies_json_diffs() const override { return true; }
 
   /// The state committed by the last successful checkpoint (nullopt when none yet).
   core::Result<std::optional<std::string>> load_state();
@@ -70,6 +71,7 @@ class SqliteSink final : public Sink, public LoadCountSource {
   core::Status prepare_statements(Stream& s);
   core::Result<sqlite3_stmt*> upsert_for(Stream& s, const change::RowChange& row);
   core::Status write_delete(Stream& s, const change::RowChange& row);
+  core::Status apply_json_diffs(Stream& s, std::span<const core::Value> values);
 
   SqliteSinkOptions options_;
   sqlite::Db db_;

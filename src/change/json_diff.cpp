@@ -1,0 +1,296 @@
+#include "change/json_diff.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <span>
+#include <vector>
+
+#include "core/json_writer.h"
+
+namespace sluice::change {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+struct PathLeg {
+  bool is_member = false;
+  std::string key;         ///< member name
+  bool from_last = false;  ///< [last-n]
+  size_t index = 0;        ///< [n] or the n of [last-n]
+};
+
+core::Status corrupt(const std::string& why) {
+  return core::fail(core::ErrorCode::kCorrupt, "PARTIAL_JSON diff: " + why, false, true);
+}
+
+// Parses a quoted member name (JSON string syntax) starting at path[i] == '"'.
+bool parse_quoted(std::string_view path, size_t& i, std::string& key) {
+  size_t j = i + 1;
+  while (j < path.size() && path[j] != '"') j += (path[j] == '\\') ? 2 : 1;
+  if (j >= path.size()) return false;
+  Json parsed = Json::parse(path.substr(i, j + 1 - i), nullptr, false);
+  if (parsed.is_discarded() || !parsed.is_string()) return false;
+  key = parsed.get<std::string>();
+  i = j + 1;
+  return true;
+}
+
+bool parse_index(std::string_view path, size_t& i, PathLeg& leg) {
+  size_t close = path.find(']', i);
+  if (close == std::string_view::npos) return false;
+  std::string_view body = path.substr(i + 1, close - i - 1);
+  while (!body.empty() && body.front() == ' ') body.remove_prefix(1);
+  while (!body.empty() && body.back() == ' ') body.remove_suffix(1);
+  if (body.starts_with("last")) {
+    leg.from_last = true;
+    body.remove_prefix(4);
+    while (!body.empty() && body.front() == ' ') body.remove_prefix(1);
+    if (body.empty()) {
+      i = close + 1;
+      return true;
+    }
+    if (body.front() != '-') return false;
+    body.remove_prefix(1);
+    while (!body.empty() && body.front() == ' ') body.remove_prefix(1);
+  }
+  if (body.empty() || body.size() > 10) return false;
+  size_t n = 0;
+  for (char c : body) {
+    if (c < '0' || c > '9') return false;
+    n = n * 10 + static_cast<size_t>(c - '0');
+  }
+  leg.index = n;
+  i = close + 1;
+  return true;
+}
+
+bool parse_path(std::string_view path, std::vector<PathLeg>& legs) {
+  size_t i = 0;
+  while (i < path.size() && path[i] == ' ') ++i;
+  if (i >= path.size() || path[i] != '$') return false;
+  ++i;
+  while (i < path.size()) {
+    PathLeg leg;
+    if (path[i] == '.') {
+      ++i;
+      leg.is_member = true;
+      if (i < path.size() && path[i] == '"') {
+        if (!parse_quoted(path, i, leg.key)) return false;
+      } else {
+        size_t start = i;
+        while (i < path.size() && path[i] != '.' && path[i] != '[') ++i;
+        if (i == start) return false;
+        leg.key = std::string(path.substr(start, i - start));
+      }
+    } else if (path[i] == '[') {
+      if (!parse_index(path, i, leg)) return false;
+    } else if (path[i] == ' ') {
+      ++i;
+      continue;
+    } else {
+      return false;
+    }
+    legs.push_back(std::move(leg));
+  }
+  return true;
+}
+
+// Array position of `leg` in an array of `size` elements (size for "past the end").
+size_t array_position(const PathLeg& leg, size_t size) {
+  if (!leg.from_last) return std::min(leg.index, size);
+  return leg.index + 1 > size ? size : size - 1 - leg.index;
+}
+
+// The node that `legs` name, or nullptr when absent.
+Json* locate(Json& doc, std::span<const PathLeg> legs) {
+  Json* node = &doc;
+  for (const PathLeg& leg : legs) {
+    if (leg.is_member) {
+      if (!node->is_object()) return nullptr;
+      auto it = node->find(leg.key);
+      if (it == node->end()) return nullptr;
+      node = &*it;
+    } else {
+      // MySQL treats a scalar as a one-element array for [0].
+      if (!node->is_array()) {
+        if (array_position(leg, 1) != 0) return nullptr;
+        continue;
+      }
+      size_t pos = array_position(leg, node->size());
+      if (pos >= node->size()) return nullptr;
+      node = &(*node)[pos];
+    }
+  }
+  return node;
+}
+
+core::Status apply_one(Json& doc, JsonDiffOp op, std::string_view path, std::string_view value_text) {
+  std::vector<PathLeg> legs;
+  if (!parse_path(path, legs)) return corrupt("unparsable path '" + std::string(path) + "'");
+  Json value;
+  if (op != JsonDiffOp::kRemove) {
+    value = Json::parse(value_text, nullptr, false);
+    if (value.is_discarded()) return corrupt("value is not JSON");
+  }
+  if (legs.empty()) {
+    if (op != JsonDiffOp::kReplace) return corrupt("INSERT/REMOVE of the whole document");
+    doc = std::move(value);
+    return core::ok();
+  }
+  const std::string where = " at '" + std::string(path) + "'";
+  std::span<const PathLeg> all(legs);
+  Json* parent = locate(doc, all.first(all.size() - 1));
+  if (parent == nullptr) return corrupt("path not in the before document" + where);
+  const PathLeg& last = legs.back();
+  if (last.is_member) {
+    if (!parent->is_object()) return corrupt("member of a non-object" + where);
+    auto it = parent->find(last.key);
+    if (op == JsonDiffOp::kRemove) {
+      if (it == parent->end()) return corrupt("removed member absent" + where);
+      parent->erase(it);
+    } else if (op == JsonDiffOp::kReplace && it == parent->end()) {
+      return corrupt("replaced member absent" + where);
+    } else {
+      (*parent)[last.key] = std::move(value);
+    }
+    return core::ok();
+  }
+  if (!parent->is_array()) {
+    if (op == JsonDiffOp::kReplace && array_position(last, 1) == 0) {
+      *parent = std::move(value);
+      return core::ok();
+    }
+    return corrupt("array element of a non-array" + where);
+  }
+  size_t pos = array_position(last, parent->size());
+  if (op == JsonDiffOp::kInsert) {
+    parent->insert(parent->begin() + static_cast<long>(pos), std::move(value));
+    return core::ok();
+  }
+  if (pos >= parent->size()) return corrupt("array element absent" + where);
+  if (op == JsonDiffOp::kRemove) {
+    parent->erase(parent->begin() + static_cast<long>(pos));
+  } else {
+    (*parent)[pos] = std::move(value);
+  }
+  return core::ok();
+}
+
+// Compact JSON text with MySQL's member order and the number forms of json_writer.h.
+void write_json(const Json& j, std::string& out) {
+  switch (j.type()) {
+    case Json::value_t::object: {
+      std::vector<const std::string*> keys;
+      for (auto it = j.begin(); it != j.end(); ++it) keys.push_back(&it.key());
+      std::sort(keys.begin(), keys.end(), [](const std::string* a, const std::string* b) {
+        return a->size() != b->size() ? a->size() < b->size() : *a < *b;
+      });
+      out.push_back('{');
+      for (size_t i = 0; i < keys.size(); ++i) {
+        if (i) out.push_back(',');
+        core::json_append_string(out, *keys[i]);
+        out.push_back(':');
+        write_json(j.at(*keys[i]), out);
+      }
+      out.push_back('}');
+      return;
+    }
+    case Json::value_t::array:
+      out.push_back('[');
+      for (size_t i = 0; i < j.size(); ++i) {
+        if (i) out.push_back(',');
+        write_json(j[i], out);
+      }
+      out.push_back(']');
+      return;
+    case Json::value_t::string:
+      core::json_append_string(out, j.get_ref<const std::string&>());
+      return;
+    case Json::value_t::boolean:
+      out.append(j.get<bool>() ? "true" : "false");
+      return;
+    case Json::value_t::number_integer:
+      core::json_append_int(out, j.get<int64_t>());
+      return;
+    case Json::value_t::number_unsigned:
+      core::json_append_uint(out, j.get<uint64_t>());
+      return;
+    case Json::value_t::number_float:
+      core::json_append_double(out, j.get<double>());
+      return;
+    default:
+      out.append("null");
+      return;
+  }
+}
+
+}  // namespace
+
+std::string_view json_diff_op_name(JsonDiffOp op) {
+  switch (op) {
+    case JsonDiffOp::kReplace:
+      return "replace";
+    case JsonDiffOp::kInsert:
+      return "insert";
+    case JsonDiffOp::kRemove:
+      return "remove";
+  }
+  return "unknown";
+}
+
+struct JsonDocument::Impl {
+  Json doc;
+};
+
+JsonDocument::JsonDocument() : impl_(std::make_unique<Impl>()) {}
+JsonDocument::~JsonDocument() = default;
+JsonDocument::JsonDocument(JsonDocument&&) noexcept = default;
+JsonDocument& JsonDocument::operator=(JsonDocument&&) noexcept = default;
+
+core::Result<JsonDocument> JsonDocument::parse(std::string_view text) {
+  JsonDocument d;
+  if (text.empty()) text = "null";
+  d.impl_->doc = Json::parse(text, nullptr, false);
+  if (d.impl_->doc.is_discarded()) return core::fail(corrupt("the document is not JSON").error());
+  return d;
+}
+
+core::Status JsonDocument::apply(JsonDiffOp op, std::string_view path, std::string_view value) {
+  return apply_one(impl_->doc, op, path, value);
+}
+
+void JsonDocument::write(std::string& out) const { write_json(impl_->doc, out); }
+
+core::Result<std::string> apply_json_diff_list(std::string_view document, std::string_view diff_list) {
+  Json list = Json::parse(diff_list, nullptr, false);
+  if (list.is_discarded() || !list.is_array())
+    return core::fail(corrupt("the diff list is not a JSON array").error());
+  auto doc = JsonDocument::parse(document);
+  if (!doc) return core::fail(doc.error());
+  for (const Json& d : list) {
+    if (!d.is_object() || !d.contains("op") || !d["op"].is_string() || !d.contains("path") ||
+        !d["path"].is_string()) {
+      return core::fail(corrupt("a diff without op and path").error());
+    }
+    const std::string& name = d["op"].get_ref<const std::string&>();
+    JsonDiffOp op = JsonDiffOp::kReplace;
+    if (name == "insert") {
+      op = JsonDiffOp::kInsert;
+    } else if (name == "remove") {
+      op = JsonDiffOp::kRemove;
+    } else if (name != "replace") {
+      return core::fail(corrupt("unknown operation '" + name + "'").error());
+    }
+    std::string value;
+    if (op != JsonDiffOp::kRemove) {
+      if (!d.contains("value")) return core::fail(corrupt("a " + name + " without a value").error());
+      write_json(d["value"], value);
+    }
+    SLUICE_TRY(doc->apply(op, d["path"].get_ref<const std::string&>(), value));
+  }
+  std::string out;
+  doc->write(out);
+  return out;
+}
+
+}  // namespace sluice::change
