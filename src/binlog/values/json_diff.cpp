@@ -180,7 +180,8 @@ core::Status apply_one(Json& doc, const JsonDiff& diff) {
   return core::ok();
 }
 
-// Compact JSON text with MySQL's member order and the number forms of json_writer.h.
+// Compact JSON text with MySQL's member order and number forms (json_append_double_mysql: as
+// json_binary.cpp writes the whole document).
 void write(const Json& j, std::string& out) {
   switch (j.type()) {
     case Json::value_t::object: {
@@ -211,7 +212,9 @@ void write(const Json& j, std::string& out) {
     case Json::value_t::boolean: out.append(j.get<bool>() ? "true" : "false"); return;
     case Json::value_t::number_integer: core::json_append_int(out, j.get<int64_t>()); return;
     case Json::value_t::number_unsigned: core::json_append_uint(out, j.get<uint64_t>()); return;
-    case Json::value_t::number_float: core::json_append_double(out, j.get<double>()); return;
+    case Json::value_t::number_float:
+      core::json_append_double_mysql(out, j.get<double>());
+      return;
     default: out.append("null"); return;
   }
 }
