@@ -94,6 +94,15 @@ TEST_P(TapValueForms, SnapshotAndBinlogGiveTheTapsFormsWhereTheyLoseNothing) {
   CommandResult second = run_sluice({"sync", "--config", config, "--catalog", catalog, "--state", state});
   ASSERT_EQ(second.exit_code, 0) << second.err;
 
+  // Every RECORD fits the SCHEMA sent before it (JSON Schema Draft 4, as Singer targets check).
+  for (const std::string* out : {&first.out, &second.out}) {
+    std::string path = make_temp_dir("tapforms") + "/out.jsonl";
+    write_file(path, *out);
+    CommandResult v =
+        run_command({"/usr/bin/python3", source_dir() + "/tests/integration/sync/singer_validate.py", path});
+    EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+  }
+
   Records ours;
   Schemas schemas;
   read_messages(first.out, ours, schemas);
