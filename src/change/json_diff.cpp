@@ -176,7 +176,8 @@ core::Status apply_one(Json& doc, JsonDiffOp op, std::string_view path, std::str
   return core::ok();
 }
 
-// Compact JSON text with MySQL's member order and the number forms of json_writer.h.
+// Compact JSON text with MySQL's member order and number forms (json_append_double_mysql, as
+// binlog/values/json_binary.cpp writes a whole document).
 void write_json(const Json& j, std::string& out) {
   switch (j.type()) {
     case Json::value_t::object: {
@@ -216,7 +217,7 @@ void write_json(const Json& j, std::string& out) {
       core::json_append_uint(out, j.get<uint64_t>());
       return;
     case Json::value_t::number_float:
-      core::json_append_double(out, j.get<double>());
+      core::json_append_double_mysql(out, j.get<double>());
       return;
     default:
       out.append("null");

@@ -15,6 +15,7 @@ core::Status run_job(const JobRequest& request) {
   env.summary = request.summary;
   env.stop_point = sinks::test_stop_point_from_environment();
   env.zero_dates = request.options.zero_dates;
+  env.value_forms = request.options.value_forms;
   auto made = job::make_sink(request.destination, env);
   if (!made) return core::fail(made.error());
 

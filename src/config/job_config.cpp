@@ -23,9 +23,9 @@ constexpr std::array kSourceKeys = {
     "read_timeout", "request_timeout", "session_sqls",
 };
 // clang-format on
-constexpr std::array kSyncKeys = {"default_replication_method", "chunk_rows",          "snapshot_threads",
-                                  "state_interval_seconds",     "key_change_deletes",  "zero_dates",
-                                  "select_new_columns",         "resnapshot_on_purged"};
+constexpr std::array kSyncKeys = {"default_replication_method", "chunk_rows",           "snapshot_threads",
+                                  "state_interval_seconds",     "key_change_deletes",   "zero_dates",
+                                  "select_new_columns",         "resnapshot_on_purged", "value_forms"};
 constexpr std::array kSectionKeys = {"destination", "ssh_tunnel", "schedule"};
 // Keys Singer-family taps write that sluice knowingly ignores: no "did you mean" for them.
 constexpr std::array kIgnoredKeys = {"internal_hostname", "cursorclass", "use_gtid", "engine",
@@ -57,6 +57,7 @@ class SyncReader {
     flag("select_new_columns", out_.select_new_columns);
     flag("resnapshot_on_purged", out_.resnapshot_on_purged);
     read_zero_dates();
+    read_value_forms();
     return out_;
   }
 
@@ -127,6 +128,21 @@ class SyncReader {
       out_.zero_dates = core::ValueFormat::ZeroDates::kString;
     } else {
       problem("'zero_dates' must be \"null\" or \"string\", got \"" + v->get<std::string>() + "\"");
+    }
+  }
+
+  void read_value_forms() {
+    const json* v = find("value_forms");
+    if (v == nullptr) return;
+    std::string name = v->is_string() ? v->get<std::string>() : v->dump();
+    if (name == "sluice") {
+      out_.value_forms = core::ValueFormat::Forms::kSluice;
+    } else if (name == "tap") {
+      out_.value_forms = core::ValueFormat::Forms::kTap;
+    } else {
+      problem(
+          "'value_forms' must be \"sluice\" (the default) or \"tap\" (the tap's JSON and TIME forms), got " +
+          v->dump());
     }
   }
 

@@ -6,7 +6,7 @@
 ///   filter_dbs, server_id, ssl…) plus sluice's connection keys (source_config.h), so the same
 ///   file still drives the tap;
 /// - the job: sluice's flat keys for `sync` (default_replication_method, chunk_rows,
-///   snapshot_threads, state_interval_seconds, key_change_deletes, zero_dates,
+///   snapshot_threads, state_interval_seconds, key_change_deletes, zero_dates, value_forms,
 ///   select_new_columns, resnapshot_on_purged): SyncSettings;
 /// - `destination`: where `sync` delivers (destination.h);
 /// - `ssh_tunnel`: the SSH bastion the source is reached through (ssh_tunnel_config.h), part of
@@ -49,6 +49,10 @@ struct SyncSettings {
   bool key_change_deletes = true;
   /// `zero_dates`: how zero dates ('0000-00-00') reach Singer output: null or the server's text.
   core::ValueFormat::ZeroDates zero_dates = core::ValueFormat::ZeroDates::kNull;
+  /// `value_forms`: "sluice" (docs/types.md) or "tap": Singer output keeps the Singer MySQL tap's
+  /// forms where they lose nothing (JSON as a string, TIME as a date-time; docs/configuration.md).
+  /// The other destinations have typed columns and ignore it.
+  core::ValueFormat::Forms value_forms = core::ValueFormat::Forms::kSluice;
   /// `select_new_columns`: a column the catalog does not list (added to the table after discovery,
   /// or by an ALTER in the binlog) is synced too. False (the Singer tap's rule): it is not synced,
   /// and a warning names it and the command that back-fills it.

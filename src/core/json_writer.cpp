@@ -343,6 +343,51 @@ void json_append_uint(std::string& out, uint64_t v) { append_number(out, v); }
 void json_append_double(std::string& out, double v) { append_number(out, v); }
 void json_append_float(std::string& out, float v) { append_number(out, v); }
 
+void json_append_double_mysql(std::string& out, double v) {
+  if (!std::isfinite(v)) {
+    out.append("null");
+    return;
+  }
+  char sci[40];  // "-d.dddde-308": shortest digits in scientific form
+  auto r = std::to_chars(sci, sci + sizeof sci, v, std::chars_format::scientific);
+  const char* p = sci;
+  if (*p == '-') out.push_back(*p++);
+  char digits[20];
+  size_t n = 0;
+  for (; p < r.ptr && *p != 'e'; ++p) {
+    if (*p != '.') digits[n++] = *p;
+  }
+  int exp = 0;
+  std::from_chars(p + (p[1] == '+' ? 2 : 1), r.ptr, exp);
+  int decpt = exp + 1;              // value = 0.digits x 10^decpt
+  if (decpt > 15 || decpt < -14) {  // MySQL's my_gcvt: exponent form
+    out.push_back(digits[0]);
+    if (n > 1) {
+      out.push_back('.');
+      out.append(digits + 1, n - 1);
+    }
+    out.push_back('e');
+    append_number(out, exp);
+    return;
+  }
+  if (decpt <= 0) {
+    out.append("0.");
+    out.append(static_cast<size_t>(-decpt), '0');
+    out.append(digits, n);
+    return;
+  }
+  auto whole = static_cast<size_t>(decpt);
+  if (n <= whole) {
+    out.append(digits, n);
+    out.append(whole - n, '0');
+    out.append(".0");
+    return;
+  }
+  out.append(digits, whole);
+  out.push_back('.');
+  out.append(digits + whole, n - whole);
+}
+
 namespace {
 constexpr char kBase64Alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 

@@ -31,6 +31,11 @@ void json_append_uint(std::string& out, uint64_t v);
 void json_append_double(std::string& out, double v);
 /// Same for a float: 1.1f prints as 1.1.
 void json_append_float(std::string& out, float v);
+/// Appends `v` as MySQL prints a double inside its JSON text (what SELECT of a JSON column
+/// returns): the shortest round-trip digits, fixed notation when the decimal exponent is
+/// -15 < e < 16 ("100.0", "0.0000000001"), else "1.5e20" / "1e-16" (no '+'); ".0" added
+/// when the text would read as an integer. NaN/Inf become null.
+void json_append_double_mysql(std::string& out, double v);
 
 /// Appends `bytes` as base64 (RFC 4648, standard alphabet, padded), without quotes.
 void base64_append(std::string& out, std::string_view bytes);

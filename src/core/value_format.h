@@ -22,6 +22,10 @@ struct ValueFormat {
   };
   /// Singer only: what zero/invalid dates ("0000-00-00", "2024-02-30") become.
   enum class ZeroDates : uint8_t { kNull = 0, kString = 1 };
+  /// Singer only (config `value_forms`): sluice's forms (docs/types.md), or the Singer MySQL
+  /// tap's wherever they lose nothing (JSON as a string of its text, TIME as a date-time on
+  /// 1970-01-01; docs/singer-compatibility.md). The Singer sink applies it per column.
+  enum class Forms : uint8_t { kSluice = 0, kTap = 1 };
 
   Mode mode = Mode::kJsonLines;
   ZeroDates zero_dates = ZeroDates::kNull;
@@ -57,5 +61,20 @@ bool append_geometry_wkt(std::string& out, std::string_view srid_wkb);
 
 /// Appends a VECTOR (little-endian float32 array) as a JSON array of shortest floats.
 void append_vector_json(std::string& out, std::string_view le_floats);
+
+/// The tap's form of a JSON document (value_forms "tap"): its text as a JSON string; empty text
+/// (the document null) is the string "null". With `mysql_layout` the text is first laid out as
+/// MySQL's SELECT prints it (", " and ": " between members, no other blanks outside strings), so
+/// the binlog's compact text and SELECT's give the same string; `scratch` holds that text (its
+/// capacity is reused, no allocation once grown).
+void append_json_as_tap_string(std::string& out, std::string_view json_text, bool mysql_layout,
+                               std::string& scratch);
+
+/// The tap's form of a TIME (value_forms "tap"): the quoted date-time 1970-01-01T00:00:00Z plus
+/// the duration, 6 fraction digits: "13:14:15" -> "1970-01-01T13:14:15.000000Z". A negative or
+/// 24 h and longer duration leaves 1970-01-01 ("-00:00:01.5" -> "1969-12-31T23:59:58.500000Z",
+/// "25:00:00" -> "1970-01-02T01:00:00.000000Z"), as the tap's SELECT path sends it: exact (the
+/// date-time minus the epoch is the duration), but no time of day.
+void append_time_as_tap_datetime(std::string& out, const Temporal& t);
 
 }  // namespace sluice::core

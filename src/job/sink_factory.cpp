@@ -89,6 +89,7 @@ core::Result<Opened> open_inner(const config::DestinationConfig& d, const SinkEn
     case DestinationType::kSinger: {
       SingerSinkOptions o;
       o.zero_dates = env.zero_dates;
+      o.forms = env.value_forms;
       out.sink = std::make_unique<SingerSink>(env.singer_out, o);
       return out;
     }

@@ -29,6 +29,7 @@ struct SinkEnvironment {
   std::FILE* log = stderr;         ///< the report's summary line and warnings
   bool summary = true;             ///< print the summary line (off under --quiet)
   core::ValueFormat::ZeroDates zero_dates = core::ValueFormat::ZeroDates::kNull;  ///< Singer only
+  core::ValueFormat::Forms value_forms = core::ValueFormat::Forms::kSluice;       ///< Singer only
   /// Tests only (test_stop_sink.h): stop the process at this point of the job.
   std::optional<sinks::TestStopPoint> stop_point;
 };

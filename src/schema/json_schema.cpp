@@ -151,7 +151,7 @@ Inclusion column_inclusion(const ColumnSchema& column, bool is_key) {
   return is_key ? Inclusion::kAutomatic : Inclusion::kAvailable;
 }
 
-nlohmann::ordered_json column_json_schema(const ColumnSchema& column, bool is_key) {
+nlohmann::ordered_json column_json_schema(const ColumnSchema& column, bool is_key, bool tap_forms) {
   Json s = Json::object();
   Inclusion inclusion = column_inclusion(column, is_key);
   s["inclusion"] = inclusion_name(inclusion);
@@ -159,7 +159,14 @@ nlohmann::ordered_json column_json_schema(const ColumnSchema& column, bool is_ke
     s["description"] = "Unsupported column type " + column.column_type;
     return s;
   }
-  other_schema(s, column);
+  if (tap_forms && column.kind == ColumnKind::kJson) {
+    string_with_length(s, column);
+  } else if (tap_forms && column.kind == ColumnKind::kTime) {
+    s["format"] = "date-time";
+    s["type"] = nullable("string");
+  } else {
+    other_schema(s, column);
+  }
   return s;
 }
 

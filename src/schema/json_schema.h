@@ -22,7 +22,9 @@ std::string_view inclusion_name(Inclusion inclusion);
 Inclusion column_inclusion(const ColumnSchema& column, bool is_key);
 
 /// The schema of one column, with keys in the tap's order (inclusion, description, minimum,
-/// maximum, multipleOf, maxLength, format, contentEncoding, type, items).
-nlohmann::ordered_json column_json_schema(const ColumnSchema& column, bool is_key);
+/// maximum, multipleOf, maxLength, format, contentEncoding, type, items). `tap_forms`
+/// (value_forms "tap", Singer output): JSON is a string (with the column's maxLength when
+/// known, as the tap), TIME a date-time string; every other type as without it.
+nlohmann::ordered_json column_json_schema(const ColumnSchema& column, bool is_key, bool tap_forms = false);
 
 }  // namespace sluice::schema

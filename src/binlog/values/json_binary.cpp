@@ -107,7 +107,7 @@ core::Status JsonTextWriter::value(uint8_t type, const uint8_t* p, size_t n, int
       return core::ok();
     case kDouble:
       if (!need(8)) break;
-      core::json_append_double(out_, std::bit_cast<double>(load_le(p, 8)));
+      core::json_append_double_mysql(out_, std::bit_cast<double>(load_le(p, 8)));
       return core::ok();
     case kString: return string(p, n);
     case kOpaque: return opaque(p, n);

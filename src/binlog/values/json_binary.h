@@ -11,7 +11,8 @@
 /// keys and values. Offsets count from the byte after the container's type byte. Strings
 /// and opaque data have a variable-length length: 7 bits per byte, low bits first, high
 /// bit = more bytes follow (at most 5 bytes).
-/// Rendering (docs/types.md): integers exact, doubles shortest round-trip, opaque DECIMAL
+/// Rendering (docs/types.md): integers exact, doubles as MySQL's own JSON text prints them
+/// (core::json_append_double_mysql: "100.0", "1e300", the same text SELECT gives), opaque DECIMAL
 /// as "12.50", DATE "YYYY-MM-DD", TIME "HH:MM:SS.ffffff", DATETIME/TIMESTAMP
 /// "YYYY-MM-DD HH:MM:SS.ffffff", any other opaque value as "base64:type<N>:<base64>".
 

@@ -15,8 +15,29 @@ using nlohmann::ordered_json;
 
 std::string dump(const ordered_json& j) { return j.dump(-1, ' ', false, ordered_json::error_handler_t::replace); }
 
-bool renders_boolean(const schema::ColumnSchema& c) {
-  return (c.kind == schema::ColumnKind::kTinyInt && c.is_boolean);
+// How write_row renders a column's values, decided once per stream.
+enum Render : uint8_t {
+  kValue = 0,          // append_value_json
+  kBoolean = 1,        // TINYINT(1): true/false
+  kJsonInline = 2,     // JSON; MariaDB's (a LONGTEXT) from the binlog arrives as text
+  kJsonText = 3,       // value_forms "tap": JSON as a string of its text, as stored (MariaDB)
+  kJsonMysqlText = 4,  // value_forms "tap": MySQL JSON as a string of the text SELECT prints
+  kTimeDateTime = 5,   // value_forms "tap": TIME as a date-time on 1970-01-01
+};
+
+Render render_of(const schema::ColumnSchema& c, core::ValueFormat::Forms forms) {
+  bool tap = forms == core::ValueFormat::Forms::kTap;
+  switch (c.kind) {
+    case schema::ColumnKind::kTinyInt:
+      return c.is_boolean ? kBoolean : kValue;
+    case schema::ColumnKind::kJson:
+      if (!tap) return kJsonInline;
+      return c.data_type == "json" ? kJsonMysqlText : kJsonText;
+    case schema::ColumnKind::kTime:
+      return tap ? kTimeDateTime : kValue;
+    default:
+      return kValue;
+  }
 }
 
 }  // namespace
@@ -27,12 +48,12 @@ SingerSink::SingerSink(std::FILE* out, SingerSinkOptions options) : out_(out), o
   buf_.reserve(options_.flush_bytes + (64 << 10));
 }
 
-std::string SingerSink::schema_message(const StreamInfo& info) {
+std::string SingerSink::schema_message(const StreamInfo& info, core::ValueFormat::Forms forms) {
   ordered_json props = ordered_json::object();
   for (const schema::ColumnSchema& c : info.columns) {
     bool is_key = false;
     for (const std::string& k : info.key_properties) is_key = is_key || k == c.name;
-    props[c.name] = schema::column_json_schema(c, is_key);
+    props[c.name] = schema::column_json_schema(c, is_key, forms == core::ValueFormat::Forms::kTap);
   }
   if (info.deleted_at_column) {
     props["_sdc_deleted_at"] = ordered_json{{"format", "date-time"}, {"type", ordered_json::array({"null", "string"})}};
@@ -48,13 +69,13 @@ std::string SingerSink::schema_message(const StreamInfo& info) {
 
 void SingerSink::prepare(Stream& s) {
   s.keys.clear();
-  s.boolean.clear();
+  s.render.clear();
   for (const schema::ColumnSchema& c : s.info.columns) {
     std::string k;
     core::json_append_string(k, c.name);
     k.push_back(':');
     s.keys.push_back(std::move(k));
-    s.boolean.push_back(renders_boolean(c) ? 1 : (c.kind == schema::ColumnKind::kJson ? 2 : 0));
+    s.render.push_back(render_of(c, options_.forms));
   }
   s.prefix = "{\"type\":\"RECORD\",\"stream\":";
   core::json_append_string(s.prefix, s.info.stream);
@@ -69,7 +90,7 @@ core::Result<StreamHandle> SingerSink::open_stream(const StreamInfo& info) {
   if (h == streams_.size()) streams_.push_back(Stream{});
   streams_[h].info = info;
   prepare(streams_[h]);
-  buf_ += schema_message(info);
+  buf_ += schema_message(info, options_.forms);
   buf_.push_back('\n');
   SLUICE_TRY(maybe_flush());
   return h;
@@ -79,7 +100,7 @@ core::Status SingerSink::update_stream(StreamHandle stream, const StreamInfo& in
   if (stream >= streams_.size()) return core::fail(core::ErrorCode::kInternal, "update_stream: unknown stream");
   streams_[stream].info = info;
   prepare(streams_[stream]);
-  buf_ += schema_message(info);
+  buf_ += schema_message(info, options_.forms);
   buf_.push_back('\n');
   return maybe_flush();
 }
@@ -116,6 +137,28 @@ void SingerSink::append_time(core::EpochTime t) {
   buf_.push_back('"');
 }
 
+// The forms of kJsonInline and the value_forms "tap" renders; false: append_value_json's form.
+bool SingerSink::append_special(uint8_t render, const core::Value& v) {
+  bool text = v.kind == core::ValueKind::kString;  // MariaDB JSON (a LONGTEXT) from the binlog
+  switch (render) {
+    case kJsonInline:
+      if (!text) return false;
+      buf_ += v.text;
+      return true;
+    case kJsonText:
+    case kJsonMysqlText:
+      if (!text && v.kind != core::ValueKind::kJson) return false;
+      core::append_json_as_tap_string(buf_, v.text, render == kJsonMysqlText, json_scratch_);
+      return true;
+    case kTimeDateTime:
+      if (v.kind != core::ValueKind::kTime) return false;
+      core::append_time_as_tap_datetime(buf_, v.t);
+      return true;
+    default:
+      return false;
+  }
+}
+
 core::Status SingerSink::write_row(StreamHandle stream, const change::RowChange& row) {
   const std::span<const core::Value> values = row.values();
   if (stream >= streams_.size()) return core::fail(core::ErrorCode::kInternal, "write_row: unknown stream");
@@ -129,11 +172,11 @@ core::Status SingerSink::write_row(StreamHandle stream, const change::RowChange&
     if (!first) buf_.push_back(',');
     first = false;
     buf_ += s.keys[i];
-    if (s.boolean[i] == 2 && v.kind == core::ValueKind::kString) {
-      buf_ += v.text;  // MariaDB JSON (LONGTEXT with a json_valid() CHECK) from the binlog
-      continue;
+    const uint8_t render = s.render[i];
+    if (render >= kJsonInline && !v.is_null()) {
+      if (append_special(render, v)) continue;
     }
-    fmt_.as_boolean = s.boolean[i] == 1;
+    fmt_.as_boolean = render == kBoolean;
     core::append_value_json(buf_, v, fmt_);
   }
   if (s.info.deleted_at_column) {

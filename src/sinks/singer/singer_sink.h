@@ -17,6 +17,8 @@ namespace sluice::sinks {
 
 struct SingerSinkOptions {
   core::ValueFormat::ZeroDates zero_dates = core::ValueFormat::ZeroDates::kNull;
+  /// `value_forms`: sluice's forms, or the tap's where they lose nothing (JSON, TIME).
+  core::ValueFormat::Forms forms = core::ValueFormat::Forms::kSluice;
   size_t flush_bytes = size_t{1} << 20;  ///< buffered bytes that trigger a write
 };
 
@@ -34,16 +36,18 @@ class SingerSink final : public Sink {
   core::Status finish() override;
 
   /// The SCHEMA message of `info` (without the newline), for tests.
-  static std::string schema_message(const StreamInfo& info);
+  static std::string schema_message(const StreamInfo& info,
+                                    core::ValueFormat::Forms forms = core::ValueFormat::Forms::kSluice);
 
  private:
   struct Stream {
     StreamInfo info;
     std::vector<std::string> keys;  ///< per column: `"name":` already escaped
-    std::vector<uint8_t> boolean;   ///< per column: 1 render as boolean, 2 JSON text kept inline
+    std::vector<uint8_t> render;    ///< per column: a Render (singer_sink.cpp)
     std::string prefix;             ///< `{"type":"RECORD","stream":"x","record":{`
   };
   void prepare(Stream& s);
+  bool append_special(uint8_t render, const core::Value& v);
   core::Status maybe_flush();
   core::Status flush();
   void append_time(core::EpochTime t);
@@ -55,6 +59,7 @@ class SingerSink final : public Sink {
   core::ValueFormat fmt_;
   core::EpochTime cached_time_{-1, 0};
   std::string cached_time_text_;
+  std::string json_scratch_;  ///< value_forms "tap": a MySQL JSON document laid out as SELECT prints it
 };
 
 }  // namespace sluice::sinks

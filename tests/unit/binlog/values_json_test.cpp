@@ -39,6 +39,10 @@ TEST(ValuesJsonBinary, ScalarsAndEmptyDocument) {
   EXPECT_EQ(text_of({0x09, 0, 0, 0, 0, 0, 0, 0, 0x80}), "-9223372036854775808");
   EXPECT_EQ(text_of({0x0A, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF}), "18446744073709551615");
   EXPECT_EQ(text_of({0x0B, 0, 0, 0, 0, 0, 0, 0x04, 0x40}), "2.5");
+  // Doubles as MySQL's SELECT prints them in JSON text, so both paths give the same text.
+  EXPECT_EQ(text_of({0x0B, 0, 0, 0, 0, 0, 0, 0x59, 0x40}), "100.0");
+  EXPECT_EQ(text_of({0x0B, 0x9C, 0x75, 0x00, 0x88, 0x3C, 0xE4, 0x37, 0x7E}), "1e300");
+  EXPECT_EQ(text_of({0x0B, 0xBB, 0xBD, 0xD7, 0xD9, 0xDF, 0x7C, 0xDB, 0x3D}), "0.0000000001");
   // Opaque of an unknown type keeps its bytes: base64:type<N>:...
   EXPECT_EQ(text_of({0x0F, 0xFC, 0x02, 0x01, 0x02}), "\"base64:type252:AQI=\"");
   // Opaque DECIMAL(4,2) 12.50: precision, scale, packed decimal. A JSON number with its exact

@@ -26,6 +26,7 @@ TEST(JobConfig, Defaults) {
   EXPECT_EQ(c.sync.state_interval_s, 5.0);
   EXPECT_TRUE(c.sync.key_change_deletes);
   EXPECT_EQ(c.sync.zero_dates, core::ValueFormat::ZeroDates::kNull);
+  EXPECT_EQ(c.sync.value_forms, core::ValueFormat::Forms::kSluice);
   EXPECT_FALSE(c.sync.select_new_columns)
       << "the tap's rule: a column the catalog does not list is not synced";
   EXPECT_FALSE(c.destination);
@@ -35,7 +36,7 @@ TEST(JobConfig, Defaults) {
 TEST(JobConfig, SyncKeys) {
   auto parsed = parse(R"({"host":"h","user":"u","default_replication_method":"log_based","chunk_rows":"1000",
                            "snapshot_threads":4,"state_interval_seconds":0,"key_change_deletes":false,
-                           "zero_dates":"string","select_new_columns":true})");
+                           "zero_dates":"string","select_new_columns":true,"value_forms":"tap"})");
   ASSERT_TRUE(parsed) << parsed.error().message;
   const JobConfig& c = *parsed;
   EXPECT_EQ(c.sync.default_replication_method, "LOG_BASED");
@@ -45,6 +46,15 @@ TEST(JobConfig, SyncKeys) {
   EXPECT_FALSE(c.sync.key_change_deletes);
   EXPECT_EQ(c.sync.zero_dates, core::ValueFormat::ZeroDates::kString);
   EXPECT_TRUE(c.sync.select_new_columns);
+  EXPECT_EQ(c.sync.value_forms, core::ValueFormat::Forms::kTap);
+}
+
+TEST(JobConfig, ValueFormsNamesItsTwoChoices) {
+  auto parsed = parse(R"({"host":"h","user":"u","value_forms":"singer"})");
+  ASSERT_FALSE(parsed);
+  EXPECT_EQ(parsed.error().message,
+            "config.json: 'value_forms' must be \"sluice\" (the default) or \"tap\" (the tap's JSON and TIME "
+            "forms), got \"singer\"");
 }
 
 TEST(JobConfig, EveryProblemOfEveryPartOnItsOwnLine) {

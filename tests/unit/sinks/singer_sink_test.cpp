@@ -54,6 +54,63 @@ TEST(SingerSink, WritesTheTapsMessagesInOrder) {
   EXPECT_EQ(lines[4], R"({"type":"STATE","value":{"bookmarks":{}}})");
 }
 
+// value_forms "tap": JSON a string of its text (string schema), TIME a date-time on 1970-01-01;
+// the default keeps sluice's forms. MariaDB's JSON (a LONGTEXT) from the binlog arrives as text.
+TEST(SingerSink, TapFormsOfJsonAndTime) {
+  auto run = [](core::ValueFormat::Forms forms) {
+    std::string path = test::make_temp_dir("singer-forms") + "/out.jsonl";
+    std::FILE* f = std::fopen(path.c_str(), "wb");
+    SingerSinkOptions o;
+    o.forms = forms;
+    SingerSink sink(f, o);
+    StreamInfo info;
+    info.stream_id = "db-t";
+    info.stream = "t";
+    info.columns = {schema::column_from_type("j", "json", "json"),
+                    schema::column_from_type("m", "json", "json"),
+                    schema::column_from_type("t", "", "time(6)")};
+    info.columns[1].data_type = "longtext";  // MariaDB's JSON
+    auto h = sink.open_stream(info);
+    core::Value time;
+    time.kind = core::ValueKind::kTime;
+    time.fsp = 6;
+    time.t = core::Temporal{0, 0, 0, 0, 1, 0, 500000, true};
+    change::RowChange row;
+    std::vector<core::Value> values = {core::Value::with_text(core::ValueKind::kJson, R"({"a":[1,2.5]})"),
+                                       core::Value::with_text(core::ValueKind::kString, R"({"b":1.0e2})"),
+                                       time};
+    row.after = values;
+    EXPECT_TRUE(sink.write_row(*h, row));
+    values = {core::Value::with_text(core::ValueKind::kJson, ""), core::Value::null(), core::Value::null()};
+    row.after = values;
+    EXPECT_TRUE(sink.write_row(*h, row));
+    EXPECT_TRUE(sink.finish());
+    std::fclose(f);
+    return test::split_lines(test::read_file(path));
+  };
+  auto tap = run(core::ValueFormat::Forms::kTap);
+  ASSERT_EQ(tap.size(), 3u);
+  EXPECT_NE(tap[0].find(R"("j":{"inclusion":"available","type":["null","string"]})"), std::string::npos)
+      << tap[0];
+  EXPECT_NE(tap[0].find(R"("t":{"inclusion":"available","format":"date-time","type":["null","string"]})"),
+            std::string::npos)
+      << tap[0];
+  EXPECT_NE(tap[1].find(R"({"j":"{\"a\": [1, 2.5]}","m":"{\"b\":1.0e2}","t":"1969-12-31T23:59:58.500000Z"})"),
+            std::string::npos)
+      << tap[1];
+  EXPECT_NE(tap[2].find(R"({"j":"null","m":null,"t":null})"), std::string::npos) << tap[2];
+  auto ours = run(core::ValueFormat::Forms::kSluice);
+  ASSERT_EQ(ours.size(), 3u);
+  EXPECT_NE(
+      ours[0].find(
+          R"("j":{"inclusion":"available","type":["null","object","array","string","number","boolean"]})"),
+      std::string::npos)
+      << ours[0];
+  EXPECT_NE(ours[1].find(R"({"j":{"a":[1,2.5]},"m":{"b":1.0e2},"t":"-00:00:01.500000"})"), std::string::npos)
+      << ours[1];
+  EXPECT_NE(ours[2].find(R"({"j":null,"m":null,"t":null})"), std::string::npos) << ours[2];
+}
+
 // A TRUNCATE: ACTIVATE_VERSION of the new, empty version, which the records after it carry.
 TEST(SingerSink, TruncateActivatesANewVersionThatLaterRecordsCarry) {
   std::string path = test::make_temp_dir("singer-truncate") + "/out.jsonl";
