@@ -243,6 +243,10 @@ core::Result<std::unique_ptr<Connection>> Connection::connect(const ConnectOptio
   return c;
 }
 
+uint64_t Connection::affected_rows() { return mysql_affected_rows(conn_); }
+
+unsigned Connection::last_errno() { return mysql_errno(conn_); }
+
 core::Error Connection::last_error(std::string_view context) {
   detail::ClientError err = client_error(conn_);
   err.read_timeout_s = options_.read_timeout_s;

@@ -133,6 +133,11 @@ class Connection {
   /// A single value of a one-row query, nullopt when no row or NULL.
   core::Result<std::optional<std::string>> query_value(std::string_view sql);
 
+  /// Rows the last statement changed (matched, for UPDATE, only when they changed).
+  uint64_t affected_rows();
+  /// The server's error number of the last failed call (0: none), e.g. 1050 table exists.
+  unsigned last_errno();
+
   /// `name` quoted with backticks for use as an identifier (backticks doubled).
   static std::string quote_identifier(std::string_view name);
   /// `value` as a single-quoted SQL string literal, escaped for this connection's charset.
