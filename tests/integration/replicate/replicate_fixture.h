@@ -13,8 +13,9 @@
 
 namespace sluice::test {
 
-/// The MariaDB target of these tests (started once per test binary, kept until exit).
-const ServerInfo& replicate_target_mariadb();
+/// The MariaDB source of these tests, with binlog_row_metadata=MINIMAL (started once per test
+/// binary, kept until exit).
+const ServerInfo& replicate_source_mariadb();
 
 struct Pipeline {
   ServerInfo source;
@@ -22,6 +23,7 @@ struct Pipeline {
   std::string db;  // source database (the target's is db + "_copy": the rename map)
   std::string target_db;
   std::string position_schema;
+  std::string work_dir;  // the config, the log and each process's stderr (both.err, extract.err, apply.err)
   std::string journal_dir;
   std::string config;         // config.json path
   uint64_t transactions = 0;  // workload transactions committed on the source so far
