@@ -62,7 +62,7 @@ int run_replicate(const ReplicateArgs& a) {
   replicate::StatusBoard extract_board("extract", dir + "/extract.status.json");
   replicate::StatusBoard apply_board("apply", dir + "/apply.status.json");
   replicate::ExtractOptions eo{c->source, *c->replicate, &stop, replicate_log};
-  replicate::ApplyOptions ao{*c->target, *c->replicate, &stop, replicate_log};
+  replicate::ApplyOptions ao{c->target.value_or(config::TargetConfig{}), *c->replicate, &stop, replicate_log};
   auto run_extract = [&] {
     core::Status s = replicate::run_extract(eo, extract_board);
     extract_board.set_state(s ? replicate::State::kStopped : replicate::State::kFailed,

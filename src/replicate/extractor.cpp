@@ -9,6 +9,7 @@
 #include "journal/log_dir.h"
 #include "journal/record.h"
 #include "journal/writer.h"
+#include "mysql/connection.h"
 #include "schema/ddl_parser.h"
 #include "source/binlog_streamer.h"
 
@@ -148,6 +149,21 @@ core::Status configured_start(const std::string& text, source::StreamStart& out)
   return core::ok();
 }
 
+// A source that logs no column metadata (MariaDB's default binlog_row_metadata=NO_LOG) leaves
+// UNSIGNED and a CHAR's charset unsaid: values would reach the target altered. Refused before
+// anything is read; a source without the variable (MySQL 5.7) or unreachable right now passes
+// (the stream reports the latter).
+core::Status check_row_metadata(const ExtractOptions& o) {
+  auto conn = mysql::Connection::connect(o.source.connection);
+  if (!conn) return core::ok();
+  auto v = (*conn)->query_value("SELECT @@GLOBAL.binlog_row_metadata");
+  if (!v || !*v || **v != "NO_LOG") return core::ok();
+  return core::fail(core::ErrorCode::kConfig,
+                    "the source logs no column metadata (binlog_row_metadata=NO_LOG): UNSIGNED and character "
+                    "sets would be lost on the way; set binlog_row_metadata=MINIMAL (or FULL) on the source "
+                    "(SET GLOBAL and in its my.cnf, or the RDS parameter group), then start again");
+}
+
 }  // namespace
 
 void add_logged_row(journal::RecordBuilder& builder, const change::RowChange& c, const binlog::TableLayout& t) {
@@ -189,6 +205,7 @@ core::Result<StartText> parse_start(std::string_view text) {
 }
 
 core::Status run_extract(const ExtractOptions& o, StatusBoard& board) {
+  SLUICE_TRY(check_row_metadata(o));
   JournalFeed feed(o, board, TableFilter(o.settings.include, o.settings.exclude, o.settings.rename));
   source::StreamerOptions so;
   so.connect = o.source.connection;

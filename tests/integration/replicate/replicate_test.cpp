@@ -107,5 +107,19 @@ TEST(Replicate, ConfigProblemsAreOneLineEach) {
   EXPECT_NE(role.err.find("--role must be extract or apply"), std::string::npos) << role.err;
 }
 
+// MariaDB's default binlog_row_metadata=NO_LOG would lose UNSIGNED and CHAR charsets: refused
+// before anything is read, with the fix.
+TEST(Replicate, SourceWithoutRowMetadataIsRefused) {
+  const ServerInfo& s = shared_server("mariadb");
+  ASSERT_EQ(admin_sql(s, "SELECT @@binlog_row_metadata"), "NO_LOG\n");
+  const std::string dir = make_temp_dir("replicate-nolog");
+  const std::string cfg = write_config(s, "\"server_id\": 7999, \"replicate\": {\"journal_dir\": \"" + dir +
+                                              "/log\", \"include\": [\"x.*\"]}");
+  CommandResult r = run_sluice({"replicate", "--config", cfg, "--role", "extract"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("set binlog_row_metadata=MINIMAL (or FULL) on the source"), std::string::npos)
+      << r.err;
+}
+
 }  // namespace
 }  // namespace sluice::test
