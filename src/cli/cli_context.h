@@ -41,5 +41,6 @@ void register_reset(CLI::App& app, CliContext& ctx);
 void register_run(CLI::App& app, CliContext& ctx);
 void register_journal(CLI::App& app, CliContext& ctx);
 void register_verify(CLI::App& app, CliContext& ctx);
+void register_replicate(CLI::App& app, CliContext& ctx);
 
 }  // namespace sluice::cli

@@ -39,6 +39,7 @@ int run(int argc, char** argv) {
   register_run(app, ctx);
   register_journal(app, ctx);
   register_verify(app, ctx);
+  register_replicate(app, ctx);
   if (unknown_command(app, argc, argv)) return kExitUsage;
   try {
     app.parse(argc, argv);

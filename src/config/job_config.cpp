@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "config/json_file.h"
+#include "config/replicate_config.h"
 #include "core/spelling.h"
 
 namespace sluice::config {
@@ -26,20 +27,10 @@ constexpr std::array kSourceKeys = {
 constexpr std::array kSyncKeys = {"default_replication_method", "chunk_rows",           "snapshot_threads",
                                   "state_interval_seconds",     "key_change_deletes",   "zero_dates",
                                   "select_new_columns",         "resnapshot_on_purged", "value_forms"};
-constexpr std::array kSectionKeys = {"destination", "ssh_tunnel", "schedule"};
+constexpr std::array kSectionKeys = {"destination", "ssh_tunnel", "schedule", "target", "replicate"};
 // Keys Singer-family taps write that sluice knowingly ignores: no "did you mean" for them.
 constexpr std::array kIgnoredKeys = {"internal_hostname", "cursorclass", "use_gtid", "engine",
                                      "export_batch_rows", "tables"};
-
-// Sections reserved for features that are planned: refused, so that a config written for them
-// never runs as if they were there (a job past its tunnel, a schedule that never fires).
-struct Reserved {
-  const char* key;
-  const char* feature;
-};
-constexpr std::array<Reserved, 1> kReserved{{
-    {"target", "continuous replication into a MySQL-family server (sluice replicate)"},
-}};
 
 class SyncReader {
  public:
@@ -160,19 +151,13 @@ bool listed(const std::string& key) {
          std::any_of(kIgnoredKeys.begin(), kIgnoredKeys.end(), is);
 }
 
-void check_keys(const json& doc, const std::string& origin, std::vector<std::string>& problems,
-                std::vector<std::string>& warnings) {
+void check_keys(const json& doc, const std::string& origin, std::vector<std::string>& warnings) {
   std::vector<const char*> known(kSourceKeys.begin(), kSourceKeys.end());
   known.insert(known.end(), kSyncKeys.begin(), kSyncKeys.end());
   known.insert(known.end(), kSectionKeys.begin(), kSectionKeys.end());
   for (const auto& [key, value] : doc.items()) {
     if (listed(key)) continue;
-    auto reserved =
-        std::find_if(kReserved.begin(), kReserved.end(), [&](const Reserved& r) { return key == r.key; });
-    if (reserved != kReserved.end()) {
-      problems.push_back(origin + ": '" + key + "' is reserved for " + reserved->feature +
-                         ", which is planned but not there yet: remove the section");
-    } else if (auto k = core::closest_name(key, known)) {
+    if (auto k = core::closest_name(key, known)) {
       warnings.push_back(origin + ": unknown key '" + key + "' is ignored; did you mean '" + *k + "'?");
     }
   }
@@ -195,7 +180,7 @@ core::Result<JobConfig> parse_job_config(const json& doc, std::string_view origi
     problems.push_back(source.error().message);
   }
   out.sync = SyncReader(doc, out.origin, problems).run();
-  check_keys(doc, out.origin, problems, out.warnings);
+  check_keys(doc, out.origin, out.warnings);
   auto destination = destination_from_config(doc, origin);
   if (!destination) {
     problems.push_back(destination.error().message);
@@ -210,6 +195,8 @@ core::Result<JobConfig> parse_job_config(const json& doc, std::string_view origi
   } else {
     out.schedule = std::move(*schedule);
   }
+  out.target = target_from_config(doc, origin, problems, out.warnings);
+  out.replicate = replicate_from_config(doc, origin, problems);
   if (!problems.empty()) {
     std::string msg;
     for (const std::string& p : problems) msg += (msg.empty() ? "" : "\n") + p;

@@ -12,8 +12,8 @@
 /// - `ssh_tunnel`: the SSH bastion the source is reached through (ssh_tunnel_config.h), part of
 ///   the source's connection options;
 /// - `schedule`: when `sluice run` starts this integration's jobs (schedule_config.h);
-/// - reserved sections, refused until their feature exists: `target` (continuous replication
-///   into MySQL).
+/// - `target` and `replicate`: `sluice replicate`'s target server and pipeline keys
+///   (replicate_config.h).
 ///
 /// Problems are reported all at once, one line each (kConfig); unknown keys are ignored, a likely
 /// misspelling of a known one gives a warning. Pure functions except load_job_config (one read).
@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "config/destination.h"
+#include "config/replicate_config.h"
 #include "config/schedule_config.h"
 #include "config/source_config.h"
 #include "core/result.h"
@@ -72,6 +73,9 @@ struct JobConfig {
   std::optional<DestinationConfig> destination;
   /// The `schedule` section (`sluice run`); nullopt when the file has none.
   std::optional<ScheduleConfig> schedule;
+  /// The `target` and `replicate` sections (`sluice replicate`); nullopt when absent.
+  std::optional<TargetConfig> target;
+  std::optional<ReplicateSettings> replicate;
   /// One line each, in file order of the parts: source, unknown keys, destination.
   std::vector<std::string> warnings;
 };

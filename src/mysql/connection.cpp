@@ -243,6 +243,8 @@ core::Result<std::unique_ptr<Connection>> Connection::connect(const ConnectOptio
   return c;
 }
 
+unsigned Connection::last_errno() { return mysql_errno(conn_); }
+
 core::Error Connection::last_error(std::string_view context) {
   detail::ClientError err = client_error(conn_);
   err.read_timeout_s = options_.read_timeout_s;
@@ -258,14 +260,21 @@ std::string shorten(std::string_view sql) {
 }  // namespace
 
 core::Status Connection::execute(std::string_view sql) {
+  affected_rows_ = 0;
   if (mysql_real_query(conn_, sql.data(), static_cast<unsigned long>(sql.size())) != 0) {
     return core::fail(last_error("running `" + shorten(sql) + "`"));
   }
-  // Drain every result (statements and multi-results alike).
+  // Drain every result (statements and multi-results alike). The client resets its count of
+  // affected rows at the next result: it is read before.
   do {
     MYSQL_RES* res = mysql_store_result(conn_);
-    if (res != nullptr) mysql_free_result(res);
-    else if (mysql_field_count(conn_) != 0) return core::fail(last_error("reading the result of `" + shorten(sql) + "`"));
+    if (res != nullptr) {
+      mysql_free_result(res);
+    } else if (mysql_field_count(conn_) != 0) {
+      return core::fail(last_error("reading the result of `" + shorten(sql) + "`"));
+    } else {
+      affected_rows_ += mysql_affected_rows(conn_);
+    }
     int next = mysql_next_result(conn_);
     if (next > 0) return core::fail(last_error("running `" + shorten(sql) + "`"));
     if (next < 0) break;

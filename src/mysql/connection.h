@@ -133,6 +133,12 @@ class Connection {
   /// A single value of a one-row query, nullopt when no row or NULL.
   core::Result<std::optional<std::string>> query_value(std::string_view sql);
 
+  /// Rows the last execute() changed, summed over its statements (an UPDATE counts only rows it
+  /// changed).
+  uint64_t affected_rows() const { return affected_rows_; }
+  /// The server's error number of the last failed call (0: none), e.g. 1050 table exists.
+  unsigned last_errno();
+
   /// `name` quoted with backticks for use as an identifier (backticks doubled).
   static std::string quote_identifier(std::string_view name);
   /// `value` as a single-quoted SQL string literal, escaped for this connection's charset.
@@ -148,6 +154,7 @@ class Connection {
  private:
   Connection(st_mysql* conn, ConnectOptions options);
   st_mysql* conn_;
+  uint64_t affected_rows_ = 0;
   /// The tunnel this connection goes through (shared with the process's other connections to
   /// the same server), released after conn_ is closed.
   std::shared_ptr<detail::SshTunnel> tunnel_;

@@ -85,14 +85,14 @@ class CheckModulesTest(unittest.TestCase):
             f"remove it from this line, or declare the edge in {self.declared_line('core')}")
 
     def test_an_edge_taken_away_fails_includes_and_foreach_links(self):
-        self.replace("docs/development.md", "preflight extract sinks job\n", "preflight extract sinks\n")
+        self.replace("docs/development.md", "preflight extract sinks job replicate\n", "preflight extract sinks replicate\n")
         lines = self.expect_failure()
         self.assertTrue(any(re.match(r"src/cli/\w+\.cpp:\d+: #include \"job/", l) for l in lines), lines)
         with open(self.path("src/cli/CMakeLists.txt"), encoding="utf-8") as f:
             foreach = next(n for n, t in enumerate(f, 1) if t.startswith("foreach(m ") and " job" in t)
         # Named at the foreach() line that lists job, where the fix is made.
         self.assertIn(f"src/cli/CMakeLists.txt:{foreach}: links sluice_job: module cli may not use module job "
-                      "(allowed: binlog, change, config, core, extract, journal, mysql, preflight, schedule, schema, sinks, source, verify); remove it "
+                      "(allowed: binlog, change, config, core, extract, journal, mysql, preflight, replicate, schedule, schema, sinks, source, verify); remove it "
                       "from this line, or declare the edge in " + self.declared_line("cli"), lines)
         self.assertTrue(any(l.startswith("src/cli/README.md:") for l in lines), lines)
 

@@ -11,6 +11,7 @@
 #include "binlog/change_handler.h"
 #include "journal/record.h"
 #include "journal/writer.h"
+#include "replicate/extractor.h"
 #include "support/test_util.h"
 
 namespace sluice::test {
@@ -18,8 +19,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Feeds the decoder's changes to a journal writer, one record per transaction: what the
-// replicator's extractor does.
+// Feeds the decoder's changes to a journal writer, one record per transaction, with the
+// extractor's own conversion (replicate/extractor.h), without its filters.
 class JournalFeed : public binlog::ChangeHandler {
  public:
   explicit JournalFeed(journal::Writer& w) : writer_(w) {}
@@ -28,20 +29,12 @@ class JournalFeed : public binlog::ChangeHandler {
     open_record();
     const binlog::TableLayout& t = *layout;
     held_.push_back(layout);  // the key must not be reused by another layout within the record
-    const uint32_t index = builder_.table(&t, t.db, t.table, t.columns.size(),
-                                          [&t](size_t i) { return std::string_view(t.columns[i].key); });
-    builder_.add_row(index, c);
+    replicate::add_logged_row(builder_, c, t);
     return core::ok();
   }
   core::Status on_statement(const binlog::StatementChange& s) override {
     open_record();
-    journal::Statement js{s.pos, s.db, s.sql, {}};
-    if (s.status != nullptr) {
-      js.session = journal::StatementSession{s.status->sql_mode,         s.status->has_sql_mode,
-                                             s.status->charset_client,   s.status->collation_connection,
-                                             s.status->collation_server, s.status->time_zone};
-    }
-    builder_.add_statement(js);
+    replicate::add_logged_statement(builder_, s);
     return core::ok();
   }
   core::Status on_commit(const change::Transaction& txn) override {

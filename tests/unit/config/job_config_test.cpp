@@ -94,13 +94,39 @@ TEST(JobConfig, DestinationSectionAndItsWarnings) {
   EXPECT_NE(c.warnings[1].find("did you mean 'deletes'"), std::string::npos) << c.warnings[1];
 }
 
-TEST(JobConfig, ReservedSectionsAreRefusedUntilTheirFeatureExists) {
-  auto parsed = parse(R"({"host":"h","user":"u","target":{"host":"replica"}})");
+TEST(JobConfig, TargetAndReplicateSectionsAreTyped) {
+  auto parsed = parse(R"({"host":"h","user":"u","server_id":7,
+      "target":{"host":"replica","port":3307,"user":"applier","password":"pw","ssl_mode":"required",
+                "position_schema":"sluice_pos"},
+      "replicate":{"journal_dir":"/var/lib/sluice/log","include":["shop.*"],"exclude":["shop.tmp_?"],
+                   "rename":{"shop":"shop_replica"},"start":"mysql-bin.000001:4","batch_rows":100}})");
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  ASSERT_TRUE(parsed->target && parsed->replicate);
+  EXPECT_EQ(parsed->target->connection.host, "replica");
+  EXPECT_EQ(parsed->target->connection.port, 3307);
+  EXPECT_EQ(parsed->target->connection.user, "applier");
+  EXPECT_EQ(parsed->target->connection.ssl_mode, mysql::SslMode::kRequired);
+  const config::ReplicateSettings& r = *parsed->replicate;
+  EXPECT_EQ(r.journal_dir, "/var/lib/sluice/log");
+  EXPECT_EQ(r.include, std::vector<std::string>{"shop.*"});
+  EXPECT_EQ(r.exclude, std::vector<std::string>{"shop.tmp_?"});
+  EXPECT_EQ(r.rename.at("shop"), "shop_replica");
+  EXPECT_EQ(r.start, "mysql-bin.000001:4");
+  EXPECT_EQ(r.batch_rows, 100U);
+  EXPECT_EQ(parsed->target->position_schema, "sluice_pos");
+}
+
+TEST(JobConfig, ReplicateProblemsAreOneLineEachWithoutThePassword) {
+  auto parsed = parse(R"({"host":"h","user":"u","target":{"user":"applier","password":"s3cret","port":"x"},
+      "replicate":{"include":["shop"],"batch_rows":0}})");
   ASSERT_FALSE(parsed);
   const std::string& msg = parsed.error().message;
-  auto lines = test::split_lines(msg);
-  ASSERT_EQ(lines.size(), 1U) << msg;
-  EXPECT_NE(msg.find("config.json: 'target' is reserved for continuous replication"), std::string::npos);
+  EXPECT_EQ(msg.find("s3cret"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("config.json target: "), std::string::npos) << msg;
+  EXPECT_NE(msg.find("'replicate.journal_dir' is required"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("'replicate.include' item \"shop\" is not a \"db.table\" pattern"), std::string::npos)
+      << msg;
+  EXPECT_NE(msg.find("'replicate.batch_rows' must be"), std::string::npos) << msg;
 }
 
 // Every config.json shown in the docs, the README and the scripts parses as the loader reads it:

@@ -1,0 +1,115 @@
+// `sluice replicate`: extract (live binlog -> transaction log) and apply (log -> a MySQL-family
+// target), one role per process or both in one (docs/replication.md).
+#include <pthread.h>
+
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <cstdio>
+#include <memory>
+#include <thread>
+
+#include "cli/cli_context.h"
+#include "cli/stop_signal.h"
+#include "config/job_config.h"
+#include "replicate/applier.h"
+#include "replicate/extractor.h"
+
+namespace sluice::cli {
+namespace {
+
+struct ReplicateArgs {
+  std::string config_path;
+  std::string role;  // "", "extract", "apply"
+};
+
+void replicate_log(std::string_view line) {
+  std::fprintf(stderr, "sluice: %.*s\n", static_cast<int>(line.size()), line.data());
+}
+
+core::Status check_config(const config::JobConfig& c, const std::string& role) {
+  std::string problems;
+  auto problem = [&](const std::string& p) {
+    problems += (problems.empty() ? "" : "\n") + c.origin + ": " + p;
+  };
+  if (!c.replicate) problem("has no \"replicate\" section: add {\"journal_dir\": ...} (docs/replication.md)");
+  if (role != "apply" && !c.source.server_id) {
+    problem("has no \"server_id\": the extractor reads the binlog as a replica; run `sluice check --config " +
+            c.origin + "` for a free one and add \"server_id\": <that number>");
+  }
+  if (role != "extract" && !c.target)
+    problem("has no \"target\" section: the server to apply to (docs/replication.md)");
+  if (c.replicate) {
+    if (auto s = replicate::parse_start(c.replicate->start); !s) problem(s.error().message);
+  }
+  if (problems.empty()) return core::ok();
+  return core::fail(core::ErrorCode::kConfig, problems);
+}
+
+int finish(const core::Status& s) { return s ? kExitOk : report_error(s.error()); }
+
+int run_replicate(const ReplicateArgs& a) {
+  if (!a.role.empty() && a.role != "extract" && a.role != "apply") {
+    return report_error(core::Error{
+        core::ErrorCode::kInvalidArgument,
+        "--role must be extract or apply (or absent: both in one process), got '" + a.role + "'"});
+  }
+  auto c = config::load_job_config(a.config_path);
+  if (!c) return report_error(c.error());
+  print_warnings(c->warnings);
+  if (auto s = check_config(*c, a.role); !s) return report_error(s.error());
+  const std::string& dir = c->replicate->journal_dir;
+  const std::atomic<bool>& stop = install_stop_handlers(false);
+  replicate::StatusBoard extract_board("extract", dir + "/extract.status.json");
+  replicate::StatusBoard apply_board("apply", dir + "/apply.status.json");
+  replicate::ExtractOptions eo{c->source, *c->replicate, &stop, replicate_log};
+  replicate::ApplyOptions ao{c->target.value_or(config::TargetConfig{}), *c->replicate, &stop, replicate_log};
+  auto run_extract = [&] {
+    core::Status s = replicate::run_extract(eo, extract_board);
+    extract_board.set_state(s ? replicate::State::kStopped : replicate::State::kFailed,
+                            s ? "" : s.error().message);
+    return s;
+  };
+  auto run_apply = [&] {
+    core::Status s = replicate::run_apply(ao, apply_board);
+    if (!s) apply_board.set_state(replicate::State::kFailed, s.error().message);
+    return s;
+  };
+  if (a.role == "extract") return finish(run_extract());
+  if (a.role == "apply") return finish(run_apply());
+  // Both: apply on a second thread (signals blocked there, so they reach this one, whose wait
+  // on the source they interrupt); one side ending stops the other.
+  ao.durable_lsn = &extract_board.durable_lsn;
+  const pthread_t main_thread = pthread_self();
+  sigset_t signals, old_mask;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, &old_mask);
+  core::Status applied = core::ok();
+  std::thread applier([&] {
+    applied = run_apply();
+    if (!stop.load()) pthread_kill(main_thread, SIGTERM);
+  });
+  pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
+  core::Status extracted = run_extract();
+  if (!stop.load()) pthread_kill(main_thread, SIGTERM);  // the applier stops after its batch
+  applier.join();
+  if (!extracted) return report_error(extracted.error());
+  return finish(applied);
+}
+
+}  // namespace
+
+void register_replicate(CLI::App& app, CliContext& ctx) {
+  auto args = std::make_shared<ReplicateArgs>();
+  auto* cmd = app.add_subcommand(
+      "replicate",
+      "Keep a MySQL-family target up to date from the source: extract to a transaction log, apply it "
+      "exactly once (docs/replication.md)");
+  cmd->add_option("--config", args->config_path, "config.json with the source, \"target\" and \"replicate\"")
+      ->required();
+  cmd->add_option("--role", args->role, "extract or apply: one side only (default: both, in one process)");
+  cmd->callback([&ctx, args] { ctx.exit_code = run_replicate(*args); });
+}
+
+}  // namespace sluice::cli

@@ -1,0 +1,56 @@
+#pragma once
+/// The `target` and `replicate` parts of a config file (`sluice replicate`, docs/replication.md):
+/// the MySQL-family server kept up to date (the same connection keys as the source, its
+/// `ssh_tunnel` too), and the pipeline's own keys: the transaction log directory, which tables
+/// are followed (include/exclude patterns with `*` and `?`), a database rename map, where a new
+/// pipeline starts, and the target's position table. Problems one line each, as job_config.h.
+
+#include <cstdint>
+#include <map>
+#include <nlohmann/json_fwd.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/source_config.h"
+#include "core/result.h"
+
+namespace sluice::config {
+
+/// The `target` section: a server reached like the source (host, port, user, password, TLS keys,
+/// ssh_tunnel, timeouts, session_sqls), and `position_schema`, the target database of the
+/// applier's `apply_position` table (`sluice check` checks the account's privileges on it).
+struct TargetConfig {
+  mysql::ConnectOptions connection;
+  std::string position_schema = "sluice";
+};
+
+/// The `replicate` section.
+struct ReplicateSettings {
+  std::string journal_dir;                    ///< `journal_dir`: the transaction log (required)
+  std::vector<std::string> include;           ///< `include`: "db.table" patterns followed (empty: all)
+  std::vector<std::string> exclude;           ///< `exclude`: "db.table" patterns not followed
+  std::map<std::string, std::string> rename;  ///< `rename`: source database -> target database
+  /// `start` of a new log: "now" (default), "FILE:POS", or a GTID set / MariaDB GTID position.
+  std::string start = "now";
+  std::string name = "default";            ///< `name`: this pipeline's row in apply_position
+  size_t batch_rows = 5000;        ///< `batch_rows`: rows per target transaction (several source ones)
+  uint64_t journal_max_bytes = 0;  ///< `journal_max_bytes`: the log's size limit (0: none)
+  uint64_t journal_max_age_s = 0;  ///< `journal_max_age_seconds`: applied segments kept this long
+};
+
+/// The `target` section of `doc` (a whole config file) typed, nullopt when there is none; every
+/// problem in one kConfig error, one line each, named `<origin> target: ...`. For a verb that
+/// reads only the target part (`sluice check`); parse_job_config reads it with the rest.
+core::Result<std::optional<TargetConfig>> parse_target_config(const nlohmann::json& doc, std::string_view origin,
+                                                              std::vector<std::string>& warnings);
+/// The `target` section of `doc`, nullopt when there is none. Problems go to `problems`.
+std::optional<TargetConfig> target_from_config(const nlohmann::json& doc, std::string_view origin,
+                                               std::vector<std::string>& problems,
+                                               std::vector<std::string>& warnings);
+/// The `replicate` section of `doc`, nullopt when there is none. Problems go to `problems`.
+std::optional<ReplicateSettings> replicate_from_config(const nlohmann::json& doc, std::string_view origin,
+                                                       std::vector<std::string>& problems);
+
+}  // namespace sluice::config

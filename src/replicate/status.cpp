@@ -1,0 +1,103 @@
+#include "replicate/status.h"
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace sluice::replicate {
+namespace {
+
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+constexpr const char* kStateNames[] = {"starting", "online", "catching_up", "stopped", "failed"};
+
+}  // namespace
+
+const char* state_name(State s) { return kStateNames[static_cast<size_t>(s)]; }
+
+std::string status_json(const PipelineStatus& s) {
+  nlohmann::ordered_json j;
+  j["role"] = s.role;
+  j["state"] = state_name(s.state);
+  j["source_position"] = s.source_position;
+  j["gtid_set"] = s.gtid_set;
+  j["lsn_written"] = s.lsn_written;
+  j["lsn_durable"] = s.lsn_durable;
+  j["lsn_applied"] = s.lsn_applied;
+  j["transactions"] = s.transactions;
+  j["rows"] = s.rows;
+  j["last_commit_seconds"] = s.last_commit_seconds;
+  j["updated_seconds"] = s.updated_seconds;
+  j["last_error"] = s.last_error;
+  return j.dump();
+}
+
+StatusBoard::StatusBoard(std::string role, std::string path) : path_(std::move(path)) {
+  status_.role = std::move(role);
+}
+
+void StatusBoard::set_state(State s, std::string error) {
+  update(
+      [&](PipelineStatus& st) {
+        st.state = s;
+        if (!error.empty()) st.last_error = std::move(error);
+      },
+      true);
+}
+
+PipelineStatus StatusBoard::snapshot() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return status_;
+}
+
+void StatusBoard::save_locked(bool force) {
+  const int64_t now = now_ms();
+  status_.updated_seconds = now / 1000;
+  if (path_.empty() || (!force && now - saved_at_ms_ < 1000)) return;
+  saved_at_ms_ = now;
+  // Best effort: the status is advisory, never a reason to stop replicating.
+  const std::string tmp = path_ + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << status_json(status_) << '\n';
+    if (!out) return;
+  }
+  std::rename(tmp.c_str(), path_.c_str());
+}
+
+core::Result<PipelineStatus> read_status_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in)
+    return core::fail(core::ErrorCode::kNotFound, path + " does not exist: the pipeline role has not run");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto j = nlohmann::json::parse(ss.str(), nullptr, false);
+  if (j.is_discarded() || !j.is_object())
+    return core::fail(core::ErrorCode::kCorrupt, path + " is not a status file");
+  PipelineStatus s;
+  s.role = j.value("role", "");
+  const std::string state = j.value("state", "");
+  for (size_t i = 0; i < std::size(kStateNames); ++i) {
+    if (state == kStateNames[i]) s.state = static_cast<State>(i);
+  }
+  s.source_position = j.value("source_position", "");
+  s.gtid_set = j.value("gtid_set", "");
+  s.lsn_written = j.value("lsn_written", uint64_t{0});
+  s.lsn_durable = j.value("lsn_durable", uint64_t{0});
+  s.lsn_applied = j.value("lsn_applied", uint64_t{0});
+  s.transactions = j.value("transactions", uint64_t{0});
+  s.rows = j.value("rows", uint64_t{0});
+  s.last_commit_seconds = j.value("last_commit_seconds", int64_t{0});
+  s.updated_seconds = j.value("updated_seconds", int64_t{0});
+  s.last_error = j.value("last_error", "");
+  return s;
+}
+
+}  // namespace sluice::replicate

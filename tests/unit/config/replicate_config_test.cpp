@@ -1,0 +1,47 @@
+// The `target` part read alone (parse_target_config, for `sluice check`): typed connection keys
+// and position_schema, or every problem in one error, one line each.
+#include "config/replicate_config.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+namespace sluice::config {
+namespace {
+
+TEST(TargetConfig, ParsedAloneFromTheWholeFile) {
+  std::vector<std::string> warnings;
+  auto doc = nlohmann::json::parse(R"({"host":"src","user":"u",
+      "target":{"host":"replica","port":3307,"user":"applier","password":"pw","position_schema":"pos"}})");
+  auto t = parse_target_config(doc, "pipeline.json", warnings);
+  ASSERT_TRUE(t) << t.error().message;
+  ASSERT_TRUE(t->has_value());
+  EXPECT_EQ((*t)->connection.host, "replica");
+  EXPECT_EQ((*t)->connection.port, 3307);
+  EXPECT_EQ((*t)->connection.user, "applier");
+  EXPECT_EQ((*t)->position_schema, "pos");
+  EXPECT_TRUE(warnings.empty());
+
+  auto none = parse_target_config(nlohmann::json::parse(R"({"host":"src"})"), "pipeline.json", warnings);
+  ASSERT_TRUE(none);
+  EXPECT_FALSE(none->has_value());
+}
+
+TEST(TargetConfig, ProblemsNameTheTargetPart) {
+  std::vector<std::string> warnings;
+  auto doc = nlohmann::json::parse(R"({"target":{"user":"a","password":"s3cret","port":"x","position_schema":7}})");
+  auto t = parse_target_config(doc, "pipeline.json", warnings);
+  ASSERT_FALSE(t);
+  const std::string& msg = t.error().message;
+  EXPECT_EQ(t.error().code, core::ErrorCode::kConfig);
+  EXPECT_NE(msg.find("pipeline.json target: 'position_schema' must be a database name"), std::string::npos)
+      << msg;
+  EXPECT_NE(msg.find("pipeline.json target: "), std::string::npos) << msg;
+  EXPECT_EQ(msg.find("s3cret"), std::string::npos) << msg;
+  auto bad = parse_target_config(nlohmann::json::parse(R"({"target":"replica"})"), "pipeline.json", warnings);
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("'target' must be an object"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace sluice::config
