@@ -32,45 +32,15 @@ preflight::MethodSet methods_from(const std::vector<std::string>& names) {
   return set;
 }
 
-// The config's `target` part (the replication target of `sluice replicate`). Read here, apart,
-// until src/config parses it (issue 16): its connection keys are the source's (host, port, user,
-// password, ssl_*, timeouts), plus "position_schema" (default "sluice"). Taken out of `doc`, so
-// the rest is the job config that sync reads.
-struct TargetPart {
-  mysql::ConnectOptions connection;
-  std::string position_schema = "sluice";
-};
-
-core::Result<std::optional<TargetPart>> take_target_part(nlohmann::json& doc, const std::string& origin,
-                                                         std::vector<std::string>& warnings) {
-  if (!doc.is_object() || !doc.contains("target")) return std::optional<TargetPart>();
-  nlohmann::json target = std::move(doc["target"]);
-  doc.erase("target");
-  auto source_keys = config::parse_source_config(target, origin + ": target", warnings);
-  if (!source_keys) return core::fail(source_keys.error());
-  TargetPart part{source_keys->connection};
-  if (auto it = target.find("position_schema"); it != target.end()) {
-    if (!it->is_string() || it->get<std::string>().empty()) {
-      return core::fail(core::ErrorCode::kConfig,
-                        origin + ": target: 'position_schema' must be a database name such as \"sluice\"");
-    }
-    part.position_schema = it->get<std::string>();
-  }
-  return std::optional<TargetPart>(std::move(part));
-}
-
 int run_check(const CheckArgs& args) {
   // The whole file (the job's keys and destination too): a config that check calls fine must
   // not be refused by sync.
   auto doc = config::read_json_file(args.config_path);
   if (!doc) return report_error(doc.error());
-  std::vector<std::string> target_warnings;
-  auto target = take_target_part(*doc, args.config_path, target_warnings);
-  if (!target) return report_error(target.error());
   auto job_config = config::parse_job_config(*doc, args.config_path);
   if (!job_config) return report_error(job_config.error());
-  print_warnings(target_warnings);
   print_warnings(job_config->warnings);
+  const std::optional<config::TargetConfig>& target = job_config->target;
   const config::SourceConfig& source = job_config->source;
 
   preflight::PreflightRequest request;
@@ -80,11 +50,10 @@ int run_check(const CheckArgs& args) {
   request.filter_dbs = source.filter_dbs;
 
   core::Result<preflight::PreflightReport> report;
-  if (*target) {
+  if (target) {
     preflight::TargetRequest target_request;
-    target_request.position_schema = (*target)->position_schema;
-    report =
-        preflight::run_pipeline_preflight(source.connection, request, (*target)->connection, target_request);
+    target_request.position_schema = target->position_schema;
+    report = preflight::run_pipeline_preflight(source.connection, request, target->connection, target_request);
   } else {
     report = preflight::run_preflight(source.connection, request);
   }
