@@ -40,5 +40,6 @@ void register_status(CLI::App& app, CliContext& ctx);
 void register_reset(CLI::App& app, CliContext& ctx);
 void register_run(CLI::App& app, CliContext& ctx);
 void register_journal(CLI::App& app, CliContext& ctx);
+void register_logs(CLI::App& app, CliContext& ctx);
 
 }  // namespace sluice::cli

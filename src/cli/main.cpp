@@ -38,6 +38,7 @@ int run(int argc, char** argv) {
   register_reset(app, ctx);
   register_run(app, ctx);
   register_journal(app, ctx);
+  register_logs(app, ctx);
   if (unknown_command(app, argc, argv)) return kExitUsage;
   try {
     app.parse(argc, argv);

@@ -8,6 +8,7 @@
 /// never contain the password.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -133,6 +134,11 @@ class Connection {
   /// A single value of a one-row query, nullopt when no row or NULL.
   core::Result<std::optional<std::string>> query_value(std::string_view sql);
 
+  /// From now on, `observer` gets the SQL of every execute() and query*() call on this
+  /// connection (a job's extraction log), before it runs; empty: none. Called on the caller's
+  /// thread.
+  void observe_queries(std::function<void(std::string_view)> observer) { observer_ = std::move(observer); }
+
   /// `name` quoted with backticks for use as an identifier (backticks doubled).
   static std::string quote_identifier(std::string_view name);
   /// `value` as a single-quoted SQL string literal, escaped for this connection's charset.
@@ -153,6 +159,7 @@ class Connection {
   std::shared_ptr<detail::SshTunnel> tunnel_;
   ConnectOptions options_;
   ServerIdentity server_;
+  std::function<void(std::string_view)> observer_;
 };
 
 }  // namespace sluice::mysql
