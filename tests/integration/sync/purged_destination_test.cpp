@@ -78,8 +78,24 @@ TEST_P(ResnapshotOnPurged, OnlyTheTableWhoseBinlogIsPurgedIsSnapshottedAgain) {
   purge_binary_logs_to(s, now.substr(0, now.find('\t')));
   admin_sql(s, "INSERT INTO rp_t.t VALUES (12, 'new'); INSERT INTO rp_t.u VALUES (12, 'new')");
 
+  // Without resnapshot_on_purged the job stops; its extraction log names the command to run.
+  std::string strict = write_config(s, "\"filter_dbs\": \"rp_t\", \"server_id\": 4231, " + destination(dir));
+  CommandResult refused = run_sluice({"sync", "--config", strict, "--catalog", both, "--quiet"});
+  EXPECT_NE(refused.exit_code, 0) << refused.err;
+  CommandResult refused_log = run_sluice({"logs", "--config", strict});
+  ASSERT_EQ(refused_log.exit_code, 0) << refused_log.err;
+  EXPECT_NE(refused_log.out.find("error: "), std::string::npos) << refused_log.out;
+  EXPECT_NE(refused_log.out.find("sluice reset --config " + strict), std::string::npos) << refused_log.out;
+  EXPECT_NE(refused_log.out.find("what to do: run the command named above"), std::string::npos)
+      << refused_log.out;
+  EXPECT_NE(refused_log.out.find("job failed"), std::string::npos) << refused_log.out;
+
   std::string err = job(both);
   EXPECT_NE(err.find("rp_t-t: the binlog of its bookmark"), std::string::npos) << err;
+  CommandResult log = run_sluice({"logs", "--config", config});
+  ASSERT_EQ(log.exit_code, 0) << log.err;
+  EXPECT_NE(log.out.find("rp_t-t: the binlog of its bookmark"), std::string::npos) << log.out;
+  EXPECT_NE(log.out.find("job succeeded"), std::string::npos) << log.out;
   EXPECT_EQ(err.find("rp_t-u: the binlog"), std::string::npos) << err;
   EXPECT_EQ(dest_rows(dir, "t"), source_rows(s, "t")) << "t snapshotted afresh: 1, 11, 12";
   EXPECT_EQ(dest_rows(dir, "u"), source_rows(s, "u"));

@@ -138,6 +138,17 @@ TEST_F(RunTest, JobAfterJobPicksUpChangesAndNewColumnsAndSigtermExitsZero) {
   EXPECT_NE(last.out.find("loaded resume_t-t (LOG_BASED): "), std::string::npos) << last.out;
   EXPECT_NE(last.out.find("job succeeded"), std::string::npos) << last.out;
   EXPECT_EQ(last.out.find("sluicepw"), std::string::npos) << "no password in the log";
+  // One job's log by the start of its id; an id not kept is one line naming --list.
+  std::string first_id = all.front()["job_id"].get<std::string>();
+  CommandResult first =
+      run_sluice({"logs", "--config", config, "--job", first_id.substr(0, first_id.size() - 2)});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_EQ(first.out.rfind(first.out.substr(0, 25) + "job " + first_id + " started (attempt 1)", 0), 0U)
+      << first.out;
+  EXPECT_NE(first.out.find("job succeeded"), std::string::npos) << first.out;
+  CommandResult unknown = run_sluice({"logs", "--config", config, "--job", "19990101T"});
+  EXPECT_NE(unknown.exit_code, 0);
+  EXPECT_NE(unknown.err.find("'sluice logs --list' names those kept"), std::string::npos) << unknown.err;
   CommandResult used = run_sluice({"logs", "--config", config, "--catalog"});
   ASSERT_EQ(used.exit_code, 0) << used.err;
   json catalog = json::parse(used.out);
