@@ -1,9 +1,15 @@
 // A column selected in the catalog, then dropped from a log-based table between two jobs into
 // SQLite: the job warns, its extraction log reports the drop, and the rows arrive equal to SELECT
-// (changes written after the DROP included).
+// (changes written after the DROP included). `sluice logs --follow`, started before the second
+// job, prints that job's log as it is written and exits 0 on SIGTERM.
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
 
+#include <chrono>
+#include <filesystem>
 #include <string>
+#include <thread>
 
 #include "integration/sync/sync_support.h"
 #include "support/test_servers.h"
@@ -11,6 +17,11 @@
 
 namespace sluice::test {
 namespace {
+
+// What `sluice logs --follow` printed so far ("" before it opened its output file).
+std::string followed_text(const std::string& path) {
+  return std::filesystem::exists(path) ? read_file(path) : std::string();
+}
 
 TEST(StructureLog, DroppedColumnIsReportedInTheExtractionLog) {
   ServerInfo s = shared_server("mariadb");
@@ -26,6 +37,12 @@ TEST(StructureLog, DroppedColumnIsReportedInTheExtractionLog) {
   std::string catalog = sync::make_catalog(config, "sl_t", {{"t", "LOG_BASED"}});
   CommandResult first = run_sluice({"sync", "--config", config, "--catalog", catalog, "--quiet"});
   ASSERT_EQ(first.exit_code, 0) << first.err;
+  pid_t follower = start_process({SLUICE_BINARY, "logs", "--config", config, "--follow"}, {},
+                                 dir + "/follow.out", dir + "/follow.err");
+  for (int i = 0; i < 50 && followed_text(dir + "/follow.out").find("job succeeded") == std::string::npos;
+       ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // it printed the first job's log
+  }
   admin_sql(s,
             "ALTER TABLE sl_t.t DROP COLUMN gone; INSERT INTO sl_t.t VALUES (3, 'c');"
             "UPDATE sl_t.t SET v = 'bb' WHERE id = 2");
@@ -39,6 +56,20 @@ TEST(StructureLog, DroppedColumnIsReportedInTheExtractionLog) {
   EXPECT_NE(log.out.find("structure: column(s) of sl_t-t dropped from the table: gone"), std::string::npos)
       << log.out;
   EXPECT_NE(log.out.find("job succeeded"), std::string::npos) << log.out;
+  // The follower moved on to the second job's log and printed it whole.
+  std::string followed;
+  for (int i = 0; i < 50 && followed.find(log.out) == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    followed = followed_text(dir + "/follow.out");
+  }
+  kill(follower, SIGTERM);
+  int status = 0;
+  waitpid(follower, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status << read_file(dir + "/follow.err");
+  EXPECT_NE(followed.find("==> "), std::string::npos) << followed;
+  EXPECT_NE(followed.find(log.out), std::string::npos)
+      << "the second job's log, as `sluice logs` prints it:\n"
+      << followed;
   std::string source;
   for (const std::string& line : split_lines(admin_sql(s, "SELECT id, v FROM sl_t.t ORDER BY id"))) {
     source += line.substr(0, line.find('\t')) + "|" + line.substr(line.find('\t') + 1) + "\n";
