@@ -205,6 +205,46 @@ TEST_F(RunTest, RestartRunsAMissedStartOnce) {
       << status.out;
 }
 
+// A source that refuses connections: the job is retried as the schedule part says (1 retry after
+// 1 s), then waits for its next start. Each attempt has its loading report (`attempt`) and its
+// extraction log, which ends with the error, what to do and the run loop's decision.
+TEST_F(RunTest, EachAttemptOfAFailedJobHasItsReportAndLog) {
+  create_resume_table(server_, 5);
+  std::string plain = write_config(server_, "\"filter_dbs\": \"resume_t\", \"server_id\": 7741");
+  std::string catalog = make_catalog(plain, "resume_t", {{"t", "LOG_BASED"}});
+  ServerInfo down = server_;
+  down.port = 1;  // nothing listens there: connection refused, a retryable error
+  std::string config = write_config(down,
+                                    "\"server_id\": 7741, \"connect_timeout\": 2, \"destination\": "
+                                    "{\"type\": \"sqlite\", \"path\": \"" +
+                                        dest_ +
+                                        "\"}, \"schedule\": {\"name\": \"shop\", \"frequency\": "
+                                        "\"1h\", \"retries\": 1, \"retry_backoff\": \"1s\", "
+                                        "\"catalog\": \"" +
+                                        catalog + "\"}");
+  pid_t pid = start_process({SLUICE_BINARY, "run", "--config", config}, {}, "", dir_ + "/err");
+  ASSERT_TRUE(wait_for_reports(reports_dir(), 2, 30)) << read_file(dir_ + "/err");
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // the loop's decision after attempt 2
+  kill(pid, SIGTERM);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  std::string err = read_file(dir_ + "/err");
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status << "\n" << err;
+  std::vector<json> all = reports(reports_dir());
+  ASSERT_EQ(all.size(), 2U) << err;
+  const std::vector<std::string> decisions = {"sluice run: retry at ", "sluice run: next start "};
+  for (size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(all[i]["status"], "failed") << all[i].dump();
+    EXPECT_EQ(all[i]["attempt"], static_cast<int>(i) + 1) << all[i].dump();
+    std::string log = read_file(all[i]["extraction_log"].get<std::string>());
+    EXPECT_NE(log.find("(attempt " + std::to_string(i + 1) + ")"), std::string::npos) << log;
+    EXPECT_NE(log.find("error: "), std::string::npos) << log;
+    EXPECT_NE(log.find("what to do: nothing if the source comes back"), std::string::npos) << log;
+    EXPECT_NE(log.find("job failed"), std::string::npos) << log;
+    EXPECT_NE(log.find(decisions[i]), std::string::npos) << log;
+  }
+}
+
 TEST_F(RunTest, SigtermMidJobCommitsTheBookmarkAndExitsZero) {
   create_resume_table(server_, 6000);
   // Rows of ~1.5 KB, so that the job is still reading the table at its stop point.
