@@ -1,9 +1,11 @@
 // The structure sync of a job (docs/operations.md, "Structure sync"): what discovery found,
 // written to the extraction log; under `sluice run`, the tables the catalog does not list and the
 // catalog in use, saved with the job's log.
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "config/catalog.h"
 #include "job/job_context.h"
 #include "job/report/extraction_log.h"
 #include "schema/discovery.h"
@@ -50,6 +52,33 @@ std::vector<std::string> databases_of(const JobContext& ctx, const config::Catal
   return {seen.begin(), seen.end()};
 }
 
+// Columns the previous job of `sluice run` synced (its saved catalog) that the live table no
+// longer has, beyond those the catalog file selects (already reported as `vanished`): columns
+// the structure sync had selected when they were added, dropped since.
+void report_dropped_since_last_job(const JobContext& ctx, const Selection& sel) {
+  std::string previous = ctx.options.extraction_log->previous_catalog();
+  if (previous.empty()) return;
+  auto before = config::load_catalog(previous);
+  if (!before) return;  // an unreadable saved catalog only loses this report
+  for (const SelectedStream& s : sel.streams) {
+    if (s.missing) continue;
+    std::vector<std::string> dropped;
+    for (const config::CatalogStream& cs : before->streams) {
+      if (cs.tap_stream_id != s.stream_id) continue;
+      for (const config::CatalogColumn& cc : cs.columns) {
+        if (config::column_selected(cc) && s.table.find_column(cc.name) == nullptr &&
+            std::find(s.vanished.begin(), s.vanished.end(), cc.name) == s.vanished.end()) {
+          dropped.push_back(cc.name);
+        }
+      }
+    }
+    if (dropped.empty()) continue;
+    ctx.warn("column(s) of " + s.stream_id +
+             " synced by the last job no longer exist in the table: " + joined(dropped));
+    ctx.note("structure: column(s) of " + s.stream_id + " dropped from the table: " + joined(dropped));
+  }
+}
+
 }  // namespace
 
 void log_selection(const JobContext& ctx, const Selection& sel) {
@@ -88,6 +117,7 @@ core::Status structure_sync(JobContext& ctx, const config::Catalog& catalog, con
     streams.push_back(schema::singer_stream(t));
   }
   if (ctx.options.extraction_log != nullptr) {
+    report_dropped_since_last_job(ctx, sel);
     Json doc = Json::object();
     doc["streams"] = std::move(streams);
     ctx.options.extraction_log->save_catalog(doc.dump(2, ' ', false, Json::error_handler_t::replace));

@@ -87,6 +87,15 @@ void ExtractionLog::save_catalog(const std::string& catalog_json) {
   line(out ? "catalog in use saved as " + path : "warning: could not save the catalog in use as " + path);
 }
 
+std::string ExtractionLog::previous_catalog() const {
+  std::vector<std::string> logs = list_logs(dir_);
+  for (auto it = logs.rbegin(); it != logs.rend(); ++it) {
+    if (*it == path_) continue;
+    if (std::string catalog = catalog_of_log(*it); !catalog.empty()) return catalog;
+  }
+  return {};
+}
+
 std::string log_path(const std::string& dir, const std::string& job_id) {
   return (fs::path(dir) / (std::string(kLogPrefix) + job_id + std::string(kLogSuffix))).string();
 }

@@ -42,6 +42,9 @@ class ExtractionLog {
   /// Writes `catalog_json` as the job's saved catalog and names it in the log.
   void save_catalog(const std::string& catalog_json);
 
+  /// The catalog saved by the newest earlier job of this folder (empty when none saved one).
+  std::string previous_catalog() const;
+
   const std::string& path() const { return path_; }
   const std::string& job_id() const { return job_id_; }
 

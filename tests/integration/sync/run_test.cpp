@@ -71,9 +71,10 @@ class RunTest : public ::testing::Test {
 };
 
 // Each round changes the structure between two jobs: a column added to the selected table (its
-// values written right after the ALTER, before the next job) and, in the second round, a new
-// table. The catalog is never touched: the structure sync selects the new columns, names the new
-// table without selecting it, and saves the catalog in use beside each job's extraction log.
+// values written right after the ALTER, before the next job), in the second round also a new
+// table, in the third the first added column dropped. The catalog is never touched: the structure
+// sync selects the new columns, names the new table without selecting it, reports the dropped
+// column, and saves the catalog in use beside each job's extraction log.
 TEST_F(RunTest, JobAfterJobPicksUpChangesAndNewColumnsAndSigtermExitsZero) {
   create_resume_table(server_, 200);
   admin_sql(server_, "DROP TABLE IF EXISTS resume_t.later");
@@ -85,12 +86,13 @@ TEST_F(RunTest, JobAfterJobPicksUpChangesAndNewColumnsAndSigtermExitsZero) {
   const std::vector<std::string> alters = {
       "ALTER TABLE resume_t.t ADD COLUMN c_added VARCHAR(16) DEFAULT 'dflt' AFTER v",
       "ALTER TABLE resume_t.t ADD COLUMN c2 INT; UPDATE resume_t.t SET c2 = id * 7 WHERE id % 5 = 0; "
-      "CREATE TABLE resume_t.later (id INT PRIMARY KEY); INSERT INTO resume_t.later VALUES (1)"};
-  const std::vector<std::string> cols = {"id,v,c_added,n,d", "id,v,c_added,n,d,c2"};
-  for (int round = 0; round < 2; ++round) {
+      "CREATE TABLE resume_t.later (id INT PRIMARY KEY); INSERT INTO resume_t.later VALUES (1)",
+      "ALTER TABLE resume_t.t DROP COLUMN c_added"};
+  const std::vector<std::string> cols = {"id,v,c_added,n,d", "id,v,c_added,n,d,c2", "id,v,n,d,c2"};
+  for (int round = 0; round < 3; ++round) {
     // With n reports written, job n+1 may be running already; job n+2 starts after this change.
     size_t n = reports(reports_dir()).size();
-    admin_sql(server_, alters[round] + "; " + script.transactions(10, 4, true));
+    admin_sql(server_, alters[round] + "; " + script.transactions(10, 4, round < 2));
     ASSERT_TRUE(wait_for_reports(reports_dir(), n + 2)) << read_file(dir_ + "/err");
     expect_replay_equals_source(server_, cols[round], keyed_replay("sqlite", "t", cols[round], {dest_}));
   }
@@ -103,8 +105,11 @@ TEST_F(RunTest, JobAfterJobPicksUpChangesAndNewColumnsAndSigtermExitsZero) {
   EXPECT_NE(err.find("new table resume_t-later is not in the catalog: not selected"), std::string::npos)
       << err;
   EXPECT_EQ(err.find("not in the catalog (added after discovery?)"), std::string::npos) << err;
+  EXPECT_NE(err.find("column(s) of resume_t-t synced by the last job no longer exist in the table: c_added"),
+            std::string::npos)
+      << err;
   std::vector<json> all = reports(reports_dir());
-  ASSERT_GE(all.size(), 5U);
+  ASSERT_GE(all.size(), 7U);
   for (const json& r : all) EXPECT_EQ(r["status"], "succeeded") << r.dump();
   EXPECT_GT(all.back()["totals"]["rows_inserted"].get<int>() +
                 all[all.size() - 2]["totals"]["rows_inserted"].get<int>() +
@@ -131,6 +136,9 @@ TEST_F(RunTest, JobAfterJobPicksUpChangesAndNewColumnsAndSigtermExitsZero) {
             std::string::npos)
       << logs;
   EXPECT_NE(logs.find("select_new_columns): c_added, c2"), std::string::npos) << logs;
+  EXPECT_NE(logs.find("structure: column(s) of resume_t-t dropped from the table: c_added"),
+            std::string::npos)
+      << logs;
   CommandResult last = run_sluice({"logs", "--config", config});
   ASSERT_EQ(last.exit_code, 0) << last.err;
   EXPECT_NE(last.out.find("stream resume_t-t: LOG_BASED"), std::string::npos) << last.out;
@@ -161,7 +169,7 @@ TEST_F(RunTest, JobAfterJobPicksUpChangesAndNewColumnsAndSigtermExitsZero) {
       }
     }
   }
-  EXPECT_TRUE(selected["resume_t-t.c_added"]) << used.out;
+  EXPECT_EQ(selected.count("resume_t-t.c_added"), 0U) << "dropped in the third round: " << used.out;
   EXPECT_TRUE(selected["resume_t-t.c2"]) << used.out;
   EXPECT_FALSE(selected["resume_t-later.id"]) << used.out;
   EXPECT_EQ(selected.count("resume_t-later.id"), 1U) << used.out;
