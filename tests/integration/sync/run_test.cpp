@@ -27,7 +27,8 @@ std::vector<json> reports(const std::string& dir) {
   std::vector<std::string> names;
   if (std::filesystem::exists(dir)) {
     for (const auto& e : std::filesystem::directory_iterator(dir)) {
-      if (e.path().filename().string().starts_with("sluice-report-")) names.push_back(e.path().string());
+      std::string name = e.path().filename().string();
+      if (name.starts_with("sluice-report-") && name.ends_with(".json")) names.push_back(e.path().string());
     }
   }
   std::sort(names.begin(), names.end());
