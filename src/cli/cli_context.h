@@ -42,5 +42,6 @@ void register_run(CLI::App& app, CliContext& ctx);
 void register_journal(CLI::App& app, CliContext& ctx);
 void register_verify(CLI::App& app, CliContext& ctx);
 void register_replicate(CLI::App& app, CliContext& ctx);
+void register_logs(CLI::App& app, CliContext& ctx);
 
 }  // namespace sluice::cli

@@ -24,9 +24,16 @@ struct JobRequest {
   std::string reset_command;
   job::SyncOptions options;  ///< options.stop: the stop request checked at each checkpoint
   bool summary = true;       ///< the sink's summary lines on stderr
+  /// The attempt of a retried `sluice run` job (1, 2, ...), written in its report and log; 0: not.
+  int attempt = 0;
+  /// Where the run loop wants the job's extraction log path (to add its retry decision); or null.
+  std::string* log_path = nullptr;
 };
 
-/// Runs the job. Errors as run_sync's; kCancelled means options.stop ended it at a checkpoint:
+/// Runs the job. When the destination keeps reports, the job writes its extraction log beside
+/// them (job/report/extraction_log.h): the config and bookmark it started from, discovery, methods,
+/// queries, warnings, rows per table, and the outcome or the error with what to do next. Errors as
+/// run_sync's; kCancelled means options.stop ended it at a checkpoint:
 /// the bookmark of what was delivered is committed and the report says `interrupted`.
 core::Status run_job(const JobRequest& request);
 

@@ -40,6 +40,7 @@ int run(int argc, char** argv) {
   register_journal(app, ctx);
   register_verify(app, ctx);
   register_replicate(app, ctx);
+  register_logs(app, ctx);
   if (unknown_command(app, argc, argv)) return kExitUsage;
   try {
     app.parse(argc, argv);

@@ -11,8 +11,10 @@
 
 #include "cli/cli_context.h"
 #include "cli/job_runner.h"
+#include "cli/last_start.h"
 #include "cli/stop_signal.h"
 #include "config/catalog.h"
+#include "job/report/extraction_log.h"
 #include "schedule/schedule.h"
 
 namespace sluice::cli {
@@ -36,14 +38,17 @@ struct Slot {
   bool running = false;
   std::optional<core::Status> outcome;  // set by the job's thread when it ends
   Clock::time_point job_began;
+  std::string log_path;  // the running or last job's extraction log (written by its thread)
   std::thread thread;
 
   [[nodiscard]] const config::ScheduleConfig& schedule() const { return *integration->config.schedule; }
 };
 
-// One job of an integration, on its own thread. The managed-integration steps of issue 17 that
-// are still to come (structure sync, extraction log, purged-binlog recovery) wrap this call.
-core::Status run_integration_job(const Integration& in, const std::atomic<bool>& stop) {
+// One job of an integration, on its own thread: a structure sync first (new columns of selected
+// tables selected unless the config says `"select_new_columns": false`, new tables named, the
+// catalog in use saved with the extraction log), then the job as `sync` runs it.
+core::Status run_integration_job(const Integration& in, const std::atomic<bool>& stop, int attempt,
+                                 std::string* log_path) {
   auto catalog = config::load_catalog(in.config.schedule->catalog);
   if (!catalog) return core::fail(catalog.error().with_context(in.path + ": schedule: 'catalog'"));
   JobRequest request;
@@ -52,9 +57,14 @@ core::Status run_integration_job(const Integration& in, const std::atomic<bool>&
   request.destination = *in.config.destination;
   request.reset_command = "sluice reset --config " + in.path;
   request.options = job::SyncOptions{in.config.sync};
+  request.options.select_new_columns = in.config.sync.select_new_columns.value_or(true);
+  request.options.structure_sync = true;
   request.options.progress = false;
   request.options.stop = &stop;
+  request.options.reset_command = request.reset_command;
   request.summary = false;
+  request.attempt = attempt;
+  request.log_path = log_path;
   return run_job(request);
 }
 
@@ -65,7 +75,10 @@ class Loop {
     Instant now = now_instant();
     for (size_t i = 0; i < integrations.size(); ++i) {
       slots_[i].integration = &integrations[i];
-      slots_[i].next = schedule::next_start(slots_[i].schedule().when, std::nullopt, now);
+      // The last start saved by an earlier process: a start missed while it was down runs once.
+      std::optional<Instant> last =
+          read_last_start(run_dir(integrations[i].config), slots_[i].schedule().name);
+      slots_[i].next = schedule::next_start(slots_[i].schedule().when, last, now);
       say(slots_[i], "next start " + when(slots_[i], slots_[i].next));
     }
   }
@@ -110,7 +123,10 @@ class Loop {
     std::sort(due.begin(), due.end(), [](const Slot* a, const Slot* b) { return a->next < b->next; });
     for (Slot* s : due) {
       if (running == options_.max_parallel) break;
-      if (s->failed_attempts == 0) s->first_attempt_start = now;
+      if (s->failed_attempts == 0) {
+        s->first_attempt_start = now;
+        write_last_start(run_dir(s->integration->config), s->schedule().name, now);
+      }
       s->running = true;
       s->outcome.reset();
       s->job_began = Clock::now();
@@ -118,9 +134,12 @@ class Loop {
       say(*s, "job started" + (s->failed_attempts > 0
                                    ? " (attempt " + std::to_string(s->failed_attempts + 1) + ")"
                                    : std::string()));
-      s->thread = std::thread([this, s] {
-        core::Status st = run_integration_job(*s->integration, stop_);
+      int attempt = s->failed_attempts + 1;
+      s->thread = std::thread([this, s, attempt] {
+        std::string log_path;
+        core::Status st = run_integration_job(*s->integration, stop_, attempt, &log_path);
         std::lock_guard guard(mu_);
+        s->log_path = std::move(log_path);
         s->outcome = std::move(st);
         changed_.notify_all();
       });
@@ -160,14 +179,11 @@ class Loop {
     std::optional<Instant> retry =
         st.error().retryable ? schedule::retry_at(s.schedule().retry, s.failed_attempts, now, regular)
                              : std::nullopt;
-    if (retry) {
-      s.next = *retry;
-      say(s, "job failed: " + st.error().message + "; retry at " + when(s, s.next));
-      return;
-    }
-    s.failed_attempts = 0;
-    s.next = regular;
-    say(s, "job failed: " + st.error().message + "; next start " + when(s, s.next));
+    std::string plan = retry ? "retry at " + when(s, *retry) : "next start " + when(s, regular);
+    if (!s.log_path.empty()) job::append_to_log(s.log_path, "sluice run: " + plan);
+    s.failed_attempts = retry ? s.failed_attempts : 0;
+    s.next = retry ? *retry : regular;
+    say(s, "job failed: " + st.error().message + "; " + plan);
   }
 
   const RunOptions& options_;

@@ -24,9 +24,10 @@ constexpr std::array kSourceKeys = {
     "read_timeout", "request_timeout", "session_sqls",
 };
 // clang-format on
-constexpr std::array kSyncKeys = {"default_replication_method", "chunk_rows",           "snapshot_threads",
-                                  "state_interval_seconds",     "key_change_deletes",   "zero_dates",
-                                  "select_new_columns",         "resnapshot_on_purged", "value_forms"};
+constexpr std::array kSyncKeys = {
+    "default_replication_method", "chunk_rows",           "snapshot_threads",
+    "state_interval_seconds",     "key_change_deletes",   "zero_dates",
+    "select_new_columns",         "resnapshot_on_purged", "keep_extraction_logs", "value_forms"};
 constexpr std::array kSectionKeys = {"destination", "ssh_tunnel", "schedule", "target", "replicate"};
 // Keys Singer-family taps write that sluice knowingly ignores: no "did you mean" for them.
 constexpr std::array kIgnoredKeys = {"internal_hostname", "cursorclass", "use_gtid", "engine",
@@ -45,7 +46,13 @@ class SyncReader {
     if (number("snapshot_threads", 1, 64, threads)) out_.snapshot_threads = static_cast<size_t>(threads);
     number("state_interval_seconds", 0, 86400, out_.state_interval_s);
     flag("key_change_deletes", out_.key_change_deletes);
-    flag("select_new_columns", out_.select_new_columns);
+    if (find("select_new_columns") != nullptr) {
+      bool select_new = false;
+      flag("select_new_columns", select_new);
+      out_.select_new_columns = select_new;
+    }
+    double keep = static_cast<double>(out_.keep_extraction_logs);
+    if (number("keep_extraction_logs", 1, 10000, keep)) out_.keep_extraction_logs = static_cast<size_t>(keep);
     flag("resnapshot_on_purged", out_.resnapshot_on_purged);
     read_zero_dates();
     read_value_forms();

@@ -56,8 +56,12 @@ struct SyncSettings {
   core::ValueFormat::Forms value_forms = core::ValueFormat::Forms::kSluice;
   /// `select_new_columns`: a column the catalog does not list (added to the table after discovery,
   /// or by an ALTER in the binlog) is synced too. False (the Singer tap's rule): it is not synced,
-  /// and a warning names it and the command that back-fills it.
-  bool select_new_columns = false;
+  /// and a warning names it and the command that back-fills it. Unset: false for `sluice sync`,
+  /// true for the jobs of `sluice run` (its structure sync, as the hosted service does).
+  std::optional<bool> select_new_columns;
+  /// `keep_extraction_logs`: how many jobs' extraction logs (with their saved catalogs) the
+  /// destination's report folder keeps (1–10000, default 30).
+  size_t keep_extraction_logs = 30;
   /// `resnapshot_on_purged`: a log-based stream whose bookmark's binlog the server has purged is
   /// re-snapshotted under a new version in the same job (as `sluice reset` of it would), the
   /// others continue. False: the job stops naming those streams and the reset command.

@@ -88,8 +88,8 @@ class CatchupWriter : public extract::CatchupConsumer {
     for (const schema::ColumnSchema& c : table.columns) {
       bool added = streams_[i].table.find_column(c.name) == nullptr;
       bool known_kind = c.kind != schema::ColumnKind::kUnknown;
-      if (synced(c.name) ||
-          (added && (in_catalog(c.name) || (ctx_.options.select_new_columns && known_kind)))) {
+      if (synced(c.name) || (added && (in_catalog(c.name) ||
+                                       (ctx_.options.select_new_columns.value_or(false) && known_kind)))) {
         kept.push_back(c.name);
         cols.push_back(c);
       } else if (added &&

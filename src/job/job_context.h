@@ -4,14 +4,14 @@
 
 #include <chrono>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "config/source_config.h"
 #include "config/state.h"
 #include "job/progress.h"
+#include "job/report/extraction_log.h"
 #include "job/selection.h"
 #include "job/sync_job.h"
 #include "mysql/connection.h"
@@ -57,10 +57,25 @@ struct JobContext {
     if (!stop_requested()) return core::ok();
     return core::fail(core::ErrorCode::kCancelled, "stopped by a signal after committing the bookmark");
   }
-  void warn(const std::string& line) const { std::fprintf(options.log, "sluice: warning: %s\n", line.c_str()); }
+  void warn(const std::string& line) const {
+    std::fprintf(options.log, "sluice: warning: %s\n", line.c_str());
+    note("warning: " + line);
+  }
+  /// A line for the extraction log only.
+  void note(const std::string& line) const {
+    if (options.extraction_log != nullptr) options.extraction_log->line(line);
+  }
+  /// The queries of `c` go to the extraction log.
+  void watch(mysql::Connection& c) const {
+    if (ExtractionLog* log = options.extraction_log)
+      c.observe_queries([log](std::string_view sql) { log->query(sql); });
+  }
   /// A line worth knowing (a resume, a failover, a re-snapshot): printed also under --quiet,
   /// which leaves out only the progress lines and the summary.
-  void info(const std::string& line) const { std::fprintf(options.log, "sluice: %s\n", line.c_str()); }
+  void info(const std::string& line) const {
+    std::fprintf(options.log, "sluice: %s\n", line.c_str());
+    note(line);
+  }
 };
 
 /// Wall-clock now (UTC) and in milliseconds (Singer table versions).
@@ -76,6 +91,12 @@ core::Status sync_log_initial(JobContext& ctx, const SelectedStream& s);
 bool log_position_ready(const config::State& state, const std::string& stream_id);
 /// The snapshot's columns as saved in a log-based bookmark ("sluice_columns").
 nlohmann::ordered_json snapshot_columns(const schema::TableSchema& t);
+/// The extraction log's lines of discovery: each selected stream's method and columns, the
+/// columns new since the catalog and those dropped (structure_sync.cpp).
+void log_selection(const JobContext& ctx, const Selection& sel);
+/// `sluice run`'s structure sync: names the tables of the source's databases the catalog does not
+/// list (not selected) and saves the catalog in use with the extraction log.
+core::Status structure_sync(JobContext& ctx, const config::Catalog& catalog, const Selection& sel);
 /// One binlog pass for every ready log-based stream (binlog_sync.cpp).
 core::Status sync_binlog(JobContext& ctx, std::vector<const SelectedStream*> streams);
 

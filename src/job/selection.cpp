@@ -47,6 +47,7 @@ void select_columns(const config::CatalogStream& cs, const SelectionDefaults& de
       warnings.push_back("note: column '" + c.name + "' of " + id + " is marked unsupported in the catalog; sluice reads " +
                          c.column_type + " and syncs it");
     }
+    if (!cc && !key) out.added.push_back(c.name);
     out.columns.push_back(i);
   }
   for (const config::CatalogColumn& cc : cs.columns) {

@@ -29,6 +29,8 @@ struct SelectedStream {
   /// Columns selected in the catalog that the live table no longer has (a log-based stream
   /// still delivers them from binlog events written before they were dropped).
   std::vector<std::string> vanished;
+  /// Columns the catalog does not list that are synced (select_new_columns): new since discovery.
+  std::vector<std::string> added;
   /// The table did not exist when the job began (its stream resumes a log-based bookmark up to
   /// the DROP in the binlog): `table` comes from the catalog, not discovery.
   bool missing = false;

@@ -164,6 +164,11 @@ sinks::PostgresSinkOptions postgres_sink_options(const config::PostgresSettings&
   return o;
 }
 
+bool keeps_reports(const config::DestinationConfig& d) {
+  // Singer output gets a report only when asked for a directory: its own summary is enough.
+  return d.report && (d.type != DestinationType::kSinger || !d.report_dir.empty());
+}
+
 std::string default_report_dir(const config::DestinationConfig& d) {
   if (!d.report_dir.empty()) return d.report_dir;
   switch (d.type) {
@@ -183,9 +188,7 @@ core::Result<MadeSink> make_sink(const config::DestinationConfig& d, const SinkE
   if (!inner) return core::fail(inner.error());
   made.saved_state = std::move(inner->saved_state);
   made.state_location = state_location(d);
-  // Singer output gets a report only when asked for a directory: its own summary is enough.
-  bool report = d.report && (d.type != DestinationType::kSinger || !d.report_dir.empty());
-  if (!report) {
+  if (!keeps_reports(d)) {
     made.sink = on_writer_thread(d.type, std::move(inner->sink), env);
     return made;
   }
@@ -193,6 +196,9 @@ core::Result<MadeSink> make_sink(const config::DestinationConfig& d, const SinkE
   ro.report_dir = default_report_dir(d);
   ro.log = env.log;
   ro.summary = env.summary;
+  ro.job_id = env.job_id;
+  ro.attempt = env.attempt;
+  ro.extraction_log = env.extraction_log;
   ro.destination = nlohmann::json::object();
   ro.destination["type"] = std::string(config::destination_type_name(d.type));
   if (!d.path.empty()) ro.destination["path"] = d.path;

@@ -32,6 +32,9 @@ struct SinkEnvironment {
   core::ValueFormat::Forms value_forms = core::ValueFormat::Forms::kSluice;       ///< Singer only
   /// Tests only (test_stop_sink.h): stop the process at this point of the job.
   std::optional<sinks::TestStopPoint> stop_point;
+  std::string job_id;          ///< the report's job id (ReportOptions::job_id)
+  int attempt = 0;             ///< ReportOptions::attempt
+  std::string extraction_log;  ///< ReportOptions::extraction_log
 };
 
 /// A ready destination. One job at a time per destination state: make_sink locks it before it
@@ -71,5 +74,10 @@ sinks::PostgresSinkOptions postgres_sink_options(const config::PostgresSettings&
 /// `<dir>/_reports/` inside a JSONL or Avro directory, `sluice-reports/` otherwise; the
 /// `report_dir` option overrides it.
 std::string default_report_dir(const config::DestinationConfig& destination);
+
+/// Whether jobs into `destination` write loading reports (and extraction logs) into
+/// default_report_dir(): every destination but Singer stdout, unless `report` is false; Singer
+/// stdout when given a `report_dir`.
+bool keeps_reports(const config::DestinationConfig& destination);
 
 }  // namespace sluice::job

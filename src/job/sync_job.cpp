@@ -119,10 +119,11 @@ core::Status run_sync(const config::SourceConfig& config, const config::Catalog&
   auto conn = mysql::Connection::connect(config.connection);
   if (!conn) return core::fail(conn.error());
   ctx.conn = std::move(*conn);
+  ctx.watch(*ctx.conn);
   auto live = discover_selected(*ctx.conn, catalog);
   if (!live) return core::fail(live.error());
   SelectionDefaults defaults;
-  defaults.select_new_columns = options.select_new_columns;
+  defaults.select_new_columns = options.select_new_columns.value_or(false);
   defaults.reset_command = options.reset_command;
   if (options.default_replication_method) {
     defaults.method = parse_method(*options.default_replication_method).value_or(change::Method::kFullTable);
@@ -134,6 +135,8 @@ core::Status run_sync(const config::SourceConfig& config, const config::Catalog&
   if (!sel) return core::fail(sel.error());
   for (const std::string& w : sel->warnings) ctx.warn(w);
   add_missing(ctx, *sel, defaults);
+  log_selection(ctx, *sel);
+  if (options.structure_sync) SLUICE_TRY(structure_sync(ctx, catalog, *sel));
   if (sel->streams.empty()) ctx.warn("no stream is selected in the catalog: nothing to sync");
   SLUICE_TRY(run_streams(ctx, *sel));
   SLUICE_TRY(sink.finish());

@@ -20,6 +20,8 @@
 
 namespace sluice::job {
 
+class ExtractionLog;
+
 /// Job settings: the config file's (config::SyncSettings, with the command line's overrides)
 /// and the run's own.
 struct SyncOptions : config::SyncSettings {
@@ -32,6 +34,12 @@ struct SyncOptions : config::SyncSettings {
   /// The command that re-snapshots streams of this job, for messages (the tables follow), e.g.
   /// "sluice reset --config config.json --destination sqlite:shop.db".
   std::string reset_command = "sluice reset --config CONFIG --destination DEST";
+  /// The job's extraction log (report/extraction_log.h): discovery, methods, queries, warnings.
+  /// Not owned; null: none.
+  ExtractionLog* extraction_log = nullptr;
+  /// `sluice run`'s structure sync: the tables of the source's databases that the catalog does
+  /// not list are named (not selected), and the catalog in use is saved with the job's log.
+  bool structure_sync = false;
 };
 
 /// Runs one job. `state` is the job's starting state (empty for a first run); the final state

@@ -92,6 +92,7 @@ core::Result<std::vector<mysql::Connection*>> snapshot_connections(JobContext& c
     auto c = mysql::Connection::connect(ctx.config.connection);
     if (!c) return core::fail(c.error().with_context("opening a connection for a parallel snapshot (snapshot_threads)"));
     ctx.readers.push_back(std::move(*c));
+    ctx.watch(*ctx.readers.back());
   }
   std::vector<mysql::Connection*> out{ctx.conn.get()};
   for (auto& c : ctx.readers) out.push_back(c.get());

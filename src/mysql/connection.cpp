@@ -260,6 +260,7 @@ std::string shorten(std::string_view sql) {
 }  // namespace
 
 core::Status Connection::execute(std::string_view sql) {
+  if (observer_) observer_(sql);
   affected_rows_ = 0;
   if (mysql_real_query(conn_, sql.data(), static_cast<unsigned long>(sql.size())) != 0) {
     return core::fail(last_error("running `" + shorten(sql) + "`"));
@@ -306,6 +307,7 @@ core::Result<std::vector<OwnedRow>> Connection::query(std::string_view sql, std:
 }
 
 core::Result<StreamingResult> Connection::query_stream(std::string_view sql) {
+  if (observer_) observer_(sql);
   if (mysql_real_query(conn_, sql.data(), static_cast<unsigned long>(sql.size())) != 0) {
     return core::fail(last_error("running `" + shorten(sql) + "`"));
   }

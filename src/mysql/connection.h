@@ -8,6 +8,7 @@
 /// never contain the password.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -138,6 +139,10 @@ class Connection {
   uint64_t affected_rows() const { return affected_rows_; }
   /// The server's error number of the last failed call (0: none), e.g. 1050 table exists.
   unsigned last_errno();
+  /// From now on, `observer` gets the SQL of every execute() and query*() call on this
+  /// connection (a job's extraction log), before it runs; empty: none. Called on the caller's
+  /// thread.
+  void observe_queries(std::function<void(std::string_view)> observer) { observer_ = std::move(observer); }
 
   /// `name` quoted with backticks for use as an identifier (backticks doubled).
   static std::string quote_identifier(std::string_view name);
@@ -160,6 +165,7 @@ class Connection {
   std::shared_ptr<detail::SshTunnel> tunnel_;
   ConnectOptions options_;
   ServerIdentity server_;
+  std::function<void(std::string_view)> observer_;
 };
 
 }  // namespace sluice::mysql

@@ -19,6 +19,16 @@ using nlohmann::ordered_json;
 
 double seconds(std::chrono::steady_clock::duration d) { return std::chrono::duration<double>(d).count(); }
 
+json bookmark_of(const json& state, const std::string& stream_id) {
+  if (!state.is_object()) return nullptr;
+  auto b = state.find("bookmarks");
+  if (b == state.end() || !b->is_object()) return nullptr;
+  auto it = b->find(stream_id);
+  return it == b->end() ? json(nullptr) : *it;
+}
+
+}  // namespace
+
 std::string utc_text(std::chrono::system_clock::time_point t, bool compact) {
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
   std::time_t secs = static_cast<std::time_t>(ms / 1000);
@@ -30,16 +40,6 @@ std::string utc_text(std::chrono::system_clock::time_point t, bool compact) {
   std::snprintf(out, sizeof out, compact ? "%s%03dZ" : "%s.%03dZ", buf, static_cast<int>(ms % 1000));
   return out;
 }
-
-json bookmark_of(const json& state, const std::string& stream_id) {
-  if (!state.is_object()) return nullptr;
-  auto b = state.find("bookmarks");
-  if (b == state.end() || !b->is_object()) return nullptr;
-  auto it = b->find(stream_id);
-  return it == b->end() ? json(nullptr) : *it;
-}
-
-}  // namespace
 
 size_t value_bytes(const core::Value& v) {
   using core::ValueKind;
@@ -172,8 +172,10 @@ core::Status ReportSink::checkpoint(std::string_view state_json) {
 
 ordered_json ReportSink::report() const {
   ordered_json doc = ordered_json::object();
-  doc["job_id"] = utc_text(started_wall_, true) + "-" + std::to_string(::getpid());
+  doc["job_id"] = job_id();
   doc["started_at"] = utc_text(started_wall_, false);
+  if (options_.attempt > 0) doc["attempt"] = options_.attempt;
+  if (!options_.extraction_log.empty()) doc["extraction_log"] = options_.extraction_log;
   auto end = finished_called_ ? finished_ : std::chrono::steady_clock::now();
   doc["duration_seconds"] = seconds(end - started_);
   doc["status"] = !errors_.empty() ? "failed" : interrupted_ ? "interrupted" : "succeeded";
@@ -215,6 +217,11 @@ ordered_json ReportSink::report() const {
   return doc;
 }
 
+std::string ReportSink::job_id() const {
+  if (!options_.job_id.empty()) return options_.job_id;
+  return utc_text(started_wall_, true) + "-" + std::to_string(::getpid());
+}
+
 std::string ReportSink::summary_line() const {
   ordered_json doc = report();
   const ordered_json& totals = doc["totals"];
@@ -245,7 +252,7 @@ void ReportSink::write_report() {
   namespace fs = std::filesystem;
   std::error_code ec;
   fs::create_directories(options_.report_dir, ec);
-  std::string name = "sluice-report-" + utc_text(started_wall_, true) + "-" + std::to_string(::getpid()) + ".json";
+  std::string name = "sluice-report-" + job_id() + ".json";
   std::string path = (fs::path(options_.report_dir) / name).string();
   std::string tmp = path + ".tmp";
   {

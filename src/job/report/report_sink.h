@@ -41,6 +41,12 @@ struct ReportOptions {
   std::FILE* log = stderr;
   /// Print the summary line at finish() (off under --quiet; warnings still go to `log`).
   bool summary = true;
+  /// The job's id (new_job_id(), shared with its extraction log); empty: made from the start.
+  std::string job_id;
+  /// The attempt of a retried job of `sluice run` (1, 2, ...); 0: not written.
+  int attempt = 0;
+  /// The job's extraction log, named in the report; empty: none.
+  std::string extraction_log;
 };
 
 class ReportSink final : public Sink {
@@ -91,6 +97,7 @@ class ReportSink final : public Sink {
   LoadCounts current_counts(StreamHandle h) const;
   core::Status note(StreamHandle h, core::Status st);
   std::string summary_line() const;
+  std::string job_id() const;
   void write_report();
   void add_error(std::string message);
 
@@ -109,6 +116,9 @@ class ReportSink final : public Sink {
   bool finished_called_ = false;
   bool interrupted_ = false;
 };
+
+/// `2026-12-07T17:40:00.123Z`, or compact (`20261207T174000123Z`, for file names and job ids).
+std::string utc_text(std::chrono::system_clock::time_point t, bool compact);
 
 /// The payload size of a value for reports: text/binary lengths, 8 bytes for other non-nulls.
 size_t value_bytes(const core::Value& v);

@@ -110,11 +110,11 @@ TEST(DestinationLock, SecondJobOnTheSameStateRefusesNamingTheHolder) {
     EXPECT_EQ(wait_exit(winner), 0) << err_of(dir + (winner == a ? "/a.err" : "/b.err"));
     EXPECT_EQ(job.dest.rows("t"), source_rows(server, "lk", "t"));
     if (type == "sqlite") {
-      // One loading report: the refused job wrote none.
+      // One loading report and one extraction log: the refused job wrote neither.
       size_t reports = 0;
       for (const auto& e : std::filesystem::directory_iterator(job.dest.path + ".reports"))
         reports += e.is_regular_file();
-      EXPECT_EQ(reports, 1u);
+      EXPECT_EQ(reports, 2u);
     }
   }
   psql("DROP SCHEMA IF EXISTS sluice_lock CASCADE");

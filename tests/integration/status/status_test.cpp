@@ -36,7 +36,10 @@ std::string select_all_full_table(const std::string& config, const std::string& 
 /// The report files of `dir`, oldest first.
 std::vector<json> reports_in(const std::string& dir) {
   std::vector<std::string> names;
-  for (const auto& e : std::filesystem::directory_iterator(dir)) names.push_back(e.path().string());
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    // Beside the reports: each job's extraction log (sluice-log-*.log).
+    if (e.path().filename().string().starts_with("sluice-report-")) names.push_back(e.path().string());
+  }
   std::sort(names.begin(), names.end());
   std::vector<json> out;
   for (const std::string& n : names) out.push_back(json::parse(read_file(n)));

@@ -27,8 +27,9 @@ TEST(JobConfig, Defaults) {
   EXPECT_TRUE(c.sync.key_change_deletes);
   EXPECT_EQ(c.sync.zero_dates, core::ValueFormat::ZeroDates::kNull);
   EXPECT_EQ(c.sync.value_forms, core::ValueFormat::Forms::kSluice);
-  EXPECT_FALSE(c.sync.select_new_columns)
-      << "the tap's rule: a column the catalog does not list is not synced";
+  EXPECT_EQ(c.sync.select_new_columns, std::nullopt)
+      << "unset: the tap's rule for sync (not synced), sluice run's structure sync selects it";
+  EXPECT_EQ(c.sync.keep_extraction_logs, 30U);
   EXPECT_FALSE(c.destination);
   EXPECT_TRUE(c.warnings.empty());
 }
@@ -36,7 +37,8 @@ TEST(JobConfig, Defaults) {
 TEST(JobConfig, SyncKeys) {
   auto parsed = parse(R"({"host":"h","user":"u","default_replication_method":"log_based","chunk_rows":"1000",
                            "snapshot_threads":4,"state_interval_seconds":0,"key_change_deletes":false,
-                           "zero_dates":"string","select_new_columns":true,"value_forms":"tap"})");
+                           "zero_dates":"string","select_new_columns":true,"value_forms":"tap",
+                           "keep_extraction_logs":5})");
   ASSERT_TRUE(parsed) << parsed.error().message;
   const JobConfig& c = *parsed;
   EXPECT_EQ(c.sync.default_replication_method, "LOG_BASED");
@@ -45,7 +47,8 @@ TEST(JobConfig, SyncKeys) {
   EXPECT_EQ(c.sync.state_interval_s, 0.0);
   EXPECT_FALSE(c.sync.key_change_deletes);
   EXPECT_EQ(c.sync.zero_dates, core::ValueFormat::ZeroDates::kString);
-  EXPECT_TRUE(c.sync.select_new_columns);
+  EXPECT_EQ(c.sync.select_new_columns, true);
+  EXPECT_EQ(c.sync.keep_extraction_logs, 5U);
   EXPECT_EQ(c.sync.value_forms, core::ValueFormat::Forms::kTap);
 }
 

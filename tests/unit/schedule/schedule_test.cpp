@@ -51,6 +51,23 @@ TEST(Schedule, MissedStartsWhileDownRunOnce) {
   EXPECT_EQ(next_start(s, now, now + seconds(5)), utc(2026y / 12 / 8, 2));
 }
 
+// sluice run restarted: the last start it saved before going down is `last_start`.
+TEST(Schedule, RestartRunsOneMissedStartThenKeepsTheSchedule) {
+  Schedule every = made({.frequency = "30m"});
+  Instant last = utc(2026y / 12 / 7, 10);
+  EXPECT_EQ(next_start(every, last, utc(2026y / 12 / 7, 10, 20)), utc(2026y / 12 / 7, 10, 30))
+      << "restarted before the next start: it waits for it, no extra job";
+  Instant back = utc(2026y / 12 / 7, 14, 7);  // eight starts were missed
+  EXPECT_EQ(next_start(every, last, back), back);
+  EXPECT_EQ(next_start(every, back, back + seconds(3)), utc(2026y / 12 / 7, 14, 37));
+  Schedule anchored = made({.frequency = "6h", .anchor = "02:00", .time_zone = "Europe/Berlin"});
+  Instant anchor_last = utc(2026y / 12 / 7, 1);   // 02:00 CET
+  Instant anchor_back = utc(2026y / 12 / 7, 16);  // 08:00 and 14:00 CET were missed
+  EXPECT_EQ(next_start(anchored, anchor_last, anchor_back), anchor_back);
+  EXPECT_EQ(next_start(anchored, anchor_back, anchor_back + seconds(3)), utc(2026y / 12 / 7, 19))
+      << "then the anchored times again: 20:00 CET";
+}
+
 TEST(Schedule, CronOnItsMinuteStartsThen) {
   Schedule s = cron("0 2 * * *");
   EXPECT_EQ(next_start(s, std::nullopt, utc(2026y / 12 / 7, 2)), utc(2026y / 12 / 7, 2));

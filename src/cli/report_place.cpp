@@ -1,0 +1,54 @@
+#include "cli/report_place.h"
+
+#include <CLI/CLI.hpp>
+
+#include "cli/cli_context.h"
+#include "config/destination.h"
+#include "job/sink_factory.h"
+
+namespace sluice::cli {
+
+void add_report_place_options(CLI::App& cmd, ReportPlaceArgs& args, const std::string& what) {
+  auto* dest =
+      cmd.add_option("--destination", args.destination,
+                     "the destination whose " + what +
+                         " to show: TYPE:PATH (sqlite:shop.db, jsonl:out/, avro:out/), JSON text or a "
+                         "JSON file, as for sync");
+  auto* config =
+      cmd.add_option("--config", args.config_path, "config.json whose `destination` section to use");
+  auto* reports = cmd.add_option("--reports", args.reports_dir, "the report directory itself");
+  dest->excludes(config)->excludes(reports);
+  config->excludes(reports);
+}
+
+core::Result<ReportPlace> report_place(const ReportPlaceArgs& args, const char* verb) {
+  ReportPlace out;
+  if (!args.config_path.empty()) {
+    auto config = config::load_job_config(args.config_path);
+    if (!config) return core::fail(config.error());
+    print_warnings(config->warnings);
+    out.config = std::move(*config);
+  }
+  if (!args.reports_dir.empty()) {
+    out.dir = args.reports_dir;
+  } else if (!args.destination.empty()) {
+    auto d = config::parse_destination_arg(args.destination);
+    if (!d) return core::fail(d.error());
+    out.dir = job::default_report_dir(*d);
+  } else if (out.config) {
+    if (!out.config->destination) {
+      return core::fail(
+          core::ErrorCode::kInvalidArgument,
+          args.config_path + " has no 'destination' section: pass --destination TYPE:PATH or --reports DIR");
+    }
+    out.dir = job::default_report_dir(*out.config->destination);
+  } else {
+    return core::fail(
+        core::ErrorCode::kInvalidArgument,
+        std::string(verb) +
+            " needs --destination TYPE:PATH, --config config.json (its destination) or --reports DIR");
+  }
+  return out;
+}
+
+}  // namespace sluice::cli
