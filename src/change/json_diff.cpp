@@ -23,6 +23,78 @@ core::Status corrupt(const std::string& why) {
   return core::fail(core::ErrorCode::kCorrupt, "PARTIAL_JSON diff: " + why, false, true);
 }
 
+// A number with a fraction or exponent keeps its text (DECIMAL 1.50 inside a MySQL document stays
+// 1.50, a double 1e300 stays 1e300): it is held as a binary value, which JSON text never parses
+// to, and written back as that text. Integers are exact in nlohmann's own types.
+Json raw_number(const std::string& text) { return Json::binary(std::vector<uint8_t>(text.begin(), text.end())); }
+
+// nlohmann's SAX interface building the document as its DOM parser does, numbers kept (above).
+class KeepNumbers {
+ public:
+  using number_integer_t = Json::number_integer_t;
+  using number_unsigned_t = Json::number_unsigned_t;
+  using number_float_t = Json::number_float_t;
+  using string_t = Json::string_t;
+  using binary_t = Json::binary_t;
+
+  bool null() { return put(Json()); }
+  bool boolean(bool v) { return put(Json(v)); }
+  bool number_integer(number_integer_t v) { return put(Json(v)); }
+  bool number_unsigned(number_unsigned_t v) { return put(Json(v)); }
+  bool number_float(number_float_t, const string_t& text) { return put(raw_number(text)); }
+  bool string(string_t& v) { return put(Json(std::move(v))); }
+  bool binary(binary_t&) { return false; }
+  bool start_object(size_t) { return open(Json::object()); }
+  bool key(string_t& k) {
+    member_ = &(*open_.back())[k];
+    return true;
+  }
+  bool end_object() { return close(); }
+  bool start_array(size_t) { return open(Json::array()); }
+  bool end_array() { return close(); }
+  bool parse_error(size_t, const std::string&, const nlohmann::detail::exception&) { return false; }
+
+  Json root;
+
+ private:
+  // A child is the last element of its parent, which gains no element until the child closes:
+  // the pointers on open_ stay valid.
+  Json* place(Json v) {
+    if (open_.empty()) {
+      root = std::move(v);
+      return &root;
+    }
+    Json& parent = *open_.back();
+    if (parent.is_array()) {
+      parent.push_back(std::move(v));
+      return &parent.back();
+    }
+    *member_ = std::move(v);
+    return member_;
+  }
+  bool put(Json v) {
+    place(std::move(v));
+    return true;
+  }
+  bool open(Json v) {
+    open_.push_back(place(std::move(v)));
+    return true;
+  }
+  bool close() {
+    open_.pop_back();
+    return true;
+  }
+  std::vector<Json*> open_;
+  Json* member_ = nullptr;
+};
+
+// Parses JSON text keeping its numbers' text; discarded when it is not JSON.
+Json parse_keeping_numbers(std::string_view text) {
+  KeepNumbers sax;
+  if (!Json::sax_parse(text.begin(), text.end(), &sax)) return Json(Json::value_t::discarded);
+  return std::move(sax.root);
+}
+
 // Parses a quoted member name (JSON string syntax) starting at path[i] == '"'.
 bool parse_quoted(std::string_view path, size_t& i, std::string& key) {
   size_t j = i + 1;
@@ -129,7 +201,7 @@ core::Status apply_one(Json& doc, JsonDiffOp op, std::string_view path, std::str
   if (!parse_path(path, legs)) return corrupt("unparsable path '" + std::string(path) + "'");
   Json value;
   if (op != JsonDiffOp::kRemove) {
-    value = Json::parse(value_text, nullptr, false);
+    value = parse_keeping_numbers(value_text);
     if (value.is_discarded()) return corrupt("value is not JSON");
   }
   if (legs.empty()) {
@@ -219,6 +291,11 @@ void write_json(const Json& j, std::string& out) {
     case Json::value_t::number_float:
       core::json_append_double_mysql(out, j.get<double>());
       return;
+    case Json::value_t::binary: {
+      const auto& text = j.get_binary();
+      out.append(text.begin(), text.end());
+      return;
+    }
     default:
       out.append("null");
       return;
@@ -251,7 +328,7 @@ JsonDocument& JsonDocument::operator=(JsonDocument&&) noexcept = default;
 core::Result<JsonDocument> JsonDocument::parse(std::string_view text) {
   JsonDocument d;
   if (text.empty()) text = "null";
-  d.impl_->doc = Json::parse(text, nullptr, false);
+  d.impl_->doc = parse_keeping_numbers(text);
   if (d.impl_->doc.is_discarded()) return core::fail(corrupt("the document is not JSON").error());
   return d;
 }
@@ -263,7 +340,7 @@ core::Status JsonDocument::apply(JsonDiffOp op, std::string_view path, std::stri
 void JsonDocument::write(std::string& out) const { write_json(impl_->doc, out); }
 
 core::Result<std::string> apply_json_diff_list(std::string_view document, std::string_view diff_list) {
-  Json list = Json::parse(diff_list, nullptr, false);
+  Json list = parse_keeping_numbers(diff_list);
   if (list.is_discarded() || !list.is_array())
     return core::fail(corrupt("the diff list is not a JSON array").error());
   auto doc = JsonDocument::parse(document);

@@ -41,7 +41,7 @@ class JsonDocument {
   /// Applies one diff: `value` is JSON text (unused for kRemove).
   core::Status apply(JsonDiffOp op, std::string_view path, std::string_view value);
 
-  /// Compact JSON text with MySQL's member order and core/json_writer.h's number forms.
+  /// Compact JSON text with MySQL's member order; numbers as they were written (DECIMAL 1.50 stays 1.50).
   void write(std::string& out) const;
 
  private:

@@ -109,6 +109,15 @@ TEST(SyncPartialJson, KeyedDestinationsApplyTheDiffsOfMinimalImages) {
   EXPECT_EQ(expected.at(1)["s"], "two ops");  // the updates happened
   EXPECT_EQ(sqlite_documents(dir + "/d.db"), expected);
   EXPECT_EQ(pg_documents("pj_sync"), expected);
+  // The DECIMAL a diff inserted keeps its digits (1.50, not the double 1.5), as SELECT shows it.
+  ASSERT_NE(admin_sql(s, "SELECT doc->'$.new' FROM pjsync.j WHERE id = 1").find("1.50"), std::string::npos);
+  CommandResult doc1 = run_command({"python3", "-c",
+                                    "import sqlite3,sys\nprint(sqlite3.connect(sys.argv[1]).execute("
+                                    "'SELECT doc FROM j WHERE id = 1').fetchone()[0])",
+                                    dir + "/d.db"});
+  EXPECT_NE(doc1.out.find(R"("new":{"d":1.50})"), std::string::npos) << doc1.out;
+  const std::string pg1 = pg_rows("SELECT doc::text FROM pj_sync.j WHERE id = 1").at(0).at(0);
+  EXPECT_NE(pg1.find(R"("new": {"d": 1.50})"), std::string::npos) << pg1;
 
   // JSON lines holds no document to apply them to: one line, the bookmark kept, nothing written.
   sync::SyncRun refused = sync::run_sync(cfg, catalog, "", {"--destination", jsonl});

@@ -32,6 +32,19 @@ TEST(JsonDiffList, AppliesEachOperationInOrder) {
   EXPECT_EQ(apply(R"({"a":1})", "[]"), R"({"a":1})");
 }
 
+// Numbers keep their text: a DECIMAL inside a MySQL document (1.50) keeps its scale, in the
+// document and in a diff's value; doubles keep the form they were written in.
+TEST(JsonDiffList, NumbersKeepTheirDigits) {
+  EXPECT_EQ(apply(R"({"d":1.50,"e":[2.000,1e300]})", R"([{"op":"replace","path":"$.x","value":0}])"),
+            "ERROR: PARTIAL_JSON diff: replaced member absent at '$.x'");
+  EXPECT_EQ(apply(R"({"d":1.50,"e":[2.000,1e300,-0.0]})", R"([{"op":"insert","path":"$.x","value":0.10}])"),
+            R"({"d":1.50,"e":[2.000,1e300,-0.0],"x":0.10})");
+  EXPECT_EQ(apply(R"([100.0])", R"([{"op":"replace","path":"$[0]","value":{"p":12345678901234567890.123456}}])"),
+            R"([{"p":12345678901234567890.123456}])");
+  EXPECT_EQ(apply(R"({"n":18446744073709551616,"m":-9223372036854775808})", "[]"),
+            R"({"m":-9223372036854775808,"n":18446744073709551616})");
+}
+
 TEST(JsonDiffList, DisagreementsAreErrors) {
   EXPECT_NE(apply(R"({"a":1})", R"([{"op":"remove","path":"$.b"}])").find("absent"), std::string::npos);
   EXPECT_NE(apply(R"({"a":1})", R"([{"op":"replace","path":"$.a.b.c","value":1}])").find("ERROR"),
