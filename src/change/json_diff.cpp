@@ -26,7 +26,9 @@ core::Status corrupt(const std::string& why) {
 // A number with a fraction or exponent keeps its text (DECIMAL 1.50 inside a MySQL document stays
 // 1.50, a double 1e300 stays 1e300): it is held as a binary value, which JSON text never parses
 // to, and written back as that text. Integers are exact in nlohmann's own types.
-Json raw_number(const std::string& text) { return Json::binary(std::vector<uint8_t>(text.begin(), text.end())); }
+Json raw_number(const std::string& text) {
+  return Json::binary(std::vector<uint8_t>(text.begin(), text.end()));
+}
 
 // nlohmann's SAX interface building the document as its DOM parser does, numbers kept (above).
 class KeepNumbers {
