@@ -81,8 +81,8 @@ core::Status Rewriter::refuse(const std::string& what) const {
   return core::fail(core::ErrorCode::kUnsupported,
                     std::string(target_.mariadb ? "a MariaDB" : "a MySQL") + " target cannot hold " + what +
                         ": the statement `" + stmt +
-                        "` cannot be replicated; create the object on the target yourself with a type or "
-                        "option it has, then restart");
+                        "` cannot be replicated; create the object on the target yourself with types and "
+                        "options it has, then restart (the statement is then taken as done)");
 }
 
 // A column or other name: a quoted identifier, or a word that is not a keyword starting a

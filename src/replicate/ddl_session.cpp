@@ -98,6 +98,12 @@ core::Status run_ddl(mysql::Connection& conn, const journal::Statement& s,
   // The target's flavour and version, from its version string: what the statement must become.
   const schema::SqlServer target = schema::parse_server_version(conn.server().version);
   auto rewritten = rewrite_ddl(sql, target);
+  if (!rewritten && redo) {  // refused before the restart: the user made the object by hand
+    if (log)
+      log("replicate apply: a statement refused before the restart is taken as done: " +
+          rewritten.error().message);
+    return core::ok();
+  }
   if (!rewritten) return core::fail(rewritten.error());
   if (*rewritten != sql && log) log("replicate apply: DDL rewritten for the target: " + *rewritten);
   sql = std::move(*rewritten);
