@@ -206,7 +206,7 @@ core::Status Rewriter::anywhere(size_t i) {
     if (iequals(w, "VECTOR") && type_position(i) && target_.version < 110700) {
       return refuse("a VECTOR column (MySQL's vector type; MariaDB has one from 11.7)");
     }
-    if (iequals(w, "INVISIBLE") && in_index_element(i))
+    if (iequals(w, "INVISIBLE") && target_.version >= 100600 && in_index_element(i))
       edits_.push_back({t_[i].offset, t_[i].offset + w.size(), "IGNORED"});
   } else {
     const bool type = type_position(i) && !symbol(i + 1, '(');

@@ -7,7 +7,8 @@
 //   (columns, the table's, a database created with MySQL's default, an ALTER adding such a
 //   column), MySQL-only options; MariaDB -> MySQL 9.7 with INET4/INET6 columns (BINARY(4)/(16),
 //   read back with INET6_NTOA), uca1400 collations and Aria options; rows applied, tables equal;
-// - a UUID column (no faithful mapping into MySQL) stops the pipeline naming the statement.
+// - a UUID column (no faithful mapping into MySQL) and a VECTOR column (none in MariaDB 10.11)
+//   stop the pipeline naming the statement.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -119,6 +120,17 @@ std::string collations(const ServerInfo& s, const std::string& db, const std::st
              "' AND TABLE_NAME = '" + table + "' AND COLLATION_NAME IS NOT NULL ORDER BY 1");
 }
 
+// The pipeline process ends by itself (an error it cannot retry): its wait status; -1 after 60 s.
+int wait_exit(int pid) {
+  for (int i = 0; i < 600; ++i) {
+    int status = 0;
+    if (waitpid(pid, &status, WNOHANG) == pid) return status;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  kill9_and_reap(pid);
+  return -1;
+}
+
 TEST(ReplicateFlavour, MySqlCollationsAndOptionsRewrittenForMariaDb) {
   Pipeline p = make_pipeline(shared_server("mysql"), shared_server("mariadb"), "ddlm");
   // The database takes MySQL's default collation (utf8mb4_0900_ai_ci, the session's number).
@@ -152,18 +164,13 @@ TEST(ReplicateFlavour, MySqlCollationsAndOptionsRewrittenForMariaDb) {
                           p.target_db + "'"),
             "utf8mb4_uca1400_nopad_ai_ci\n");
   EXPECT_NE(read_file(p.work_dir + "/both.err").find("DDL rewritten for the target"), std::string::npos);
-  stop(p, pid);
-}
-
-// The pipeline process ends by itself (an error it cannot retry): its wait status; -1 after 60 s.
-int wait_exit(int pid) {
-  for (int i = 0; i < 600; ++i) {
-    int status = 0;
-    if (waitpid(pid, &status, WNOHANG) == pid) return status;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  kill9_and_reap(pid);
-  return -1;
+  // MySQL's VECTOR has no type in MariaDB 10.11: the pipeline stops at its DDL, naming it.
+  admin_sql(p.source, "CREATE TABLE v (id INT PRIMARY KEY, e VECTOR(3))", p.db);
+  const int status = wait_exit(pid);
+  const std::string err = read_file(p.work_dir + "/both.err");
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) != 0) << err;
+  EXPECT_NE(err.find("a MariaDB target cannot hold a VECTOR column"), std::string::npos) << err;
+  EXPECT_NE(err.find("`CREATE TABLE v (id INT PRIMARY KEY, e VECTOR(3))`"), std::string::npos) << err;
 }
 
 TEST(ReplicateFlavour, MariaDbInetAndCollationsIntoMySqlAndUuidRefused) {
