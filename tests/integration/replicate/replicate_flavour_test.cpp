@@ -120,15 +120,18 @@ std::string collations(const ServerInfo& s, const std::string& db, const std::st
              "' AND TABLE_NAME = '" + table + "' AND COLLATION_NAME IS NOT NULL ORDER BY 1");
 }
 
-// The pipeline process ends by itself (an error it cannot retry): its wait status; -1 after 60 s.
-int wait_exit(int pid) {
-  for (int i = 0; i < 600; ++i) {
-    int status = 0;
-    if (waitpid(pid, &status, WNOHANG) == pid) return status;
+// The pipeline process ends by itself (within 60 s), non-zero, its stderr naming `what` and the
+// statement `sql`.
+void expect_stops_naming(const Pipeline& p, int pid, const std::string& what, const std::string& sql) {
+  int status = -1;
+  for (int i = 0; i < 600 && waitpid(pid, &status, WNOHANG) != pid; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  kill9_and_reap(pid);
-  return -1;
+  if (status == -1) kill9_and_reap(pid);
+  const std::string err = read_file(p.work_dir + "/both.err");
+  EXPECT_TRUE(status != -1 && WIFEXITED(status) && WEXITSTATUS(status) != 0) << err;
+  EXPECT_NE(err.find(what), std::string::npos) << err;
+  EXPECT_NE(err.find("`" + sql + "`"), std::string::npos) << err;
 }
 
 TEST(ReplicateFlavour, MySqlCollationsAndOptionsRewrittenForMariaDb) {
@@ -165,12 +168,9 @@ TEST(ReplicateFlavour, MySqlCollationsAndOptionsRewrittenForMariaDb) {
             "utf8mb4_uca1400_nopad_ai_ci\n");
   EXPECT_NE(read_file(p.work_dir + "/both.err").find("DDL rewritten for the target"), std::string::npos);
   // MySQL's VECTOR has no type in MariaDB 10.11: the pipeline stops at its DDL, naming it.
-  admin_sql(p.source, "CREATE TABLE v (id INT PRIMARY KEY, e VECTOR(3))", p.db);
-  const int status = wait_exit(pid);
-  const std::string err = read_file(p.work_dir + "/both.err");
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) != 0) << err;
-  EXPECT_NE(err.find("a MariaDB target cannot hold a VECTOR column"), std::string::npos) << err;
-  EXPECT_NE(err.find("`CREATE TABLE v (id INT PRIMARY KEY, e VECTOR(3))`"), std::string::npos) << err;
+  const std::string vector = "CREATE TABLE v (id INT PRIMARY KEY, e VECTOR(3))";
+  admin_sql(p.source, vector, p.db);
+  expect_stops_naming(p, pid, "a MariaDB target cannot hold a VECTOR column", vector);
 }
 
 TEST(ReplicateFlavour, MariaDbInetAndCollationsIntoMySqlAndUuidRefused) {
@@ -201,12 +201,9 @@ TEST(ReplicateFlavour, MariaDbInetAndCollationsIntoMySqlAndUuidRefused) {
             "c\tvarchar(10)\tutf8mb4_0900_ai_ci\nip4\tbinary(4)\tNULL\nip6\tbinary(16)\tNULL\nmore\tbinary("
             "16)\tNULL\n");
   // UUID has no faithful form in MySQL: the pipeline stops at its DDL, naming the statement.
-  admin_sql(p.source, "CREATE TABLE u (id INT PRIMARY KEY, u UUID); INSERT INTO u VALUES (1, UUID());", p.db);
-  const int status = wait_exit(pid);
-  const std::string err = read_file(p.work_dir + "/both.err");
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) != 0) << err;
-  EXPECT_NE(err.find("a MySQL target cannot hold a UUID column"), std::string::npos) << err;
-  EXPECT_NE(err.find("`CREATE TABLE u (id INT PRIMARY KEY, u UUID)`"), std::string::npos) << err;
+  const std::string uuid = "CREATE TABLE u (id INT PRIMARY KEY, u UUID)";
+  admin_sql(p.source, uuid + "; INSERT INTO u VALUES (1, UUID());", p.db);
+  expect_stops_naming(p, pid, "a MySQL target cannot hold a UUID column", uuid);
   // The user makes the table by hand; the restart takes the statement as done and goes on.
   admin_sql(p.target, "CREATE TABLE u (id INT PRIMARY KEY, u BINARY(16))", p.target_db);
   admin_sql(p.source, counted(p), p.db);
