@@ -5,6 +5,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "mysql/collation_map.h"
 #include "preflight/collect_util.h"
 #include "preflight/rules.h"
 #include "preflight/target_rules.h"
@@ -112,16 +113,30 @@ CheckResult check_target_collations(const TargetFacts& target, const SourceShape
   const std::string name = "target_collations";
   if (auto r = shape_unreadable(shape, name)) return *r;
   std::set<std::string> known(target.collations.begin(), target.collations.end());
-  std::vector<std::string> missing;
+  std::vector<std::string> missing, mapped;
   const SourceColumn* first = nullptr;
+  const mysql::CollationTarget to{target.server.is_mariadb(), target.server.at_least(10, 10)};
   for (const SourceColumn& c : shape.columns) {
     if (c.collation.empty() || known.contains(c.collation)) continue;
+    // The applier rewrites it (docs/replication.md): MariaDB lists uca1400 without the charset.
+    const mysql::CollationMapping m = mysql::map_collation(c.collation, to);
+    if (!m.name.empty() && (known.contains(m.name) || known.contains(m.name.substr(m.name.find('_') + 1)))) {
+      mapped.push_back(c.collation + " -> " + m.name + " of " + where(c));
+      continue;
+    }
     std::string charset = c.collation.substr(0, c.collation.find('_'));
     bool has_charset = std::any_of(known.begin(), known.end(),
                                    [&](const std::string& k) { return k.rfind(charset + "_", 0) == 0; });
     missing.push_back(c.collation + (has_charset ? "" : " (character set " + charset + ")") + " of " +
                       where(c));
     if (first == nullptr) first = &c;
+  }
+  if (first == nullptr && !mapped.empty()) {
+    return {
+        S::kWarning, name,
+        "replicated DDL is rewritten to the target's nearest collation (NO PAD, a newer UCA): " +
+            join_items(mapped, ", ", 5),
+        "nothing to change if that order suits the target's readers; else convert the tables on the source"};
   }
   if (first == nullptr) return {S::kOk, name, "the target has every collation of the replicated columns", ""};
   return {S::kFailed, name, "the target lacks " + join_items(missing, ", ", 5),
@@ -240,6 +255,11 @@ TypeMapping map_type(const SourceColumn& column, const ServerFacts& source, cons
     if (!maria && target.at_least(9, 0)) return {};
     if (maria && target.at_least(11, 7)) return {Kind::kMapped, "MariaDB's VECTOR (float32, same length)"};
     return none("the target has no VECTOR type; nearest: VARBINARY of 4 bytes per dimension");
+  }
+  // Into MySQL the applier writes INET4/INET6 as BINARY(4)/(16): the bytes the binlog carries.
+  if (!maria && (t == "inet4" || t == "inet6")) {
+    return {Kind::kMapped, std::string(t == "inet4" ? "BINARY(4)" : "BINARY(16)") +
+                               " of the address's bytes (INET6_NTOA(column) reads it back)"};
   }
   static const std::vector<std::tuple<std::string, uint32_t, uint32_t, std::string>> kMariaDbTypes = {
       {"uuid", 10, 7, "CHAR(36)"}, {"inet6", 10, 5, "VARCHAR(39)"}, {"inet4", 10, 10, "VARCHAR(15)"}};

@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "replicate/ddl_rewrite.h"
 #include "replicate/sql_value.h"
 #include "schema/ddl_lexer.h"
 
@@ -94,6 +95,18 @@ core::Status run_ddl(mysql::Connection& conn, const journal::Statement& s,
     if (s.db == from) target_db = to;
     if (sql.find(from) != std::string::npos) sql = rename_database(sql, from, to);
   }
+  // The target's flavour and version, from its version string: what the statement must become.
+  const schema::SqlServer target = schema::parse_server_version(conn.server().version);
+  auto rewritten = rewrite_ddl(sql, target);
+  if (!rewritten && redo) {  // refused before the restart: the user made the object by hand
+    if (log)
+      log("replicate apply: a statement refused before the restart is taken as done: " +
+          rewritten.error().message);
+    return core::ok();
+  }
+  if (!rewritten) return core::fail(rewritten.error());
+  if (*rewritten != sql && log) log("replicate apply: DDL rewritten for the target: " + *rewritten);
+  sql = std::move(*rewritten);
   if (!target_db.empty()) {
     std::string use = "USE ";
     append_identifier(use, target_db);
@@ -104,10 +117,17 @@ core::Status run_ddl(mysql::Connection& conn, const journal::Statement& s,
   mode.append(ss.has_sql_mode ? sql_mode_names(ss.sql_mode) : "NO_ENGINE_SUBSTITUTION").append("'");
   SLUICE_TRY(conn.execute(mode));
   if (ss.charset_client != 0) {
+    // By number, or by the name a MariaDB target has for MySQL's utf8mb4_0900_* numbers.
+    auto collation = [&](uint32_t id) {
+      const std::string name = mariadb_collation_for_mysql_id(id, target);
+      return name.empty() ? std::to_string(id) : conn.quote_string(name);
+    };
+    const bool mapped = !mariadb_collation_for_mysql_id(ss.charset_client, target).empty();
     try_set(conn,
-            "SET @@session.character_set_client = " + std::to_string(ss.charset_client) +
-                ", @@session.collation_connection = " + std::to_string(ss.collation_connection) +
-                ", @@session.collation_server = " + std::to_string(ss.collation_server),
+            "SET @@session.character_set_client = " +
+                (mapped ? std::string("utf8mb4") : std::to_string(ss.charset_client)) +
+                ", @@session.collation_connection = " + collation(ss.collation_connection) +
+                ", @@session.collation_server = " + collation(ss.collation_server),
             log);
   }
   if (!ss.time_zone.empty()) try_set(conn, "SET SESSION time_zone = " + conn.quote_string(ss.time_zone), log);

@@ -2,8 +2,10 @@
 /// Runs one logged DDL statement on the target the way its source session ran it: the default
 /// database (renamed by the pipeline's map), the statement's sql_mode (the flags both flavours
 /// share, by name), its client and connection charsets and server collation, its time zone.
-/// Nothing that needs SUPER or an admin privilege is set. `redo` (the statement may have run
-/// before a crash): errors saying the change is already there are taken as done.
+/// Nothing that needs SUPER or an admin privilege is set. The statement is rewritten for the
+/// target's flavour first (ddl_rewrite.h). `redo` (the statement may have run before a crash):
+/// errors saying the change is already there are taken as done, and so is a statement the
+/// rewrite refuses (it stopped the pipeline before; the user made the object by hand).
 
 #include <functional>
 #include <map>

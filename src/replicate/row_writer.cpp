@@ -1,5 +1,6 @@
 #include "replicate/row_writer.h"
 
+#include "replicate/json_diff_sql.h"
 #include "replicate/sql_value.h"
 
 namespace sluice::replicate {
@@ -32,12 +33,6 @@ void RowWriter::append_value(const TargetTable& t, size_t i, const core::Value& 
 core::Status RowWriter::add(const TargetTable& t, const change::RowChange& row) {
   const size_t n = row.op == change::Op::kDelete ? row.before.size() : row.after.size();
   if (n != t.columns.size()) return image_mismatch(t, n);
-  if (row.json_diffs) {
-    return core::fail(core::ErrorCode::kUnsupported,
-                      "a partial JSON update of " + t.display +
-                          " (binlog_row_image=MINIMAL) cannot be applied: set binlog_row_value_options='' or "
-                          "binlog_row_image=FULL on the source");
-  }
   switch (row.op) {
     case change::Op::kInsert:
       return add_insert(t, row);
@@ -113,7 +108,14 @@ core::Status RowWriter::run_update(const TargetTable& t, const change::RowChange
     if (t.generated[i] || row.after[i].is_absent()) continue;
     if (sql_.size() > set_at) sql_.push_back(',');
     sql_.append(t.columns[i]).push_back('=');
-    append_value(t, i, row.after[i]);
+    if (row.after[i].is_json_diff()) {  // a partial JSON update: its diffs applied to the target's document
+      if (auto s = append_json_diff_sql(sql_, t.columns[i], row.after[i].text); !s) {
+        sql_.clear();
+        return core::fail(s.error().with_context("applying to " + t.display));
+      }
+    } else {
+      append_value(t, i, row.after[i]);
+    }
   }
   if (sql_.size() == set_at) {  // nothing to set
     sql_.clear();

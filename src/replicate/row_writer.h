@@ -4,7 +4,9 @@
 /// update is one UPDATE ... WHERE key = the before image's (a primary-key change included).
 /// Rows are found by the table's key (TargetTable::key), or without one by the whole before
 /// image (NULL-safe, LIMIT 1). Absent columns (binlog_row_image MINIMAL) are left out: an
-/// insert gives them their DEFAULT, an update does not set them. A delete that finds fewer rows
+/// insert gives them their DEFAULT, an update does not set them; a partial JSON update (a diff
+/// list, no document) sets its column by JSON_REPLACE/JSON_INSERT/JSON_REMOVE (json_diff_sql.h)
+/// of the target's document, the row found by its key. A delete that finds fewer rows
 /// than it names is an error (the `stop` conflict policy). One thread.
 
 #include <cstdint>

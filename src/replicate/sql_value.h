@@ -4,7 +4,7 @@
 /// TIMESTAMP is written as its UTC wall time), utf8mb4, backslash escapes on, zero dates
 /// allowed. Strings are escaped, bytes (and text of unknown charset) are hex literals, ENUM and
 /// SET their index and bitmask, GEOMETRY the server's own bytes (SRID + WKB). A JSON diff (a
-/// MINIMAL-image partial JSON update) has no document to write: the caller refuses it.
+/// MINIMAL-image partial JSON update) has no document to write: json_diff_sql.h renders it.
 
 #include <string>
 

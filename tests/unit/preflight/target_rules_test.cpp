@@ -214,6 +214,12 @@ TEST(TargetCollations, MySqlCollationMissingOnMariaDbFails) {
   EXPECT_THAT(r.fix, HasSubstr("ALTER TABLE `shop`.`orders` CONVERT TO CHARACTER SET utf8mb4 COLLATE "
                                "utf8mb4_uca1400_ai_ci; on the source"));
   EXPECT_EQ(check_target_collations(rds_mysql_target(), shape).status, S::kOk);
+  // A MariaDB 10.10+ target has the uca1400 collation the applier rewrites it to: a warning.
+  TargetFacts uca = mariadb_target();
+  uca.collations.push_back("uca1400_nopad_ai_ci");
+  CheckResult w = check_target_collations(uca, shape);
+  EXPECT_EQ(w.status, S::kWarning);
+  EXPECT_THAT(w.detail, HasSubstr("utf8mb4_0900_ai_ci -> utf8mb4_uca1400_nopad_ai_ci of shop.orders.note"));
   shape.error = "Access denied";
   EXPECT_EQ(check_target_collations(mariadb_target(), shape).status, S::kWarning);
 }
@@ -286,6 +292,10 @@ TEST(TargetTypes, FlavourSpecificTypesAreMappedOrRefused) {
   EXPECT_EQ(u.status, S::kFailed);
   EXPECT_THAT(u.detail, HasSubstr("no uuid type (MariaDB 10.7+ only); nearest: CHAR(36)"));
   EXPECT_EQ(check_target_types(mariadb_target(), maria_source, shape_with({uuid})).status, S::kOk);
+  SourceColumn inet{"shop", "hosts", "addr", "inet6", "inet6", ""};
+  CheckResult i = check_target_types(rds_mysql_target(), maria_source, shape_with({inet}));
+  EXPECT_EQ(i.status, S::kWarning);
+  EXPECT_THAT(i.detail, HasSubstr("shop.hosts.addr inet6 -> BINARY(16) of the address's bytes"));
 }
 
 TEST(TargetReport, EveryCheckInOrderAndTheTargetInTheSummary) {
