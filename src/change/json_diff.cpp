@@ -341,33 +341,41 @@ core::Status JsonDocument::apply(JsonDiffOp op, std::string_view path, std::stri
 
 void JsonDocument::write(std::string& out) const { write_json(impl_->doc, out); }
 
-core::Result<std::string> apply_json_diff_list(std::string_view document, std::string_view diff_list) {
+core::Result<std::vector<JsonDiff>> parse_json_diff_list(std::string_view diff_list) {
   Json list = parse_keeping_numbers(diff_list);
   if (list.is_discarded() || !list.is_array())
     return core::fail(corrupt("the diff list is not a JSON array").error());
-  auto doc = JsonDocument::parse(document);
-  if (!doc) return core::fail(doc.error());
+  std::vector<JsonDiff> diffs;
   for (const Json& d : list) {
     if (!d.is_object() || !d.contains("op") || !d["op"].is_string() || !d.contains("path") ||
         !d["path"].is_string()) {
       return core::fail(corrupt("a diff without op and path").error());
     }
     const std::string& name = d["op"].get_ref<const std::string&>();
-    JsonDiffOp op = JsonDiffOp::kReplace;
+    JsonDiff diff;
     if (name == "insert") {
-      op = JsonDiffOp::kInsert;
+      diff.op = JsonDiffOp::kInsert;
     } else if (name == "remove") {
-      op = JsonDiffOp::kRemove;
+      diff.op = JsonDiffOp::kRemove;
     } else if (name != "replace") {
       return core::fail(corrupt("unknown operation '" + name + "'").error());
     }
-    std::string value;
-    if (op != JsonDiffOp::kRemove) {
+    diff.path = d["path"].get<std::string>();
+    if (diff.op != JsonDiffOp::kRemove) {
       if (!d.contains("value")) return core::fail(corrupt("a " + name + " without a value").error());
-      write_json(d["value"], value);
+      write_json(d["value"], diff.value);
     }
-    SLUICE_TRY(doc->apply(op, d["path"].get_ref<const std::string&>(), value));
+    diffs.push_back(std::move(diff));
   }
+  return diffs;
+}
+
+core::Result<std::string> apply_json_diff_list(std::string_view document, std::string_view diff_list) {
+  auto diffs = parse_json_diff_list(diff_list);
+  if (!diffs) return core::fail(diffs.error());
+  auto doc = JsonDocument::parse(document);
+  if (!doc) return core::fail(doc.error());
+  for (const JsonDiff& d : *diffs) SLUICE_TRY(doc->apply(d.op, d.path, d.value));
   std::string out;
   doc->write(out);
   return out;

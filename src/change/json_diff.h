@@ -17,6 +17,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/result.h"
 
@@ -48,6 +49,16 @@ class JsonDocument {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+/// One diff of a diff list: `value` is compact JSON text, numbers as written (empty for kRemove).
+struct JsonDiff {
+  JsonDiffOp op = JsonDiffOp::kReplace;
+  std::string path;
+  std::string value;
+};
+
+/// The diffs of a diff list in its JSON form (below); kCorrupt when it is not one.
+core::Result<std::vector<JsonDiff>> parse_json_diff_list(std::string_view diff_list);
 
 /// Applies a diff list in its JSON form — [{"op":"replace","path":"$.a","value":2},
 /// {"op":"remove","path":"$.b[0]"}], the text of a core::Value::is_json_diff value — to
