@@ -1,5 +1,6 @@
 #include "replicate/extractor.h"
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <thread>
@@ -50,6 +51,8 @@ class JournalFeed final : public binlog::ChangeHandler {
   core::Status open_writer(const journal::ResumePoint& start) {
     journal::WriterOptions wo;
     wo.max_bytes = o_.settings.journal_max_bytes;
+    // Segments of at most a quarter of the limit, so retention can free part of a small log.
+    if (wo.max_bytes != 0) wo.segment_bytes = std::min(wo.segment_bytes, wo.max_bytes / 4);
     wo.max_age = std::chrono::seconds(o_.settings.journal_max_age_s);
     auto w = journal::Writer::open(o_.settings.journal_dir, wo, start);
     if (!w) return core::fail(w.error().with_context("replicate.journal_dir " + o_.settings.journal_dir));
