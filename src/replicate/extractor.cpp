@@ -89,7 +89,24 @@ class JournalFeed final : public binlog::ChangeHandler {
     if (writer_ == nullptr) return core::ok();
     SLUICE_TRY(writer_->sync());
     publish();
+    if (streamer_ != nullptr && writer_->durable_lsn() > source_noted_lsn_) return note_source();
     return core::ok();
+  }
+  // The log's "source" file names the server its positions are of: the streamer's server, noted
+  // for a new log at once and otherwise when a record read from it is durable (until then the
+  // log's resume point is still of the server noted before: a failover then resumes by GTID).
+  void follow_source(const source::BinlogStreamer* streamer, std::string noted) {
+    streamer_ = streamer;
+    source_ = std::move(noted);
+    source_noted_lsn_ = writer_ != nullptr ? writer_->durable_lsn() : 0;
+  }
+  core::Status note_source() {
+    if (streamer_ == nullptr) return core::ok();
+    const std::string identity = streamer_->committed().server_identity;
+    streamer_ = nullptr;  // one server per run: noted once
+    if (identity.empty() || identity == source_) return core::ok();
+    source_ = identity;
+    return journal::write_source_identity(o_.settings.journal_dir, identity);
   }
 
  private:
@@ -132,6 +149,9 @@ class JournalFeed final : public binlog::ChangeHandler {
   StatusBoard& board_;
   TableFilter filter_;
   std::unique_ptr<journal::Writer> writer_;
+  const source::BinlogStreamer* streamer_ = nullptr;
+  std::string source_;
+  uint64_t source_noted_lsn_ = 0;
   journal::RecordBuilder builder_;
   std::vector<binlog::TableLayoutPtr> held_;
   bool open_ = false;
@@ -227,6 +247,11 @@ core::Status run_extract(const ExtractOptions& o, StatusBoard& board) {
       so.start.position = r.position;
       so.start.gtid_state = r.gtids.str();
       so.start.origin = "transaction log " + o.settings.journal_dir;
+      // Read from another server (a failover): the streamer continues by GTID when that server
+      // has executed the log's GTID set, else refuses (docs/replication.md).
+      auto noted = journal::read_source_identity(o.settings.journal_dir);
+      if (!noted) return core::fail(noted.error());
+      so.start.server_identity = *noted;
     } else if (!r.gtids.str().empty()) {  // a log started at a GTID set, nothing after it yet
       so.start.kind = source::StreamStart::Kind::kGtid;
       so.start.gtid = r.gtids.str();
@@ -236,16 +261,18 @@ core::Status run_extract(const ExtractOptions& o, StatusBoard& board) {
   } else {
     SLUICE_TRY(configured_start(o.settings.start, so.start));
     // A new log: its header keeps the resolved start, before anything is read.
-    so.on_start = [&feed](const source::StreamStart& s) {
+    so.on_start = [&feed](const source::StreamStart& s) -> core::Status {
       journal::ResumePoint p;
       p.position = s.position;
       if (auto g = core::GtidSet::parse(s.kind == source::StreamStart::Kind::kGtid ? s.gtid : s.gtid_state)) {
         p.gtids = std::move(*g);
       }
-      return feed.open_writer(p);
+      SLUICE_TRY(feed.open_writer(p));
+      return feed.note_source();
     };
   }
   source::BinlogStreamer streamer(so, feed, [&feed] { return feed.sync(); });
+  feed.follow_source(&streamer, so.start.server_identity);
   core::Status s = streamer.run();
   core::Status synced = feed.sync();
   if (s && !synced) s = synced;

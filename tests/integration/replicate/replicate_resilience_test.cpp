@@ -270,5 +270,51 @@ TEST(ReplicateResilience, FullLogMakesExtractionWaitAndLosesNothing) {
   expect_journal_verifies(p);
 }
 
+// Source failover: the pipeline extracts from a MariaDB primary that a second MariaDB replicates
+// natively by GTID (CHANGE MASTER TO ... MASTER_USE_GTID=slave_pos). Killed mid-stream (the log
+// behind the primary), the primary stopped, the replica promoted and the config pointed at it:
+// the restart resumes by GTID on the new host, whose files and positions differ, nothing lost or
+// doubled, and the log's "source" file then names the new server.
+TEST(ReplicateResilience, SourceFailoverResumesByGtidOnThePromotedReplica) {
+  const std::vector<std::string> options{"--binlog-row-metadata=MINIMAL"};
+  auto primary = std::make_unique<ScopedServer>("mariadb", "rpprimary", options);
+  ScopedServer replica("mariadb", "rpreplica", options);
+  admin_sql(replica.info(), "CHANGE MASTER TO MASTER_HOST = '127.0.0.1', MASTER_PORT = " +
+                                std::to_string(primary->info().port) +
+                                ", MASTER_USER = 'root', MASTER_PASSWORD = 'rootpw', MASTER_USE_GTID = "
+                                "slave_pos; START SLAVE");
+  Pipeline p = make_pipeline(primary->info(), shared_server("mysql"), "failover", 50);
+  Workload w(p, 45);
+  w.create_schema();
+  w.run(30, 0, 15);
+  const int pid = start_replicate(p);
+  ASSERT_TRUE(wait_caught_up(p, 60)) << read_file(p.work_dir + "/both.err");
+  std::thread writer([&] { w.run(150, 5); });
+  std::this_thread::sleep_for(milliseconds(800));
+  kill9_and_reap(pid);  // the log now ends somewhere before the primary's end
+  writer.join();
+  const std::string primary_gtid = admin_sql(primary->info(), "SELECT @@gtid_binlog_pos");
+  EXPECT_EQ(
+      admin_sql(replica.info(), "SELECT MASTER_GTID_WAIT('" + split_lines(primary_gtid).at(0) + "', 60)"),
+      "0\n");
+  primary.reset();  // the primary is gone; the replica is promoted
+  admin_sql(replica.info(), "STOP SLAVE; RESET SLAVE ALL");
+  p.source = replica.info();
+  edit_config(p, [&](nlohmann::json& c) { c["port"] = p.source.port; });
+  w.reconnect();
+  w.run(30, 0);
+  const int again = start_replicate(p);
+  ASSERT_TRUE(wait_caught_up(p, 60)) << read_file(p.work_dir + "/both.err");
+  expect_tables_equal(p);
+  expect_clean_exit(p, again);
+  const std::string err = read_file(p.work_dir + "/both.err");
+  EXPECT_NE(err.find("was written on another server"), std::string::npos) << err;
+  EXPECT_NE(err.find("continuing by GTID"), std::string::npos) << err;
+  const std::string replica_id = admin_sql(replica.info(), "SELECT @@server_id, @@gtid_domain_id");
+  EXPECT_EQ(read_file(p.journal_dir + "/source"),
+            "server_id:" + split(split_lines(replica_id).at(0), '\t').at(0) + ",domain:0\n");
+  expect_journal_verifies(p);
+}
+
 }  // namespace
 }  // namespace sluice::test
