@@ -316,5 +316,82 @@ TEST(ReplicateResilience, SourceFailoverResumesByGtidOnThePromotedReplica) {
   expect_journal_verifies(p);
 }
 
+// The log's records that hold a row of the counter table (one per logged workload transaction).
+size_t logged_counter_rows(const Pipeline& p) {
+  size_t n = 0;
+  for (const std::string& l : split_lines(run_sluice({"journal", "dump", "--dir", p.journal_dir}).out))
+    n += l.find("\"table\":\"counter\"") != std::string::npos;
+  return n;
+}
+
+// Runs the extract role until the log holds the counter rows of every workload transaction.
+void extract_all(const Pipeline& p) {
+  const int pid = start_replicate(p, "extract");
+  for (int i = 0; i < 150 && logged_counter_rows(p) < p.transactions; ++i)
+    std::this_thread::sleep_for(milliseconds(200));
+  terminate(pid);
+  EXPECT_EQ(logged_counter_rows(p), p.transactions) << read_file(p.work_dir + "/extract.err");
+}
+
+// The offsets of the records of a segment (docs/transaction-log.md: the header's length is the
+// u32 at offset 12; a record is length u32, flags u32, LSN u64, CRC u32, then its body).
+std::vector<uint64_t> record_offsets(const std::string& path) {
+  const std::string bytes = read_file(path);
+  auto u32 = [&](size_t at) {
+    uint32_t v = 0;
+    for (int i = 3; i >= 0; --i) v = v << 8 | static_cast<uint8_t>(bytes.at(at + i));
+    return v;
+  };
+  std::vector<uint64_t> offsets;
+  for (uint64_t at = u32(12); at < bytes.size(); at += 20 + u32(at)) offsets.push_back(at);
+  return offsets;
+}
+
+void flip_byte(const std::string& path, uint64_t offset) {
+  std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+  f.seekg(static_cast<std::streamoff>(offset));
+  const char c = static_cast<char>(f.get() ^ 0x5a);
+  f.seekp(static_cast<std::streamoff>(offset));
+  f.put(c);
+}
+
+// Issue 16's torn write, end to end: a log whose last record was cut (a crash mid-write), then
+// one whose last record has a bad CRC: the extractor cuts the tail and reads those transactions
+// from the source again (each logged and applied once). A damaged record in the middle stops
+// the extractor and `journal verify`, naming the segment and the offset.
+TEST(ReplicateResilience, TornLogTailIsReadAgainDamageInTheMiddleIsNamed) {
+  Pipeline p = make_pipeline(replicate_source_mariadb(), shared_server("mariadb"), "torn");
+  Workload w(p, 46);
+  w.create_schema();
+  w.run(30);
+  extract_all(p);
+  const std::string seg = p.journal_dir + "/seg-00000000000000000001.sjl";
+  ASSERT_EQ(truncate(seg.c_str(), static_cast<off_t>(record_offsets(seg).back() + 30)), 0);
+  EXPECT_EQ(logged_counter_rows(p), p.transactions - 1);  // the reader stops before the torn record
+  w.run(5);
+  extract_all(p);
+  flip_byte(seg, fs::file_size(seg) - 1);
+  EXPECT_EQ(logged_counter_rows(p), p.transactions - 1);
+  w.run(5);
+  const int pid = start_replicate(p);
+  ASSERT_TRUE(wait_caught_up(p, 60)) << read_file(p.work_dir + "/both.err");
+  expect_tables_equal(p);
+  expect_clean_exit(p, pid);
+  EXPECT_EQ(logged_counter_rows(p), p.transactions);
+  expect_journal_verifies(p);
+
+  const std::vector<uint64_t> offsets = record_offsets(seg);
+  const uint64_t middle = offsets.at(offsets.size() / 2);
+  flip_byte(seg, middle + 30);
+  const std::string where = seg + " at offset " + std::to_string(middle);
+  CommandResult r =
+      run_command({"timeout", "30", SLUICE_BINARY, "replicate", "--config", p.config, "--role", "extract"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find(where), std::string::npos) << r.err;
+  CommandResult verify = run_sluice({"journal", "verify", "--dir", p.journal_dir});
+  EXPECT_EQ(verify.exit_code, 1);
+  EXPECT_NE((verify.out + verify.err).find(where), std::string::npos) << verify.out << verify.err;
+}
+
 }  // namespace
 }  // namespace sluice::test
