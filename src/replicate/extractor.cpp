@@ -227,8 +227,10 @@ core::Result<StartText> parse_start(std::string_view text) {
   return StartText{StartText::Kind::kGtid, std::string(text)};
 }
 
-core::Status run_extract(const ExtractOptions& o, StatusBoard& board) {
-  SLUICE_TRY(check_row_metadata(o));
+namespace {
+
+// One run of the stream into the log, from the log's resume point.
+core::Status extract_session(const ExtractOptions& o, StatusBoard& board) {
   JournalFeed feed(o, board, TableFilter(o.settings.include, o.settings.exclude, o.settings.rename));
   source::StreamerOptions so;
   so.connect = o.source.connection;
@@ -277,6 +279,31 @@ core::Status run_extract(const ExtractOptions& o, StatusBoard& board) {
   core::Status synced = feed.sync();
   if (s && !synced) s = synced;
   return s;
+}
+
+}  // namespace
+
+core::Status run_extract(const ExtractOptions& o, StatusBoard& board) {
+  SLUICE_TRY(check_row_metadata(o));
+  // The streamer retries a connection that drops once it streamed; a retryable failure before
+  // (the source down at start, or still holding the connection of a killed run under this
+  // server_id) is retried here with backoff, from the log's durable end. Not a log held by
+  // another extractor (kIo): that one is reported at once.
+  unsigned backoff_ms = 500;
+  for (;;) {
+    core::Status s = extract_session(o, board);
+    if (s || !s.error().retryable || s.error().code == core::ErrorCode::kIo ||
+        (o.stop != nullptr && o.stop->load()))
+      return s;
+    board.set_state(State::kCatchingUp, s.error().message);
+    if (o.log)
+      o.log("replicate extract: " + s.error().message + "; retrying in " + std::to_string(backoff_ms) +
+            " ms");
+    for (unsigned waited = 0; waited < backoff_ms && (o.stop == nullptr || !o.stop->load()); waited += 50)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (o.stop != nullptr && o.stop->load()) return core::ok();
+    backoff_ms = std::min(backoff_ms * 2, o.backoff_max_ms);
+  }
 }
 
 }  // namespace sluice::replicate
