@@ -254,6 +254,9 @@ core::Status extract_session(const ExtractOptions& o, StatusBoard& board) {
       auto noted = journal::read_source_identity(o.settings.journal_dir);
       if (!noted) return core::fail(noted.error());
       so.start.server_identity = *noted;
+      so.start.fix =
+          "point the config at a server that has executed the log's transactions (the promoted "
+          "replica), or start a new log (another replicate.journal_dir) at replicate.start";
     } else if (!r.gtids.str().empty()) {  // a log started at a GTID set, nothing after it yet
       so.start.kind = source::StreamStart::Kind::kGtid;
       so.start.gtid = r.gtids.str();

@@ -272,7 +272,8 @@ TEST(ReplicateResilience, FullLogMakesExtractionWaitAndLosesNothing) {
 
 // Source failover: the pipeline extracts from a MariaDB primary that a second MariaDB replicates
 // natively by GTID (CHANGE MASTER TO ... MASTER_USE_GTID=slave_pos). Killed mid-stream (the log
-// behind the primary), the primary stopped, the replica promoted and the config pointed at it:
+// behind the primary); pointed at the replica before it replicated anything: refused; then the
+// replica caught up, the primary stopped, the replica promoted and the config pointed at it:
 // the restart resumes by GTID on the new host, whose files and positions differ, nothing lost or
 // doubled, and the log's "source" file then names the new server.
 TEST(ReplicateResilience, SourceFailoverResumesByGtidOnThePromotedReplica) {
@@ -282,7 +283,7 @@ TEST(ReplicateResilience, SourceFailoverResumesByGtidOnThePromotedReplica) {
   admin_sql(replica.info(), "CHANGE MASTER TO MASTER_HOST = '127.0.0.1', MASTER_PORT = " +
                                 std::to_string(primary->info().port) +
                                 ", MASTER_USER = 'root', MASTER_PASSWORD = 'rootpw', MASTER_USE_GTID = "
-                                "slave_pos; START SLAVE");
+                                "slave_pos");
   Pipeline p = make_pipeline(primary->info(), shared_server("mysql"), "failover", 50);
   Workload w(p, 45);
   w.create_schema();
@@ -293,6 +294,17 @@ TEST(ReplicateResilience, SourceFailoverResumesByGtidOnThePromotedReplica) {
   std::this_thread::sleep_for(milliseconds(800));
   kill9_and_reap(pid);  // the log now ends somewhere before the primary's end
   writer.join();
+  // Pointed at the replica before it replicated anything: the log's GTID set is not executed
+  // there, so the extractor refuses, naming both servers and what to do.
+  edit_config(p, [&](nlohmann::json& c) { c["port"] = replica.info().port; });
+  CommandResult refused =
+      run_command({"timeout", "30", SLUICE_BINARY, "replicate", "--config", p.config, "--role", "extract"});
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.err.find("is not executed here"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("point the config at a server that has executed the log's transactions"),
+            std::string::npos)
+      << refused.err;
+  admin_sql(replica.info(), "START SLAVE");
   const std::string primary_gtid = admin_sql(primary->info(), "SELECT @@gtid_binlog_pos");
   EXPECT_EQ(
       admin_sql(replica.info(), "SELECT MASTER_GTID_WAIT('" + split_lines(primary_gtid).at(0) + "', 60)"),
@@ -300,7 +312,6 @@ TEST(ReplicateResilience, SourceFailoverResumesByGtidOnThePromotedReplica) {
   primary.reset();  // the primary is gone; the replica is promoted
   admin_sql(replica.info(), "STOP SLAVE; RESET SLAVE ALL");
   p.source = replica.info();
-  edit_config(p, [&](nlohmann::json& c) { c["port"] = p.source.port; });
   w.reconnect();
   w.run(30, 0);
   const int again = start_replicate(p);
