@@ -7,6 +7,10 @@ namespace {
 
 using nlohmann::json;
 
+// The smallest log size limit: room for a segment (a quarter of the limit, the extractor's
+// choice), a record past it and the next record (fragments of 4 MiB) once all is applied.
+constexpr uint64_t kMinJournalBytes = uint64_t{16} << 20;
+
 bool valid_pattern(const std::string& p) {
   const size_t dot = p.find('.');
   return dot != std::string::npos && dot > 0 && dot + 1 < p.size() &&
@@ -29,6 +33,8 @@ class ReplicateReader {
     if (out_.name.empty() || out_.name.size() > 64) problem("'replicate.name' must be 1 to 64 characters");
     number("batch_rows", 1, 1000000, out_.batch_rows);
     number("journal_max_bytes", 0, uint64_t{1} << 50, out_.journal_max_bytes);
+    if (out_.journal_max_bytes != 0 && out_.journal_max_bytes < kMinJournalBytes)
+      problem("'replicate.journal_max_bytes' must be 0 (no limit) or at least 16777216 (16 MiB)");
     number("journal_max_age_seconds", 0, uint64_t{1} << 40, out_.journal_max_age_s);
     read_rename();
     return out_;

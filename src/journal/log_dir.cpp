@@ -86,9 +86,12 @@ core::Status sync_path(const std::string& path) {
   return core::ok();
 }
 
-core::Status write_applied_lsn(const std::string& dir, uint64_t lsn) {
-  const std::string tmp = dir + "/applied.tmp", path = dir + "/applied";
-  const std::string text = std::to_string(lsn) + "\n";
+namespace {
+
+// `text` as the file `name` in `dir`, replaced atomically: written to `name`.tmp, fsynced,
+// renamed, the directory fsynced.
+core::Status write_atomically(const std::string& dir, const std::string& name, const std::string& text) {
+  const std::string tmp = dir + "/" + name + ".tmp", path = dir + "/" + name;
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return core::fail(io_error("writing", tmp));
   const bool good =
@@ -97,6 +100,32 @@ core::Status write_applied_lsn(const std::string& dir, uint64_t lsn) {
   if (!good) return core::fail(io_error("writing", tmp));
   if (::rename(tmp.c_str(), path.c_str()) != 0) return core::fail(io_error("renaming to", path));
   return sync_path(dir);
+}
+
+}  // namespace
+
+core::Status write_applied_lsn(const std::string& dir, uint64_t lsn) {
+  return write_atomically(dir, "applied", std::to_string(lsn) + "\n");
+}
+
+core::Result<std::string> read_source_identity(const std::string& dir) {
+  const std::string path = dir + "/source";
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return std::string();
+    return core::fail(io_error("reading", path));
+  }
+  char buf[512];
+  const ssize_t n = ::read(fd, buf, sizeof buf);
+  ::close(fd);
+  if (n <= 1 || buf[n - 1] != '\n' || static_cast<size_t>(n) == sizeof buf) {
+    return core::fail(core::ErrorCode::kCorrupt, path + " does not hold a server identity (one line)");
+  }
+  return std::string(buf, static_cast<size_t>(n - 1));
+}
+
+core::Status write_source_identity(const std::string& dir, const std::string& identity) {
+  return write_atomically(dir, "source", identity + "\n");
 }
 
 SegmentInput::~SegmentInput() { close(); }

@@ -31,6 +31,12 @@ core::Result<uint64_t> read_applied_lsn(const std::string& dir);
 /// the directory fsynced. The applier calls it after its target committed through `lsn`.
 core::Status write_applied_lsn(const std::string& dir, uint64_t lsn);
 
+/// The identity of the source server whose binlog positions the log's records hold ("source":
+/// one line, mysql::read_source_identity's text; "" when there is no file), written atomically
+/// like "applied". The extractor resumes by GTID when it reads from another server (a failover).
+core::Result<std::string> read_source_identity(const std::string& dir);
+core::Status write_source_identity(const std::string& dir, const std::string& identity);
+
 /// fsync of a file or directory by path; errors name it.
 core::Status sync_path(const std::string& path);
 

@@ -8,7 +8,8 @@ void advance_resume(ResumePoint& p, const change::Transaction& txn, uint64_t lsn
   else if (txn.end_pos != 0)
     p.position = core::BinlogPosition{std::string(txn.file), txn.end_pos};
   if (!txn.gtid.empty()) {
-    if (p.gtids.flavor() == core::GtidFlavor::kNone) {
+    // An empty set (a header's "", parsed as MySQL's) takes the flavour of the first GTID.
+    if (p.gtids.flavor() == core::GtidFlavor::kNone || p.gtids.empty()) {
       if (auto first = core::GtidSet::parse(txn.gtid)) p.gtids = std::move(*first);
     } else {
       p.gtids.add(txn.gtid);

@@ -29,6 +29,7 @@ enum : unsigned {
   kErAccountLocked = 3118,
   kErSecureTransportRequired = 3159,
   kErLockWaitTimeout = 1205,
+  kErServerShutdown = 1053,
   kErQueryInterrupted = 1317,
   kErTableAccessDenied = 1142,
   kErSpecificAccessDenied = 1227,
@@ -213,6 +214,8 @@ Error statement_error(std::string_view context, const ClientError& err) {
     case kCrServerLost:
     case kCrConnectionError:
     case kCrConnHostError:
+    case kCrSslConnectionError:  // on an open connection: the TLS stream ended (the server went away)
+    case kErServerShutdown:
       return Error{ErrorCode::kConnect, msg + "; the connection to the server was lost", true};
     case kErLockWaitTimeout:
       return Error{ErrorCode::kTimeout, msg, true};

@@ -211,8 +211,11 @@ core::Status Applier::session() {
 core::Status run_apply(const ApplyOptions& o, StatusBoard& board) {
   unsigned backoff_ms = 500;
   while (o.stop == nullptr || !o.stop->load()) {
+    const uint64_t applied_before = board.snapshot().lsn_applied;
     Applier applier(o, board);
     core::Status s = applier.session();
+    // A session that applied something ran well: its failure starts the backoff over.
+    if (board.snapshot().lsn_applied > applied_before) backoff_ms = 500;
     if (s) {
       board.set_state(State::kStopped);
       return s;

@@ -1,5 +1,6 @@
 #include "replicate/extractor.h"
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <thread>
@@ -50,6 +51,8 @@ class JournalFeed final : public binlog::ChangeHandler {
   core::Status open_writer(const journal::ResumePoint& start) {
     journal::WriterOptions wo;
     wo.max_bytes = o_.settings.journal_max_bytes;
+    // Segments of at most a quarter of the limit, so retention can free part of a small log.
+    if (wo.max_bytes != 0) wo.segment_bytes = std::min(wo.segment_bytes, wo.max_bytes / 4);
     wo.max_age = std::chrono::seconds(o_.settings.journal_max_age_s);
     auto w = journal::Writer::open(o_.settings.journal_dir, wo, start);
     if (!w) return core::fail(w.error().with_context("replicate.journal_dir " + o_.settings.journal_dir));
@@ -86,7 +89,24 @@ class JournalFeed final : public binlog::ChangeHandler {
     if (writer_ == nullptr) return core::ok();
     SLUICE_TRY(writer_->sync());
     publish();
+    if (streamer_ != nullptr && writer_->durable_lsn() > source_noted_lsn_) return note_source();
     return core::ok();
+  }
+  // The log's "source" file names the server its positions are of: the streamer's server, noted
+  // for a new log at once and otherwise when a record read from it is durable (until then the
+  // log's resume point is still of the server noted before: a failover then resumes by GTID).
+  void follow_source(const source::BinlogStreamer* streamer, std::string noted) {
+    streamer_ = streamer;
+    source_ = std::move(noted);
+    source_noted_lsn_ = writer_ != nullptr ? writer_->durable_lsn() : 0;
+  }
+  core::Status note_source() {
+    if (streamer_ == nullptr) return core::ok();
+    const std::string identity = streamer_->committed().server_identity;
+    streamer_ = nullptr;  // one server per run: noted once
+    if (identity.empty() || identity == source_) return core::ok();
+    source_ = identity;
+    return journal::write_source_identity(o_.settings.journal_dir, identity);
   }
 
  private:
@@ -129,6 +149,9 @@ class JournalFeed final : public binlog::ChangeHandler {
   StatusBoard& board_;
   TableFilter filter_;
   std::unique_ptr<journal::Writer> writer_;
+  const source::BinlogStreamer* streamer_ = nullptr;
+  std::string source_;
+  uint64_t source_noted_lsn_ = 0;
   journal::RecordBuilder builder_;
   std::vector<binlog::TableLayoutPtr> held_;
   bool open_ = false;
@@ -204,8 +227,10 @@ core::Result<StartText> parse_start(std::string_view text) {
   return StartText{StartText::Kind::kGtid, std::string(text)};
 }
 
-core::Status run_extract(const ExtractOptions& o, StatusBoard& board) {
-  SLUICE_TRY(check_row_metadata(o));
+namespace {
+
+// One run of the stream into the log, from the log's resume point.
+core::Status extract_session(const ExtractOptions& o, StatusBoard& board) {
   JournalFeed feed(o, board, TableFilter(o.settings.include, o.settings.exclude, o.settings.rename));
   source::StreamerOptions so;
   so.connect = o.source.connection;
@@ -224,6 +249,14 @@ core::Status run_extract(const ExtractOptions& o, StatusBoard& board) {
       so.start.position = r.position;
       so.start.gtid_state = r.gtids.str();
       so.start.origin = "transaction log " + o.settings.journal_dir;
+      // Read from another server (a failover): the streamer continues by GTID when that server
+      // has executed the log's GTID set, else refuses (docs/replication.md).
+      auto noted = journal::read_source_identity(o.settings.journal_dir);
+      if (!noted) return core::fail(noted.error());
+      so.start.server_identity = *noted;
+      so.start.fix =
+          "point the config at a server that has executed the log's transactions (the promoted "
+          "replica), or start a new log (another replicate.journal_dir) at replicate.start";
     } else if (!r.gtids.str().empty()) {  // a log started at a GTID set, nothing after it yet
       so.start.kind = source::StreamStart::Kind::kGtid;
       so.start.gtid = r.gtids.str();
@@ -233,20 +266,47 @@ core::Status run_extract(const ExtractOptions& o, StatusBoard& board) {
   } else {
     SLUICE_TRY(configured_start(o.settings.start, so.start));
     // A new log: its header keeps the resolved start, before anything is read.
-    so.on_start = [&feed](const source::StreamStart& s) {
+    so.on_start = [&feed](const source::StreamStart& s) -> core::Status {
       journal::ResumePoint p;
       p.position = s.position;
       if (auto g = core::GtidSet::parse(s.kind == source::StreamStart::Kind::kGtid ? s.gtid : s.gtid_state)) {
         p.gtids = std::move(*g);
       }
-      return feed.open_writer(p);
+      SLUICE_TRY(feed.open_writer(p));
+      return feed.note_source();
     };
   }
   source::BinlogStreamer streamer(so, feed, [&feed] { return feed.sync(); });
+  feed.follow_source(&streamer, so.start.server_identity);
   core::Status s = streamer.run();
   core::Status synced = feed.sync();
   if (s && !synced) s = synced;
   return s;
+}
+
+}  // namespace
+
+core::Status run_extract(const ExtractOptions& o, StatusBoard& board) {
+  SLUICE_TRY(check_row_metadata(o));
+  // The streamer retries a connection that drops once it streamed; a retryable failure before
+  // (the source down at start, or still holding the connection of a killed run under this
+  // server_id) is retried here with backoff, from the log's durable end. Not a log held by
+  // another extractor (kIo): that one is reported at once.
+  unsigned backoff_ms = 500;
+  for (;;) {
+    core::Status s = extract_session(o, board);
+    if (s || !s.error().retryable || s.error().code == core::ErrorCode::kIo ||
+        (o.stop != nullptr && o.stop->load()))
+      return s;
+    board.set_state(State::kCatchingUp, s.error().message);
+    if (o.log)
+      o.log("replicate extract: " + s.error().message + "; retrying in " + std::to_string(backoff_ms) +
+            " ms");
+    for (unsigned waited = 0; waited < backoff_ms && (o.stop == nullptr || !o.stop->load()); waited += 50)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (o.stop != nullptr && o.stop->load()) return core::ok();
+    backoff_ms = std::min(backoff_ms * 2, o.backoff_max_ms);
+  }
 }
 
 }  // namespace sluice::replicate

@@ -70,6 +70,9 @@ struct StreamStart {
   std::string server_identity;
   /// Where a kFilePos start comes from, for messages: "" = --from, else e.g. "checkpoint FILE".
   std::string origin;
+  /// What to do when that start names nothing on the server, for messages: "" = the advice for
+  /// --from and a checkpoint file.
+  std::string fix;
 };
 
 struct StreamerOptions {

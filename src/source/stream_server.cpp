@@ -117,9 +117,13 @@ core::Status check_position_start(mysql::Connection& c, const std::vector<mysql:
   const std::string bookmark = st.position.str();
   const std::string origin = st.origin.empty() ? "--from " + bookmark : st.origin + " (" + bookmark + ")";
   const std::string fix =
-      "start with --from FILE:POS of this server (SHOW BINARY LOGS lists its files and sizes) or --gtid SET" +
-      std::string(st.origin.empty() ? ""
-                                    : ", or delete the checkpoint file to start at the server's current end");
+      !st.fix.empty()
+          ? st.fix
+          : "start with --from FILE:POS of this server (SHOW BINARY LOGS lists its files and sizes) or "
+            "--gtid SET" +
+                std::string(st.origin.empty()
+                                ? ""
+                                : ", or delete the checkpoint file to start at the server's current end");
   if (!st.server_identity.empty() && st.server_identity != info.identity) {
     const std::string gtid = st.gtid_state;
     auto executed = gtid.empty() ? core::Result<bool>(false) : mysql::has_executed_gtids(c, gtid);

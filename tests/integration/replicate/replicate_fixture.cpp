@@ -108,6 +108,13 @@ Workload::Workload(Pipeline& p, uint32_t seed) : p_(p), rng_(seed) {
   conn_ = std::move(*c);
 }
 
+void Workload::reconnect() {
+  auto c = mysql::Connection::connect(admin_connect_options(p_.source));
+  if (!c) throw std::runtime_error(c.error().message);
+  conn_ = std::move(*c);
+  if (auto s = conn_->execute("USE `" + p_.db + "`"); !s) throw std::runtime_error(s.error().message);
+}
+
 void Workload::create_schema() {
   const std::string db = "`" + p_.db + "`";
   for (const std::string& sql : std::vector<std::string>{

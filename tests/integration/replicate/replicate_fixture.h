@@ -44,6 +44,8 @@ class Workload {
   void create_schema();
   /// Runs `n` transactions; `pause_ms` between them (0: none).
   void run(size_t n, unsigned pause_ms = 0, size_t alter_at = SIZE_MAX);
+  /// Connects again to the pipeline's source (after a failover changed it).
+  void reconnect();
 
  private:
   void one_transaction();

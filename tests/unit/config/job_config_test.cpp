@@ -121,7 +121,7 @@ TEST(JobConfig, TargetAndReplicateSectionsAreTyped) {
 
 TEST(JobConfig, ReplicateProblemsAreOneLineEachWithoutThePassword) {
   auto parsed = parse(R"({"host":"h","user":"u","target":{"user":"applier","password":"s3cret","port":"x"},
-      "replicate":{"include":["shop"],"batch_rows":0}})");
+      "replicate":{"include":["shop"],"batch_rows":0,"journal_max_bytes":1048576}})");
   ASSERT_FALSE(parsed);
   const std::string& msg = parsed.error().message;
   EXPECT_EQ(msg.find("s3cret"), std::string::npos) << msg;
@@ -130,6 +130,9 @@ TEST(JobConfig, ReplicateProblemsAreOneLineEachWithoutThePassword) {
   EXPECT_NE(msg.find("'replicate.include' item \"shop\" is not a \"db.table\" pattern"), std::string::npos)
       << msg;
   EXPECT_NE(msg.find("'replicate.batch_rows' must be"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("'replicate.journal_max_bytes' must be 0 (no limit) or at least 16777216 (16 MiB)"),
+            std::string::npos)
+      << msg;
 }
 
 // Every config.json shown in the docs, the README and the scripts parses as the loader reads it:

@@ -232,5 +232,23 @@ TEST(JournalWriter, OneWriterPerDirectory) {
   EXPECT_NE(second.error().message.find("pid"), std::string::npos) << second.error().message;
 }
 
+// A log started where the source had no GTID yet (a fresh MariaDB: the header's set is ""):
+// the resume point's set takes the flavour of the first GTID and follows the rest (before, the
+// empty set was MySQL's and dropped MariaDB GTIDs, so a failover found no set to resume at).
+TEST(JournalWriter, ResumeSetStartedEmptyFollowsMariaDbGtids) {
+  journal::ResumePoint p = journal::resume_from_header("mysql-bin.000001", 4, "", 1);
+  change::Transaction t;
+  t.file = "mysql-bin.000001";
+  t.end_pos = 500;
+  t.gtid = "0-1-1";
+  journal::advance_resume(p, t, 1);
+  t.end_pos = 900;
+  t.gtid = "0-1-2";
+  journal::advance_resume(p, t, 2);
+  EXPECT_EQ(p.gtids.str(), "0-1-2");
+  EXPECT_EQ(p.position.str(), "mysql-bin.000001:900");
+  EXPECT_EQ(p.lsn, 2u);
+}
+
 }  // namespace
 }  // namespace sluice::test
