@@ -30,6 +30,14 @@ class ReplicateReader {
     number("batch_rows", 1, 1000000, out_.batch_rows);
     number("journal_max_bytes", 0, uint64_t{1} << 50, out_.journal_max_bytes);
     number("journal_max_age_seconds", 0, uint64_t{1} << 40, out_.journal_max_age_s);
+    if (const json* v = find("initial_copy")) {
+      if (v->is_boolean()) {
+        out_.initial_copy = v->get<bool>();
+      } else {
+        problem("'replicate.initial_copy' must be true or false");
+      }
+    }
+    number("initial_copy_chunk_rows", 1, 1000000, out_.initial_copy_chunk_rows);
     read_rename();
     return out_;
   }

@@ -85,6 +85,20 @@ std::string sql_mode_names(uint64_t bits) {
   return out;
 }
 
+std::string mariadb_collations(std::string_view sql) {
+  static constexpr std::pair<std::string_view, std::string_view> kMap[] = {
+      {"utf8mb4_0900_bin", "utf8mb4_nopad_bin"},
+      {"utf8mb4_0900_", "utf8mb4_uca1400_nopad_"},  // ai_ci, as_ci, as_cs
+  };
+  std::string out(sql);
+  for (const auto& [from, to] : kMap) {
+    for (size_t at = out.find(from); at != std::string::npos; at = out.find(from, at + to.size())) {
+      out.replace(at, from.size(), to);
+    }
+  }
+  return out;
+}
+
 core::Status run_ddl(mysql::Connection& conn, const journal::Statement& s,
                      const std::map<std::string, std::string, std::less<>>& rename, bool redo,
                      const std::function<void(std::string_view)>& log) {
@@ -93,6 +107,9 @@ core::Status run_ddl(mysql::Connection& conn, const journal::Statement& s,
   for (const auto& [from, to] : rename) {
     if (s.db == from) target_db = to;
     if (sql.find(from) != std::string::npos) sql = rename_database(sql, from, to);
+  }
+  if (conn.server().flavor == mysql::Flavor::kMariaDB && sql.find("_0900_") != std::string::npos) {
+    sql = mariadb_collations(sql);
   }
   if (!target_db.empty()) {
     std::string use = "USE ";

@@ -24,7 +24,12 @@ std::string sql_mode_names(uint64_t bits);
 /// Strings and comments are left alone.
 std::string rename_database(std::string_view sql, std::string_view from, std::string_view to);
 
-/// Runs `s` (its SQL with the `rename` map applied) with `s.db` renamed as its default database.
+/// `sql` for a MariaDB target: MySQL's utf8mb4_0900 collations (NO PAD, UCA 9.0) named by
+/// MariaDB's closest (utf8mb4_uca1400_nopad_*, utf8mb4_nopad_bin); other text unchanged.
+std::string mariadb_collations(std::string_view sql);
+
+/// Runs `s` (its SQL with the `rename` map applied, collations mapped for a MariaDB target) with `s.db`
+/// renamed as its default database.
 core::Status run_ddl(mysql::Connection& conn, const journal::Statement& s,
                      const std::map<std::string, std::string, std::less<>>& rename, bool redo,
                      const std::function<void(std::string_view)>& log);
