@@ -11,9 +11,11 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "replicate_fixture.h"
 #include "support/test_util.h"
@@ -59,18 +61,19 @@ uint64_t target_count(const Pipeline& p, const std::string& table) {
   return std::stoull(admin_sql(p.target, "SELECT COUNT(*) FROM `" + table + "`", p.target_db));
 }
 
-TEST(ReplicateInitialCopy, CopiesWhileTheSourceWritesAndHandsOffWithNoGap) {
-  Pipeline p = make_pipeline(shared_server("mysql"), shared_server("mariadb"), "icopy");
-  Workload w(p, 41);
+// The copy stopped after its fourth chunk (counter and t_nokey whole, two of t_types), source
+// transactions committed meanwhile and while it goes on; then a restart of the finished copy.
+void copy_while_the_source_writes(const ServerInfo& source, const ServerInfo& target, const std::string& name,
+                                  uint32_t seed) {
+  Pipeline p = make_pipeline(source, target, name);
+  Workload w(p, seed);
   prepare(p, w);  // before the copy: in the snapshot
   const int pid = start_initial_copy(p, "both.err", 4);
   int status = 0;
   ASSERT_TRUE(wait_until_stopped(pid, 60, &status)) << read_file(p.work_dir + "/both.err");
   // Stopped inside the copy (its snapshot open, some chunks on the target): these transactions
   // are after the snapshot, so they reach the target through the stream only.
-  const uint64_t copied = target_count(p, "t_types");
-  EXPECT_GT(copied, 0u);
-  EXPECT_LT(copied, 3000u);
+  EXPECT_EQ(target_count(p, "t_types"), 2 * kChunkRows);
   w.run(40);
   kill(pid, SIGCONT);
   w.run(40);  // while the copy goes on and after the hand-off
@@ -89,35 +92,52 @@ TEST(ReplicateInitialCopy, CopiesWhileTheSourceWritesAndHandsOffWithNoGap) {
   EXPECT_NE(read_file(p.work_dir + "/again.err").find("the copy finished before"), std::string::npos);
 }
 
+TEST(ReplicateInitialCopy, MySqlToMariaDbWhileTheSourceWrites) {
+  copy_while_the_source_writes(shared_server("mysql"), shared_server("mariadb"), "icopy", 41);
+}
+
+TEST(ReplicateInitialCopy, MariaDbToMySqlWhileTheSourceWrites) {
+  copy_while_the_source_writes(replicate_source_mariadb(), shared_server("mysql"), "icopy2", 42);
+}
+
+// Tables are copied in name order: counter and t_nokey (one pass each, keyless), then t_types
+// and t_uk in chunks. First kill: after counter (t_nokey is then copied whole from the second
+// snapshot: the stream's rows of it before that are skipped). Second kill: after t_nokey and
+// three chunks of t_types (the third run continues after them, from a third snapshot: the rows
+// between are applied idempotently). Transactions commit between the runs and during the last.
 TEST(ReplicateInitialCopy, KillDuringTheCopyContinuesWithTheNextChunk) {
   Pipeline p = make_pipeline(shared_server("mysql"), shared_server("mariadb"), "ickill");
   Workload w(p, 43);
   prepare(p, w);
-  // Tables are copied in name order: counter and t_nokey (one pass each), then t_types in
-  // chunks: stopped after its third.
-  const int pid = start_initial_copy(p, "first.err", 5);
-  int status = 0;
-  ASSERT_TRUE(wait_until_stopped(pid, 60, &status)) << read_file(p.work_dir + "/first.err");
-  w.run(30);  // after the first snapshot
-  kill(pid, SIGKILL);
-  waitpid(pid, &status, 0);
-  const uint64_t copied = target_count(p, "t_types");
-  EXPECT_EQ(copied, 3 * kChunkRows);
+  const int stop_after[] = {1, 4};
+  for (int run = 0; run < 2; ++run) {
+    const std::string err = p.work_dir + "/run" + std::to_string(run) + ".err";
+    const int pid = start_initial_copy(p, "run" + std::to_string(run) + ".err", stop_after[run]);
+    int status = 0;
+    ASSERT_TRUE(wait_until_stopped(pid, 60, &status)) << read_file(err);
+    w.run(20);  // after this run's snapshot
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+    w.run(20);  // before the next run's snapshot
+  }
+  EXPECT_EQ(target_count(p, "t_types"), 3 * kChunkRows);
   EXPECT_EQ(target_count(p, "t_uk"), 0u);
-  EXPECT_FALSE(std::filesystem::exists(p.journal_dir + "/extract.status.json"));
-  w.run(30);  // before the second snapshot
-  const int pid2 = start_initial_copy(p, "second.err", 0);
+  EXPECT_FALSE(std::filesystem::exists(p.journal_dir));  // the log starts after the copy
+  const int pid = start_initial_copy(p, "last.err", 0);
   w.run(30);  // during the resumed copy and after
-  ASSERT_TRUE(wait_caught_up(p, 60)) << read_file(p.work_dir + "/second.err");
+  ASSERT_TRUE(wait_caught_up(p, 60)) << read_file(p.work_dir + "/last.err");
   expect_tables_equal(p);
-  status = stop_and_reap(pid2);
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << read_file(p.work_dir + "/second.err");
-  const std::string log = read_file(p.work_dir + "/second.err");
+  int status = stop_and_reap(pid);
+  const std::string log = read_file(p.work_dir + "/last.err");
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << log;
   EXPECT_NE(log.find("t_types: resuming after"), std::string::npos) << log;
   EXPECT_EQ(log.find("created"), std::string::npos) << log;  // the tables were there
+  EXPECT_EQ(log.find("counter"), std::string::npos) << log;  // copied by the first run
 }
 
-TEST(ReplicateInitialCopy, RefusesATargetTableThatHoldsRows) {
+// One line each: a target table with rows; a log with records (a pipeline that started without
+// the copy).
+TEST(ReplicateInitialCopy, RefusesATargetTableWithRowsAndAStartedLog) {
   Pipeline p = make_pipeline(shared_server("mysql"), shared_server("mariadb"), "icrefuse");
   Workload w(p, 47);
   w.create_schema();
@@ -132,6 +152,19 @@ TEST(ReplicateInitialCopy, RefusesATargetTableThatHoldsRows) {
   EXPECT_EQ(admin_sql(p.target, "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '" +
                                     p.target_db + "'"),
             "1\n");  // nothing created
+
+  const int pid = start_replicate(p, "extract");
+  for (int i = 0; i < 150 && !std::filesystem::exists(p.journal_dir + "/extract.status.json"); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  w.run(1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  stop_and_reap(pid);
+  admin_sql(p.target, "DROP DATABASE `" + p.target_db + "`");
+  r = run_sluice({"replicate", "--config", p.config, "--initial-copy"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("already has records"), std::string::npos) << r.err;
+  EXPECT_EQ(split_lines(r.err).size(), 1u) << r.err;
 }
 
 }  // namespace
