@@ -51,6 +51,17 @@ TEST(DdlRename, QualifiedNamesAndDatabaseStatementsOnly) {
   EXPECT_EQ(rename_database("CREATE TABLE t (shop INT)", "shop", "copy"), "CREATE TABLE t (shop INT)");
 }
 
+TEST(DdlSession, MySqlCollationsNamedForMariaDb) {
+  EXPECT_EQ(mariadb_collations("CREATE TABLE t (a VARCHAR(5) COLLATE utf8mb4_0900_as_cs) DEFAULT "
+                               "CHARSET=utf8mb4 COLLATE=utf8mb4_0900_ai_ci"),
+            "CREATE TABLE t (a VARCHAR(5) COLLATE utf8mb4_uca1400_nopad_as_cs) DEFAULT "
+            "CHARSET=utf8mb4 COLLATE=utf8mb4_uca1400_nopad_ai_ci");
+  EXPECT_EQ(mariadb_collations("CREATE TABLE t (b TEXT COLLATE utf8mb4_0900_bin)"),
+            "CREATE TABLE t (b TEXT COLLATE utf8mb4_nopad_bin)");
+  EXPECT_EQ(mariadb_collations("CREATE TABLE t (c TEXT) COLLATE=utf8mb4_bin"),
+            "CREATE TABLE t (c TEXT) COLLATE=utf8mb4_bin");
+}
+
 TEST(DdlSession, SqlModeBitsByName) {
   EXPECT_EQ(sql_mode_names(0), "");
   EXPECT_EQ(sql_mode_names((1ULL << 2) | (1ULL << 21) | (1ULL << 30)),
