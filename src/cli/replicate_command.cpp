@@ -79,7 +79,8 @@ int run_replicate(const ReplicateArgs& a) {
     auto start = replicate::run_initial_copy({c->source, ao.target, *c->replicate, &stop, replicate_log});
     if (!start && start.error().code == core::ErrorCode::kCancelled) return kExitOk;
     if (!start) return report_error(start.error());
-    eo.settings.start = *start;
+    eo.settings.start = start->position.str();
+    eo.start_gtid_state = start->gtid;
   }
   auto run_extract = [&] {
     core::Status s = replicate::run_extract(eo, extract_board);

@@ -72,7 +72,7 @@ core::Status Applier::connect() {
   if (!p) return core::fail(p.error());
   start_ = *p;
   committed_lsn_ = last_lsn_ = p->lsn;
-  return window_.load(*conn_, o_.target.position_schema, o_.settings.name);
+  return core::ok();
 }
 
 core::Status Applier::open_reader() {
@@ -188,6 +188,8 @@ core::Status Applier::commit_batch(bool idle) {
 core::Status Applier::session() {
   SLUICE_TRY(connect());
   SLUICE_TRY(open_reader());
+  // Once the log exists an initial copy is complete (its hand-off creates the log).
+  SLUICE_TRY(window_.load(*conn_, o_.target.position_schema, o_.settings.name));
   txn_open_ = in_fragment_ = false;
   batch_rows_ = 0;
   const uint64_t unlimited = ~uint64_t{0};

@@ -61,7 +61,7 @@ class Copier {
         state_(o.target.position_schema, o.settings.name),
         stop_after_chunks_(test_stop_after_chunks()) {}
 
-  core::Result<std::string> run();
+  core::Result<mysql::BinlogStatus> run();
 
  private:
   friend class ChunkWriter;
@@ -218,7 +218,7 @@ core::Status Copier::copy_table(const schema::TableSchema& t) {
   return core::ok();
 }
 
-core::Result<std::string> Copier::run() {
+core::Result<mysql::BinlogStatus> Copier::run() {
   auto dst = mysql::Connection::connect(o_.target.connection);
   if (!dst) return core::fail(dst.error().with_context("connecting to the target"));
   dst_ = std::move(*dst);
@@ -227,7 +227,7 @@ core::Result<std::string> Copier::run() {
   SLUICE_TRY(state_.open(*dst_));
   if (state_.pipeline() && state_.pipeline()->done) {
     log("the copy finished before: the stream goes on from the log");
-    return state_.pipeline()->snap.str();
+    return mysql::BinlogStatus{state_.pipeline()->snap, state_.pipeline()->snap_gtid};
   }
   auto segments = journal::list_segments(o_.settings.journal_dir);
   if (segments && !segments->empty()) {
@@ -264,12 +264,12 @@ core::Result<std::string> Copier::run() {
   SLUICE_TRY(dst_->execute("COMMIT"));
   (void)src_->execute("COMMIT");
   log("done: the stream starts at " + finished.snap.str());
-  return finished.snap.str();
+  return mysql::BinlogStatus{finished.snap, finished.snap_gtid};
 }
 
 }  // namespace
 
-core::Result<std::string> run_initial_copy(const InitialCopyOptions& options) {
+core::Result<mysql::BinlogStatus> run_initial_copy(const InitialCopyOptions& options) {
   Copier copier(options);
   return copier.run();
 }

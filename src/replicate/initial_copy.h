@@ -22,6 +22,7 @@
 #include "config/replicate_config.h"
 #include "config/source_config.h"
 #include "core/result.h"
+#include "mysql/server_status.h"
 
 namespace sluice::replicate {
 
@@ -33,9 +34,9 @@ struct InitialCopyOptions {
   std::function<void(std::string_view)> log;  ///< one line per table
 };
 
-/// Copies what is not copied yet and returns where the stream starts ("FILE:POS", the first
-/// snapshot's position). A copy finished before returns that position at once (a restart);
-/// a log that already has records without a finished copy is refused.
-core::Result<std::string> run_initial_copy(const InitialCopyOptions& options);
+/// Copies what is not copied yet and returns where the stream starts: the first snapshot's
+/// position and GTID state. A copy finished before returns them at once (a restart); a log
+/// that already has records without a finished copy is refused.
+core::Result<mysql::BinlogStatus> run_initial_copy(const InitialCopyOptions& options);
 
 }  // namespace sluice::replicate
