@@ -43,11 +43,6 @@ core::Status check_config(const config::JobConfig& c, const std::string& role) {
   if (c.replicate) {
     if (auto s = replicate::parse_start(c.replicate->start); !s) problem(s.error().message);
   }
-  if (c.replicate && c.replicate->initial_copy && role == "apply") {
-    problem(
-        "an initial copy runs in the process that extracts (no --role, or --role extract), not in --role "
-        "apply");
-  }
   if (c.replicate && c.replicate->initial_copy && role == "extract" && !c.target) {
     problem("has no \"target\" section: the initial copy writes the target (docs/replication.md)");
   }
@@ -66,7 +61,14 @@ int run_replicate(const ReplicateArgs& a) {
   auto c = config::load_job_config(a.config_path);
   if (!c) return report_error(c.error());
   print_warnings(c->warnings);
-  if (a.initial_copy && c->replicate) c->replicate->initial_copy = true;
+  if (a.initial_copy && a.role == "apply") {
+    return report_error(core::Error{core::ErrorCode::kInvalidArgument,
+                                    "--initial-copy runs in the process that extracts (no --role, or --role "
+                                    "extract); the apply role waits for the log its hand-off creates"});
+  }
+  // The config key is ignored by an apply-only process (the same file serves both roles).
+  if (c->replicate)
+    c->replicate->initial_copy = (c->replicate->initial_copy || a.initial_copy) && a.role != "apply";
   if (auto s = check_config(*c, a.role); !s) return report_error(s.error());
   const std::string& dir = c->replicate->journal_dir;
   const std::atomic<bool>& stop = install_stop_handlers(false);
