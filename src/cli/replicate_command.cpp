@@ -79,7 +79,10 @@ int run_replicate(const ReplicateArgs& a) {
   if (c->replicate->initial_copy) {
     // The target provisioned first; the stream then starts at the copy's snapshot.
     auto start = replicate::run_initial_copy({c->source, ao.target, *c->replicate, &stop, replicate_log});
-    if (!start && start.error().code == core::ErrorCode::kCancelled) return kExitOk;
+    if (!start && start.error().code == core::ErrorCode::kCancelled) {
+      replicate_log("replicate --initial-copy: stopped; the next run continues after the last copied chunk");
+      return kExitOk;
+    }
     if (!start) return report_error(start.error());
     eo.settings.start = start->position.str();
     eo.start_gtid_state = start->gtid;
