@@ -209,8 +209,11 @@ core::Status Copier::copy_table(const schema::TableSchema& t) {
     return core::fail(s.error().with_context("copying " + t.database + "." + t.name));
   }
   if (!spec.key.empty()) {
+    // What lies past the last key is this snapshot's (perhaps nothing): the window reaches it.
     CopyRow done = *state_.table(t.database, t.name);
     done.done = true;
+    done.snap = snap_.position;
+    done.snap_gtid = snap_.gtid;
     SLUICE_TRY(dst_->execute("START TRANSACTION"));
     SLUICE_TRY(commit_chunk(t.database, t.name, done));
   }
@@ -254,8 +257,10 @@ core::Result<mysql::BinlogStatus> Copier::run() {
   SLUICE_TRY(dst_->execute("START TRANSACTION"));
   for (const auto& [name, row] : state_.tables()) {
     if (row.done) continue;
-    CopyRow gone = row;
+    CopyRow gone = row;  // its target table is as this snapshot has it (not at all)
     gone.done = true;
+    gone.snap = snap_.position;
+    gone.snap_gtid = snap_.gtid;
     SLUICE_TRY(dst_->execute(state_.save_sql(*dst_, name.first, name.second, gone)));
   }
   CopyRow finished = *state_.pipeline();
