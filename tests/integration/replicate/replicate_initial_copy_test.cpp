@@ -100,17 +100,21 @@ TEST(ReplicateInitialCopy, MariaDbToMySqlWhileTheSourceWrites) {
   copy_while_the_source_writes(replicate_source_mariadb(), shared_server("mysql"), "icopy2", 42);
 }
 
-// Tables are copied in name order: counter and t_nokey (one pass each, keyless), then t_types
-// and t_uk in chunks. First a kill -9 after counter (t_nokey is then copied whole from the second
-// snapshot: the stream's rows of it before that are skipped). Then a SIGTERM after t_nokey and
-// three chunks of t_types: it ends after the chunk it is in, exit 0; the last run continues
-// after them from a third snapshot (the rows between are applied idempotently). Transactions
+// Tables are copied in name order: counter (one pass, keyless), t_emptied, t_nokey (keyless),
+// then t_types and t_uk in chunks. First a kill -9 after counter (t_nokey is then copied whole
+// from the second snapshot: the stream's rows of it before that are skipped). Then a SIGTERM
+// after t_emptied, t_nokey and three chunks of t_types: it ends after the chunk it is in, exit 0; the last
+// run continues after them from a third snapshot (the rows between are applied idempotently). Transactions
 // commit between the runs and during the last.
 TEST(ReplicateInitialCopy, KillDuringTheCopyContinuesWithTheNextChunk) {
   Pipeline p = make_pipeline(shared_server("mysql"), shared_server("mariadb"), "ickill");
   Workload w(p, 43);
   prepare(p, w);
-  const int stop_after[] = {1, 4};
+  // A keyed table emptied between the first two runs: the second copies nothing of it, and
+  // the stream's deletes of its rows find nothing there (taken idempotently).
+  admin_sql(p.source,
+            "CREATE TABLE t_emptied (id INT PRIMARY KEY); INSERT INTO t_emptied VALUES (1), (2), (3)", p.db);
+  const int stop_after[] = {1, 5};
   const int signal_at[] = {SIGKILL, SIGTERM};
   for (int run = 0; run < 2; ++run) {
     const std::string err = p.work_dir + "/run" + std::to_string(run) + ".err";
@@ -125,6 +129,7 @@ TEST(ReplicateInitialCopy, KillDuringTheCopyContinuesWithTheNextChunk) {
       EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << read_file(err);
     }
     w.run(20);  // before the next run's snapshot
+    if (run == 0) admin_sql(p.source, "DELETE FROM t_emptied", p.db);
   }
   const uint64_t copied = target_count(p, "t_types");
   EXPECT_TRUE(copied == 3 * kChunkRows || copied == 4 * kChunkRows) << copied;
@@ -134,6 +139,7 @@ TEST(ReplicateInitialCopy, KillDuringTheCopyContinuesWithTheNextChunk) {
   w.run(30);  // during the resumed copy and after
   ASSERT_TRUE(wait_caught_up(p, 60)) << read_file(p.work_dir + "/last.err");
   expect_tables_equal(p);
+  EXPECT_EQ(target_count(p, "t_emptied"), 0u);
   int status = stop_and_reap(pid);
   const std::string log = read_file(p.work_dir + "/last.err");
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << log;
