@@ -13,6 +13,7 @@
 #include "config/job_config.h"
 #include "replicate/applier.h"
 #include "replicate/extractor.h"
+#include "replicate/initial_copy.h"
 
 namespace sluice::cli {
 namespace {
@@ -20,6 +21,7 @@ namespace {
 struct ReplicateArgs {
   std::string config_path;
   std::string role;  // "", "extract", "apply"
+  bool initial_copy = false;
 };
 
 void replicate_log(std::string_view line) {
@@ -41,6 +43,9 @@ core::Status check_config(const config::JobConfig& c, const std::string& role) {
   if (c.replicate) {
     if (auto s = replicate::parse_start(c.replicate->start); !s) problem(s.error().message);
   }
+  if (c.replicate && c.replicate->initial_copy && role == "extract" && !c.target) {
+    problem("has no \"target\" section: the initial copy writes the target (docs/replication.md)");
+  }
   if (problems.empty()) return core::ok();
   return core::fail(core::ErrorCode::kConfig, problems);
 }
@@ -56,6 +61,14 @@ int run_replicate(const ReplicateArgs& a) {
   auto c = config::load_job_config(a.config_path);
   if (!c) return report_error(c.error());
   print_warnings(c->warnings);
+  if (a.initial_copy && a.role == "apply") {
+    return report_error(core::Error{core::ErrorCode::kInvalidArgument,
+                                    "--initial-copy runs in the process that extracts (no --role, or --role "
+                                    "extract); the apply role waits for the log its hand-off creates"});
+  }
+  // The config key is ignored by an apply-only process (the same file serves both roles).
+  if (c->replicate)
+    c->replicate->initial_copy = (c->replicate->initial_copy || a.initial_copy) && a.role != "apply";
   if (auto s = check_config(*c, a.role); !s) return report_error(s.error());
   const std::string& dir = c->replicate->journal_dir;
   const std::atomic<bool>& stop = install_stop_handlers(false);
@@ -63,6 +76,17 @@ int run_replicate(const ReplicateArgs& a) {
   replicate::StatusBoard apply_board("apply", dir + "/apply.status.json");
   replicate::ExtractOptions eo{c->source, *c->replicate, &stop, replicate_log};
   replicate::ApplyOptions ao{c->target.value_or(config::TargetConfig{}), *c->replicate, &stop, replicate_log};
+  if (c->replicate->initial_copy) {
+    // The target provisioned first; the stream then starts at the copy's snapshot.
+    auto start = replicate::run_initial_copy({c->source, ao.target, *c->replicate, &stop, replicate_log});
+    if (!start && start.error().code == core::ErrorCode::kCancelled) {
+      replicate_log("replicate --initial-copy: stopped; the next run continues after the last copied chunk");
+      return kExitOk;
+    }
+    if (!start) return report_error(start.error());
+    eo.settings.start = start->position.str();
+    eo.start_gtid_state = start->gtid;
+  }
   auto run_extract = [&] {
     core::Status s = replicate::run_extract(eo, extract_board);
     extract_board.set_state(s ? replicate::State::kStopped : replicate::State::kFailed,
@@ -109,6 +133,9 @@ void register_replicate(CLI::App& app, CliContext& ctx) {
   cmd->add_option("--config", args->config_path, "config.json with the source, \"target\" and \"replicate\"")
       ->required();
   cmd->add_option("--role", args->role, "extract or apply: one side only (default: both, in one process)");
+  cmd->add_flag("--initial-copy", args->initial_copy,
+                "provision the empty target from a consistent snapshot of the source first, then stream from "
+                "its position (resumable; replicate.initial_copy)");
   cmd->callback([&ctx, args] { ctx.exit_code = run_replicate(*args); });
 }
 

@@ -36,6 +36,14 @@ class ReplicateReader {
     if (out_.journal_max_bytes != 0 && out_.journal_max_bytes < kMinJournalBytes)
       problem("'replicate.journal_max_bytes' must be 0 (no limit) or at least 16777216 (16 MiB)");
     number("journal_max_age_seconds", 0, uint64_t{1} << 40, out_.journal_max_age_s);
+    if (const json* v = find("initial_copy")) {
+      if (v->is_boolean()) {
+        out_.initial_copy = v->get<bool>();
+      } else {
+        problem("'replicate.initial_copy' must be true or false");
+      }
+    }
+    number("initial_copy_chunk_rows", 1, 1000000, out_.initial_copy_chunk_rows);
     read_rename();
     return out_;
   }

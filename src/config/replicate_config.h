@@ -38,6 +38,8 @@ struct ReplicateSettings {
   size_t batch_rows = 5000;        ///< `batch_rows`: rows per target transaction (several source ones)
   uint64_t journal_max_bytes = 0;  ///< `journal_max_bytes`: the log's size limit (0: none)
   uint64_t journal_max_age_s = 0;  ///< `journal_max_age_seconds`: applied segments kept this long
+  bool initial_copy = false;       ///< `initial_copy`: provision the target first (--initial-copy)
+  size_t initial_copy_chunk_rows = 10000;  ///< `initial_copy_chunk_rows`: rows per copied chunk
 };
 
 /// The `target` section of `doc` (a whole config file) typed, nullopt when there is none; every

@@ -52,4 +52,29 @@ core::Result<mysql::BinlogStatus> begin_consistent_snapshot(mysql::Connection& c
   return p;
 }
 
+core::Result<mysql::BinlogStatus> begin_exact_snapshot(mysql::Connection& conn, unsigned lock_wait_seconds) {
+  if (conn.server().flavor == mysql::Flavor::kMariaDB) return begin_consistent_snapshot(conn);
+  SLUICE_TRY(conn.execute("SET SESSION lock_wait_timeout = " + std::to_string(lock_wait_seconds)));
+  if (auto s = conn.execute("FLUSH TABLES WITH READ LOCK"); !s) {
+    return core::fail(s.error().with_context(
+        "an exact snapshot position on MySQL takes FLUSH TABLES WITH READ LOCK for an instant (grant RELOAD; "
+        "Amazon RDS and Aurora do not allow it)"));
+  }
+  SLUICE_TRY(conn.execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ"));
+  // Under the lock no transaction commits: the snapshot and the binlog end agree.
+  core::Result<mysql::BinlogStatus> p = mysql::BinlogStatus{};
+  if (core::Status opened = conn.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT"); !opened) {
+    p = core::fail(opened.error());
+  } else {
+    p = mysql::read_binlog_status(conn);
+  }
+  SLUICE_TRY(conn.execute("UNLOCK TABLES"));
+  if (!p) return core::fail(p.error());
+  if (p->position.file.empty()) {
+    return core::fail(core::ErrorCode::kUnsupported,
+                      "binary logging is off on the server: log_bin=ON is needed");
+  }
+  return p;
+}
+
 }  // namespace sluice::extract

@@ -27,4 +27,14 @@ namespace sluice::extract {
 /// (MySQL Executed_Gtid_Set / MariaDB GTID position). The caller COMMITs.
 core::Result<mysql::BinlogStatus> begin_consistent_snapshot(mysql::Connection& conn);
 
+/// As begin_consistent_snapshot, but the position is exact on MySQL too: every transaction
+/// before it is in the snapshot, none after it (`sluice replicate --initial-copy` hands off
+/// to a stream that must apply each transaction once). MariaDB: the same as above. MySQL:
+/// FLUSH TABLES WITH READ LOCK for the instant the snapshot opens and the binlog status is
+/// read (commits wait; the lock waits for running statements, at most `lock_wait_seconds`),
+/// then UNLOCK TABLES, as mysqldump --single-transaction --source-data does; needs RELOAD
+/// (Amazon RDS/Aurora MySQL refuse FLUSH TABLES WITH READ LOCK: the error says so).
+core::Result<mysql::BinlogStatus> begin_exact_snapshot(mysql::Connection& conn,
+                                                       unsigned lock_wait_seconds = 60);
+
 }  // namespace sluice::extract

@@ -7,6 +7,7 @@
 
 #include "journal/log_dir.h"
 #include "journal/reader.h"
+#include "replicate/copy_state.h"
 #include "replicate/ddl_session.h"
 #include "replicate/position_table.h"
 #include "replicate/row_writer.h"
@@ -17,12 +18,6 @@ namespace sluice::replicate {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// DML runs with zero dates allowed and AUTO_INCREMENT columns taking the source's 0 as it is.
-constexpr const char* kDmlSession[] = {
-    "SET SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION'",
-    "SET SESSION foreign_key_checks = 0",
-};
 
 class Applier {
  public:
@@ -52,6 +47,7 @@ class Applier {
   std::unique_ptr<RowWriter> rows_;
   std::unique_ptr<journal::Reader> reader_;
   TargetTables tables_;
+  CopyWindow window_;  // rows an initial copy already holds (copy_state.h)
   AppliedPosition start_;
   bool txn_open_ = false;
   bool in_fragment_ = false;
@@ -69,7 +65,7 @@ core::Status Applier::connect() {
   auto c = mysql::Connection::connect(o_.target.connection);
   if (!c) return core::fail(c.error().with_context("connecting to the target"));
   conn_ = std::move(*c);
-  for (const char* sql : kDmlSession) SLUICE_TRY(conn_->execute(sql));
+  SLUICE_TRY(set_dml_session(*conn_));
   rows_ = std::make_unique<RowWriter>(*conn_);
   tables_.clear();
   auto p = position_.open(*conn_);
@@ -118,6 +114,9 @@ core::Status Applier::apply(const journal::Record& r) {
   for (const journal::RecordEntry& e : r.entries) {
     if (e.is_statement) continue;
     const journal::RecordTable& rt = r.tables[e.table];
+    const CopyWindow::Mode mode = window_.mode(rt.db, rt.table, r.txn.file, r.txn.begin_pos);
+    if (mode == CopyWindow::Mode::kSkip) continue;
+    SLUICE_TRY(rows_->set_idempotent(mode == CopyWindow::Mode::kIdempotent));
     const std::string db(filter_.target_db(rt.db));
     auto t = tables_.get(*conn_, db, std::string(rt.table));
     if (!t) return core::fail(t.error().with_context("log record " + std::to_string(r.lsn)));
@@ -150,7 +149,7 @@ core::Status Applier::apply_statements(const journal::Record& r) {
                                                std::to_string(e.statement.pos) + ")"));
     }
   }
-  for (const char* sql : kDmlSession) SLUICE_TRY(conn_->execute(sql));
+  SLUICE_TRY(set_dml_session(*conn_));
   tables_.clear();
   return core::ok();
 }
@@ -189,6 +188,8 @@ core::Status Applier::commit_batch(bool idle) {
 core::Status Applier::session() {
   SLUICE_TRY(connect());
   SLUICE_TRY(open_reader());
+  // Once the log exists an initial copy is complete (its hand-off creates the log).
+  SLUICE_TRY(window_.load(*conn_, o_.target.position_schema, o_.settings.name));
   txn_open_ = in_fragment_ = false;
   batch_rows_ = 0;
   const uint64_t unlimited = ~uint64_t{0};

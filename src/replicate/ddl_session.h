@@ -26,7 +26,8 @@ std::string sql_mode_names(uint64_t bits);
 /// Strings and comments are left alone.
 std::string rename_database(std::string_view sql, std::string_view from, std::string_view to);
 
-/// Runs `s` (its SQL with the `rename` map applied) with `s.db` renamed as its default database.
+/// Runs `s` (its SQL with the `rename` map applied, rewritten for the target: ddl_rewrite.h) with
+/// `s.db` renamed as its default database.
 core::Status run_ddl(mysql::Connection& conn, const journal::Statement& s,
                      const std::map<std::string, std::string, std::less<>>& rename, bool redo,
                      const std::function<void(std::string_view)>& log);

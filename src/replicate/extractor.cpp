@@ -265,6 +265,7 @@ core::Status extract_session(const ExtractOptions& o, StatusBoard& board) {
     }
   } else {
     SLUICE_TRY(configured_start(o.settings.start, so.start));
+    if (so.start.kind == source::StreamStart::Kind::kFilePos) so.start.gtid_state = o.start_gtid_state;
     // A new log: its header keeps the resolved start, before anything is read.
     so.on_start = [&feed](const source::StreamStart& s) -> core::Status {
       journal::ResumePoint p;

@@ -28,6 +28,8 @@ struct ExtractOptions {
   const std::atomic<bool>* stop = nullptr;    ///< set to end the stream (not owned)
   std::function<void(std::string_view)> log;  ///< one line per message (reconnects)
   unsigned backoff_max_ms = 30000;
+  /// The GTID state at a FILE:POS `settings.start` (an initial copy's snapshot), "" = unknown.
+  std::string start_gtid_state = "";
 };
 
 /// A record is cut into fragments once its body passes this size (memory stays bounded).

@@ -18,6 +18,11 @@ core::Status image_mismatch(const TargetTable& t, size_t n) {
 
 }  // namespace
 
+core::Status set_dml_session(mysql::Connection& conn) {
+  SLUICE_TRY(conn.execute("SET SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION'"));
+  return conn.execute("SET SESSION foreign_key_checks = 0");
+}
+
 // A JSON column takes text, not a binary string: bytes of unknown charset (a MariaDB JSON
 // column is a LONGTEXT, logged without its charset) are converted to utf8mb4 text.
 void RowWriter::append_value(const TargetTable& t, size_t i, const core::Value& v) {
@@ -50,7 +55,10 @@ core::Status RowWriter::add_insert(const TargetTable& t, const change::RowChange
     SLUICE_TRY(flush());
     pending_ = Pending::kInsert;
     table_ = &t;
-    sql_.append("INSERT INTO ").append(t.name).append(t.column_list).append(" VALUES ");
+    sql_.append(idempotent_ ? "REPLACE INTO " : "INSERT INTO ")
+        .append(t.name)
+        .append(t.column_list)
+        .append(" VALUES ");
   } else {
     sql_.push_back(',');
   }
@@ -96,11 +104,15 @@ core::Status RowWriter::add_delete(const TargetTable& t, const change::RowChange
     append_sql_value(sql_, row.before[t.key[j]]);
   }
   sql_.push_back(')');
-  ++expected_;
+  if (!idempotent_) ++expected_;
   return core::ok();
 }
 
 core::Status RowWriter::run_update(const TargetTable& t, const change::RowChange& row) {
+  if (idempotent_ && !t.key.empty()) {
+    SLUICE_TRY(add_delete(t, row));
+    return add_insert(t, row);
+  }
   SLUICE_TRY(flush());
   sql_.append("UPDATE ").append(t.name).append(" SET ");
   const size_t set_at = sql_.size();
@@ -183,6 +195,13 @@ core::Status RowWriter::run(const TargetTable& t, uint64_t expected) {
             " rows to delete are missing on the target (changed outside the pipeline?); nothing "
             "after this transaction was applied");
   }
+  return core::ok();
+}
+
+core::Status RowWriter::set_idempotent(bool on) {
+  if (on == idempotent_) return core::ok();
+  SLUICE_TRY(flush());
+  idempotent_ = on;
   return core::ok();
 }
 

@@ -20,6 +20,10 @@
 
 namespace sluice::replicate {
 
+/// The session rows are written in: zero dates allowed, AUTO_INCREMENT columns taking the
+/// source's 0 as it is, no foreign key checks (the source checked them).
+core::Status set_dml_session(mysql::Connection& conn);
+
 class RowWriter {
  public:
   explicit RowWriter(mysql::Connection& conn) : conn_(conn) {}
@@ -30,6 +34,10 @@ class RowWriter {
   core::Status flush();
   /// Forgets the pending statement (after an error, before a rollback).
   void reset();
+  /// Idempotent rows (a resumed initial copy's window, copy_state.h): an insert replaces the
+  /// row of its key, a delete may find nothing, an update deletes the before key and replaces
+  /// the after image (FULL images). Runs the pending statement when the mode changes.
+  core::Status set_idempotent(bool on);
   /// Statements run since construction.
   uint64_t statements() const { return statements_; }
 
@@ -48,6 +56,7 @@ class RowWriter {
   const TargetTable* table_ = nullptr;
   uint64_t expected_ = 0;  // rows the pending DELETE must find
   uint64_t statements_ = 0;
+  bool idempotent_ = false;
 };
 
 }  // namespace sluice::replicate

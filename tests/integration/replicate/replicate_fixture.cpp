@@ -215,6 +215,24 @@ void Workload::one_transaction() {
   exec("COMMIT");
 }
 
+void Workload::seed(size_t rows) {
+  for (size_t done = 0; done < rows;) {
+    std::string types, uk, nokey;
+    for (size_t i = 0; i < 250 && done < rows; ++i, ++done) {
+      const int id = next_id_++;
+      types += (types.empty() ? "" : ",") + types_values(id);
+      ids_.push_back(id);
+      const std::string a = std::to_string(-id);  // never a workload transaction's a
+      uk += (uk.empty() ? "(" : ",(") + a + ",'s" + std::to_string(id % 7) + "'," + std::to_string(id) + ")";
+      nokey += (nokey.empty() ? "(" : ",(") + std::to_string(id % 5) + ",'seed'),(NULL,NULL)";
+    }
+    for (const std::string& sql : {"INSERT INTO t_types VALUES " + types, "INSERT INTO t_uk VALUES " + uk,
+                                   "INSERT INTO t_nokey VALUES " + nokey}) {
+      if (auto s = conn_->execute(sql); !s) throw std::runtime_error(s.error().message);
+    }
+  }
+}
+
 void Workload::run(size_t n, unsigned pause_ms, size_t alter_at) {
   for (size_t i = 0; i < n; ++i) {
     if (!altered_ && p_.transactions >= alter_at) {

@@ -42,6 +42,9 @@ class Workload {
  public:
   Workload(Pipeline& p, uint32_t seed);
   void create_schema();
+  /// Adds `rows` rows to t_types and some to t_uk and t_nokey in large INSERTs (no counter row:
+  /// data that is there before a pipeline exists, for an initial copy).
+  void seed(size_t rows);
   /// Runs `n` transactions; `pause_ms` between them (0: none).
   void run(size_t n, unsigned pause_ms = 0, size_t alter_at = SIZE_MAX);
   /// Connects again to the pipeline's source (after a failover changed it).

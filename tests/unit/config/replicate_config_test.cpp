@@ -43,5 +43,29 @@ TEST(TargetConfig, ProblemsNameTheTargetPart) {
   EXPECT_NE(bad.error().message.find("'target' must be an object"), std::string::npos);
 }
 
+TEST(ReplicateConfig, InitialCopyKeys) {
+  std::vector<std::string> problems;
+  auto on = replicate_from_config(
+      nlohmann::json::parse(
+          R"({"replicate":{"journal_dir":"/j","initial_copy":true,"initial_copy_chunk_rows":500}})"),
+      "p.json", problems);
+  ASSERT_TRUE(on);
+  EXPECT_TRUE(problems.empty());
+  EXPECT_TRUE(on->initial_copy);
+  EXPECT_EQ(on->initial_copy_chunk_rows, 500u);
+  auto off = replicate_from_config(nlohmann::json::parse(R"({"replicate":{"journal_dir":"/j"}})"), "p.json",
+                                   problems);
+  EXPECT_FALSE(off->initial_copy);
+  EXPECT_EQ(off->initial_copy_chunk_rows, 10000u);
+  (void)replicate_from_config(
+      nlohmann::json::parse(
+          R"({"replicate":{"journal_dir":"/j","initial_copy":"yes","initial_copy_chunk_rows":0}})"),
+      "p.json", problems);
+  ASSERT_EQ(problems.size(), 2u);
+  EXPECT_EQ(problems[0], "p.json: 'replicate.initial_copy' must be true or false");
+  EXPECT_NE(problems[1].find("'replicate.initial_copy_chunk_rows' must be a whole number"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace sluice::config
