@@ -313,7 +313,7 @@ core::Status repair(mysql::Connection& conn, const config::DestinationConfig& d,
     if (s.result.rows.empty() || !status) continue;
     const auto* b = state ? state->find_bookmark(s.info.stream_id) : nullptr;
     s.info.version = b != nullptr ? b->value("version", int64_t{0}) : 0;
-    verify::TableJob job{&s.selected.table, s.selected.columns, s.key, nullptr};
+    verify::TableJob job{&s.selected.table, s.selected.columns, s.key, nullptr, false};
     auto counts = verify::repair_table(conn, job, s.info, s.result.rows, *made->sink);
     if (!counts) {
       status = core::fail(counts.error());
@@ -394,7 +394,7 @@ int run_verify_replica(const VerifyArgs& args, const config::JobConfig& config, 
   verify::RepairCounts total;
   for (Stream& s : *streams) {
     if (s.result.rows.empty()) continue;
-    verify::TableJob job{&s.selected.table, s.selected.columns, s.key, nullptr};
+    verify::TableJob job{&s.selected.table, s.selected.columns, s.key, nullptr, true};
     auto counts = target->repair(source, job, s.result.rows);
     if (!counts) return verify_error(counts.error());
     total.written += counts->written;
@@ -429,7 +429,7 @@ int run_verify_command(const VerifyArgs& args) {
   for (Stream& s : *streams) {
     auto reader = open_reader(*d, s.info);
     if (!reader) return verify_error(reader.error());
-    verify::TableJob job{&s.selected.table, s.selected.columns, s.key, reader->get()};
+    verify::TableJob job{&s.selected.table, s.selected.columns, s.key, reader->get(), false};
     auto result = verify::verify_table(**conn, job, options);
     if (!result) return verify_error(result.error().with_context("verifying " + s.info.stream_id));
     s.result = std::move(*result);

@@ -37,13 +37,14 @@ core::Status MysqlTableReader::read_range(const nlohmann::ordered_json& after,
   spec.after = after;
   spec.upto = upto;
   spec.chunk_rows = kRangeChunkRows;
+  spec.exact_floats = true;
   return extract::read_snapshot(conn_, spec, consumer);
 }
 
 core::Status MysqlTableReader::read_keys(std::span<const nlohmann::ordered_json> keys,
                                          const sinks::ReadRowFn& fn) {
   ValueCells cells(columns_.size());
-  TableJob job{&table_, columns_, key_, nullptr};
+  TableJob job{&table_, columns_, key_, nullptr, true};
   return read_source_keys(conn_, job, keys,
                           [&](std::span<const core::Value> values) { return fn(cells.of(values)); });
 }

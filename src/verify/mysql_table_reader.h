@@ -2,9 +2,10 @@
 /// A MySQL-family destination table read back for verify: the target of `sluice replicate`
 /// (docs/replication.md), whose tables have the source's columns (under a renamed database,
 /// maybe). Rows are read with the source's own snapshot reader (extract::read_snapshot: keyset,
-/// streamed) and turned into cells as the source's are (canonical.h cell_of), so the two sides
-/// are decoded by the same code. With `server_verify.h`, chunks are first compared by checksums
-/// the two servers compute; this reader reads only the rows of chunks that differ. One thread.
+/// streamed, FLOAT exactly: SnapshotSpec::exact_floats) and turned into cells as the source's are
+/// (canonical.h cell_of), so the two sides are decoded by the same code. With `server_verify.h`, chunks are
+/// first compared by checksums the two servers compute; this reader reads only the rows of chunks that
+/// differ. One thread.
 
 #include <cstddef>
 #include <vector>

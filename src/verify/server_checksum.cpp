@@ -15,10 +15,13 @@ std::string rendering(const schema::ColumnSchema& c) {
       return "UNIX_TIMESTAMP(" + x + ")";
     case K::kBit:
       return "CAST(" + x + " AS UNSIGNED)";
+    case K::kFloat:  // printed as a FLOAT, 6 digits (123456.7 and 123456.8 alike); as a DOUBLE, exact
+      return "CAST(" + x + " AS DOUBLE)";
     default:
       break;
   }
-  // Numbers, YEAR, DATE, TIME and DATETIME as the server prints them; the rest by its bytes.
+  // Numbers (a DOUBLE printed shortest round-trip, so distinct values print distinctly), YEAR,
+  // DATE, TIME and DATETIME as the server prints them; the rest by its bytes.
   const bool printed =
       (c.kind >= K::kTinyInt && c.kind <= K::kDouble) || (c.kind >= K::kYear && c.kind <= K::kDateTime);
   return printed ? x : "HEX(" + x + ")";

@@ -3,12 +3,11 @@
 /// (the target of `sluice replicate`): the source and the target each count and sum a 64-bit
 /// hash of the rows of a key range, and only those two numbers leave either server. Each value
 /// is rendered in SQL the same way on both sides (numbers and temporals as the server prints
-/// them, TIMESTAMP as UNIX_TIMESTAMP (time zone aside), BIT as its number, strings, JSON and
-/// bytes as HEX of their bytes, NULL as `~`); the row's hash is the first 64 bits of the SHA-256 of
-/// those renderings. Servers of different flavours or versions may print an equal FLOAT, DOUBLE
-/// or JSON differently: such a chunk only looks different here, and the caller settles it with
-/// the canonical comparison (row_digest.h) of its rows. One thread; the connection is busy
-/// during each call.
+/// them, FLOAT as the DOUBLE it is exactly, TIMESTAMP as UNIX_TIMESTAMP (time zone aside), BIT as its number,
+/// strings, JSON and bytes as HEX of their bytes, NULL as `~`); the row's hash is the first 64 bits of the
+/// SHA-256 of those renderings. Servers of different flavours or versions may print an equal FLOAT, DOUBLE or
+/// JSON differently: such a chunk only looks different here, and the caller settles it with the canonical
+/// comparison (row_digest.h) of its rows. One thread; the connection is busy during each call.
 
 #include <cstddef>
 #include <cstdint>

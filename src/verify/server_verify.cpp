@@ -53,7 +53,7 @@ class RowComparer {
 
 core::Result<TableResult> verify_table_on_servers(MysqlTableReader& source, MysqlTableReader& dest,
                                                   const VerifyOptions& options) {
-  TableJob job{&source.table(), source.columns(), source.key(), &dest};
+  TableJob job{&source.table(), source.columns(), source.key(), &dest, true};
   RowShape shape = row_shape(job);
   TableResult result;
   RowComparer rows(shape, result);

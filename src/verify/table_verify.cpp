@@ -152,6 +152,7 @@ core::Status read_source_keys(mysql::Connection& conn, const TableJob& job,
   spec.table = &t;
   spec.columns = job.columns;
   spec.where = where;
+  spec.exact_floats = job.exact_floats;
   return extract::read_snapshot(conn, spec, consumer);
 }
 
@@ -165,6 +166,7 @@ core::Result<TableResult> verify_table(mysql::Connection& conn, const TableJob& 
   spec.columns = job.columns;
   spec.key = job.key;
   spec.chunk_rows = std::max<size_t>(options.chunk_rows, 1);
+  spec.exact_floats = job.exact_floats;
   SLUICE_TRY(extract::read_snapshot(conn, spec, comparer));
   SLUICE_TRY(comparer.finish());
   if (!result.rows.empty() && options.before_recheck) SLUICE_TRY(options.before_recheck());

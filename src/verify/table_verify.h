@@ -32,6 +32,9 @@ struct TableJob {
   std::vector<size_t> columns;         ///< compared columns (indexes into table->columns), key included
   std::vector<size_t> key;             ///< primary key columns (indexes into table->columns)
   sinks::TableReader* dest = nullptr;  ///< reads the destination's table (columns in `columns` order)
+  /// FLOAT read exactly from the source (extract::SnapshotSpec::exact_floats): a MySQL-family
+  /// destination, read the same way; SQLite and PostgreSQL hold the printed value sync delivered.
+  bool exact_floats = false;
 };
 
 struct VerifyOptions {
