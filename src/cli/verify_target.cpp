@@ -2,6 +2,7 @@
 
 #include <thread>
 
+#include "mysql/binlog_statements.h"
 #include "mysql/server_status.h"
 #include "replicate/row_writer.h"
 #include "replicate/target_tables.h"
@@ -13,6 +14,9 @@ namespace {
 
 constexpr size_t kKeysPerQuery = 200;
 constexpr unsigned kNoSuchTable = 1146;
+// Events of the source's binlog read past the target's position before giving up on proving
+// that they hold nothing followed.
+constexpr uint64_t kGapEvents = 100000;
 
 /// The applier's own session for DML (replicate/applier.cpp): zero dates and a source's 0 in an
 /// AUTO_INCREMENT column taken as they are, no foreign key checks (rows arrive in source order).
@@ -116,6 +120,36 @@ core::Result<std::optional<core::BinlogPosition>> ReplicaTarget::applied() {
       core::BinlogPosition{*rows->front()[0], std::stoull(rows->front()[1].value_or("0"))});
 }
 
+core::Result<bool> ReplicaTarget::gap_is_unfollowed(mysql::Connection& source,
+                                                    const core::BinlogPosition& from,
+                                                    const core::BinlogPosition& to) const {
+  uint64_t events = 0;
+  bool followed = false;
+  core::Status st = mysql::read_binlog_events(
+      source, from, to, [&](const core::BinlogPosition&, std::string_view type, std::string_view info) {
+        if (++events > kGapEvents) followed = true;
+        if (type == "Table_map") {
+          // "table_id: 92 (db.table)"
+          size_t open = info.rfind('(');
+          std::string_view name = open == std::string_view::npos ? info : info.substr(open + 1);
+          if (!name.empty() && name.back() == ')') name.remove_suffix(1);
+          size_t dot = name.find('.');
+          followed = followed || dot == std::string_view::npos ||
+                     filter_.follows(name.substr(0, dot), name.substr(dot + 1));
+        } else if (type == "Query" || type == "Query_compressed") {
+          auto [db, sql] = mysql::split_query_info(info);
+          // Transaction brackets only; any other statement (DDL) may be followed: assume it is.
+          followed =
+              followed || !(sql.starts_with("BEGIN") || sql.starts_with("COMMIT") || sql.starts_with("XA "));
+        }
+        return followed ? core::fail(core::ErrorCode::kCancelled, "followed") : core::ok();
+      });
+  if (followed) return false;
+  if (!st)
+    return core::fail(st.error().with_context("reading the source's binlog after the target's position"));
+  return true;
+}
+
 core::Result<bool> ReplicaTarget::caught_up(mysql::Connection& source, std::chrono::milliseconds wait) {
   auto end = mysql::read_binlog_status(source);
   if (!end) return core::fail(end.error());
@@ -124,6 +158,11 @@ core::Result<bool> ReplicaTarget::caught_up(mysql::Connection& source, std::chro
     auto at = applied();
     if (!at) return core::fail(at.error());
     if (!*at || core::compare_positions(**at, end->position) >= 0) return true;
+    // The extractor logs a transaction of nothing followed only now and then (an empty record):
+    // behind the binlog's end by such transactions alone, the target holds everything.
+    auto unfollowed = gap_is_unfollowed(source, **at, end->position);
+    if (!unfollowed) return core::fail(unfollowed.error());
+    if (*unfollowed) return true;
     if (std::chrono::steady_clock::now() >= deadline) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }

@@ -42,8 +42,10 @@ class ReplicaTarget {
   /// The source position the target has applied (its row of the position table), nullopt when
   /// the target has none (not filled by `sluice replicate`).
   core::Result<std::optional<core::BinlogPosition>> applied();
-  /// Whether the target has applied everything the source's binlog holds now; waits up to
-  /// `wait` for it (polling the position table). True when the target has no position.
+  /// Whether the target has applied everything the source's binlog holds now (its position at
+  /// the binlog's end, or only transactions of nothing followed between them, read with SHOW
+  /// BINLOG EVENTS); waits up to `wait` for it (polling the position table). True when the
+  /// target has no position.
   core::Result<bool> caught_up(mysql::Connection& source, std::chrono::milliseconds wait);
 
   /// --repair: in one target transaction, the `diffs` of the source table `job.table` (every
@@ -53,6 +55,10 @@ class ReplicaTarget {
                                             std::span<const verify::RowDiff> diffs);
 
  private:
+  /// Whether the source's binlog from `from` to `to` holds no change of a followed table (any
+  /// DDL counts as one; past 100,000 events: not proven, false).
+  core::Result<bool> gap_is_unfollowed(mysql::Connection& source, const core::BinlogPosition& from,
+                                       const core::BinlogPosition& to) const;
   ReplicaTarget(std::unique_ptr<mysql::Connection> conn, const config::TargetConfig& target,
                 const config::ReplicateSettings& settings);
   std::unique_ptr<mysql::Connection> conn_;
