@@ -361,6 +361,13 @@ core::Result<std::vector<Stream>> replica_streams(mysql::Connection& source, Rep
 /// both sides checksummed by their servers, the target waited for up to --wait-seconds before the
 /// differing rows are read again, --repair in the target's own transaction.
 int run_verify_replica(const VerifyArgs& args, const config::JobConfig& config, mysql::Connection& source) {
+  if (!args.catalog_path.empty() || !args.state_path.empty()) {
+    return verify_error(
+        core::Error{core::ErrorCode::kInvalidArgument,
+                    "--catalog and --state are for a sync destination: against the target of "
+                    "'sluice replicate' verify compares the tables the pipeline follows (narrow "
+                    "them with --tables)"});
+  }
   auto target = ReplicaTarget::connect(*config.target, *config.replicate);
   if (!target) return verify_error(target.error());
   auto streams = replica_streams(source, *target, args);

@@ -57,6 +57,11 @@ TEST(VerifyReplica, FindsEachKindOnTheTargetWhileReplicatingAndRepairsExactlyTho
       << r.out;
   EXPECT_NE(r.out.find(p.db + "-t_types: equal"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("skipped: " + p.db + "-counter has no primary key"), std::string::npos) << r.out;
+  r = run_sluice({"verify", "--config", p.config, "--catalog", "c.json"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err,
+            "sluice: error: --catalog and --state are for a sync destination: against the target of 'sluice "
+            "replicate' verify compares the tables the pipeline follows (narrow them with --tables)\n");
 
   admin_sql(
       p.target,
