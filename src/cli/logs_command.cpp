@@ -68,14 +68,19 @@ std::string last_line(const std::string& path) {
   return last;
 }
 
+// Prints `path` (empty: no log yet, the first one to appear) and each newer log as it grows.
 int follow(const std::string& dir, std::string path) {
   const std::atomic<bool>& stop = install_stop_handlers(false);
+  if (path.empty()) {
+    std::fprintf(stderr, "sluice logs: no extraction log in %s yet; waiting for the first job\n",
+                 dir.c_str());
+  }
   std::streamoff at = 0;
   while (!stop.load()) {
-    at = print_from(path, at);
+    if (!path.empty()) at = print_from(path, at);
     std::vector<std::string> logs = job::list_logs(dir);
     if (!logs.empty() && logs.back() > path) {
-      at = print_from(path, at);
+      if (!path.empty()) at = print_from(path, at);
       path = logs.back();
       at = 0;
       std::printf("==> %s <==\n", path.c_str());
@@ -95,6 +100,8 @@ int run_logs(const LogsArgs& args) {
       std::printf("%s  %s\n", job::log_job_id(p).c_str(), last_line(p).c_str());
     return std::fflush(stdout) == 0 ? kExitOk : kExitFailure;
   }
+  // Following before the first job (started alongside `sluice run`): wait for its log.
+  if (args.follow && logs.empty() && args.job.empty()) return follow(place->dir, "");
   auto path = pick(logs, place->dir, args.job);
   if (!path) return report_error(path.error());
   if (args.catalog) {

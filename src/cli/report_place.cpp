@@ -21,6 +21,26 @@ void add_report_place_options(CLI::App& cmd, ReportPlaceArgs& args, const std::s
   config->excludes(reports);
 }
 
+namespace {
+
+// Singer output keeps no reports or logs unless asked (a tap's stdout carries only its messages,
+// its summary and warnings go to stderr): say so instead of looking in a folder never written.
+core::Result<std::string> reports_dir_of(const config::DestinationConfig& d, const std::string& named,
+                                         const char* verb) {
+  if (!job::keeps_reports(d)) {
+    return core::fail(core::ErrorCode::kInvalidArgument,
+                      named + " keeps no loading reports or extraction logs (" +
+                          (d.type == config::DestinationType::kSinger
+                               ? std::string("Singer output writes them only with \"report_dir\" in its "
+                                             "destination section")
+                               : std::string("\"report\": false")) +
+                          "), so 'sluice " + verb + "' has nothing to show; or pass --reports DIR");
+  }
+  return job::default_report_dir(d);
+}
+
+}  // namespace
+
 core::Result<ReportPlace> report_place(const ReportPlaceArgs& args, const char* verb) {
   ReportPlace out;
   if (!args.config_path.empty()) {
@@ -34,14 +54,18 @@ core::Result<ReportPlace> report_place(const ReportPlaceArgs& args, const char* 
   } else if (!args.destination.empty()) {
     auto d = config::parse_destination_arg(args.destination);
     if (!d) return core::fail(d.error());
-    out.dir = job::default_report_dir(*d);
+    auto dir = reports_dir_of(*d, "destination " + args.destination, verb);
+    if (!dir) return core::fail(dir.error());
+    out.dir = std::move(*dir);
   } else if (out.config) {
     if (!out.config->destination) {
       return core::fail(
           core::ErrorCode::kInvalidArgument,
           args.config_path + " has no 'destination' section: pass --destination TYPE:PATH or --reports DIR");
     }
-    out.dir = job::default_report_dir(*out.config->destination);
+    auto dir = reports_dir_of(*out.config->destination, "the destination of " + args.config_path, verb);
+    if (!dir) return core::fail(dir.error());
+    out.dir = std::move(*dir);
   } else {
     return core::fail(
         core::ErrorCode::kInvalidArgument,

@@ -1,6 +1,7 @@
 // `sluice verify`: compares source tables with their destination chunk by chunk and reports the
 // differing key ranges and rows; `--repair` re-syncs exactly those rows (docs/verify.md).
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "cli/cli_context.h"
+#include "cli/verify_target.h"
 #include "config/catalog.h"
 #include "config/destination.h"
 #include "config/job_config.h"
@@ -24,6 +26,7 @@
 #include "sinks/sqlite/sqlite_sink.h"
 #include "sinks/sqlite/sqlite_table_reader.h"
 #include "verify/repair.h"
+#include "verify/server_verify.h"
 #include "verify/table_verify.h"
 
 namespace sluice::cli {
@@ -44,6 +47,7 @@ struct VerifyArgs {
   bool repair = false;
   double rate_limit = 0;
   size_t chunk_rows = 10000;
+  double wait_seconds = 30;  ///< a replication target: how long to wait for it to catch up
 };
 
 struct Stream {
@@ -258,8 +262,11 @@ std::string key_text(const nlohmann::ordered_json& key) {
                        : key.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
+constexpr const char* kSyncPendingHint =
+    "the destination's bookmark is behind the source's binlog; run 'sluice sync', then verify again";
+
 /// Prints a table's result; returns its count of wrong and of pending differences.
-std::pair<size_t, size_t> print_result(Stream& s) {
+std::pair<size_t, size_t> print_result(Stream& s, const char* pending_hint = kSyncPendingHint) {
   verify::TableResult& r = s.result;
   size_t pending = 0;
   for (auto& d : r.rows) {
@@ -283,11 +290,7 @@ std::pair<size_t, size_t> print_result(Stream& s) {
   }
   if (r.settled > 0)
     std::printf("  %zu rows differed during the pass and agree now (in flight)\n", r.settled);
-  if (pending > 0) {
-    std::printf(
-        "  pending: the destination's bookmark is behind the source's binlog; run 'sluice sync', then "
-        "verify again\n");
-  }
+  if (pending > 0) std::printf("  pending: %s\n", pending_hint);
   std::fflush(stdout);
   return {r.rows.size() - pending, pending};
 }
@@ -310,7 +313,7 @@ core::Status repair(mysql::Connection& conn, const config::DestinationConfig& d,
     if (s.result.rows.empty() || !status) continue;
     const auto* b = state ? state->find_bookmark(s.info.stream_id) : nullptr;
     s.info.version = b != nullptr ? b->value("version", int64_t{0}) : 0;
-    verify::TableJob job{&s.selected.table, s.selected.columns, s.key, nullptr};
+    verify::TableJob job{&s.selected.table, s.selected.columns, s.key, nullptr, false};
     auto counts = verify::repair_table(conn, job, s.info, s.result.rows, *made->sink);
     if (!counts) {
       status = core::fail(counts.error());
@@ -329,10 +332,96 @@ core::Status repair(mysql::Connection& conn, const config::DestinationConfig& d,
   return core::ok();
 }
 
+int verify_exit(size_t wrong, size_t pending) {
+  if (wrong > 0) return kVerifyDifferences;
+  return pending > 0 ? kVerifyPending : kExitOk;
+}
+
+/// The followed tables of a `sluice replicate` pipeline, each with every column; a table verify
+/// cannot compare (no usable primary key) is skipped with a line unless --tables names it.
+core::Result<std::vector<Stream>> replica_streams(mysql::Connection& source, ReplicaTarget& target,
+                                                  const VerifyArgs& args) {
+  auto tables = target.followed_tables(source, split_tables(args.tables));
+  if (!tables) return core::fail(tables.error());
+  std::vector<Stream> out;
+  for (const auto& t : *tables) {
+    if (auto st = add_stream(whole_table(t), out); !st) {
+      if (!args.tables.empty()) return core::fail(st.error());
+      std::printf("skipped: %s\n", st.error().message.c_str());
+    }
+  }
+  if (out.empty()) {
+    return core::fail(core::ErrorCode::kInvalidArgument,
+                      "no table to verify: the pipeline follows no table with a primary key (of --tables)");
+  }
+  return out;
+}
+
+/// verify against the target of `sluice replicate` (the config's `target` and `replicate` parts):
+/// both sides checksummed by their servers, the target waited for up to --wait-seconds before the
+/// differing rows are read again, --repair in the target's own transaction.
+int run_verify_replica(const VerifyArgs& args, const config::JobConfig& config, mysql::Connection& source) {
+  if (!args.catalog_path.empty() || !args.state_path.empty()) {
+    return verify_error(
+        core::Error{core::ErrorCode::kInvalidArgument,
+                    "--catalog and --state are for a sync destination: against the target of "
+                    "'sluice replicate' verify compares the tables the pipeline follows (narrow "
+                    "them with --tables)"});
+  }
+  auto target = ReplicaTarget::connect(*config.target, *config.replicate);
+  if (!target) return verify_error(target.error());
+  auto streams = replica_streams(source, *target, args);
+  if (!streams) return verify_error(streams.error());
+  const auto wait = std::chrono::milliseconds(static_cast<int64_t>(args.wait_seconds * 1000));
+  verify::VerifyOptions options{args.chunk_rows, args.rate_limit, [&]() -> core::Status {
+                                  auto caught_up = target->caught_up(source, wait);
+                                  return caught_up ? core::ok() : core::fail(caught_up.error());
+                                }};
+  size_t wrong = 0, pending = 0;
+  for (Stream& s : *streams) {
+    const schema::TableSchema& t = s.selected.table;
+    verify::MysqlTableReader src(source, t, s.selected.columns, s.key);
+    verify::MysqlTableReader dst(target->conn(), target->table_for(t), s.selected.columns, s.key);
+    auto result = verify::verify_table_on_servers(src, dst, options);
+    if (!result) return verify_error(result.error().with_context("verifying " + s.info.stream_id));
+    s.result = std::move(*result);
+    if (!s.result.rows.empty()) {
+      auto caught_up = target->caught_up(source, std::chrono::milliseconds(0));
+      if (!caught_up) return verify_error(caught_up.error());
+      s.lagging = !*caught_up;
+    }
+    auto [w, p] = print_result(
+        s,
+        "the target has not applied the source's latest changes yet (is 'sluice replicate' running?); "
+        "verify again");
+    wrong += w;
+    pending += p;
+  }
+  if (!args.repair || wrong + pending == 0) return verify_exit(wrong, pending);
+  verify::RepairCounts total;
+  for (Stream& s : *streams) {
+    if (s.result.rows.empty()) continue;
+    verify::TableJob job{&s.selected.table, s.selected.columns, s.key, nullptr, true};
+    auto counts = target->repair(source, job, s.result.rows);
+    if (!counts) return verify_error(counts.error());
+    total.written += counts->written;
+    total.deleted += counts->deleted;
+  }
+  std::printf("repaired: %zu rows written from the source, %zu extra rows deleted\n", total.written,
+              total.deleted);
+  std::fflush(stdout);
+  return kExitOk;
+}
+
 int run_verify_command(const VerifyArgs& args) {
   auto config = config::load_job_config(args.config_path);
   if (!config) return verify_error(config.error());
   print_warnings(config->warnings);
+  if (args.destination.empty() && config->target && config->replicate) {
+    auto source = mysql::Connection::connect(config->source.connection);
+    if (!source) return verify_error(source.error());
+    return run_verify_replica(args, *config, **source);
+  }
   auto d = destination(args, *config);
   if (!d) return verify_error(d.error());
   auto conn = mysql::Connection::connect(config->source.connection);
@@ -342,12 +431,12 @@ int run_verify_command(const VerifyArgs& args) {
   auto state = saved_state(args, *d);
   if (!state) return verify_error(state.error());
   mark_lagging(**conn, *state, *streams);
-  verify::VerifyOptions options{args.chunk_rows, args.rate_limit};
+  verify::VerifyOptions options{args.chunk_rows, args.rate_limit, nullptr};
   size_t wrong = 0, pending = 0;
   for (Stream& s : *streams) {
     auto reader = open_reader(*d, s.info);
     if (!reader) return verify_error(reader.error());
-    verify::TableJob job{&s.selected.table, s.selected.columns, s.key, reader->get()};
+    verify::TableJob job{&s.selected.table, s.selected.columns, s.key, reader->get(), false};
     auto result = verify::verify_table(**conn, job, options);
     if (!result) return verify_error(result.error().with_context("verifying " + s.info.stream_id));
     s.result = std::move(*result);
@@ -359,8 +448,7 @@ int run_verify_command(const VerifyArgs& args) {
     if (auto st = repair(**conn, *d, *streams); !st) return verify_error(st.error());
     return kExitOk;
   }
-  if (wrong > 0) return kVerifyDifferences;
-  return pending > 0 ? kVerifyPending : kExitOk;
+  return verify_exit(wrong, pending);
 }
 
 }  // namespace
@@ -369,13 +457,13 @@ void register_verify(CLI::App& app, CliContext& ctx) {
   auto args = std::make_shared<VerifyArgs>();
   auto* cmd = app.add_subcommand(
       "verify",
-      "Compares source tables with their SQLite or PostgreSQL destination chunk by chunk on the primary key "
-      "and "
-      "prints the differing key ranges and rows (missing, extra, changed); --repair re-syncs exactly those "
-      "rows. "
+      "Compares source tables with their SQLite or PostgreSQL destination, or the MySQL/MariaDB target of "
+      "'sluice replicate', chunk by chunk on the primary key and prints the differing key ranges and rows "
+      "(missing, extra, changed); --repair re-syncs exactly those rows. "
       "Exit 0 equal, 1 differences, 2 configuration error, 4 only pending differences, 5 a server failed.");
   cmd->add_option("--config", args->config_path,
-                  "the job's config.json (source, and its 'destination' section)")
+                  "the job's config.json (source, and its 'destination' section or the 'target' and "
+                  "'replicate' parts of a replication pipeline)")
       ->required();
   cmd->add_option("--catalog", args->catalog_path, "the job's catalog: its selected streams and columns");
   cmd->add_option("--destination", args->destination,
@@ -388,6 +476,10 @@ void register_verify(CLI::App& app, CliContext& ctx) {
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--chunk-rows", args->chunk_rows, "rows per chunk (default 10000)")
       ->check(CLI::PositiveNumber);
+  cmd->add_option("--wait-seconds", args->wait_seconds,
+                  "a replication target: wait this long for it to apply the source's changes before "
+                  "differing rows are read again (default 30)")
+      ->check(CLI::NonNegativeNumber);
   cmd->callback([args, &ctx] { ctx.exit_code = run_verify_command(*args); });
 }
 

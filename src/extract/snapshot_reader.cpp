@@ -30,7 +30,7 @@ class ChunkRunner {
     key_null_.resize(spec.key.size());
   }
 
-  std::string base_sql() const { return select_sql(*spec_.table, list_); }
+  std::string base_sql() const { return select_sql(*spec_.table, list_, spec_.exact_floats); }
 
   // Streams one query; returns the number of rows delivered.
   core::Result<size_t> run_query(const std::string& sql) {

@@ -42,6 +42,10 @@ struct SnapshotSpec {
   std::string where;
   std::vector<size_t> order_by;
   size_t chunk_rows = 50000;
+  /// FLOAT columns read as CAST(col AS DOUBLE): their exact value instead of the 6 significant
+  /// digits a server prints a FLOAT with (verify of a MySQL-family destination; sync keeps the
+  /// printed form the Singer tap delivers).
+  bool exact_floats = false;
   /// The table's estimated row count (parallel reads size their key ranges with it).
   std::optional<uint64_t> estimated_rows;
 };

@@ -20,11 +20,13 @@ std::vector<size_t> select_list(const SnapshotSpec& spec) {
   return out;
 }
 
-std::string select_sql(const schema::TableSchema& table, std::span<const size_t> list) {
+std::string select_sql(const schema::TableSchema& table, std::span<const size_t> list, bool exact_floats) {
   std::string sql = "SELECT ";
   for (size_t i = 0; i < list.size(); ++i) {
     if (i) sql += ", ";
-    sql += mysql::Connection::quote_identifier(table.columns[list[i]].name);
+    const schema::ColumnSchema& c = table.columns[list[i]];
+    const std::string name = mysql::Connection::quote_identifier(c.name);
+    sql += exact_floats && c.kind == schema::ColumnKind::kFloat ? "CAST(" + name + " AS DOUBLE)" : name;
   }
   return sql + " FROM " + qualified_name(table);
 }

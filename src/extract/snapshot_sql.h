@@ -22,8 +22,9 @@ namespace sluice::extract {
 /// not among them (indexes into the table's columns).
 std::vector<size_t> select_list(const SnapshotSpec& spec);
 
-/// "SELECT `a`, `b` FROM `db`.`t`" for the columns `list`.
-std::string select_sql(const schema::TableSchema& table, std::span<const size_t> list);
+/// "SELECT `a`, `b` FROM `db`.`t`" for the columns `list` (`exact_floats`: SnapshotSpec's).
+std::string select_sql(const schema::TableSchema& table, std::span<const size_t> list,
+                       bool exact_floats = false);
 
 /// " ORDER BY `a`, `b`" (empty for no columns).
 std::string order_clause(const schema::TableSchema& table, std::span<const size_t> cols);

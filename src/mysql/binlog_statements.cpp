@@ -13,9 +13,9 @@ uint64_t to_u64(std::string_view s) {
   return v;
 }
 
-// The QUERY events of one file from `offset` (before `stop` when it is set).
+// The events of one file from `offset` (before `stop` when it is set).
 core::Status read_file(Connection& conn, const std::string& file, uint64_t offset,
-                       std::optional<uint64_t> stop, const StatementVisitor& visit) {
+                       std::optional<uint64_t> stop, const EventVisitor& visit) {
   std::string sql = "SHOW BINLOG EVENTS IN " + conn.quote_string(file) + " FROM " + std::to_string(offset);
   auto result = conn.query_stream(sql);
   if (!result) {
@@ -31,9 +31,7 @@ core::Status read_file(Connection& conn, const std::string& file, uint64_t offse
     if (row.size() < 6 || !row[1] || !row[2] || !row[5]) continue;
     uint64_t pos = to_u64(*row[1]);
     if (stop && pos >= *stop) continue;  // the rest of the file is drained with the result
-    if (*row[2] != "Query" && *row[2] != "Query_compressed") continue;
-    auto [db, statement] = split_query_info(*row[5]);
-    SLUICE_TRY(visit(core::BinlogPosition{file, pos}, db, statement));
+    SLUICE_TRY(visit(core::BinlogPosition{file, pos}, *row[2], *row[5]));
   }
 }
 
@@ -64,6 +62,16 @@ std::pair<std::string, std::string_view> split_query_info(std::string_view info)
 
 core::Status read_binlog_statements(Connection& conn, const core::BinlogPosition& from,
                                     const core::BinlogPosition& to, const StatementVisitor& visit) {
+  return read_binlog_events(
+      conn, from, to, [&](const core::BinlogPosition& at, std::string_view type, std::string_view info) {
+        if (type != "Query" && type != "Query_compressed") return core::ok();
+        auto [db, statement] = split_query_info(info);
+        return visit(at, db, statement);
+      });
+}
+
+core::Status read_binlog_events(Connection& conn, const core::BinlogPosition& from,
+                                const core::BinlogPosition& to, const EventVisitor& visit) {
   if (core::compare_positions(from, to) >= 0) return core::ok();
   auto files = read_binlog_files(conn);
   if (!files) return core::fail(files.error());

@@ -3,7 +3,8 @@
 /// EVENTS (REPLICATION SLAVE on MySQL, BINLOG MONITOR or REPLICATION CLIENT on MariaDB): DDL,
 /// BEGIN, statement-based DML. Streamed, so memory stays bounded however long the range; the
 /// server still reads every event of it. Used to work out a table's schema at an old bookmark
-/// (schema/history_rewind.h).
+/// (schema/history_rewind.h) and, by `sluice verify`, whether the source's binlog after a
+/// replication target's position holds anything the pipeline follows (read_binlog_events).
 
 #include <functional>
 #include <string_view>
@@ -18,6 +19,16 @@ namespace sluice::mysql {
 /// statement.
 using StatementVisitor = std::function<core::Status(const core::BinlogPosition& at,
                                                     std::string_view default_db, std::string_view sql)>;
+
+/// Receives one event: its position, its Event_type ("Query", "Table_map"...) and its Info text
+/// ("table_id: 92 (db.t)" for a Table_map).
+using EventVisitor =
+    std::function<core::Status(const core::BinlogPosition& at, std::string_view type, std::string_view info)>;
+
+/// Calls `visit` for every event at or after `from` and before `to`, in binlog order; an error
+/// from `visit` ends the reading with it.
+core::Status read_binlog_events(Connection& conn, const core::BinlogPosition& from,
+                                const core::BinlogPosition& to, const EventVisitor& visit);
 
 /// Calls `visit` for every QUERY event at or after `from` and before `to`, in binlog order.
 core::Status read_binlog_statements(Connection& conn, const core::BinlogPosition& from,

@@ -8,9 +8,12 @@
 /// its parsed document (json_hash.h: member order, whitespace, escapes and number spellings aside), VECTOR as
 /// the bits of its floats, everything else as its bytes. Pure functions; thread-safe.
 
+#include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/value.h"
 #include "schema/table_schema.h"
@@ -24,6 +27,22 @@ void canonical(std::string& out, const schema::ColumnSchema& column, const sinks
 /// The cell of a source value, as a destination would return it; text rendered into `scratch`
 /// (temporals, geometry, vectors), otherwise a view of `v`.
 sinks::ReadCell cell_of(const core::Value& v, std::string& scratch);
+
+/// Source values to cells (cell_of each), reusing its buffers from row to row.
+class ValueCells {
+ public:
+  explicit ValueCells(size_t n) : cells_(n), scratch_(n) {}
+  /// The cells of the first size() of `values`; valid until the next call.
+  std::span<const sinks::ReadCell> of(std::span<const core::Value> values) {
+    for (size_t i = 0; i < cells_.size(); ++i) cells_[i] = cell_of(values[i], scratch_[i]);
+    return cells_;
+  }
+  size_t size() const { return cells_.size(); }
+
+ private:
+  std::vector<sinks::ReadCell> cells_;
+  std::vector<std::string> scratch_;
+};
 
 /// A 64-bit hash of `bytes` (FNV-1a with a final mix).
 uint64_t hash_bytes(std::string_view bytes);

@@ -16,20 +16,6 @@ core::EpochTime now_utc() {
   return core::EpochTime{us / 1000000, static_cast<uint32_t>(us % 1000000)};
 }
 
-/// A key value of bookmark JSON as a core::Value of `column` (views into `v`).
-core::Value key_value(const schema::ColumnSchema& column, const nlohmann::ordered_json& v) {
-  if (v.is_number_unsigned()) return core::Value::from_uint(v.get<uint64_t>());
-  if (v.is_number_integer()) return core::Value::from_int(v.get<int64_t>());
-  if (v.is_number_float()) return core::Value::from_double(v.get<double>());
-  if (v.is_string()) {
-    const std::string& s = v.get_ref<const std::string&>();
-    return core::Value::with_text(
-        column.kind == schema::ColumnKind::kDecimal ? core::ValueKind::kDecimal : core::ValueKind::kString,
-        s);
-  }
-  return core::Value::null();
-}
-
 core::Status delete_extras(const TableJob& job, const sinks::StreamInfo& info, std::span<const RowDiff> diffs,
                            sinks::Sink& sink, sinks::StreamHandle handle, RepairCounts& counts) {
   // The before image of a delete: the key, the other columns NULL (not every sink takes absent
@@ -58,6 +44,19 @@ core::Status delete_extras(const TableJob& job, const sinks::StreamInfo& info, s
 }
 
 }  // namespace
+
+core::Value key_value(const schema::ColumnSchema& column, const nlohmann::ordered_json& v) {
+  if (v.is_number_unsigned()) return core::Value::from_uint(v.get<uint64_t>());
+  if (v.is_number_integer()) return core::Value::from_int(v.get<int64_t>());
+  if (v.is_number_float()) return core::Value::from_double(v.get<double>());
+  if (v.is_string()) {
+    const std::string& s = v.get_ref<const std::string&>();
+    return core::Value::with_text(
+        column.kind == schema::ColumnKind::kDecimal ? core::ValueKind::kDecimal : core::ValueKind::kString,
+        s);
+  }
+  return core::Value::null();
+}
 
 core::Result<RepairCounts> repair_table(mysql::Connection& conn, const TableJob& job,
                                         const sinks::StreamInfo& info, std::span<const RowDiff> diffs,

@@ -23,6 +23,10 @@ struct RepairCounts {
   size_t deleted = 0;  ///< extra rows deleted
 };
 
+/// A key value of bookmark JSON (RowDiff::key's members) as a core::Value of `column`; text is a
+/// view into `v`.
+core::Value key_value(const schema::ColumnSchema& column, const nlohmann::ordered_json& v);
+
 /// Writes the rows of `diffs` for the stream `info` (opened here on `sink`).
 core::Result<RepairCounts> repair_table(mysql::Connection& conn, const TableJob& job,
                                         const sinks::StreamInfo& info, std::span<const RowDiff> diffs,

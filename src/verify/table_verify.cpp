@@ -13,39 +13,6 @@ namespace {
 
 constexpr size_t kKeysPerQuery = 200;
 
-/// Sleeps as needed to keep `rows` within `rate` rows per second since `start`.
-class RateLimiter {
- public:
-  explicit RateLimiter(double rate) : rate_(rate) {}
-  void tick() {
-    if (rate_ <= 0) return;
-    ++rows_;
-    if (rows_ % 16 != 0) return;
-    auto due = start_ + std::chrono::duration<double>(static_cast<double>(rows_) / rate_);
-    auto now = std::chrono::steady_clock::now();
-    if (due > now) std::this_thread::sleep_for(due - now);
-  }
-
- private:
-  double rate_;
-  uint64_t rows_ = 0;
-  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
-};
-
-/// Source values to cells, into a digest.
-class SourceCells {
- public:
-  explicit SourceCells(size_t n) : cells_(n), scratch_(n) {}
-  std::span<const sinks::ReadCell> of(std::span<const core::Value> values) {
-    for (size_t i = 0; i < cells_.size(); ++i) cells_[i] = cell_of(values[i], scratch_[i]);
-    return cells_;
-  }
-
- private:
-  std::vector<sinks::ReadCell> cells_;
-  std::vector<std::string> scratch_;
-};
-
 /// Reads the source chunk by chunk; after each chunk, the destination's rows of its key range.
 class ChunkComparer final : public extract::SnapshotConsumer {
  public:
@@ -100,13 +67,23 @@ class ChunkComparer final : public extract::SnapshotConsumer {
   ChunkDigest source_;
   ChunkDigest dest_;
   Reconciler reconciler_;
-  SourceCells cells_;
+  ValueCells cells_;
   RateLimiter limiter_;
   TableResult& result_;
   nlohmann::ordered_json after_;
 };
 
-/// Reads the differing rows again from both sides; keeps those that still differ.
+}  // namespace
+
+void RateLimiter::tick(uint64_t rows) {
+  if (rate_ <= 0 || rows == 0) return;
+  rows_ += rows;
+  if (rows == 1 && rows_ % 16 != 0) return;  // row by row: a look at the clock every 16 rows
+  auto due = start_ + std::chrono::duration<double>(static_cast<double>(rows_) / rate_);
+  auto now = std::chrono::steady_clock::now();
+  if (due > now) std::this_thread::sleep_for(due - now);
+}
+
 core::Status recheck(mysql::Connection& conn, const TableJob& job, const RowShape& shape,
                      TableResult& result) {
   std::vector<RowDiff> again;
@@ -114,7 +91,7 @@ core::Status recheck(mysql::Connection& conn, const TableJob& job, const RowShap
   for (const RowDiff& d : result.rows) keys.push_back(d.key);
   ChunkDigest source(shape), dest(shape);
   Reconciler reconciler(shape);
-  SourceCells cells(shape.columns.size());
+  ValueCells cells(shape.columns.size());
   for (size_t at = 0; at < keys.size(); at += kKeysPerQuery) {
     std::span<const nlohmann::ordered_json> batch(keys.data() + at,
                                                   std::min(kKeysPerQuery, keys.size() - at));
@@ -135,8 +112,6 @@ core::Status recheck(mysql::Connection& conn, const TableJob& job, const RowShap
   result.rows = std::move(again);
   return core::ok();
 }
-
-}  // namespace
 
 RowShape row_shape(const TableJob& job) {
   RowShape shape;
@@ -177,6 +152,7 @@ core::Status read_source_keys(mysql::Connection& conn, const TableJob& job,
   spec.table = &t;
   spec.columns = job.columns;
   spec.where = where;
+  spec.exact_floats = job.exact_floats;
   return extract::read_snapshot(conn, spec, consumer);
 }
 
@@ -190,8 +166,10 @@ core::Result<TableResult> verify_table(mysql::Connection& conn, const TableJob& 
   spec.columns = job.columns;
   spec.key = job.key;
   spec.chunk_rows = std::max<size_t>(options.chunk_rows, 1);
+  spec.exact_floats = job.exact_floats;
   SLUICE_TRY(extract::read_snapshot(conn, spec, comparer));
   SLUICE_TRY(comparer.finish());
+  if (!result.rows.empty() && options.before_recheck) SLUICE_TRY(options.before_recheck());
   if (!result.rows.empty()) SLUICE_TRY(recheck(conn, job, shape, result));
   return result;
 }

@@ -8,6 +8,7 @@
 /// replication catching up) and are not reported. Memory: one chunk per side plus the
 /// differences. One thread; the connection and the reader are used by this call only.
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -31,11 +32,29 @@ struct TableJob {
   std::vector<size_t> columns;         ///< compared columns (indexes into table->columns), key included
   std::vector<size_t> key;             ///< primary key columns (indexes into table->columns)
   sinks::TableReader* dest = nullptr;  ///< reads the destination's table (columns in `columns` order)
+  /// FLOAT read exactly from the source (extract::SnapshotSpec::exact_floats): a MySQL-family
+  /// destination, read the same way; SQLite and PostgreSQL hold the printed value sync delivered.
+  bool exact_floats = false;
 };
 
 struct VerifyOptions {
   size_t chunk_rows = 10000;
   double rate_limit = 0;  ///< source rows per second; 0 = unlimited
+  /// Called once after the pass when rows differ, before they are read again (a replication
+  /// target: wait until it applied what the source holds now). Null: read again at once.
+  std::function<core::Status()> before_recheck;
+};
+
+/// Sleeps as needed to keep the rows ticked within `rate` rows per second (0: never sleeps).
+class RateLimiter {
+ public:
+  explicit RateLimiter(double rate) : rate_(rate) {}
+  void tick(uint64_t rows = 1);
+
+ private:
+  double rate_;
+  uint64_t rows_ = 0;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 
 /// A chunk whose checksums differ: keys after `after` up to `upto` (bookmark JSON; null = open).
@@ -58,6 +77,11 @@ struct TableResult {
 /// Compares the table (see above). Errors: the source or the destination failing.
 core::Result<TableResult> verify_table(mysql::Connection& conn, const TableJob& job,
                                        const VerifyOptions& options);
+
+/// Reads the differing rows of `result` again from both sides (the source through `conn`, the
+/// destination through job.dest); keeps those that still differ, counts the others as settled.
+core::Status recheck(mysql::Connection& conn, const TableJob& job, const RowShape& shape,
+                     TableResult& result);
 
 /// Reads the source rows whose key is one of `keys` (bookmark JSON), handing each row's values
 /// (job.columns order) to `fn`.

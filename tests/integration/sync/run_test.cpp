@@ -176,6 +176,46 @@ TEST_F(RunTest, JobAfterJobPicksUpChangesAndNewColumnsAndSigtermExitsZero) {
   EXPECT_EQ(selected.count("resume_t-later.id"), 1U) << used.out;
 }
 
+// `sluice logs --follow` started alongside `sluice run`, before its first job: it waits for the
+// first extraction log, prints each job's lines as they are written and moves on to the next job's
+// log (a header names it), while run keeps running; SIGTERM ends it with exit 0.
+TEST_F(RunTest, LogsFollowPrintsEachJobsLinesWhileRunRuns) {
+  create_resume_table(server_, 20);
+  std::string config = integration("1s");
+  pid_t follow = start_process({SLUICE_BINARY, "logs", "--config", config, "--follow"}, {},
+                               dir_ + "/follow.out", dir_ + "/follow.err");
+  pid_t run = start_process({SLUICE_BINARY, "run", "--config", config}, {}, "", dir_ + "/err");
+  ASSERT_TRUE(wait_for_reports(reports_dir(), 2)) << read_file(dir_ + "/err");
+  const std::string second = reports(reports_dir())[1]["extraction_log"].get<std::string>();
+  std::string out;
+  auto all_lines_in = [&](const std::string& text) {
+    for (const std::string& line : split_lines(text)) {
+      if (out.find(line + "\n") == std::string::npos) return false;
+    }
+    return !text.empty();
+  };
+  bool seen = false;
+  for (int i = 0; i < 200 && !seen; ++i) {
+    out = read_file(dir_ + "/follow.out");
+    seen = all_lines_in(read_file(second));
+    if (!seen) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(seen) << "follow output:\n"
+                    << out << "\nsecond log:\n"
+                    << read_file(second) << "\nlogs --follow stderr:\n"
+                    << read_file(dir_ + "/follow.err");
+  EXPECT_NE(out.find("==> " + second + " <=="), std::string::npos) << out;
+  EXPECT_NE(out.find("job "), std::string::npos) << out;
+  int status = 0;
+  EXPECT_EQ(waitpid(run, &status, WNOHANG), 0) << "sluice run ended early: " << read_file(dir_ + "/err");
+  kill(run, SIGTERM);
+  waitpid(run, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << read_file(dir_ + "/err");
+  kill(follow, SIGTERM);
+  waitpid(follow, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status << read_file(dir_ + "/follow.err");
+}
+
 // sluice run keeps each integration's last start (beside its reports): restarted before the next
 // start it waits for it; restarted after a downtime that missed several starts it runs one job at
 // once, not one per missed start, then keeps the schedule. `sluice status` names the next start.

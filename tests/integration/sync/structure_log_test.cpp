@@ -1,7 +1,8 @@
 // A column selected in the catalog, then dropped from a log-based table between two jobs into
 // SQLite: the job warns, its extraction log reports the drop, and the rows arrive equal to SELECT
 // (changes written after the DROP included). `sluice logs --follow`, started before the second
-// job, prints that job's log as it is written and exits 0 on SIGTERM.
+// job, prints that job's log as it is written and exits 0 on SIGTERM. Singer stdout keeps a log
+// only with `report_dir`.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -79,6 +80,42 @@ TEST(StructureLog, DroppedColumnIsReportedInTheExtractionLog) {
   ASSERT_EQ(dest.exit_code, 0) << dest.err;
   EXPECT_EQ(dest.out, source);
   EXPECT_EQ(source, "1|a\n2|bb\n3|c\n");
+}
+
+// Singer output to stdout writes no files unless asked: without `report_dir` no loading report and
+// no extraction log (stdout carries only Singer messages), and `sluice logs` says so in one line;
+// with `report_dir` the job's extraction log is there for `sluice logs`.
+TEST(StructureLog, SingerStdoutKeepsAnExtractionLogOnlyWithReportDir) {
+  ServerInfo s = shared_server("mariadb");
+  admin_sql(s,
+            "DROP DATABASE IF EXISTS sl_singer; CREATE DATABASE sl_singer;"
+            "CREATE TABLE sl_singer.t (id INT PRIMARY KEY, v VARCHAR(20)); INSERT INTO sl_singer.t VALUES "
+            "(1, 'a')");
+  std::string dir = make_temp_dir("singer_log");
+  std::string plain =
+      write_config(s, "\"filter_dbs\": \"sl_singer\", \"destination\": {\"type\": \"singer\"}");
+  std::string catalog = sync::make_catalog(plain, "sl_singer", {{"t", "FULL_TABLE"}});
+  CommandResult r = run_sluice({"sync", "--config", plain, "--catalog", catalog});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const std::string& line : split_lines(r.out)) EXPECT_TRUE(line.starts_with("{\"type\":")) << line;
+  r = run_sluice({"logs", "--config", plain});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_EQ(r.err, "sluice: error: the destination of " + plain +
+                       " keeps no loading reports or extraction logs (Singer output writes them only with "
+                       "\"report_dir\" in its destination section), so 'sluice logs' has nothing to show; or "
+                       "pass --reports DIR\n");
+  std::string kept = write_config(s,
+                                  "\"filter_dbs\": \"sl_singer\", \"destination\": {\"type\": \"singer\", "
+                                  "\"report_dir\": \"" +
+                                      dir + "/reports\"}");
+  r = run_sluice({"sync", "--config", kept, "--catalog", catalog});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const std::string& line : split_lines(r.out)) EXPECT_TRUE(line.starts_with("{\"type\":")) << line;
+  r = run_sluice({"logs", "--config", kept});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("destination singer"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("loaded sl_singer-t (FULL_TABLE): 1 inserted"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("job succeeded"), std::string::npos) << r.out;
 }
 
 }  // namespace

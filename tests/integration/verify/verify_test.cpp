@@ -15,6 +15,7 @@
 #include "support/sink_fixture.h"
 #include "support/test_servers.h"
 #include "support/test_util.h"
+#include "verify_lines.h"
 
 namespace sluice::test {
 namespace {
@@ -51,18 +52,6 @@ Dest pg_dest(const std::string& schema) {
               ", \"user\": \"postgres\", \"password\": \"pgpw\", \"dbname\": \"sluice\", \"schema\": \"" +
               schema + "\", \"report_dir\": \"" + make_temp_dir("verify-reports") + "\"}";
   return d;
-}
-
-/// verify's row lines ("  missing {...}"), sorted.
-std::vector<std::string> row_lines(const std::string& out) {
-  std::vector<std::string> rows;
-  for (const std::string& line : split_lines(out)) {
-    for (const char* kind : {"  missing ", "  extra ", "  changed ", "  pending "}) {
-      if (line.starts_with(kind)) rows.push_back(line.substr(2));
-    }
-  }
-  std::sort(rows.begin(), rows.end());
-  return rows;
 }
 
 // Source ids 2, 4, ..., 60 in chunks of 10 rows: 2..20, 22..40, 42..60.
