@@ -197,6 +197,10 @@ core::Status Applier::commit_batch(bool idle) {
 }
 
 core::Status Applier::session() {
+  // The counters are the process's: a session after a retry goes on from them.
+  const PipelineStatus before = board_.snapshot();
+  transactions_ = before.transactions;
+  rows_applied_ = before.rows;
   SLUICE_TRY(connect());
   SLUICE_TRY(open_reader());
   txn_open_ = in_fragment_ = false;
