@@ -42,9 +42,8 @@ struct PipelineStatus {
   int64_t pid = 0;                  ///< the process running the role
   std::string host;                 ///< the machine it runs on (gethostname)
   double rows_per_second = 0;       ///< over the last interval of at least a second (0 once ended)
-  int64_t pending_commit_seconds =
-      0;                    ///< apply: source commit time of the oldest record read, not yet committed
-  int64_t lag_seconds = 0;  ///< apply: seconds behind that source commit when saved (0: nothing pending)
+  int64_t pending_commit_seconds = 0;  ///< apply: commit time of the oldest record read, not committed
+  int64_t lag_seconds = 0;             ///< apply: seconds behind that commit when saved (0: none pending)
 };
 
 /// The JSON object of `s` (one line).
