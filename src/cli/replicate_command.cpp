@@ -3,10 +3,13 @@
 #include <pthread.h>
 
 #include <CLI/CLI.hpp>
+#include <condition_variable>
 #include <csignal>
 #include <cstdio>
 #include <memory>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 #include "cli/cli_context.h"
 #include "cli/stop_signal.h"
@@ -14,6 +17,7 @@
 #include "replicate/applier.h"
 #include "replicate/extractor.h"
 #include "replicate/initial_copy.h"
+#include "replicate/metrics_server.h"
 
 namespace sluice::cli {
 namespace {
@@ -22,6 +26,7 @@ struct ReplicateArgs {
   std::string config_path;
   std::string role;  // "", "extract", "apply"
   bool initial_copy = false;
+  std::string metrics_listen;  // --metrics-listen: "" = the config's, "off" = none
 };
 
 void replicate_log(std::string_view line) {
@@ -52,6 +57,47 @@ core::Status check_config(const config::JobConfig& c, const std::string& role) {
 
 int finish(const core::Status& s) { return s ? kExitOk : report_error(s.error()); }
 
+// What watches the roles from beside them: a heartbeat that refreshes their status files every
+// second (a stale file tells `sluice status` the process is gone) and the metrics endpoint. Its
+// threads start with SIGINT/SIGTERM blocked, so a signal still reaches (and interrupts) a role.
+struct Monitoring {
+  std::unique_ptr<replicate::MetricsServer> metrics;
+  std::jthread heartbeat;
+};
+
+core::Result<std::unique_ptr<Monitoring>> start_monitoring(
+    const config::ReplicateSettings& r, const std::vector<replicate::StatusBoard*>& boards) {
+  sigset_t signals, old_mask;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, &old_mask);
+  auto m = std::make_unique<Monitoring>();
+  core::Status started = core::ok();
+  if (r.metrics_listen) {
+    auto server = replicate::MetricsServer::start(*r.metrics_listen, r.name, r.journal_dir,
+                                                  {boards.begin(), boards.end()});
+    if (server)
+      m->metrics = std::move(*server);
+    else
+      started = core::fail(server.error());
+  }
+  if (started) {
+    for (replicate::StatusBoard* b : boards) b->set_state(replicate::State::kStarting);
+    m->heartbeat = std::jthread([boards](std::stop_token stop) {
+      std::mutex mutex;
+      std::condition_variable_any wake;
+      std::unique_lock lock(mutex);
+      while (!wake.wait_for(lock, stop, std::chrono::seconds(1), [&stop] { return stop.stop_requested(); })) {
+        for (replicate::StatusBoard* b : boards) b->touch();
+      }
+    });
+  }
+  pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
+  if (!started) return core::fail(started.error());
+  return m;
+}
+
 int run_replicate(const ReplicateArgs& a) {
   if (!a.role.empty() && a.role != "extract" && a.role != "apply") {
     return report_error(core::Error{
@@ -70,12 +116,24 @@ int run_replicate(const ReplicateArgs& a) {
   if (c->replicate)
     c->replicate->initial_copy = (c->replicate->initial_copy || a.initial_copy) && a.role != "apply";
   if (auto s = check_config(*c, a.role); !s) return report_error(s.error());
+  if (a.metrics_listen == "off") {
+    c->replicate->metrics_listen.reset();
+  } else if (!a.metrics_listen.empty()) {
+    auto listen = config::parse_listen_address(a.metrics_listen, "--metrics-listen");
+    if (!listen) return report_error(listen.error());
+    c->replicate->metrics_listen = std::move(*listen);
+  }
   const std::string& dir = c->replicate->journal_dir;
   const std::atomic<bool>& stop = install_stop_handlers(false);
   replicate::StatusBoard extract_board("extract", dir + "/extract.status.json");
   replicate::StatusBoard apply_board("apply", dir + "/apply.status.json");
   replicate::ExtractOptions eo{c->source, *c->replicate, &stop, replicate_log};
   replicate::ApplyOptions ao{c->target.value_or(config::TargetConfig{}), *c->replicate, &stop, replicate_log};
+  std::vector<replicate::StatusBoard*> boards;
+  if (a.role != "apply") boards.push_back(&extract_board);
+  if (a.role != "extract") boards.push_back(&apply_board);
+  auto monitoring = start_monitoring(*c->replicate, boards);
+  if (!monitoring) return report_error(monitoring.error());
   if (c->replicate->initial_copy) {
     // The target provisioned first; the stream then starts at the copy's snapshot.
     auto start = replicate::run_initial_copy({c->source, ao.target, *c->replicate, &stop, replicate_log});
@@ -136,6 +194,10 @@ void register_replicate(CLI::App& app, CliContext& ctx) {
   cmd->add_flag("--initial-copy", args->initial_copy,
                 "provision the empty target from a consistent snapshot of the source first, then stream from "
                 "its position (resumable; replicate.initial_copy)");
+  cmd->add_option(
+      "--metrics-listen", args->metrics_listen,
+      "HOST:PORT for the Prometheus metrics instead of replicate.metrics_listen (off: none); with "
+      "--role, each process needs its own");
   cmd->callback([&ctx, args] { ctx.exit_code = run_replicate(*args); });
 }
 

@@ -42,13 +42,20 @@ core::Result<std::string> reports_dir_of(const config::DestinationConfig& d, con
 }  // namespace
 
 core::Result<ReportPlace> report_place(const ReportPlaceArgs& args, const char* verb) {
-  ReportPlace out;
+  std::optional<config::JobConfig> loaded;
   if (!args.config_path.empty()) {
     auto config = config::load_job_config(args.config_path);
     if (!config) return core::fail(config.error());
     print_warnings(config->warnings);
-    out.config = std::move(*config);
+    loaded = std::move(*config);
   }
+  return report_place(args, verb, std::move(loaded));
+}
+
+core::Result<ReportPlace> report_place(const ReportPlaceArgs& args, const char* verb,
+                                       std::optional<config::JobConfig> config) {
+  ReportPlace out;
+  out.config = std::move(config);
   if (!args.reports_dir.empty()) {
     out.dir = args.reports_dir;
   } else if (!args.destination.empty()) {

@@ -34,5 +34,8 @@ void add_report_place_options(CLI::App& cmd, ReportPlaceArgs& args, const std::s
 /// Errors: no option given, an unreadable config, a config without a destination (kInvalidArgument
 /// or the config's own error), one line naming the option to pass.
 core::Result<ReportPlace> report_place(const ReportPlaceArgs& args, const char* verb);
+/// The same with the `--config` file already loaded (`config`, nullopt when none was given).
+core::Result<ReportPlace> report_place(const ReportPlaceArgs& args, const char* verb,
+                                       std::optional<config::JobConfig> config);
 
 }  // namespace sluice::cli

@@ -1,4 +1,5 @@
-// `sluice status`: the last jobs' loading reports as a table. See docs/loading-reports.md.
+// `sluice status`: the last jobs' loading reports as a table (docs/loading-reports.md), or for a
+// config with a `replicate` part the pipeline's roles (docs/replication.md#status).
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
@@ -9,6 +10,7 @@
 #include "cli/last_start.h"
 #include "cli/report_place.h"
 #include "job/report/report_reader.h"
+#include "replicate/pipeline_view.h"
 
 namespace sluice::cli {
 namespace {
@@ -47,8 +49,32 @@ std::string next_start_line(const config::JobConfig& config) {
          (next == now ? " (due now: at once while sluice run runs)" : std::string()) + "\n";
 }
 
+int pipeline_status(const config::ReplicateSettings& settings, const StatusArgs& args) {
+  if (args.table) {
+    return report_error(core::Error{
+        core::ErrorCode::kInvalidArgument,
+        args.place.config_path + " is a replication pipeline (its \"replicate\" part): --table is for "
+                                 "loading reports; `sluice status --config` alone shows the pipeline"});
+  }
+  const int64_t now =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
+  const replicate::PipelineView view = replicate::read_pipeline(settings, now);
+  const std::string text = args.json ? replicate::pipeline_json(view) : replicate::pipeline_text(view);
+  if (!print(text)) return report_error(core::Error{core::ErrorCode::kIo, "cannot write to stdout"});
+  return kExitOk;
+}
+
 int run_status(const StatusArgs& args) {
-  auto place = report_place(args.place, "status");
+  std::optional<config::JobConfig> config;
+  if (!args.place.config_path.empty()) {
+    auto loaded = config::load_job_config(args.place.config_path);
+    if (!loaded) return report_error(loaded.error());
+    print_warnings(loaded->warnings);
+    if (loaded->replicate) return pipeline_status(*loaded->replicate, args);
+    config = std::move(*loaded);
+  }
+  auto place = report_place(args.place, "status", std::move(config));
   if (!place) return report_error(place.error());
   const std::string* dir = &place->dir;
   auto listing = job::read_reports(*dir, args.table ? 1 : args.last);
@@ -79,14 +105,16 @@ void register_status(CLI::App& app, CliContext& ctx) {
       "status",
       "Prints the last jobs' loading reports as a table (start, duration, destination, "
       "ok/interrupted/FAILED, "
-      "tables, rows inserted/updated/deleted, bytes, error), newest last. See docs/loading-reports.md");
+      "tables, rows inserted/updated/deleted, bytes, error), newest last (docs/loading-reports.md); for a "
+      "config with a \"replicate\" part, the pipeline: each role's state, positions, LSNs, log size, lag, "
+      "rows/s (docs/replication.md)");
   add_report_place_options(*cmd, args->place, "reports");
   cmd->add_option("--last", args->last, "how many jobs to show (default 10; 0 = all)");
   cmd->add_flag("--table", args->table,
                 "per-table rows of the last job instead (counts, duration, bookmark before and after)");
   cmd->add_flag("--json", args->json,
                 "machine output: a JSON array of the report documents (with report_file); with --table, the "
-                "last report alone");
+                "last report alone; for a pipeline, one JSON object");
   cmd->callback([&ctx, args] { ctx.exit_code = run_status(*args); });
 }
 

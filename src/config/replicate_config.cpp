@@ -45,6 +45,7 @@ class ReplicateReader {
     }
     number("initial_copy_chunk_rows", 1, 1000000, out_.initial_copy_chunk_rows);
     read_rename();
+    read_metrics_listen();
     return out_;
   }
 
@@ -107,6 +108,18 @@ class ReplicateReader {
     }
   }
 
+  void read_metrics_listen() {
+    const json* v = find("metrics_listen");
+    if (v == nullptr) return;
+    auto a = parse_listen_address(v->is_string() ? v->get<std::string>() : v->dump(),
+                                  "'replicate.metrics_listen'");
+    if (!a) {
+      problem(a.error().message);
+      return;
+    }
+    out_.metrics_listen = std::move(*a);
+  }
+
   const json& s_;
   std::string origin_;
   std::vector<std::string>& problems_;
@@ -114,6 +127,40 @@ class ReplicateReader {
 };
 
 }  // namespace
+
+std::string ListenAddress::str() const {
+  const bool v6 = host.find(':') != std::string::npos;
+  return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+core::Result<ListenAddress> parse_listen_address(std::string_view text, std::string_view what) {
+  auto bad = [&] {
+    return core::fail(core::ErrorCode::kConfig,
+                      std::string(what) +
+                          " must be \"HOST:PORT\" such as \"127.0.0.1:9187\" (port 1 to 65535), got '" +
+                          std::string(text) + "'");
+  };
+  const size_t colon = text.rfind(':');
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 == text.size() || colon + 6 < text.size())
+    return bad();
+  ListenAddress out;
+  std::string_view host = text.substr(0, colon);
+  if (host.front() == '[') {
+    if (host.size() < 3 || host.back() != ']') return bad();
+    host = host.substr(1, host.size() - 2);
+  } else if (host.find(':') != std::string_view::npos) {
+    return bad();  // an IPv6 address needs its brackets
+  }
+  out.host = std::string(host);
+  uint32_t port = 0;
+  for (char c : text.substr(colon + 1)) {
+    if (c < '0' || c > '9') return bad();
+    port = port * 10 + static_cast<uint32_t>(c - '0');
+  }
+  if (port == 0 || port > 65535) return bad();
+  out.port = static_cast<uint16_t>(port);
+  return out;
+}
 
 std::optional<TargetConfig> target_from_config(const json& doc, std::string_view origin,
                                                std::vector<std::string>& problems,

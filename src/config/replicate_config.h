@@ -26,6 +26,15 @@ struct TargetConfig {
   std::string position_schema = "sluice";
 };
 
+/// A "HOST:PORT" to listen on ("127.0.0.1:9187", "[::1]:9187").
+struct ListenAddress {
+  std::string host;
+  uint16_t port = 0;
+  std::string str() const;  ///< as written
+};
+/// `text` as HOST:PORT (port 1-65535); the error is one line naming `what`.
+core::Result<ListenAddress> parse_listen_address(std::string_view text, std::string_view what);
+
 /// The `replicate` section.
 struct ReplicateSettings {
   std::string journal_dir;                    ///< `journal_dir`: the transaction log (required)
@@ -40,6 +49,8 @@ struct ReplicateSettings {
   uint64_t journal_max_age_s = 0;  ///< `journal_max_age_seconds`: applied segments kept this long
   bool initial_copy = false;       ///< `initial_copy`: provision the target first (--initial-copy)
   size_t initial_copy_chunk_rows = 10000;  ///< `initial_copy_chunk_rows`: rows per copied chunk
+  /// `metrics_listen`: where `sluice replicate` serves Prometheus metrics (absent: nowhere).
+  std::optional<ListenAddress> metrics_listen;
 };
 
 /// The `target` section of `doc` (a whole config file) typed, nullopt when there is none; every

@@ -58,6 +58,7 @@ class Applier {
   uint64_t last_end_ = 0;
   int64_t last_commit_seconds_ = 0;
   uint64_t transactions_ = 0, rows_applied_ = 0;
+  int64_t pending_commit_seconds_ = 0;  // the oldest record read and not committed (status: lag)
   Clock::time_point applied_file_at_{};
 };
 
@@ -72,6 +73,7 @@ core::Status Applier::connect() {
   if (!p) return core::fail(p.error());
   start_ = *p;
   committed_lsn_ = last_lsn_ = p->lsn;
+  board_.update([&](PipelineStatus& s) { s.lsn_applied = committed_lsn_; });  // before a first commit
   return core::ok();
 }
 
@@ -105,6 +107,13 @@ void Applier::note_complete(const journal::Record& r) {
 }
 
 core::Status Applier::apply(const journal::Record& r) {
+  if (pending_commit_seconds_ == 0) {
+    pending_commit_seconds_ = std::max<int64_t>(1, r.txn.commit_seconds);
+    board_.update([&](PipelineStatus& s) {
+      s.state = State::kCatchingUp;
+      s.pending_commit_seconds = pending_commit_seconds_;
+    });
+  }
   bool has_statements = false;
   for (const journal::RecordEntry& e : r.entries) has_statements = has_statements || e.is_statement;
   if (has_statements) {
@@ -180,12 +189,17 @@ core::Status Applier::commit_batch(bool idle) {
     s.transactions = transactions_;
     s.rows = rows_applied_;
     s.last_commit_seconds = last_commit_seconds_;
+    s.pending_commit_seconds = pending_commit_seconds_ = 0;
     s.last_error.clear();
   });
   return core::ok();
 }
 
 core::Status Applier::session() {
+  // The counters are the process's: a session after a retry goes on from them.
+  const PipelineStatus before = board_.snapshot();
+  transactions_ = before.transactions;
+  rows_applied_ = before.rows;
   SLUICE_TRY(connect());
   SLUICE_TRY(open_reader());
   // Once the log exists an initial copy is complete (its hand-off creates the log).

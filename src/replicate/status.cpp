@@ -1,5 +1,8 @@
 #include "replicate/status.h"
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -20,6 +23,12 @@ constexpr const char* kStateNames[] = {"starting", "online", "catching_up", "sto
 
 }  // namespace
 
+std::string host_name() {
+  char name[256] = {};
+  if (gethostname(name, sizeof(name) - 1) != 0) return {};
+  return name;
+}
+
 const char* state_name(State s) { return kStateNames[static_cast<size_t>(s)]; }
 
 std::string status_json(const PipelineStatus& s) {
@@ -36,11 +45,19 @@ std::string status_json(const PipelineStatus& s) {
   j["last_commit_seconds"] = s.last_commit_seconds;
   j["updated_seconds"] = s.updated_seconds;
   j["last_error"] = s.last_error;
+  j["pid"] = s.pid;
+  j["host"] = s.host;
+  j["rows_per_second"] = s.rows_per_second;
+  j["pending_commit_seconds"] = s.pending_commit_seconds;
+  j["lag_seconds"] = s.lag_seconds;
   return j.dump();
 }
 
 StatusBoard::StatusBoard(std::string role, std::string path) : path_(std::move(path)) {
   status_.role = std::move(role);
+  status_.pid = static_cast<int64_t>(getpid());
+  status_.host = host_name();
+  sampled_at_ms_ = now_ms();
 }
 
 void StatusBoard::set_state(State s, std::string error) {
@@ -60,6 +77,17 @@ PipelineStatus StatusBoard::snapshot() const {
 void StatusBoard::save_locked(bool force) {
   const int64_t now = now_ms();
   status_.updated_seconds = now / 1000;
+  const bool ended = status_.state == State::kStopped || status_.state == State::kFailed;
+  if (ended || now - sampled_at_ms_ >= 1000) {
+    const uint64_t rows = status_.rows - std::min(status_.rows, sampled_rows_);
+    status_.rows_per_second =
+        ended ? 0.0 : static_cast<double>(rows) * 1000.0 / static_cast<double>(now - sampled_at_ms_);
+    sampled_at_ms_ = now;
+    sampled_rows_ = status_.rows;
+  }
+  status_.lag_seconds = status_.pending_commit_seconds == 0
+                            ? 0
+                            : std::max<int64_t>(0, now / 1000 - status_.pending_commit_seconds);
   if (path_.empty() || (!force && now - saved_at_ms_ < 1000)) return;
   saved_at_ms_ = now;
   // Best effort: the status is advisory, never a reason to stop replicating.
@@ -97,6 +125,11 @@ core::Result<PipelineStatus> read_status_file(const std::string& path) {
   s.last_commit_seconds = j.value("last_commit_seconds", int64_t{0});
   s.updated_seconds = j.value("updated_seconds", int64_t{0});
   s.last_error = j.value("last_error", "");
+  s.pid = j.value("pid", int64_t{0});
+  s.host = j.value("host", "");
+  s.rows_per_second = j.value("rows_per_second", 0.0);
+  s.pending_commit_seconds = j.value("pending_commit_seconds", int64_t{0});
+  s.lag_seconds = j.value("lag_seconds", int64_t{0});
   return s;
 }
 

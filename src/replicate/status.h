@@ -22,6 +22,8 @@ enum class State : uint8_t {
   kFailed = 4,      ///< ended by `last_error`
 };
 const char* state_name(State s);
+/// This machine's name (gethostname), "" when unknown.
+std::string host_name();
 
 /// One role's figures. Plain data.
 struct PipelineStatus {
@@ -37,6 +39,11 @@ struct PipelineStatus {
   int64_t last_commit_seconds = 0;  ///< source commit time of the last transaction handled (UTC)
   int64_t updated_seconds = 0;      ///< when this was last updated (UTC)
   std::string last_error;           ///< one line, "" = none
+  int64_t pid = 0;                  ///< the process running the role
+  std::string host;                 ///< the machine it runs on (gethostname)
+  double rows_per_second = 0;       ///< over the last interval of at least a second (0 once ended)
+  int64_t pending_commit_seconds = 0;  ///< apply: commit time of the oldest record read, not committed
+  int64_t lag_seconds = 0;             ///< apply: seconds behind that commit when saved (0: none pending)
 };
 
 /// The JSON object of `s` (one line).
@@ -55,6 +62,11 @@ class StatusBoard {
     save_locked(force);
   }
   void set_state(State s, std::string error = {});
+  /// Marks the role alive: `updated_seconds` set, saved when a second passed (a heartbeat every
+  /// second keeps a running role's file fresh even while it waits on a server).
+  void touch() {
+    update([](PipelineStatus&) {});
+  }
   PipelineStatus snapshot() const;
 
   /// The extractor's durable LSN, read by an applier in the same process (only durable records
@@ -67,6 +79,8 @@ class StatusBoard {
   PipelineStatus status_;
   std::string path_;
   int64_t saved_at_ms_ = 0;
+  int64_t sampled_at_ms_ = 0;  // rows_per_second's interval start
+  uint64_t sampled_rows_ = 0;
 };
 
 /// Reads a status file saved by a StatusBoard (for `sluice status`).

@@ -67,5 +67,35 @@ TEST(ReplicateConfig, InitialCopyKeys) {
             std::string::npos);
 }
 
+TEST(ReplicateSettings, MetricsListenIsHostAndPort) {
+  std::vector<std::string> problems;
+  auto r = replicate_from_config(
+      nlohmann::json::parse(R"({"replicate":{"journal_dir":"/l","metrics_listen":"127.0.0.1:9187"}})"), "p.json",
+      problems);
+  ASSERT_TRUE(problems.empty()) << problems.at(0);
+  ASSERT_TRUE(r && r->metrics_listen);
+  EXPECT_EQ(r->metrics_listen->host, "127.0.0.1");
+  EXPECT_EQ(r->metrics_listen->port, 9187);
+  auto none = replicate_from_config(nlohmann::json::parse(R"({"replicate":{"journal_dir":"/l"}})"), "p.json", problems);
+  EXPECT_FALSE(none->metrics_listen);  // absent: no endpoint
+
+  auto v6 = parse_listen_address("[::1]:9187", "x");
+  ASSERT_TRUE(v6) << v6.error().message;
+  EXPECT_EQ(v6->host, "::1");
+  EXPECT_EQ(v6->str(), "[::1]:9187");
+  for (const char* bad : {"9187", ":9187", "host:", "host:0", "host:65536", "host:9x", "::1:9187", "[::1:9187"}) {
+    auto a = parse_listen_address(bad, "'replicate.metrics_listen'");
+    ASSERT_FALSE(a) << bad;
+    EXPECT_EQ(a.error().message, std::string("'replicate.metrics_listen' must be \"HOST:PORT\" such as "
+                                             "\"127.0.0.1:9187\" (port 1 to 65535), got '") +
+                                     bad + "'");
+  }
+  problems.clear();
+  replicate_from_config(nlohmann::json::parse(R"({"replicate":{"journal_dir":"/l","metrics_listen":9187}})"),
+                        "p.json", problems);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0].rfind("p.json: 'replicate.metrics_listen' must be \"HOST:PORT\"", 0), 0u) << problems[0];
+}
+
 }  // namespace
 }  // namespace sluice::config

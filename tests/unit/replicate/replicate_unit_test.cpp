@@ -1,9 +1,14 @@
 // The pure parts of `sluice replicate`: filters and renames, the start key, DDL database
 // renames, sql_mode names and the SQL literals rows are written with.
 #include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
 
 #include "replicate/ddl_session.h"
 #include "replicate/extractor.h"
+#include "replicate/metrics_server.h"
+#include "replicate/pipeline_view.h"
 #include "replicate/sql_value.h"
 #include "replicate/table_filter.h"
 
@@ -95,6 +100,56 @@ TEST(SqlValue, LiteralsForEachKind) {
   std::string id;
   append_identifier(id, "a`b");
   EXPECT_EQ(id, "`a``b`");
+}
+
+// The exposition text: HELP and TYPE once per family, role-specific families only for their
+// role, label values escaped (a pipeline name with a quote, a backslash, a newline).
+TEST(MetricsText, FamiliesLabelsAndEscaping) {
+  PipelineStatus ex, ap;
+  ex.role = "extract";
+  ex.state = State::kOnline;
+  ex.lsn_written = 12;
+  ex.lsn_durable = 11;
+  ex.source_position = "mysql-bin.000003:4567";
+  ap.role = "apply";
+  ap.state = State::kFailed;
+  ap.lsn_applied = 9;
+  ap.lag_seconds = 0;
+  const std::string t = metrics_text("a\"b\\c\nd", {ex, ap}, 1000, 2);
+  const std::string p = "pipeline=\"a\\\"b\\\\c\\nd\"";
+  EXPECT_NE(t.find("sluice_replicate_lsn_durable{" + p + ",role=\"extract\"} 11\n"), std::string::npos) << t;
+  EXPECT_EQ(t.find("sluice_replicate_lsn_durable{" + p + ",role=\"apply\"}"), std::string::npos) << t;
+  EXPECT_NE(t.find("sluice_replicate_lsn_applied{" + p + ",role=\"apply\"} 9\n"), std::string::npos) << t;
+  EXPECT_NE(t.find("sluice_replicate_up{" + p + ",role=\"apply\"} 0\n"), std::string::npos) << t;
+  EXPECT_NE(t.find("sluice_replicate_state{" + p + ",role=\"apply\",state=\"failed\"} 1\n"), std::string::npos);
+  EXPECT_NE(t.find("sluice_replicate_source_position{" + p + ",role=\"extract\",file=\"mysql-bin.000003\"} 4567\n"),
+            std::string::npos)
+      << t;
+  EXPECT_NE(t.find("sluice_replicate_log_bytes{" + p + "} 1000\n"), std::string::npos) << t;
+  size_t types = 0;
+  for (size_t at = 0; (at = t.find("# TYPE sluice_replicate_up ", at)) != std::string::npos; ++at) ++types;
+  EXPECT_EQ(types, 1u);
+}
+
+// A status file that says online but is stale, or whose pid is gone, is a gone process.
+TEST(PipelineView, StaleOrDeadRunningRoleIsGone) {
+  char tmpl[] = "/tmp/sluice-view-XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  config::ReplicateSettings s;
+  s.journal_dir = tmpl;
+  PipelineView none = read_pipeline(s, 1000);
+  EXPECT_EQ(none.extract.process, Process::kNotStarted);
+  StatusBoard board("apply", s.journal_dir + "/apply.status.json");
+  board.set_state(State::kOnline);
+  const int64_t now = board.snapshot().updated_seconds;
+  EXPECT_EQ(read_pipeline(s, now).apply.process, Process::kRunning);
+  EXPECT_EQ(read_pipeline(s, now + kStaleSeconds + 1).apply.process, Process::kGone);
+  EXPECT_NE(pipeline_text(read_pipeline(s, now + 60)).find("is gone (killed or crashed)"), std::string::npos);
+  board.update([](PipelineStatus& st) { st.pid = 999999999; }, true);  // no such process here
+  EXPECT_EQ(read_pipeline(s, now).apply.process, Process::kGone);
+  board.set_state(State::kStopped);
+  EXPECT_EQ(read_pipeline(s, now + 60).apply.process, Process::kEnded);
+  std::filesystem::remove_all(tmpl);
 }
 
 }  // namespace
