@@ -22,28 +22,40 @@ rep_port=$SLUICE_BENCH_PORT
 lat_txns=${SLUICE_BENCH_LAT_TXNS:-2000}
 big_rows=${SLUICE_BENCH_BIG_ROWS:-1000000}
 rep_shm=$(mktemp -d "${SLUICE_BENCH_SHM:-/dev/shm}/sluice-bench-rep.XXXXXX")
-rep_dir=$SLUICE_TEST_ROOT/rtarget
-rm -rf "$rep_dir"; ln -s "$rep_shm" "$rep_dir"  # testserver.sh keeps the target's data in $rep_dir
 trap 'scripts/testserver.sh stop-all >/dev/null 2>&1 || true; rm -rf "$rep_shm"' EXIT
 jdir=$work/rep-journal
-T=()
-target_start() {
-  eval "$(scripts/testserver.sh start mariadb rtarget -- --max-binlog-size=256M --innodb-buffer-pool-size=2G)"
-  T=(mariadb --no-defaults -h127.0.0.1 -P"$SLUICE_RTARGET_PORT" -uroot -prootpw)
+eval "$(scripts/testserver.sh start mariadb rtarget -- --max-binlog-size=256M --innodb-buffer-pool-size=2G)"
+T=(mariadb --no-defaults -h127.0.0.1 -P"$SLUICE_RTARGET_PORT" -uroot -prootpw)
+rep_dir=$SLUICE_RTARGET_DIR
+# target_stop [-9]: a clean shutdown (or a kill), waiting for the process to end.
+target_stop() {
+  local pid; pid=$(cat "$rep_dir/pid" 2>/dev/null) || return 0
+  if [ "${1:-}" = -9 ]; then kill -9 "$pid"; else "${T[@]}" -e "SHUTDOWN"; fi
+  for _ in $(seq 600); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  rm -f "$rep_dir/pid"
 }
-# The target as it was before the changes: kill (its data is thrown away), copy the snapshot, start.
+# target_launch: the target's server again, as testserver.sh launched it (its data in $rep_shm).
+target_launch() {
+  (setsid bash -c "exec $(cat "$SLUICE_TEST_ROOT/rtarget.launch")" </dev/null >/dev/null 2>&1 &)
+  for _ in $(seq 600); do "${T[@]}" -e "SELECT 1" >/dev/null 2>&1 && return 0; sleep 0.1; done
+  echo "bench: the target did not start: $(tail -3 "$rep_dir/err.log")" >&2; exit 1
+}
+# The target as it was before the changes: killed (its data is thrown away), the snapshot copied.
 target_reset() {
-  kill -9 "$(cat "$rep_dir/pid")" 2>/dev/null || true
-  for _ in $(seq 100); do [ -e "$rep_dir/pid" ] && kill -0 "$(cat "$rep_dir/pid")" 2>/dev/null || break; sleep 0.1; done
-  rm -rf "$rep_dir/pid" "$rep_dir/data"
-  cp -a "$rep_shm/snapshot" "$rep_dir/data"
-  target_start >/dev/null
+  target_stop -9
+  rm -rf "$rep_shm/data"
+  cp -a "$rep_shm/snapshot" "$rep_shm/data"
+  target_launch
 }
+target_stop
+mv "$rep_dir/data" "$rep_shm/data"
+ln -s "$rep_shm/data" "$rep_dir/data"
+target_launch
 # The big table of (c), the same on both sides: $big_rows rows of ~230 bytes, unlogged.
 big_sql="SET SESSION sql_log_bin=0; DROP TABLE IF EXISTS bench.big;
   CREATE TABLE bench.big (id INT PRIMARY KEY, n INT, pad VARCHAR(220)) ENGINE=InnoDB;
   INSERT INTO bench.big SELECT seq, 0, REPEAT(CHAR(97 + seq % 26), 220) FROM seq_1_to_$big_rows;"
-"${M[@]}" -e "$big_sql"
+"${M[@]}" bench -e "$big_sql"
 # On the source: the paced writer of (b), unlogged.
 "${M[@]}" <<'SQL'
 SET SESSION sql_log_bin=0;
@@ -68,10 +80,9 @@ SQL
 # The target: the bench table as loaded (before the changes), the big table, the applier's
 # account (the privileges of docs/replication.md, nothing more) and the waiting procedures.
 echo "bench: replicate: target with $rows rows (the state before the changes)" >&2
-target_start >/dev/null
 { echo "SET SESSION sql_log_bin=0;"; /usr/bin/python3 bench/workload.py schema; } | "${T[@]}"
 /usr/bin/python3 bench/workload.py load "$rows" | "${T[@]}"
-"${T[@]}" -e "$big_sql"
+"${T[@]}" bench -e "$big_sql"
 "${T[@]}" <<'SQL'
 SET SESSION sql_log_bin=0;
 CREATE USER IF NOT EXISTS 'sluice_apply'@'%' IDENTIFIED BY 'applypw';
@@ -107,9 +118,9 @@ BEGIN
 END//
 DELIMITER ;
 SQL
-scripts/testserver.sh stop rtarget >/dev/null
-cp -a "$rep_dir/data" "$rep_shm/snapshot"
-target_start >/dev/null
+target_stop
+cp -a "$rep_shm/data" "$rep_shm/snapshot"
+target_launch
 
 # The range: from the first change to the end of the last transaction of the change workload.
 # last_xid FILE: the end position of FILE's last transaction (what both appliers report having run).
@@ -144,12 +155,13 @@ sluice_pid=
 sluice_start() {
   local name=$1; shift
   rm -f "$work/$name.rss"
+  mkdir -p "$jdir"  # both roles in one process: the applier's thread may look before the extractor made it
   /usr/bin/time -f "%e %M" -o "$work/$name.rss" "$sluice" replicate --config "$work/rep-config.json" "$@" \
     >/dev/null 2>"$work/$name.err" &
   sluice_pid=$!
 }
-sluice_stop() {
-  kill -TERM "$sluice_pid" 2>/dev/null || true
+sluice_stop() {  # SIGTERM to sluice itself (GNU time would die of it and leave sluice running)
+  kill -TERM "$(pgrep -P "$sluice_pid")" 2>/dev/null || true
   wait "$sluice_pid" || echo "bench: sluice replicate exited $?: $(tail -2 "$1")" >&2
 }
 status_rows() { /usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["rows"])' "$1" 2>/dev/null || echo 0; }
@@ -179,7 +191,7 @@ for round in $(seq "$runs"); do
   # Extract alone: done at the log's last write (its segments' newest mtime), once they stopped growing.
   rm -rf "$jdir"
   t0=$(now); sluice_start rep-extract --role extract
-  prev= same=0
+  prev='' same=0
   for _ in $(seq 7200); do
     cur=$(find "$jdir" -name 'seg-*.sjl' -printf '%s\n' 2>/dev/null | awk '{s += $1} END {print s + 0}')
     if [ "$cur" = "$prev" ] && [ "$cur" != 0 ]; then same=$((same + 1)); [ $same -ge 4 ] && break; else same=0; fi
@@ -255,5 +267,5 @@ sed -i '$s/ 0$/ '"$(cut -d' ' -f2 "$work/big-sluice.rss")"'/' "$work/big-sluice.
 if [ "$("${T[@]}" -N -e "SELECT SUM(n) FROM bench.big")" != "$big_rows" ]; then echo "bench: bench.big not updated on the target" >&2; fi
 row "replicate: one UPDATE of $big_rows rows ($((big_bytes / 1048576)) MiB of binlog), sluice vs native" big-native big-sluice "$big_rows"
 scripts/testserver.sh stop rtarget >/dev/null 2>&1 || true
-rm -rf "$rep_shm" "$rep_dir" "$jdir"
+rm -rf "$rep_shm" "$jdir"
 trap 'scripts/testserver.sh stop-all >/dev/null 2>&1 || true' EXIT
