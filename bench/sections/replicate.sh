@@ -16,11 +16,12 @@
 #     polls every 0.2 ms and keeps when each row became visible; p50/p99 of the difference.
 #  c. peak RSS: of (a), and of one UPDATE of $big_rows rows applied while the target lags (the
 #     whole transaction in the source's binlog before sluice starts).
-# SLUICE_BENCH_LAT_TXNS (default 2000 per run) and SLUICE_BENCH_BIG_ROWS (default 1000000) size
+# The native replica also runs with slave_parallel_threads=2 (a row of its own).
+# SLUICE_BENCH_LAT_TXNS (default 2000 per run) and SLUICE_BENCH_BIG_ROWS (default --rows) size
 # (b) and (c). The journal is on disk under $work with the log's default durability.
 rep_port=$SLUICE_BENCH_PORT
 lat_txns=${SLUICE_BENCH_LAT_TXNS:-2000}
-big_rows=${SLUICE_BENCH_BIG_ROWS:-1000000}
+big_rows=${SLUICE_BENCH_BIG_ROWS:-$rows}
 rep_shm=$(mktemp -d "${SLUICE_BENCH_SHM:-/dev/shm}/sluice-bench-rep.XXXXXX")
 trap 'scripts/testserver.sh stop-all >/dev/null 2>&1 || true; rm -rf "$rep_shm"' EXIT
 jdir=$work/rep-journal
@@ -142,10 +143,11 @@ rep_time() {
   local rss=0; [ -s "$3" ] && rss=$(tail -1 "$3" | cut -d' ' -f2)
   awk -v a="$2" -v b="$(now)" -v r="$rss" 'BEGIN {printf "%.3f %d\n", b - a, r}' >>"$work/$1.times"
 }
-# native_start FILE POS: the target replicates natively from FILE:POS, single-threaded.
+# native_start FILE POS [THREADS]: the target replicates natively from FILE:POS, single-threaded
+# unless THREADS says otherwise.
 native_start() {
   native_stop
-  "${T[@]}" -e "SET GLOBAL slave_parallel_threads=0;
+  "${T[@]}" -e "SET GLOBAL slave_parallel_threads=${3:-0};
     CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=$rep_port, MASTER_USER='root',
       MASTER_PASSWORD='rootpw', MASTER_LOG_FILE='$1', MASTER_LOG_POS=$2, MASTER_USE_GTID=no; START SLAVE"
 }
@@ -178,6 +180,12 @@ for round in $(seq "$runs"); do
   if [ "$r" = NULL ] || [ "$r" -lt 0 ]; then echo "bench: native replica did not reach the end ($r)" >&2; fi
   native_stop
   if [ "$round" = 1 ] && [ "$(checksum "${T[@]}")" != "$src_sum" ]; then echo "bench: native replica's bench.t differs" >&2; fi
+
+  target_reset
+  t0=$(now); native_start "${logs[0]}" 4 2
+  "${T[@]}" -N -e "SELECT MASTER_POS_WAIT('$last_log', $end_pos, 3600)" >/dev/null
+  rep_time rep-native-p2 "$t0" /dev/null
+  native_stop
 
   target_reset; rm -rf "$jdir"; rep_config "${logs[0]}:4" bench.t
   t0=$(now); sluice_start rep-sluice
@@ -212,6 +220,7 @@ done
 [ "$rep_rows" -gt 0 ] || rep_rows=$changes
 echo "bench: replicate applies $rep_rows row changes" >&2
 row "replicate: apply rate, sluice (extract + apply) vs native replica (slave_parallel_threads=0)" rep-native rep-sluice "$rep_rows"
+row "replicate: native replica with slave_parallel_threads=2 (in the sluice columns) vs =0" rep-native rep-native-p2 "$rep_rows"
 row "replicate: extract only (source → log) vs native replica" rep-native rep-extract "$rep_rows"
 row "replicate: apply only (log → target) vs native replica" rep-native rep-apply "$rep_rows"
 
