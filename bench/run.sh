@@ -4,6 +4,9 @@
 #
 #   bench/run.sh [--quick] [--rows N] [--changes N] [--runs K] [--only decode,fetch,catchup,snapshot,sinks,memory]
 #
+# Not in the default list (long): verify (issue 17) and replicate (issue 16: `sluice replicate`
+# vs a native MariaDB replica; bench/sections/replicate.sh), e.g. `--only replicate,verify`.
+#
 # Each work is a section, bench/sections/NAME.sh, sourced in the order --only names them. A
 # section may use: $sluice (binary), $work (scratch dir), M=(mariadb client args), $SLUICE_BENCH_PORT,
 # $datadir, logs=(binlog names) and files=(their paths) holding the change workload, $rows,
@@ -48,7 +51,10 @@ trap 'scripts/testserver.sh stop-all >/dev/null 2>&1 || true' EXIT
 
 # A 3 GB buffer pool holds the default 1 M-row table (~1.4 GB) in memory, so the snapshot
 # numbers measure the tools, not this machine's disk (full_table_setup.sh warms it).
-eval "$(scripts/testserver.sh start mariadb bench -- --max-binlog-size=256M --innodb-buffer-pool-size=3G)"
+server_opts=(--max-binlog-size=256M --innodb-buffer-pool-size=3G)
+# `sluice replicate` refuses a source without column metadata in its binlog (MariaDB's NO_LOG).
+case ",$only," in *,replicate,*) server_opts+=(--binlog-row-metadata=MINIMAL) ;; esac
+eval "$(scripts/testserver.sh start mariadb bench -- "${server_opts[@]}")"
 M=(mariadb --no-defaults -h127.0.0.1 -P"$SLUICE_BENCH_PORT" -uroot -prootpw)
 echo "bench: loading $rows rows, then $changes row changes" >&2
 /usr/bin/python3 bench/workload.py schema | "${M[@]}"

@@ -14,7 +14,7 @@ verify_args=(verify --config "$work/verify-config.json" --catalog "$work/snap-ca
   --destination "sqlite:$shm/verified.db")
 "$sluice" "${verify_args[@]}" >&2 || { echo "bench: verify of bench.t did not find it equal" >&2; exit 1; }
 for _ in $(seq "$runs"); do
-  rm -f "$shm/full.db"*
+  rm -rf "$shm/full.db"*  # the SQLite destination keeps its reports in full.db.reports/
   measure verify-full-table "$sluice" "${sync_args[@]}" --destination "sqlite:$shm/full.db"
   measure verify-sqlite "$sluice" "${verify_args[@]}"
 done
