@@ -31,6 +31,8 @@ class ReplicateReader {
     number("journal_max_bytes", 0, uint64_t{1} << 50, out_.journal_max_bytes);
     number("journal_max_age_seconds", 0, uint64_t{1} << 40, out_.journal_max_age_s);
     read_rename();
+    read_conflict();
+    read_skip();
     return out_;
   }
 
@@ -90,6 +92,31 @@ class ReplicateReader {
         continue;
       }
       out_.rename[from] = to.get<std::string>();
+    }
+  }
+
+  void read_conflict() {
+    const json* v = find("on_conflict");
+    if (v == nullptr) return;
+    if (v->is_string() && v->get<std::string>() == "stop") {
+      out_.on_conflict = ReplicateSettings::OnConflict::kStop;
+    } else if (v->is_string() && v->get<std::string>() == "overwrite") {
+      out_.on_conflict = ReplicateSettings::OnConflict::kOverwrite;
+    } else {
+      problem("'replicate.on_conflict' must be \"stop\" or \"overwrite\", got " + v->dump());
+    }
+  }
+  void read_skip() {
+    const json* v = find("skip_transactions_writing");
+    if (v == nullptr) return;
+    out_.skip_transactions_writing.emplace();
+    bool ok = v->is_array();
+    for (const json& d : ok ? *v : json::array()) {
+      ok = ok && d.is_string() && !d.get<std::string>().empty() && d.get<std::string>().size() <= 64;
+      if (ok) out_.skip_transactions_writing->push_back(d.get<std::string>());
+    }
+    if (!ok) {
+      problem("'replicate.skip_transactions_writing' must be a list of database names such as [\"sluice\"]");
     }
   }
 

@@ -38,6 +38,14 @@ struct ReplicateSettings {
   size_t batch_rows = 5000;        ///< `batch_rows`: rows per target transaction (several source ones)
   uint64_t journal_max_bytes = 0;  ///< `journal_max_bytes`: the log's size limit (0: none)
   uint64_t journal_max_age_s = 0;  ///< `journal_max_age_seconds`: applied segments kept this long
+  /// `on_conflict`: a duplicate key on INSERT, a row missing for UPDATE or DELETE: "stop" (the
+  /// pipeline stops naming them) or "overwrite" (replace / insert the after image / ignore, counted).
+  enum class OnConflict : uint8_t { kStop = 0, kOverwrite = 1 };
+  OnConflict on_conflict = OnConflict::kStop;
+  /// `skip_transactions_writing`: databases whose `apply_position` table, written by a source
+  /// transaction, marks it as applied by a sluice pipeline: the extractor drops it (loop safety).
+  /// nullopt: the target's `position_schema` (parse_job_config fills it in); empty: none.
+  std::optional<std::vector<std::string>> skip_transactions_writing;
 };
 
 /// The `target` section of `doc` (a whole config file) typed, nullopt when there is none; every
