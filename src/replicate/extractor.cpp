@@ -238,6 +238,10 @@ core::Status run_extract(const ExtractOptions& o, StatusBoard& board) {
   so.server_id = o.source.server_id.value_or(0);
   so.name = "replicate extract";
   so.databases = TableFilter(o.settings.include, {}, {}).exact_databases();
+  if (!so.databases.empty()) {  // the position tables' databases too: their transactions are skipped
+    for (const std::string& db : o.settings.skip_transactions_writing.value_or(std::vector<std::string>{"sluice"}))
+      so.databases.push_back(db);
+  }
   so.log = o.log;
   so.stop = o.stop;
   so.backoff_max_ms = o.backoff_max_ms;

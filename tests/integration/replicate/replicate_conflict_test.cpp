@@ -21,13 +21,6 @@
 namespace sluice::test {
 namespace {
 
-int stop_and_reap(int pid) {
-  kill(pid, SIGTERM);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return status;
-}
-
 // Waits (at most `seconds`) for `pid` to end by itself: its wait status, or -1 (then killed).
 int wait_exit(int pid, int seconds) {
   for (int i = 0; i < seconds * 10; ++i) {
@@ -39,8 +32,41 @@ int wait_exit(int pid, int seconds) {
   return -1;
 }
 
-std::string rows_of(const ServerInfo& s, const std::string& db, const std::string& table) {
-  return admin_sql(s, "SELECT * FROM `" + table + "` ORDER BY 1, 2", db);
+// A `sluice replicate` process, killed at scope exit unless stopped (a failed assertion).
+struct Running {
+  int pid = -1;
+  ~Running() {
+    if (pid > 0) kill9_and_reap(pid);
+  }
+  int stop() {
+    kill(pid, SIGTERM);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    pid = -1;
+    return status;
+  }
+};
+
+std::string rows_of(const ServerInfo& s, const std::string& db, const std::string& table,
+                    const std::string& order = "1") {
+  return admin_sql(s, "SELECT * FROM `" + table + "` ORDER BY " + order, db);
+}
+
+// The source ends the binlog dump of a reader that exited on an error only at its next write:
+// ended here, so a restart can register the same server_id at once.
+void end_dump_threads(const ServerInfo& s) {
+  const std::string find = "SELECT ID FROM information_schema.PROCESSLIST WHERE COMMAND LIKE 'Binlog Dump%'";
+  for (int i = 0; i < 50; ++i) {
+    const std::vector<std::string> ids = split_lines(admin_sql(s, find));
+    if (ids.empty()) return;
+    for (const std::string& id : ids) {
+      try {
+        admin_sql(s, "KILL " + id);
+      } catch (const std::exception&) {  // ended meanwhile
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
 }
 
 std::string source_file(const ServerInfo& s) {
@@ -80,7 +106,7 @@ TEST(ReplicateConflict, OverwriteResolvesEachKindCountedAndLogged) {
   Pipeline p = make_pipeline(shared_server("mysql"), shared_server("mariadb"), "cfo", 500,
                              "\"on_conflict\": \"overwrite\"");
   create_conflict_schema(p);
-  const int pid = start_replicate(p);
+  Running run{start_replicate(p)};
   ASSERT_TRUE(wait_caught_up(p, 30)) << read_file(p.work_dir + "/both.err");
   // By hand on the target: keys the source will insert (100 on the primary key, 2000 on the
   // unique key of another row), a key an update will move to (300), rows the source will
@@ -104,7 +130,7 @@ TEST(ReplicateConflict, OverwriteResolvesEachKindCountedAndLogged) {
   EXPECT_EQ(admin_sql(p.target, "SELECT id, u, v, g FROM t WHERE id IN (3, 100, 201, 300) ORDER BY id",
                       p.target_db),
             "3\t30\tupd\t6\n100\t1001\ts\t200\n201\t2000\ts\t402\n300\t70\ts\t600\n");
-  EXPECT_EQ(stop_and_reap(pid), 0) << read_file(p.work_dir + "/both.err");
+  EXPECT_EQ(run.stop(), 0) << read_file(p.work_dir + "/both.err");
   const std::string log = read_file(p.work_dir + "/both.err");
   const std::string t = p.target_db + ".t";
   for (const std::string& line :
@@ -113,7 +139,7 @@ TEST(ReplicateConflict, OverwriteResolvesEachKindCountedAndLogged) {
         "conflict in " + t + ", key (`id`)=(3): UPDATE of a missing row: after image inserted",
         "conflict in " + t + ", key (`id`)=(4): DELETE of a missing row: ignored",
         "conflict in " + t + ", key (`id`)=(7): UPDATE to an existing key: row replaced",
-        "5 on " + t + " so far", "applying them again row by row"}) {
+        "5 on " + t + " so far", std::string("applying them again row by row")}) {
     EXPECT_NE(log.find(line), std::string::npos) << line << "\n" << log;
   }
   const std::string status = read_file(p.journal_dir + "/apply.status.json");
@@ -122,9 +148,11 @@ TEST(ReplicateConflict, OverwriteResolvesEachKindCountedAndLogged) {
 
 // The pipeline (policy stop) meets `what` in the last source transaction: it ends with an error
 // naming the table, the key and the transaction, and nothing of it is applied.
-void expect_stopped_at(Pipeline& p, int pid, const std::string& file, const std::string& message,
+void expect_stopped_at(Pipeline& p, Running& run, const std::string& file, const std::string& message,
                        const std::string& after) {
-  const int status = wait_exit(pid, 30);
+  const int status = wait_exit(run.pid, 30);
+  run.pid = -1;
+  end_dump_threads(p.source);
   EXPECT_TRUE(status != -1 && WIFEXITED(status) && WEXITSTATUS(status) != 0) << status;
   const std::string log = read_file(p.work_dir + "/both.err");
   for (const std::string& part :
@@ -140,35 +168,35 @@ void expect_stopped_at(Pipeline& p, int pid, const std::string& file, const std:
 TEST(ReplicateConflict, StopNamesTableKeyAndTransactionForEachKind) {
   Pipeline p = make_pipeline(shared_server("mysql"), shared_server("mariadb"), "cfs");
   create_conflict_schema(p);
-  int pid = start_replicate(p);
+  Running run{start_replicate(p)};
   ASSERT_TRUE(wait_caught_up(p, 30)) << read_file(p.work_dir + "/both.err");
   const std::string file = source_file(p.source);
   // An INSERT of a key the target holds (in a batch of three rows).
   admin_sql(p.target, "INSERT INTO t (id, u, v) VALUES (100, 1000, 'target')", p.target_db);
   source_txn(p, "INSERT INTO t (id, u, v) VALUES (99, 990, 's'), (100, 1001, 's'), (101, 1010, 's')");
-  expect_stopped_at(p, pid, file, "(`id`)=(100): INSERT of a key that exists on the target",
+  expect_stopped_at(p, run, file, "(`id`)=(100): INSERT of a key that exists on the target",
                     "SELECT COUNT(*) = 0 FROM t WHERE id IN (99, 101)");
   admin_sql(p.target, "DELETE FROM t WHERE id = 100", p.target_db);  // the fix; a restart goes on
-  pid = start_replicate(p);
+  run.pid = start_replicate(p);
   ASSERT_TRUE(wait_caught_up(p, 30)) << read_file(p.work_dir + "/both.err");
   // An UPDATE of a row the target lacks.
   admin_sql(p.target, "DELETE FROM t WHERE id = 3", p.target_db);
   source_txn(p, "UPDATE t SET v = 'x' WHERE id = 2; UPDATE t SET v = 'x' WHERE id = 3");
-  expect_stopped_at(p, pid, file, "(`id`)=(3): UPDATE of a row missing on the target",
+  expect_stopped_at(p, run, file, "(`id`)=(3): UPDATE of a row missing on the target",
                     "SELECT v = 's' FROM t WHERE id = 2");
   admin_sql(p.target, "INSERT INTO t (id, u, v) VALUES (3, 30, 's')", p.target_db);
-  pid = start_replicate(p);
+  run.pid = start_replicate(p);
   ASSERT_TRUE(wait_caught_up(p, 30)) << read_file(p.work_dir + "/both.err");
   // A DELETE of a row the target lacks (in a batch of two).
   admin_sql(p.target, "DELETE FROM t WHERE id = 4", p.target_db);
   source_txn(p, "DELETE FROM t WHERE id IN (4, 5)");
-  expect_stopped_at(p, pid, file, "(`id`)=(4): DELETE of a row missing on the target",
+  expect_stopped_at(p, run, file, "(`id`)=(4): DELETE of a row missing on the target",
                     "SELECT COUNT(*) FROM t WHERE id = 5");
   admin_sql(p.target, "INSERT INTO t (id, u, v) VALUES (4, 40, 's')", p.target_db);
-  pid = start_replicate(p);
+  run.pid = start_replicate(p);
   ASSERT_TRUE(wait_caught_up(p, 30)) << read_file(p.work_dir + "/both.err");
   expect_equal(p);
-  EXPECT_EQ(stop_and_reap(pid), 0) << read_file(p.work_dir + "/both.err");
+  EXPECT_EQ(run.stop(), 0) << read_file(p.work_dir + "/both.err");
 }
 
 TEST(ReplicateConflict, BadPolicyIsOneLine) {
@@ -242,8 +270,8 @@ TEST(ReplicateLoop, TwoWayPipelinesApplyEachTransactionOnceAndEchoNothing) {
   create_loop_schema(b, ba.db);
   set_start_now(ab);
   set_start_now(ba);
-  const int pid_ab = start_replicate(ab);
-  const int pid_ba = start_replicate(ba);
+  Running run_ab{start_replicate(ab)};
+  Running run_ba{start_replicate(ba)};
   const int n = 40;
   std::thread on_a([&] { side_workload(a, ab.db, "A", 0, n); });
   std::thread on_b([&] { side_workload(b, ba.db, "B", 100000, n); });
@@ -258,11 +286,11 @@ TEST(ReplicateLoop, TwoWayPipelinesApplyEachTransactionOnceAndEchoNothing) {
   EXPECT_EQ(admin_sql(a, count, ab.db), all) << read_file(ba.work_dir + "/both.err");
   EXPECT_EQ(admin_sql(b, count, ba.db), all) << read_file(ab.work_dir + "/both.err");
   for (const char* table : {"t", "counter"}) {
-    EXPECT_EQ(rows_of(a, ab.db, table), rows_of(b, ba.db, table)) << table;
+    EXPECT_EQ(rows_of(a, ab.db, table, "1, 2"), rows_of(b, ba.db, table, "1, 2")) << table;
   }
   EXPECT_EQ(admin_sql(a, "SELECT COUNT(*) FROM t", ab.db), std::to_string(2 * (n - n / 3)) + "\n");
-  EXPECT_EQ(stop_and_reap(pid_ab), 0) << read_file(ab.work_dir + "/both.err");
-  EXPECT_EQ(stop_and_reap(pid_ba), 0) << read_file(ba.work_dir + "/both.err");
+  EXPECT_EQ(run_ab.stop(), 0) << read_file(ab.work_dir + "/both.err");
+  EXPECT_EQ(run_ba.stop(), 0) << read_file(ba.work_dir + "/both.err");
   // Nothing came back: A's log holds only A's transactions, B's only B's.
   EXPECT_EQ(logged_sides(ab), std::make_pair(n, 0));
   EXPECT_EQ(logged_sides(ba), std::make_pair(0, n));
