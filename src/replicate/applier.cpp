@@ -198,7 +198,8 @@ core::Status Applier::apply_statements(const journal::Record& r) {
   const bool redo = start_.ddl_lsn == r.lsn;
   for (const journal::RecordEntry& e : r.entries) {
     if (!e.is_statement) continue;
-    auto s = run_ddl(*conn_, e.statement, filter_.renames(), redo, o_.log);
+    auto s = run_ddl(*conn_, e.statement, filter_.renames(), redo, o_.log,
+                     applied_ddl_mark(o_.target.position_schema));
     if (!s) {
       return core::fail(s.error().with_context("log record " + std::to_string(r.lsn) + " (source " +
                                                std::string(r.txn.file) + ":" +

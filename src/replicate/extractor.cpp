@@ -10,6 +10,7 @@
 #include "journal/record.h"
 #include "journal/writer.h"
 #include "mysql/connection.h"
+#include "replicate/ddl_session.h"
 #include "schema/ddl_parser.h"
 #include "source/binlog_streamer.h"
 
@@ -94,6 +95,9 @@ class JournalFeed final : public binlog::ChangeHandler {
     return append(true);
   }
   core::Status on_statement(const binlog::StatementChange& s) override {
+    for (const std::string& schema : skipped_) {  // DDL a sluice applier ran (its mark)
+      if (s.sql.starts_with(applied_ddl_mark(schema))) return core::ok();
+    }
     if (skipping_ || !followed_statement(filter_, skipped_, s.sql, s.db)) return core::ok();
     open_record();
     add_logged_statement(builder_, s);
@@ -239,7 +243,8 @@ core::Status run_extract(const ExtractOptions& o, StatusBoard& board) {
   so.name = "replicate extract";
   so.databases = TableFilter(o.settings.include, {}, {}).exact_databases();
   if (!so.databases.empty()) {  // the position tables' databases too: their transactions are skipped
-    for (const std::string& db : o.settings.skip_transactions_writing.value_or(std::vector<std::string>{"sluice"}))
+    for (const std::string& db :
+         o.settings.skip_transactions_writing.value_or(std::vector<std::string>{"sluice"}))
       so.databases.push_back(db);
   }
   so.log = o.log;
