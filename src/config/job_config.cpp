@@ -204,6 +204,11 @@ core::Result<JobConfig> parse_job_config(const json& doc, std::string_view origi
   }
   out.target = target_from_config(doc, origin, problems, out.warnings);
   out.replicate = replicate_from_config(doc, origin, problems);
+  // skip_transactions_writing defaults to the target's position schema (loop safety).
+  if (out.replicate && !out.replicate->skip_transactions_writing) {
+    out.replicate->skip_transactions_writing.emplace(
+        {out.target ? out.target->position_schema : TargetConfig{}.position_schema});
+  }
   if (!problems.empty()) {
     std::string msg;
     for (const std::string& p : problems) msg += (msg.empty() ? "" : "\n") + p;

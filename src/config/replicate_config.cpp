@@ -46,6 +46,8 @@ class ReplicateReader {
     number("initial_copy_chunk_rows", 1, 1000000, out_.initial_copy_chunk_rows);
     read_rename();
     read_metrics_listen();
+    read_conflict();
+    read_skip();
     return out_;
   }
 
@@ -118,6 +120,30 @@ class ReplicateReader {
       return;
     }
     out_.metrics_listen = std::move(*a);
+  }
+  void read_conflict() {
+    const json* v = find("on_conflict");
+    if (v == nullptr) return;
+    if (v->is_string() && v->get<std::string>() == "stop") {
+      out_.on_conflict = ReplicateSettings::OnConflict::kStop;
+    } else if (v->is_string() && v->get<std::string>() == "overwrite") {
+      out_.on_conflict = ReplicateSettings::OnConflict::kOverwrite;
+    } else {
+      problem("'replicate.on_conflict' must be \"stop\" or \"overwrite\", got " + v->dump());
+    }
+  }
+  void read_skip() {
+    const json* v = find("skip_transactions_writing");
+    if (v == nullptr) return;
+    out_.skip_transactions_writing.emplace();
+    bool ok = v->is_array();
+    for (const json& d : ok ? *v : json::array()) {
+      ok = ok && d.is_string() && !d.get<std::string>().empty() && d.get<std::string>().size() <= 64;
+      if (ok) out_.skip_transactions_writing->push_back(d.get<std::string>());
+    }
+    if (!ok) {
+      problem("'replicate.skip_transactions_writing' must be a list of database names such as [\"sluice\"]");
+    }
   }
 
   const json& s_;

@@ -51,6 +51,14 @@ struct ReplicateSettings {
   size_t initial_copy_chunk_rows = 10000;  ///< `initial_copy_chunk_rows`: rows per copied chunk
   /// `metrics_listen`: where `sluice replicate` serves Prometheus metrics (absent: nowhere).
   std::optional<ListenAddress> metrics_listen;
+  /// `on_conflict`: a duplicate key on INSERT, a row missing for UPDATE or DELETE: "stop" (the
+  /// pipeline stops naming them) or "overwrite" (replace / insert the after image / ignore, counted).
+  enum class OnConflict : uint8_t { kStop = 0, kOverwrite = 1 };
+  OnConflict on_conflict = OnConflict::kStop;
+  /// `skip_transactions_writing`: databases whose `apply_position` table, written by a source
+  /// transaction, marks it as applied by a sluice pipeline: the extractor drops it (loop safety).
+  /// nullopt: the target's `position_schema` (parse_job_config fills it in); empty: none.
+  std::optional<std::vector<std::string>> skip_transactions_writing;
 };
 
 /// The `target` section of `doc` (a whole config file) typed, nullopt when there is none; every

@@ -4,6 +4,8 @@
 
 #include <charconv>
 #include <chrono>
+#include <cstdlib>
+#include <cstring>
 #include <mutex>
 
 #include "mysql/connect_error.h"
@@ -261,7 +263,7 @@ std::string shorten(std::string_view sql) {
 
 core::Status Connection::execute(std::string_view sql) {
   if (observer_) observer_(sql);
-  affected_rows_ = 0;
+  affected_rows_ = matched_rows_ = 0;
   if (mysql_real_query(conn_, sql.data(), static_cast<unsigned long>(sql.size())) != 0) {
     return core::fail(last_error("running `" + shorten(sql) + "`"));
   }
@@ -275,6 +277,10 @@ core::Status Connection::execute(std::string_view sql) {
       return core::fail(last_error("reading the result of `" + shorten(sql) + "`"));
     } else {
       affected_rows_ += mysql_affected_rows(conn_);
+      // An UPDATE's info says "Rows matched: N  Changed: M  Warnings: W".
+      const char* info = mysql_info(conn_);
+      const char* m = info != nullptr ? std::strstr(info, "Rows matched: ") : nullptr;
+      matched_rows_ += m != nullptr ? std::strtoull(m + 14, nullptr, 10) : mysql_affected_rows(conn_);
     }
     int next = mysql_next_result(conn_);
     if (next > 0) return core::fail(last_error("running `" + shorten(sql) + "`"));

@@ -137,6 +137,8 @@ class Connection {
   /// Rows the last execute() changed, summed over its statements (an UPDATE counts only rows it
   /// changed).
   uint64_t affected_rows() const { return affected_rows_; }
+  /// Like affected_rows(), but an UPDATE counts the rows it found, changed or not.
+  uint64_t matched_rows() const { return matched_rows_; }
   /// The server's error number of the last failed call (0: none), e.g. 1050 table exists.
   unsigned last_errno();
   /// From now on, `observer` gets the SQL of every execute() and query*() call on this
@@ -160,6 +162,7 @@ class Connection {
   Connection(st_mysql* conn, ConnectOptions options);
   st_mysql* conn_;
   uint64_t affected_rows_ = 0;
+  uint64_t matched_rows_ = 0;
   /// The tunnel this connection goes through (shared with the process's other connections to
   /// the same server), released after conn_ is closed.
   std::shared_ptr<detail::SshTunnel> tunnel_;

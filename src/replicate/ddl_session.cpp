@@ -86,9 +86,13 @@ std::string sql_mode_names(uint64_t bits) {
   return out;
 }
 
+std::string applied_ddl_mark(std::string_view schema) {
+  return "/* sluice apply_position " + std::string(schema) + " */ ";
+}
+
 core::Status run_ddl(mysql::Connection& conn, const journal::Statement& s,
                      const std::map<std::string, std::string, std::less<>>& rename, bool redo,
-                     const std::function<void(std::string_view)>& log) {
+                     const std::function<void(std::string_view)>& log, std::string_view mark) {
   std::string_view target_db = s.db;
   std::string sql(s.sql);
   for (const auto& [from, to] : rename) {
@@ -131,7 +135,7 @@ core::Status run_ddl(mysql::Connection& conn, const journal::Statement& s,
             log);
   }
   if (!ss.time_zone.empty()) try_set(conn, "SET SESSION time_zone = " + conn.quote_string(ss.time_zone), log);
-  core::Status ran = conn.execute(sql);
+  core::Status ran = conn.execute(mark.empty() ? sql : std::string(mark) + sql);
   const unsigned errno_seen = ran ? 0 : conn.last_errno();
   // Back to the applier's session, whatever happened.
   try_set(conn, "SET NAMES utf8mb4", log);

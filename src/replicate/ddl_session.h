@@ -27,9 +27,13 @@ std::string sql_mode_names(uint64_t bits);
 std::string rename_database(std::string_view sql, std::string_view from, std::string_view to);
 
 /// Runs `s` (its SQL with the `rename` map applied, rewritten for the target: ddl_rewrite.h) with
-/// `s.db` renamed as its default database.
+/// `s.db` renamed as its default database, `mark` (a comment) before it.
 core::Status run_ddl(mysql::Connection& conn, const journal::Statement& s,
                      const std::map<std::string, std::string, std::less<>>& rename, bool redo,
-                     const std::function<void(std::string_view)>& log);
+                     const std::function<void(std::string_view)>& log, std::string_view mark = {});
+
+/// The comment that starts each DDL statement the applier of position schema `schema` runs: the
+/// statement is logged with it, and the extractor of a pipeline back (loop safety) skips it.
+std::string applied_ddl_mark(std::string_view schema);
 
 }  // namespace sluice::replicate

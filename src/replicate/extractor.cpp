@@ -11,6 +11,7 @@
 #include "journal/record.h"
 #include "journal/writer.h"
 #include "mysql/connection.h"
+#include "replicate/ddl_session.h"
 #include "schema/ddl_parser.h"
 #include "source/binlog_streamer.h"
 
@@ -23,9 +24,20 @@ using Clock = std::chrono::steady_clock;
 // empty record), so a restart does not re-read a long stretch of unfollowed binlog.
 constexpr auto kIdleRecordEvery = std::chrono::seconds(5);
 
+// The applier's position table (replicate.skip_transactions_writing): a transaction writing it
+// was applied by a sluice pipeline and is not extracted again (loop safety).
+bool position_table(const std::vector<std::string>& schemas, std::string_view db, std::string_view table) {
+  if (table != "apply_position") return false;
+  for (const std::string& s : schemas) {
+    if (s == db) return true;
+  }
+  return false;
+}
+
 // Whether a logged statement is DDL of followed tables or databases (triggers, views,
 // routines, grants and STATEMENT-format DML are not replicated: docs/replication.md).
-bool followed_statement(const TableFilter& filter, std::string_view sql, std::string_view db) {
+bool followed_statement(const TableFilter& filter, const std::vector<std::string>& skipped,
+                        std::string_view sql, std::string_view db) {
   auto parsed = schema::parse_ddl(sql, db);
   if (!parsed || parsed->temporary) return false;
   switch (parsed->kind) {
@@ -36,6 +48,7 @@ bool followed_statement(const TableFilter& filter, std::string_view sql, std::st
       return filter.follows_database(parsed->database);
     default:
       for (const schema::TableName& t : parsed->tables) {
+        if (position_table(skipped, t.db, t.table)) return false;
         if (filter.follows(t.db, t.table)) return true;
       }
       return false;
@@ -46,7 +59,10 @@ bool followed_statement(const TableFilter& filter, std::string_view sql, std::st
 class JournalFeed final : public binlog::ChangeHandler {
  public:
   JournalFeed(const ExtractOptions& o, StatusBoard& board, TableFilter filter)
-      : o_(o), board_(board), filter_(std::move(filter)) {}
+      : o_(o),
+        board_(board),
+        filter_(std::move(filter)),
+        skipped_(o.settings.skip_transactions_writing.value_or(std::vector<std::string>{"sluice"})) {}
 
   core::Status open_writer(const journal::ResumePoint& start) {
     journal::WriterOptions wo;
@@ -64,22 +80,34 @@ class JournalFeed final : public binlog::ChangeHandler {
 
   core::Status on_row(const change::RowChange& c, const binlog::TableLayoutPtr& layout) override {
     const binlog::TableLayout& t = *layout;
-    if (!filter_.follows(t.db, t.table)) return core::ok();
+    // A transaction sluice applied (its applier writes the position table first): dropped whole,
+    // unless a fragment of it is logged already (then it is not the applier's).
+    if (!skipping_ && !fragmented_ && position_table(skipped_, t.db, t.table)) {
+      skipping_ = true;
+      open_ = false;
+      held_.clear();
+    }
+    if (skipping_ || !filter_.follows(t.db, t.table)) return core::ok();
     open_record();
     held_.push_back(layout);  // keeps the key's address from being reused within the record
     add_logged_row(builder_, c, t);
     ++rows_;
     if (builder_.size() < kFragmentBytes || c.txn == nullptr) return core::ok();
     builder_.set_transaction(*c.txn);
+    fragmented_ = true;
     return append(true);
   }
   core::Status on_statement(const binlog::StatementChange& s) override {
-    if (!followed_statement(filter_, s.sql, s.db)) return core::ok();
+    for (const std::string& schema : skipped_) {  // DDL a sluice applier ran (its mark)
+      if (s.sql.starts_with(applied_ddl_mark(schema))) return core::ok();
+    }
+    if (skipping_ || !followed_statement(filter_, skipped_, s.sql, s.db)) return core::ok();
     open_record();
     add_logged_statement(builder_, s);
     return core::ok();
   }
   core::Status on_commit(const change::Transaction& txn) override {
+    skipping_ = fragmented_ = false;  // a skipped transaction moves the resume point as an unfollowed one
     if (!open_ && Clock::now() - last_append_ < kIdleRecordEvery) return core::ok();
     open_record();
     builder_.set_transaction(txn);
@@ -148,6 +176,8 @@ class JournalFeed final : public binlog::ChangeHandler {
   const ExtractOptions& o_;
   StatusBoard& board_;
   TableFilter filter_;
+  std::vector<std::string> skipped_;  // replicate.skip_transactions_writing
+  bool skipping_ = false, fragmented_ = false;
   std::unique_ptr<journal::Writer> writer_;
   const source::BinlogStreamer* streamer_ = nullptr;
   std::string source_;
@@ -237,6 +267,11 @@ core::Status extract_session(const ExtractOptions& o, StatusBoard& board) {
   so.server_id = o.source.server_id.value_or(0);
   so.name = "replicate extract";
   so.databases = TableFilter(o.settings.include, {}, {}).exact_databases();
+  if (!so.databases.empty()) {  // the position tables' databases too: their transactions are skipped
+    for (const std::string& db :
+         o.settings.skip_transactions_writing.value_or(std::vector<std::string>{"sluice"}))
+      so.databases.push_back(db);
+  }
   so.log = o.log;
   so.stop = o.stop;
   so.backoff_max_ms = o.backoff_max_ms;

@@ -49,6 +49,10 @@ std::string PositionTable::update_sql(mysql::Connection& conn, uint64_t lsn,
          ", applied_at = NOW(6)" + where_;
 }
 
+std::string PositionTable::touch_sql() const {
+  return "UPDATE " + table_ + " SET applied_at = NOW(6)" + where_;
+}
+
 std::string PositionTable::mark_ddl_sql(uint64_t lsn) const {
   return "UPDATE " + table_ + " SET ddl_lsn = " + std::to_string(lsn) + where_;
 }

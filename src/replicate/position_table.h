@@ -30,6 +30,9 @@ class PositionTable {
   /// The statement that records `lsn` (the transaction `txn` ends at), to run inside the
   /// transaction that applied it.
   std::string update_sql(mysql::Connection& conn, uint64_t lsn, const change::Transaction& txn) const;
+  /// The first statement of each applier transaction: it writes the row before any data, so a
+  /// reader of the target's binlog knows the transaction is sluice's from its first row on.
+  std::string touch_sql() const;
   /// Marks DDL record `lsn` as started (autocommitted by the caller's COMMIT).
   std::string mark_ddl_sql(uint64_t lsn) const;
 

@@ -38,6 +38,7 @@ void RowWriter::append_value(const TargetTable& t, size_t i, const core::Value& 
 core::Status RowWriter::add(const TargetTable& t, const change::RowChange& row) {
   const size_t n = row.op == change::Op::kDelete ? row.before.size() : row.after.size();
   if (n != t.columns.size()) return image_mismatch(t, n);
+  replay_ = false;
   switch (row.op) {
     case change::Op::kInsert:
       return add_insert(t, row);
@@ -48,6 +49,22 @@ core::Status RowWriter::add(const TargetTable& t, const change::RowChange& row) 
     default:
       return core::ok();
   }
+}
+
+void RowWriter::append_values(const TargetTable& t, std::span<const core::Value> image) {
+  sql_.push_back('(');
+  bool first = true;
+  for (size_t i = 0; i < image.size(); ++i) {
+    if (t.generated[i]) continue;
+    if (!first) sql_.push_back(',');
+    first = false;
+    if (image[i].is_absent()) {
+      sql_.append("DEFAULT");
+    } else {
+      append_value(t, i, image[i]);
+    }
+  }
+  sql_.push_back(')');
 }
 
 core::Status RowWriter::add_insert(const TargetTable& t, const change::RowChange& row) {
@@ -62,31 +79,24 @@ core::Status RowWriter::add_insert(const TargetTable& t, const change::RowChange
   } else {
     sql_.push_back(',');
   }
-  sql_.push_back('(');
-  bool first = true;
-  for (size_t i = 0; i < row.after.size(); ++i) {
-    if (t.generated[i]) continue;
-    if (!first) sql_.push_back(',');
-    first = false;
-    if (row.after[i].is_absent()) {
-      sql_.append("DEFAULT");
-    } else {
-      append_value(t, i, row.after[i]);
-    }
-  }
-  sql_.push_back(')');
-  return core::ok();
+  append_values(t, row.after);
+  ++rows_;
+  if (!single_) return core::ok();
+  auto conflict = run_pending();
+  if (!conflict) return core::fail(conflict.error());
+  return *conflict ? resolve(t, row, Conflict::kDuplicateInsert, conflict_message_) : core::ok();
 }
 
 core::Status RowWriter::add_delete(const TargetTable& t, const change::RowChange& row) {
   bool keyed = !t.key.empty();
   for (size_t k : t.key) keyed = keyed && !row.before[k].is_absent();
-  if (!keyed) {
+  if (!keyed) {  // one row by its whole image, at once
     SLUICE_TRY(flush());
     sql_.append("DELETE FROM ").append(t.name).append(" WHERE ");
     if (!append_match(t, row.before)) return core::ok();
     sql_.append(" LIMIT 1");
-    return run(t, 1);
+    SLUICE_TRY(execute(t));
+    return conn_.affected_rows() == 0 && !idempotent_ ? resolve(t, row, Conflict::kMissingDelete) : core::ok();
   }
   if (pending_ != Pending::kDelete || table_ != &t || sql_.size() > kMaxStatementBytes) {
     SLUICE_TRY(flush());
@@ -104,8 +114,11 @@ core::Status RowWriter::add_delete(const TargetTable& t, const change::RowChange
     append_sql_value(sql_, row.before[t.key[j]]);
   }
   sql_.push_back(')');
-  if (!idempotent_) ++expected_;
-  return core::ok();
+  ++rows_;
+  if (!single_) return core::ok();
+  auto conflict = run_pending();
+  if (!conflict) return core::fail(conflict.error());
+  return *conflict ? resolve(t, row, Conflict::kMissingDelete) : core::ok();
 }
 
 core::Status RowWriter::run_update(const TargetTable& t, const change::RowChange& row) {
@@ -136,7 +149,67 @@ core::Status RowWriter::run_update(const TargetTable& t, const change::RowChange
   sql_.append(" WHERE ");
   if (!append_match(t, row.before)) return core::ok();
   if (t.key.empty()) sql_.append(" LIMIT 1");
-  return run(t, 0);
+  if (core::Status s = execute(t); !s) {
+    if (conn_.last_errno() != 1062) return s;
+    return resolve(t, row, Conflict::kDuplicateUpdate, s.error().message);
+  }
+  // Found (changed or not): matched_rows, as an UPDATE to the same values changes nothing.
+  return conn_.matched_rows() == 0 ? resolve(t, row, Conflict::kMissingUpdate) : core::ok();
+}
+
+// A conflict met by a statement that touched this one row: `stop` names it, `overwrite` makes
+// the target hold the source's row (REPLACE also removes a row holding another unique key of
+// it, which the source cannot have either) or skips a delete.
+core::Status RowWriter::resolve(const TargetTable& t, const change::RowChange& row, Conflict what,
+                                const std::string& server) {
+  sql_.clear();
+  const std::string key = key_text(t, what == Conflict::kDuplicateInsert ? row.after : row.before);
+  if (!overwrite_) {
+    static const char* const kWhat[] = {
+        "INSERT of a key that exists on the target", "UPDATE of a row missing on the target",
+        "UPDATE to a key that another row holds on the target", "DELETE of a row missing on the target"};
+    return core::fail(core::ErrorCode::kServer,
+                      "conflict in " + t.display + ", key " + key + ": " + kWhat[static_cast<int>(what)] +
+                          (server.empty() ? "" : " (" + server + ")") +
+                          ", changed outside the pipeline?; replicate.on_conflict is \"stop\": nothing from "
+                          "this transaction on was applied (\"overwrite\" replaces or skips such rows)");
+  }
+  if (what == Conflict::kDuplicateUpdate) {  // the old row goes, the new one replaces the holder
+    sql_.append("DELETE FROM ").append(t.name).append(" WHERE ");
+    if (append_match(t, row.before)) {
+      if (t.key.empty()) sql_.append(" LIMIT 1");
+      SLUICE_TRY(execute(t));
+    }
+  }
+  if (what != Conflict::kMissingDelete) {
+    sql_.append("REPLACE INTO ").append(t.name).append(t.column_list).append(" VALUES ");
+    append_values(t, row.after);
+    SLUICE_TRY(execute(t));
+  }
+  if (note_) note_(t, what, key);
+  return core::ok();
+}
+
+std::string key_text(const TargetTable& t, std::span<const core::Value> image) {
+  bool keyed = !t.key.empty();
+  for (size_t k : t.key) keyed = keyed && k < image.size() && !image[k].is_absent();
+  std::string names = "(", values = "(";
+  auto add = [&](size_t i) {
+    if (names.size() > 1) {
+      names.push_back(',');
+      values.push_back(',');
+    }
+    names.append(t.columns[i]);
+    append_sql_value(values, image[i]);
+  };
+  if (keyed) {
+    for (size_t k : t.key) add(k);
+  } else {
+    for (size_t i = 0; i < image.size() && i < t.columns.size(); ++i) {
+      if (!image[i].is_absent() && !t.generated[i]) add(i);
+    }
+  }
+  return names + ")=" + values + ")";
 }
 
 // "k1 = v AND ..." by the key, or by every present column (NULL-safe) without one.
@@ -155,7 +228,8 @@ bool RowWriter::append_match(const TargetTable& t, std::span<const core::Value> 
     // FLOAT (a literal compares as a double) and JSON (a literal compares as a JSON string)
     // cannot be matched by equality: the other columns find the row.
     for (size_t i = 0; i < image.size(); ++i) {
-      if (image[i].is_absent() || t.generated[i] || t.json[i] || image[i].kind == core::ValueKind::kFloat) continue;
+      if (image[i].is_absent() || t.generated[i] || t.json[i] || image[i].kind == core::ValueKind::kFloat)
+        continue;
       cond(i, " <=> ");
     }
   }
@@ -166,18 +240,43 @@ bool RowWriter::append_match(const TargetTable& t, std::span<const core::Value> 
   return true;
 }
 
-core::Status RowWriter::flush() {
-  if (pending_ == Pending::kNone) return core::ok();
-  if (pending_ == Pending::kDelete) sql_.push_back(')');
+// Runs the pending batch: true when it met a conflict (its INSERT a duplicate key, its DELETE
+// fewer rows than it names); the INSERT's server message kept in conflict_message_.
+core::Result<bool> RowWriter::run_pending() {
+  if (pending_ == Pending::kNone) return false;
+  const bool is_delete = pending_ == Pending::kDelete;
+  if (is_delete) sql_.push_back(')');
   const TargetTable& t = *table_;
-  const uint64_t expected = pending_ == Pending::kDelete ? expected_ : 0;
+  const uint64_t n = rows_;
   pending_ = Pending::kNone;
-  expected_ = 0;
   table_ = nullptr;
-  return run(t, expected);
+  rows_ = 0;
+  core::Status s = execute(t);
+  if (!s) {
+    if (is_delete || conn_.last_errno() != 1062) return core::fail(s.error());
+    conflict_message_ = s.error().message;
+    return true;
+  }
+  return is_delete && !idempotent_ && conn_.affected_rows() != n;
 }
 
-core::Status RowWriter::run(const TargetTable& t, uint64_t expected) {
+core::Status RowWriter::flush() {
+  const TargetTable* t = table_;
+  const bool is_delete = pending_ == Pending::kDelete;
+  const uint64_t n = rows_;
+  auto conflict = run_pending();
+  if (!conflict) return core::fail(conflict.error());
+  if (!*conflict) return core::ok();
+  replay_ = true;
+  return core::fail(
+      core::ErrorCode::kServer,
+      "applying to " + t->display + ": " +
+          (is_delete ? "rows to delete are missing" : "a duplicate key (" + conflict_message_ + ")") +
+          " in a batch of " + std::to_string(n) + " rows: applying them again row by row");
+}
+
+// Runs sql_ (and clears it); errors name the table, deadlocks and lock waits are retryable.
+core::Status RowWriter::execute(const TargetTable& t) {
   core::Status s = conn_.execute(sql_);
   sql_.clear();
   ++statements_;
@@ -186,14 +285,6 @@ core::Status RowWriter::run(const TargetTable& t, uint64_t expected) {
     const unsigned n = conn_.last_errno();
     e.retryable = e.retryable || n == 1205 || n == 1213;  // lock wait timeout, deadlock: the batch again
     return core::fail(std::move(e));
-  }
-  if (expected != 0 && conn_.affected_rows() != expected) {
-    return core::fail(
-        core::ErrorCode::kServer,
-        "applying to " + t.display + ": " + std::to_string(expected - conn_.affected_rows()) + " of " +
-            std::to_string(expected) +
-            " rows to delete are missing on the target (changed outside the pipeline?); nothing "
-            "after this transaction was applied");
   }
   return core::ok();
 }
@@ -209,7 +300,7 @@ void RowWriter::reset() {
   sql_.clear();
   pending_ = Pending::kNone;
   table_ = nullptr;
-  expected_ = 0;
+  rows_ = 0;
 }
 
 }  // namespace sluice::replicate

@@ -42,6 +42,7 @@ std::string status_json(const PipelineStatus& s) {
   j["lsn_applied"] = s.lsn_applied;
   j["transactions"] = s.transactions;
   j["rows"] = s.rows;
+  j["conflicts"] = s.conflicts;
   j["last_commit_seconds"] = s.last_commit_seconds;
   j["updated_seconds"] = s.updated_seconds;
   j["last_error"] = s.last_error;
@@ -122,6 +123,7 @@ core::Result<PipelineStatus> read_status_file(const std::string& path) {
   s.lsn_applied = j.value("lsn_applied", uint64_t{0});
   s.transactions = j.value("transactions", uint64_t{0});
   s.rows = j.value("rows", uint64_t{0});
+  s.conflicts = j.value("conflicts", uint64_t{0});
   s.last_commit_seconds = j.value("last_commit_seconds", int64_t{0});
   s.updated_seconds = j.value("updated_seconds", int64_t{0});
   s.last_error = j.value("last_error", "");

@@ -36,6 +36,7 @@ struct PipelineStatus {
   uint64_t lsn_applied = 0;     ///< apply: the last LSN committed on the target
   uint64_t transactions = 0;    ///< transactions handled since start
   uint64_t rows = 0;            ///< row changes handled since start
+  uint64_t conflicts = 0;       ///< apply: conflicts overwritten since start (replicate.on_conflict)
   int64_t last_commit_seconds = 0;  ///< source commit time of the last transaction handled (UTC)
   int64_t updated_seconds = 0;      ///< when this was last updated (UTC)
   std::string last_error;           ///< one line, "" = none

@@ -71,12 +71,12 @@ const ServerInfo& replicate_source_mariadb() {
 }
 
 Pipeline make_pipeline(const ServerInfo& source, const ServerInfo& target, const std::string& name,
-                       size_t batch_rows) {
+                       size_t batch_rows, const std::string& replicate_extra, const std::string& target_db) {
   Pipeline p;
   p.source = source;
   p.target = target;
   p.db = "rp_" + name;
-  p.target_db = p.db + "_copy";
+  p.target_db = target_db.empty() ? p.db + "_copy" : target_db;
   p.position_schema = "sluice_" + name;
   admin_sql(source, "DROP DATABASE IF EXISTS `" + p.db + "`");
   admin_sql(target, "DROP DATABASE IF EXISTS `" + p.target_db + "`; DROP DATABASE IF EXISTS `" +
@@ -97,6 +97,7 @@ Pipeline make_pipeline(const ServerInfo& source, const ServerInfo& target, const
                            {"exclude", {p.db + ".t_skip*"}},
                            {"rename", {{p.db, p.target_db}}},      {"start", start},
                            {"batch_rows", batch_rows}};
+  if (!replicate_extra.empty()) replicate.update(nlohmann::json::parse("{" + replicate_extra + "}"));
   p.config = write_config(source, "\"server_id\": " + std::to_string(server_id) + ", \"target\": " +
                                       target_part.dump() + ", \"replicate\": " + replicate.dump());
   return p;

@@ -30,9 +30,12 @@ struct Pipeline {
 };
 
 /// Drops what an earlier run left on both sides, creates the target account, notes the
-/// source's binlog position (the pipeline's start) and writes the config.
+/// source's binlog position (the pipeline's start) and writes the config. `replicate_extra`:
+/// more keys of the replicate section (`"on_conflict": "overwrite"`); `target_db`: the target
+/// database instead of db + "_copy".
 Pipeline make_pipeline(const ServerInfo& source, const ServerInfo& target, const std::string& name,
-                       size_t batch_rows = 500);
+                       size_t batch_rows = 500, const std::string& replicate_extra = "",
+                       const std::string& target_db = "");
 
 /// A seeded workload on the source: the schema (CREATE DATABASE and tables, replicated as DDL),
 /// then transactions of inserts, updates (some changing the primary key), deletes on a keyed,

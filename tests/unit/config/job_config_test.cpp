@@ -117,6 +117,20 @@ TEST(JobConfig, TargetAndReplicateSectionsAreTyped) {
   EXPECT_EQ(r.start, "mysql-bin.000001:4");
   EXPECT_EQ(r.batch_rows, 100U);
   EXPECT_EQ(parsed->target->position_schema, "sluice_pos");
+  EXPECT_EQ(r.on_conflict, config::ReplicateSettings::OnConflict::kStop);
+  // Loop safety by default: the transactions this pipeline's own position schema marks.
+  EXPECT_EQ(r.skip_transactions_writing, std::vector<std::string>{"sluice_pos"});
+}
+
+TEST(JobConfig, ReplicateConflictPolicyAndSkippedSchemas) {
+  auto parsed = parse(R"({"host":"h","user":"u","server_id":7,"target":{"host":"replica","user":"a"},
+      "replicate":{"journal_dir":"/l","on_conflict":"overwrite","skip_transactions_writing":["sluice_ab","x"]}})");
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  EXPECT_EQ(parsed->replicate->on_conflict, config::ReplicateSettings::OnConflict::kOverwrite);
+  EXPECT_EQ(parsed->replicate->skip_transactions_writing, (std::vector<std::string>{"sluice_ab", "x"}));
+  auto none = parse(R"({"host":"h","user":"u","replicate":{"journal_dir":"/l","skip_transactions_writing":[]}})");
+  ASSERT_TRUE(none) << none.error().message;
+  EXPECT_EQ(none->replicate->skip_transactions_writing, std::vector<std::string>{});
 }
 
 TEST(JobConfig, ReplicateProblemsAreOneLineEachWithoutThePassword) {
