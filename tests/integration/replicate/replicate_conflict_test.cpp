@@ -235,15 +235,26 @@ void create_loop_schema(const ServerInfo& s, const std::string& db) {
 
 // `n` transactions on one side, keys of its own: an insert, an update of an earlier row,
 // every third a delete, and the counter row (side, txn).
+// Through a client connection of its own: the test's admin_sql spawns processes, which two
+// threads must not do at once (one child would inherit the other's stdin pipe).
 void side_workload(const ServerInfo& s, const std::string& db, const std::string& side, int base, int n) {
+  mysql::ConnectOptions o = admin_connect_options(s);
+  o.database = db;
+  auto c = mysql::Connection::connect(o);
+  ASSERT_TRUE(c) << c.error().message;
+  auto exec = [&](const std::string& sql) {
+    core::Status st = (*c)->execute(sql);
+    ASSERT_TRUE(st) << st.error().message;
+  };
   for (int i = 1; i <= n; ++i) {
-    std::string sql = "START TRANSACTION; INSERT INTO t VALUES (" + std::to_string(base + i) + ", '" + side +
-                      "-" + std::to_string(i) + "', " + std::to_string(i) + ");";
+    exec("START TRANSACTION");
+    exec("INSERT INTO t VALUES (" + std::to_string(base + i) + ", '" + side + "-" + std::to_string(i) +
+         "', " + std::to_string(i) + ")");
     if (i > 2)
-      sql += " UPDATE t SET n = n + 100, v = CONCAT(v, '+') WHERE id = " + std::to_string(base + i - 2) + ";";
-    if (i % 3 == 0) sql += " DELETE FROM t WHERE id = " + std::to_string(base + i - 1) + ";";
-    sql += " INSERT INTO counter VALUES ('" + side + "', " + std::to_string(i) + "); COMMIT;";
-    admin_sql(s, sql, db);
+      exec("UPDATE t SET n = n + 100, v = CONCAT(v, '+') WHERE id = " + std::to_string(base + i - 2));
+    if (i % 3 == 0) exec("DELETE FROM t WHERE id = " + std::to_string(base + i - 1));
+    exec("INSERT INTO counter VALUES ('" + side + "', " + std::to_string(i) + ")");
+    exec("COMMIT");
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
 }
