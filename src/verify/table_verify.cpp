@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <future>
 #include <thread>
+#include <utility>
 
 #include "extract/key_literal.h"
 #include "extract/snapshot_reader.h"
@@ -13,12 +15,16 @@ namespace {
 
 constexpr size_t kKeysPerQuery = 200;
 
-/// Reads the source chunk by chunk; after each chunk, the destination's rows of its key range.
+/// Reads the source chunk by chunk; each chunk's key range is read from the destination and
+/// compared on a second thread while the source's next chunk is read (at most two source chunks
+/// and one destination chunk in memory). The destination reader, the reconciler and the result
+/// are the second thread's until finish() has waited for it.
 class ChunkComparer final : public extract::SnapshotConsumer {
  public:
   ChunkComparer(const TableJob& job, const RowShape& shape, const VerifyOptions& options, TableResult& result)
       : job_(job),
         source_(shape),
+        pending_(shape),
         dest_(shape),
         reconciler_(shape),
         cells_(shape.columns.size()),
@@ -33,44 +39,65 @@ class ChunkComparer final : public extract::SnapshotConsumer {
 
   core::Status on_checkpoint(const nlohmann::ordered_json& last_key) override {
     if (last_key.is_null()) return core::ok();
-    SLUICE_TRY(compare_range(last_key));
+    SLUICE_TRY(hand_over(last_key));
     after_ = last_key;
     return core::ok();
   }
 
   /// The rows after the last chunk (the destination's extras beyond the source's last key).
   core::Status finish() {
-    SLUICE_TRY(compare_range(nullptr));
+    SLUICE_TRY(hand_over(nullptr));
+    SLUICE_TRY(wait());
     reconciler_.finish(result_.rows);
     return core::ok();
   }
 
  private:
-  core::Status compare_range(const nlohmann::ordered_json& upto) {
-    dest_.clear();
-    SLUICE_TRY(job_.dest->read_range(after_, upto, [this](std::span<const sinks::ReadCell> cells) {
-      dest_.add(cells);
-      return core::ok();
-    }));
-    ++result_.chunks;
-    result_.source_rows += source_.size();
-    result_.dest_rows += dest_.size();
-    if (source_.checksum() != dest_.checksum() || source_.size() != dest_.size()) {
-      result_.ranges.push_back(RangeDiff{after_, upto, source_.size(), dest_.size()});
-      reconciler_.compare(source_, dest_, result_.rows);
-    }
+  // The chunk read so far (keys after after_ up to `upto`) goes to the second thread.
+  core::Status hand_over(const nlohmann::ordered_json& upto) {
+    SLUICE_TRY(wait());
+    std::swap(source_, pending_);
     source_.clear();
+    range_after_ = after_;
+    range_upto_ = upto;
+    running_ = std::async(std::launch::async, [this] { return compare_range(); });
+    return core::ok();
+  }
+
+  core::Status wait() {
+    if (!running_.valid()) return core::ok();
+    return running_.get();
+  }
+
+  core::Status compare_range() {
+    dest_.clear();
+    SLUICE_TRY(
+        job_.dest->read_range(range_after_, range_upto_, [this](std::span<const sinks::ReadCell> cells) {
+          dest_.add(cells);
+          return core::ok();
+        }));
+    ++result_.chunks;
+    result_.source_rows += pending_.size();
+    result_.dest_rows += dest_.size();
+    if (pending_.checksum() != dest_.checksum() || pending_.size() != dest_.size()) {
+      result_.ranges.push_back(RangeDiff{range_after_, range_upto_, pending_.size(), dest_.size()});
+      reconciler_.compare(pending_, dest_, result_.rows);
+    }
+    pending_.clear();
     return core::ok();
   }
 
   const TableJob& job_;
-  ChunkDigest source_;
+  ChunkDigest source_;   // the chunk being read (this thread)
+  ChunkDigest pending_;  // the chunk being compared (the second thread)
   ChunkDigest dest_;
   Reconciler reconciler_;
   ValueCells cells_;
   RateLimiter limiter_;
   TableResult& result_;
   nlohmann::ordered_json after_;
+  nlohmann::ordered_json range_after_, range_upto_;  // pending_'s key range
+  std::future<core::Status> running_;                // last: waited for before the rest goes
 };
 
 }  // namespace

@@ -6,7 +6,9 @@
 /// narrowed to its rows (missing, extra, changed with the columns). After the pass the differing
 /// rows are read again once from both sides by key: rows that agree now were in flight (a
 /// replication catching up) and are not reported. Memory: one chunk per side plus the
-/// differences. One thread; the connection and the reader are used by this call only.
+/// differences. The destination's ranges are read and compared on a second thread while the
+/// source's next chunk is read (at most two source chunks then); the connection and the reader
+/// are used by this call only, the reader by one thread at a time.
 
 #include <chrono>
 #include <cstddef>
