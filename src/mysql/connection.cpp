@@ -264,6 +264,7 @@ std::string shorten(std::string_view sql) {
 core::Status Connection::execute(std::string_view sql) {
   if (observer_) observer_(sql);
   affected_rows_ = matched_rows_ = 0;
+  matched_each_.clear();
   if (mysql_real_query(conn_, sql.data(), static_cast<unsigned long>(sql.size())) != 0) {
     return core::fail(last_error("running `" + shorten(sql) + "`"));
   }
@@ -280,12 +281,20 @@ core::Status Connection::execute(std::string_view sql) {
       // An UPDATE's info says "Rows matched: N  Changed: M  Warnings: W".
       const char* info = mysql_info(conn_);
       const char* m = info != nullptr ? std::strstr(info, "Rows matched: ") : nullptr;
-      matched_rows_ += m != nullptr ? std::strtoull(m + 14, nullptr, 10) : mysql_affected_rows(conn_);
+      matched_each_.push_back(m != nullptr ? std::strtoull(m + 14, nullptr, 10) : mysql_affected_rows(conn_));
+      matched_rows_ += matched_each_.back();
     }
     int next = mysql_next_result(conn_);
     if (next > 0) return core::fail(last_error("running `" + shorten(sql) + "`"));
     if (next < 0) break;
   } while (true);
+  return core::ok();
+}
+
+core::Status Connection::enable_multi_statements() {
+  if (mysql_set_server_option(conn_, MYSQL_OPTION_MULTI_STATEMENTS_ON) != 0) {
+    return core::fail(last_error("enabling multi-statement packets"));
+  }
   return core::ok();
 }
 

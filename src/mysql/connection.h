@@ -139,6 +139,11 @@ class Connection {
   uint64_t affected_rows() const { return affected_rows_; }
   /// Like affected_rows(), but an UPDATE counts the rows it found, changed or not.
   uint64_t matched_rows() const { return matched_rows_; }
+  /// matched_rows() of each statement the last execute() ran, in order (a multi-statement
+  /// packet stops at its first failed statement: that one and the rest are not listed).
+  const std::vector<uint64_t>& matched_each() const { return matched_each_; }
+  /// Lets one execute() carry several statements separated by ';' (CLIENT_MULTI_STATEMENTS).
+  core::Status enable_multi_statements();
   /// The server's error number of the last failed call (0: none), e.g. 1050 table exists.
   unsigned last_errno();
   /// From now on, `observer` gets the SQL of every execute() and query*() call on this
@@ -163,6 +168,7 @@ class Connection {
   st_mysql* conn_;
   uint64_t affected_rows_ = 0;
   uint64_t matched_rows_ = 0;
+  std::vector<uint64_t> matched_each_;
   /// The tunnel this connection goes through (shared with the process's other connections to
   /// the same server), released after conn_ is closed.
   std::shared_ptr<detail::SshTunnel> tunnel_;

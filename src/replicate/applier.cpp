@@ -279,7 +279,7 @@ core::Status Applier::run_session() {
     if (!rec) return core::fail(rec.error());
     if (*rec == nullptr) {
       if (!in_fragment_) SLUICE_TRY(commit_batch(true));
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));  // a new record seen within 1 ms
       continue;
     }
     SLUICE_TRY(apply(**rec));

@@ -1,5 +1,7 @@
 #include "replicate/row_writer.h"
 
+#include <algorithm>
+
 #include "replicate/json_diff_sql.h"
 #include "replicate/sql_value.h"
 
@@ -8,6 +10,9 @@ namespace {
 
 // A statement is run once it is this long (well under every server's max_allowed_packet).
 constexpr size_t kMaxStatementBytes = size_t{2} << 20;
+// A packet of UPDATE statements is sent once it holds this many, or is this long.
+constexpr uint64_t kMaxPacketUpdates = 200;
+constexpr size_t kMaxPacketBytes = size_t{1} << 20;
 
 core::Status image_mismatch(const TargetTable& t, size_t n) {
   return core::fail(core::ErrorCode::kSchemaMismatch,
@@ -19,6 +24,7 @@ core::Status image_mismatch(const TargetTable& t, size_t n) {
 }  // namespace
 
 core::Status set_dml_session(mysql::Connection& conn) {
+  SLUICE_TRY(conn.enable_multi_statements());
   SLUICE_TRY(conn.execute("SET SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION'"));
   return conn.execute("SET SESSION foreign_key_checks = 0");
 }
@@ -93,7 +99,10 @@ core::Status RowWriter::add_delete(const TargetTable& t, const change::RowChange
   if (!keyed) {  // one row by its whole image, at once
     SLUICE_TRY(flush());
     sql_.append("DELETE FROM ").append(t.name).append(" WHERE ");
-    if (!append_match(t, row.before)) return core::ok();
+    if (!append_match(t, row.before)) {
+      sql_.clear();
+      return core::ok();
+    }
     sql_.append(" LIMIT 1");
     SLUICE_TRY(execute(t));
     return conn_.affected_rows() == 0 && !idempotent_ ? resolve(t, row, Conflict::kMissingDelete) : core::ok();
@@ -121,34 +130,68 @@ core::Status RowWriter::add_delete(const TargetTable& t, const change::RowChange
   return *conflict ? resolve(t, row, Conflict::kMissingDelete) : core::ok();
 }
 
+// Appends "c=v,..." for the columns an update sets: with `changed_only`, those whose after
+// value differs from the before image's (same kind and flags, the same SQL literal byte for
+// byte), those the before image lacks, and partial JSON updates; otherwise every present one.
+core::Status RowWriter::append_set(const TargetTable& t, const change::RowChange& row, bool changed_only) {
+  const size_t set_at = sql_.size();
+  for (size_t i = 0; i < row.after.size(); ++i) {
+    const core::Value& after = row.after[i];
+    if (t.generated[i] || after.is_absent()) continue;
+    const size_t column_at = sql_.size();
+    if (sql_.size() > set_at) sql_.push_back(',');
+    sql_.append(t.columns[i]).push_back('=');
+    if (after.is_json_diff()) {  // a partial JSON update: its diffs applied to the target's document
+      if (auto s = append_json_diff_sql(sql_, t.columns[i], after.text); !s) {
+        return core::fail(s.error().with_context("applying to " + t.display));
+      }
+      continue;
+    }
+    const size_t value_at = sql_.size();
+    append_value(t, i, after);
+    if (!changed_only || i >= row.before.size()) continue;
+    const core::Value& before = row.before[i];
+    if (before.is_absent() || before.kind != after.kind || before.flags != after.flags) continue;
+    std::swap(sql_, scratch_);
+    sql_.clear();
+    append_value(t, i, before);
+    std::swap(sql_, scratch_);
+    if (std::string_view(sql_).substr(value_at) == scratch_) sql_.resize(column_at);  // unchanged
+  }
+  return core::ok();
+}
+
 core::Status RowWriter::run_update(const TargetTable& t, const change::RowChange& row) {
   if (idempotent_ && !t.key.empty()) {
     SLUICE_TRY(add_delete(t, row));
     return add_insert(t, row);
   }
-  SLUICE_TRY(flush());
+  if (pending_ != Pending::kUpdate || rows_ >= kMaxPacketUpdates || sql_.size() > kMaxPacketBytes) {
+    SLUICE_TRY(flush());
+  }
+  const size_t start = sql_.size();
+  if (start != 0) sql_.push_back(';');
   sql_.append("UPDATE ").append(t.name).append(" SET ");
   const size_t set_at = sql_.size();
-  for (size_t i = 0; i < row.after.size(); ++i) {
-    if (t.generated[i] || row.after[i].is_absent()) continue;
-    if (sql_.size() > set_at) sql_.push_back(',');
-    sql_.append(t.columns[i]).push_back('=');
-    if (row.after[i].is_json_diff()) {  // a partial JSON update: its diffs applied to the target's document
-      if (auto s = append_json_diff_sql(sql_, t.columns[i], row.after[i].text); !s) {
-        sql_.clear();
-        return core::fail(s.error().with_context("applying to " + t.display));
-      }
-    } else {
-      append_value(t, i, row.after[i]);
-    }
-  }
-  if (sql_.size() == set_at) {  // nothing to set
-    sql_.clear();
-    return core::ok();
+  core::Status set = append_set(t, row, true);
+  // Nothing changed: every column set to itself, so the row is still found (or found missing).
+  if (set && sql_.size() == set_at) set = append_set(t, row, false);
+  if (!set) {
+    sql_.resize(start);
+    return set;
   }
   sql_.append(" WHERE ");
-  if (!append_match(t, row.before)) return core::ok();
+  if (sql_.size() == set_at + 7 || !append_match(t, row.before)) {  // nothing to set or to find it by
+    sql_.resize(start);
+    return core::ok();
+  }
   if (t.key.empty()) sql_.append(" LIMIT 1");
+  if (!single_) {  // into the packet: a mismatch there replays its rows one by one
+    pending_ = Pending::kUpdate;
+    table_ = &t;
+    ++rows_;
+    return core::ok();
+  }
   if (core::Status s = execute(t); !s) {
     if (conn_.last_errno() != 1062) return s;
     return resolve(t, row, Conflict::kDuplicateUpdate, s.error().message);
@@ -180,6 +223,7 @@ core::Status RowWriter::resolve(const TargetTable& t, const change::RowChange& r
       if (t.key.empty()) sql_.append(" LIMIT 1");
       SLUICE_TRY(execute(t));
     }
+    sql_.clear();
   }
   if (what != Conflict::kMissingDelete) {
     sql_.append("REPLACE INTO ").append(t.name).append(t.column_list).append(" VALUES ");
@@ -233,18 +277,16 @@ bool RowWriter::append_match(const TargetTable& t, std::span<const core::Value> 
       cond(i, " <=> ");
     }
   }
-  if (sql_.size() == at) {  // no column to find the row by
-    sql_.clear();
-    return false;
-  }
-  return true;
+  return sql_.size() > at;  // false: no column to find the row by
 }
 
-// Runs the pending batch: true when it met a conflict (its INSERT a duplicate key, its DELETE
-// fewer rows than it names); the INSERT's server message kept in conflict_message_.
+// Runs the pending batch: true when it met a conflict (its INSERT or an UPDATE of the packet a
+// duplicate key, its DELETE fewer rows than it names, an UPDATE no row); the server's message
+// kept in conflict_message_.
 core::Result<bool> RowWriter::run_pending() {
   if (pending_ == Pending::kNone) return false;
   const bool is_delete = pending_ == Pending::kDelete;
+  const bool is_update = pending_ == Pending::kUpdate;
   if (is_delete) sql_.push_back(')');
   const TargetTable& t = *table_;
   const uint64_t n = rows_;
@@ -257,22 +299,28 @@ core::Result<bool> RowWriter::run_pending() {
     conflict_message_ = s.error().message;
     return true;
   }
+  if (is_update) {
+    conflict_message_.clear();
+    const auto& matched = conn_.matched_each();
+    return matched.size() != n || std::find(matched.begin(), matched.end(), 0) != matched.end();
+  }
   return is_delete && !idempotent_ && conn_.affected_rows() != n;
 }
 
 core::Status RowWriter::flush() {
   const TargetTable* t = table_;
-  const bool is_delete = pending_ == Pending::kDelete;
+  const Pending what = pending_;
   const uint64_t n = rows_;
   auto conflict = run_pending();
   if (!conflict) return core::fail(conflict.error());
   if (!*conflict) return core::ok();
   replay_ = true;
-  return core::fail(
-      core::ErrorCode::kServer,
-      "applying to " + t->display + ": " +
-          (is_delete ? "rows to delete are missing" : "a duplicate key (" + conflict_message_ + ")") +
-          " in a batch of " + std::to_string(n) + " rows: applying them again row by row");
+  std::string found = "a duplicate key (" + conflict_message_ + ")";
+  if (what == Pending::kDelete) found = "rows to delete are missing";
+  if (what == Pending::kUpdate && conflict_message_.empty()) found = "a row to update is missing";
+  return core::fail(core::ErrorCode::kServer, "applying to " + t->display + ": " + found + " in a batch of " +
+                                                  std::to_string(n) +
+                                                  " rows: applying them again row by row");
 }
 
 // Runs sql_ (and clears it); errors name the table, deadlocks and lock waits are retryable.

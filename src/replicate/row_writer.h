@@ -1,7 +1,10 @@
 #pragma once
 /// Writes row changes to the target in order, batching consecutive inserts into one table as a
 /// multi-row INSERT and consecutive deletes by key as one DELETE ... WHERE key IN (...); an
-/// update is one UPDATE ... WHERE key = the before image's (a primary-key change included).
+/// update is one UPDATE ... WHERE key = the before image's (a primary-key change included)
+/// setting only the columns whose value changed (every column when none did, so the row is
+/// still looked for), and consecutive updates (any tables) go in one multi-statement packet
+/// (up to 200 statements or 1 MiB), each statement's matched rows checked.
 /// Rows are found by the table's key (TargetTable::key), or without one by the whole before
 /// image (NULL-safe, LIMIT 1). Absent columns (binlog_row_image MINIMAL) are left out: an
 /// insert gives them their DEFAULT, an update does not set them; a partial JSON update (a diff
@@ -14,7 +17,8 @@
 /// table and the key values, `overwrite` replaces the row (REPLACE: a row holding one of its
 /// unique keys goes), inserts the after image, or skips the delete, and reports it to the
 /// ConflictNote. A batched statement only compares what it did (the affected rows of its DELETE,
-/// the duplicate-key error of its INSERT) with what it was given: on a mismatch it fails with
+/// the duplicate-key error of its INSERT or of an UPDATE in a packet, an UPDATE of a packet
+/// that matched no row) with what it was given: on a mismatch it fails with
 /// replay_requested(), and the applier applies those log records again in single-row mode, so
 /// the normal path costs no extra round trip.
 
@@ -66,10 +70,11 @@ class RowWriter {
   uint64_t statements() const { return statements_; }
 
  private:
-  enum class Pending : uint8_t { kNone = 0, kInsert = 1, kDelete = 2 };
+  enum class Pending : uint8_t { kNone = 0, kInsert = 1, kDelete = 2, kUpdate = 3 };
   core::Status add_insert(const TargetTable& t, const change::RowChange& row);
   core::Status add_delete(const TargetTable& t, const change::RowChange& row);
   core::Status run_update(const TargetTable& t, const change::RowChange& row);
+  core::Status append_set(const TargetTable& t, const change::RowChange& row, bool changed_only);
   core::Result<bool> run_pending();
   core::Status resolve(const TargetTable& t, const change::RowChange& row, Conflict what,
                        const std::string& server = {});
@@ -84,6 +89,7 @@ class RowWriter {
   bool single_ = false;
   bool replay_ = false;
   std::string sql_;
+  std::string scratch_;  // a before value's literal, compared with the after value's
   Pending pending_ = Pending::kNone;
   const TargetTable* table_ = nullptr;
   uint64_t rows_ = 0;             // rows in the pending statement

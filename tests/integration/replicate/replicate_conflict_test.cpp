@@ -114,7 +114,7 @@ TEST(ReplicateConflict, OverwriteResolvesEachKindCountedAndLogged) {
   admin_sql(
       p.target,
       "INSERT INTO t (id, u, v) VALUES (100, 1000, 'target'), (200, 2000, 'target'), (300, 3000, 'target');"
-      " DELETE FROM t WHERE id IN (3, 4);",
+      " DELETE FROM t WHERE id IN (3, 4); UPDATE t SET u = 2222 WHERE id = 2;",
       p.target_db);
   // A batched INSERT holding both duplicates, then the update of the missing row, a batched
   // DELETE naming a missing row, a primary-key change onto an existing key, a normal update.
@@ -125,7 +125,13 @@ TEST(ReplicateConflict, OverwriteResolvesEachKindCountedAndLogged) {
   source_txn(p, "DELETE FROM t WHERE id IN (4, 5)");
   source_txn(p, "UPDATE t SET id = 300 WHERE id = 7");
   source_txn(p, "UPDATE t SET v = 'later' WHERE id = 6");
+  // Two updates in one packet; each sets only the column that changed: row 2's `u`, changed
+  // on the target alone (no conflict), stays.
+  source_txn(p, "UPDATE t SET v = 'one' WHERE id = 1; UPDATE t SET v = 'two' WHERE id = 2");
   ASSERT_TRUE(wait_caught_up(p, 30)) << read_file(p.work_dir + "/both.err");
+  EXPECT_EQ(admin_sql(p.target, "SELECT id, u, v FROM t WHERE id IN (1, 2) ORDER BY id", p.target_db),
+            "1\t10\tone\n2\t2222\ttwo\n");
+  admin_sql(p.target, "UPDATE t SET u = 20 WHERE id = 2", p.target_db);
   expect_equal(p);
   EXPECT_EQ(admin_sql(p.target, "SELECT id, u, v, g FROM t WHERE id IN (3, 100, 201, 300) ORDER BY id",
                       p.target_db),
