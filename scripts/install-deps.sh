@@ -9,7 +9,7 @@ pkgs=(
   libmariadb-dev libzstd-dev zlib1g-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev libavro-dev libdeflate-dev libsqlite3-dev libpq-dev librdkafka-dev libssh-dev
   libhowardhinnant-date-dev tzdata
-  libcpp-httplib-dev
+  libcpp-httplib-dev libxxhash-dev
   # test servers and independent readers
   mariadb-server mariadb-client postgresql openssh-server openssl debootstrap iproute2 procps
   sqlite3 kcat python3 python3-avro avro-bin python3-jsonschema mydumper time util-linux

@@ -1,5 +1,7 @@
 #include "verify/canonical.h"
 
+#include <xxhash.h>
+
 #include <charconv>
 #include <cstdio>
 #include <cstring>
@@ -293,16 +295,6 @@ ReadCell cell_of(const core::Value& v, std::string& scratch) {
   }
 }
 
-uint64_t hash_bytes(std::string_view bytes) {
-  uint64_t h = 1469598103934665603ULL;
-  for (unsigned char ch : bytes) {
-    h ^= ch;
-    h *= 1099511628211ULL;
-  }
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdULL;
-  h ^= h >> 33;
-  return h;
-}
+uint64_t hash_bytes(std::string_view bytes) { return XXH3_64bits(bytes.data(), bytes.size()); }
 
 }  // namespace sluice::verify
