@@ -231,4 +231,14 @@ std::string hex_upper(std::string_view bytes) {
 
 std::string source_dir() { return SLUICE_SOURCE_DIR; }
 
+long peak_rss_kb(const std::string& command, int quarantine_mb) {
+  std::string dir = make_temp_dir("peak_rss");
+  CommandResult r = run_command(
+      {"/bin/sh", "-c",
+       "ASAN_OPTIONS=\"${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=" + std::to_string(quarantine_mb) +
+           "\" /usr/bin/time -f %M -o " + dir + "/rss " + command + " >/dev/null"});
+  if (r.exit_code != 0) throw std::runtime_error("cannot measure " + command + ": " + r.err);
+  return std::stol(split_lines(read_file(dir + "/rss")).back());
+}
+
 }  // namespace sluice::test

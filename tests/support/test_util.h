@@ -49,6 +49,11 @@ std::string make_temp_dir(std::string_view prefix);
 void write_file(const std::string& path, std::string_view content);
 std::string read_file(const std::string& path);
 
+/// The peak RSS in KB of `command` (a shell command line) measured by /usr/bin/time, with
+/// AddressSanitizer's quarantine at `quarantine_mb` (a bounded-memory test's baseline: the same
+/// for `sluice --version` gives the process's own share, which grows with the binary under ASan).
+long peak_rss_kb(const std::string& command, int quarantine_mb);
+
 /// Splits text into lines (no trailing empty line).
 std::vector<std::string> split_lines(std::string_view text);
 /// Splits a line at each `sep` (a tab-separated SELECT row into its cells); n separators, n + 1 parts.

@@ -68,13 +68,7 @@ void run_counted(const std::vector<std::string>& args, long& lines, long& rss_kb
 
 // The peak RSS of `sluice --version`, run as run_counted runs a command: the process's baseline.
 long baseline_rss_kb() {
-  std::string dir = make_temp_dir("compressed_payload_base");
-  CommandResult r = run_command(
-      {"/bin/sh", "-c",
-       "ASAN_OPTIONS=\"${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=16\" /usr/bin/time -f %M -o " + dir +
-           "/rss " + std::string(SLUICE_BINARY) + " --version"});
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  long kb = std::stol(split_lines(read_file(dir + "/rss")).back());
+  long kb = peak_rss_kb(std::string(SLUICE_BINARY) + " --version", 16);
   std::printf("sluice --version: peak RSS %ld KB\n", kb);
   return kb;
 }
