@@ -15,6 +15,7 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 extern char** environ;
 
@@ -165,6 +166,16 @@ int kill9_and_reap(int pid) {
   int status = 0;
   waitpid(pid, &status, 0);
   return status;
+}
+
+int wait_exit(int pid, int seconds) {
+  for (int i = 0; i < seconds * 20; ++i) {
+    int status = 0;
+    if (waitpid(pid, &status, WNOHANG) == pid) return status;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  kill9_and_reap(pid);
+  return -1;
 }
 
 CommandResult run_sluice(const std::vector<std::string>& args, std::string_view input) {

@@ -42,6 +42,10 @@ bool wait_until_stopped(int pid, int seconds = 120, int* status = nullptr);
 /// SIGKILLs child `pid` (stopped or running) and reaps it; returns its wait status.
 int kill9_and_reap(int pid);
 
+/// Waits, at most `seconds`, for child `pid` to end by itself: its wait status; -1 when it did
+/// not (it is killed and reaped then).
+int wait_exit(int pid, int seconds);
+
 /// A fresh directory under the test root, removed at process exit is not guaranteed.
 std::string make_temp_dir(std::string_view prefix);
 

@@ -21,17 +21,6 @@
 namespace sluice::test {
 namespace {
 
-// Waits (at most `seconds`) for `pid` to end by itself: its wait status, or -1 (then killed).
-int wait_exit(int pid, int seconds) {
-  for (int i = 0; i < seconds * 10; ++i) {
-    int status = 0;
-    if (waitpid(pid, &status, WNOHANG) == pid) return status;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  kill9_and_reap(pid);
-  return -1;
-}
-
 // A `sluice replicate` process, killed at scope exit unless stopped (a failed assertion).
 struct Running {
   int pid = -1;

@@ -123,11 +123,7 @@ std::string collations(const ServerInfo& s, const std::string& db, const std::st
 // The pipeline process ends by itself (within 60 s), non-zero, its stderr naming `what` and the
 // statement `sql`.
 void expect_stops_naming(const Pipeline& p, int pid, const std::string& what, const std::string& sql) {
-  int status = -1;
-  for (int i = 0; i < 600 && waitpid(pid, &status, WNOHANG) != pid; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  if (status == -1) kill9_and_reap(pid);
+  const int status = wait_exit(pid, 60);
   const std::string err = read_file(p.work_dir + "/both.err");
   EXPECT_TRUE(status != -1 && WIFEXITED(status) && WEXITSTATUS(status) != 0) << err;
   EXPECT_NE(err.find(what), std::string::npos) << err;

@@ -133,17 +133,6 @@ int stop_and_reap(int pid) {
   return status;
 }
 
-// Waits (bounded) for a process that ends by itself; its wait status, -1 when it did not end.
-int wait_exit(int pid, int seconds) {
-  for (int i = 0; i < seconds * 20; ++i) {
-    int status = 0;
-    if (waitpid(pid, &status, WNOHANG) == pid) return status;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  kill9_and_reap(pid);
-  return -1;
-}
-
 int start_role(const Pipeline& p, const std::string& role, const std::string& metrics_listen) {
   return start_process(
       {SLUICE_BINARY, "replicate", "--config", p.config, "--role", role, "--metrics-listen", metrics_listen},
